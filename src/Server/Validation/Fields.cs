@@ -1,0 +1,47 @@
+using ELicense.V1;
+
+namespace ELicense.Server.Validation;
+
+/// <summary>Validation rules for the identifiers and strings of requests, shared by both services.</summary>
+public static class Fields
+{
+    public const int MaxNameLength = 64;
+    public const int MaxTextLength = 256;
+    public const int MaxIdLength = 64;
+
+    public static RequestValidator LicenseNumber(this RequestValidator v, string value, string field) =>
+        v.Require(!string.IsNullOrEmpty(value), field, "is required")
+         .Require(string.IsNullOrEmpty(value) || IdentityNumber.IsValid(value), field,
+             "must be an 18-character identity number (17 digits and a check character 0-9 or X) with a valid check character and birth date");
+
+    public static RequestValidator Vin(this RequestValidator v, string value, string field) =>
+        v.Require(!string.IsNullOrEmpty(value), field, "is required")
+         .Require(string.IsNullOrEmpty(value) || Validation.Vin.IsValid(value), field,
+             "must be 17 characters of 0-9 and A-Z without I, O, Q, with a valid check digit at position 9");
+
+    public static RequestValidator Plate(this RequestValidator v, Plate? plate, string field)
+    {
+        if (plate is null)
+        {
+            return v.Require(false, field, "is required");
+        }
+
+        v.Require(Enum.IsDefined(plate.Type) && plate.Type != PlateType.Unspecified, field + ".type",
+            "must be one of PLATE_TYPE_LARGE, PLATE_TYPE_SMALL, PLATE_TYPE_LARGE_NEW_ENERGY, PLATE_TYPE_SMALL_NEW_ENERGY");
+        return v.Require(PlateNumber.IsValid(plate.Number, plate.Type), field + ".number",
+            "must be a province character, an office letter and 5 characters (6 for new-energy plates; D or F first for small ones), letters without I and O");
+    }
+
+    public static RequestValidator Text(this RequestValidator v, string value, string field, int maxLength, bool required = false) =>
+        v.Require(!required || !string.IsNullOrWhiteSpace(value), field, "is required")
+         .Require(value.Length <= maxLength, field, $"must be at most {maxLength} characters")
+         .Require(!value.Any(char.IsControl), field, "must not contain control characters");
+
+    /// <summary>Ids chosen by callers (device ids, request ids): a small safe alphabet.</summary>
+    public static RequestValidator ClientId(this RequestValidator v, string value, string field, bool required)
+    {
+        v.Require(!required || value.Length > 0, field, "is required");
+        return v.Require(value.Length <= MaxIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'),
+            field, $"must be at most {MaxIdLength} characters of letters, digits, '-', '_', '.', ':'");
+    }
+}
