@@ -1,3 +1,36 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using ELicense.Server.Caching;
+using ELicense.Server.Credentials;
+using ELicense.Server.Registry;
+using ELicense.Server.Resilience;
+using ELicense.Server.Verification;
+
+// `seed` fills the registry with synthetic data and exits; anything else runs the server.
+if (args is ["seed", ..])
+{
+    var seedConfiguration = WebApplication.CreateBuilder(args[1..]).Configuration;
+    return await SeedCommand.RunAsync(args[1..], seedConfiguration, Console.Out, CancellationToken.None);
+}
+
+await Program.Build(args).RunAsync();
+return 0;
+
+/// <summary>The server's composition, one line per concern. Tests build it with their own configuration.</summary>
+public partial class Program
+{
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSingleton(TimeProvider.System);               // the clock; tests swap in a fake one
+        builder.Services.AddRegistry(builder.Configuration);              // system of record: embedded SQLite
+        builder.Services.AddResiliencePipelines(builder.Configuration);   // Polly: Redis breaker, registry retries
+        builder.Services.AddCaching(builder.Configuration);               // memory → Redis → registry, invalidation
+        builder.Services.AddCredentials(builder.Configuration);           // key ring, issuer, verifier
+        builder.Services.AddVerification();                               // replay guard and the verify path
+        builder.Services.AddGrpcApi();                                    // gRPC services, errors, reflection, health
+        overrides?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapGrpcApi();
+        return app;
+    }
+}

@@ -1,0 +1,115 @@
+using ELicense.Server.Internal;
+using ELicense.Server.Registry;
+using ELicense.Server.Resilience;
+using Polly;
+using Polly.Registry;
+using StackExchange.Redis;
+
+namespace ELicense.Server.Caching;
+
+/// <summary>
+/// Removes changed records from every level: this replica's memory, Redis, and — through Redis
+/// pub/sub — every other replica's memory.
+/// </summary>
+public sealed partial class CacheInvalidator(
+    RedisConnection redis,
+    TwoLevelCache<LicenseEntry> licenses,
+    TwoLevelCache<VehicleEntry> vehicles,
+    ResiliencePipelineProvider<string> pipelines,
+    ILogger<CacheInvalidator> logger)
+{
+    private readonly ResiliencePipeline _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
+    private int _subscribed;
+
+    private RedisChannel Channel => RedisChannel.Literal(redis.KeyPrefix + "invalidate");
+
+    /// <summary>
+    /// After a registry write: drop the keys here, delete them from Redis, then tell the other replicas.
+    /// Redis is cleared before the message goes out, so a replica that reacts at once cannot refill
+    /// its memory from the old Redis copy.
+    /// </summary>
+    public async Task InvalidateAsync(IReadOnlyList<RegistryChange> changes, bool publish)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var keys = changes.Select(CacheKeys.For).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var key in keys)
+        {
+            InvalidateLocal(key);
+        }
+
+        if (redis.Multiplexer is not { } multiplexer)
+        {
+            return;
+        }
+
+        try
+        {
+            var redisKeys = keys.Select(k => new RedisKey(redis.KeyPrefix + k)).ToArray();
+            var database = multiplexer.GetDatabase();
+            await _redisPipeline.ExecuteAsync(
+                static async (s, ct) => await s.database.KeyDeleteAsync(s.redisKeys).WaitAsync(ct),
+                (database, redisKeys), CancellationToken.None);
+            if (publish)
+            {
+                var message = string.Join('\n', keys);
+                await _redisPipeline.ExecuteAsync(
+                    static async (s, ct) => await s.subscriber.PublishAsync(s.channel, s.message).WaitAsync(ct),
+                    (subscriber: multiplexer.GetSubscriber(), channel: Channel, message), CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
+        {
+            // The change feed still reaches every replica within its poll interval, and Redis entries
+            // are deleted again by each replica's follower.
+            LogRedisInvalidationFailed(logger, keys.Length, e);
+        }
+    }
+
+    /// <summary>Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly.</summary>
+    public async Task EnsureSubscribedAsync()
+    {
+        if (Volatile.Read(ref _subscribed) == 1 || redis.Multiplexer is not { IsConnected: true } multiplexer)
+        {
+            return;
+        }
+
+        try
+        {
+            var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel);
+            queue.OnMessage(message =>
+            {
+                foreach (var key in ((string?)message.Message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    InvalidateLocal(key);
+                }
+            });
+            Volatile.Write(ref _subscribed, 1);
+        }
+        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
+        {
+            LogSubscribeFailed(logger, e);
+        }
+    }
+
+    private void InvalidateLocal(string key)
+    {
+        if (key.StartsWith(CacheKeys.LicensePrefix, StringComparison.Ordinal))
+        {
+            licenses.InvalidateLocal(key);
+        }
+        else
+        {
+            vehicles.InvalidateLocal(key);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not invalidate {Count} key(s) in Redis; replicas will catch up through the change feed.")]
+    private static partial void LogRedisInvalidationFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to invalidations yet; will retry.")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception error);
+}

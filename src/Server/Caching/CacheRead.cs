@@ -1,0 +1,20 @@
+using ELicense.V1;
+
+namespace ELicense.Server.Caching;
+
+/// <summary>A value read through the cache, with where it came from.</summary>
+public readonly record struct CacheRead<TEntry>(TEntry Entry, DataSource Source, bool Stale);
+
+/// <summary>What the cache levels keep: a registry read stamped with its time.</summary>
+public interface ICachedEntry
+{
+    /// <summary>When the registry was read, Unix milliseconds.</summary>
+    long AsOfUnixMs { get; set; }
+
+    /// <summary>True for a "no such record" entry.</summary>
+    bool IsNegative { get; }
+}
+
+/// <summary>The registry could not be read and nothing usable was cached.</summary>
+public sealed class RegistryUnavailableException(Exception inner)
+    : Exception("The registry could not be reached and no cached copy is available.", inner);

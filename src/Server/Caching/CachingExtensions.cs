@@ -1,0 +1,31 @@
+using ELicense.Server.Internal;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace ELicense.Server.Caching;
+
+/// <summary>Registers the two-level cache, the shared Redis connection and both invalidation paths.</summary>
+public static class CachingExtensions
+{
+    public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName));
+        services.AddOptions<CacheOptions>()
+            .Bind(configuration.GetSection(CacheOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<MemoryCacheOptions>()
+            .Configure<IOptions<CacheOptions>>((memory, cache) => memory.SizeLimit = cache.Value.MemoryMaxEntries);
+        services.AddMemoryCache();
+
+        services.AddSingleton<RedisConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+        services.AddSingleton<TwoLevelCache<LicenseEntry>>();
+        services.AddSingleton<TwoLevelCache<VehicleEntry>>();
+        services.AddSingleton<RegistryReader>();
+        services.AddSingleton<CacheInvalidator>();
+        services.AddSingleton<ChangeFeedFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedFollower>());
+        return services;
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ELicense.Server.Caching;
+
+/// <summary>
+/// The one shared <see cref="ConnectionMultiplexer"/> of the process. It connects in the background and
+/// keeps reconnecting, so a Redis that is down at start or goes away later never stops the server.
+/// </summary>
+public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger) : IHostedService, IAsyncDisposable
+{
+    private readonly RedisOptions _options = options.Value;
+    private ConnectionMultiplexer? _multiplexer;
+
+    /// <summary>False when no Redis is configured.</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(_options.Configuration);
+
+    /// <summary>The multiplexer, or null when Redis is not configured or not started yet.</summary>
+    public ConnectionMultiplexer? Multiplexer => _multiplexer;
+
+    /// <summary>True when a connection to Redis is up right now.</summary>
+    public bool IsConnected => _multiplexer?.IsConnected == true;
+
+    public string KeyPrefix => _options.KeyPrefix;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!IsConfigured)
+        {
+            LogNoRedis(logger);
+            return;
+        }
+
+        var configuration = ConfigurationOptions.Parse(_options.Configuration);
+        configuration.AbortOnConnectFail = false;
+        configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
+        configuration.ClientName ??= "elicense-server";
+        _multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
+        if (!_multiplexer.IsConnected)
+        {
+            LogNotConnected(logger, _options.Configuration);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer is not null)
+        {
+            await _multiplexer.CloseAsync(allowCommandsToComplete: false);
+            _multiplexer.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis:Configuration is empty: caching in this process's memory only, and replay checks are local to this replica.")]
+    private static partial void LogNoRedis(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Configuration} is not reachable yet; serving from memory and the registry while reconnecting in the background.")]
+    private static partial void LogNotConnected(ILogger logger, string configuration);
+}

@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using ELicense.Server.Resilience;
+using ELicense.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+using StackExchange.Redis;
+
+namespace ELicense.Server.Caching;
+
+/// <summary>
+/// Memory, then Redis, then the registry. One registry read per key at a time in this process
+/// (single flight), negative entries for unknown keys, and — when the registry fails — the last known
+/// value served marked stale, never a guess.
+/// </summary>
+/// <remarks>
+/// Written here rather than with FusionCache (which has L1+L2, single flight, fail-safe and a Redis
+/// backplane): every answer must say which level it came from, and FusionCache does not report that
+/// per call; and invalidation must also follow the registry's change feed, which is our own anyway.
+/// </remarks>
+public sealed partial class TwoLevelCache<TEntry>
+    where TEntry : class, IMessage<TEntry>, ICachedEntry, new()
+{
+    private static readonly MessageParser<TEntry> Parser = new(() => new TEntry());
+
+    private readonly IMemoryCache _memory;
+    private readonly RedisConnection _redis;
+    private readonly ResiliencePipeline _redisPipeline;
+    private readonly ResiliencePipeline _registryPipeline;
+    private readonly CacheOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Task<CacheRead<TEntry>>> _inflight = new(StringComparer.Ordinal);
+
+    // Bumped by every invalidation. A load that saw another value when it started does not store what
+    // it read, because the registry may have changed under it.
+    private long _epoch;
+
+    public TwoLevelCache(IMemoryCache memory, RedisConnection redis, ResiliencePipelineProvider<string> pipelines,
+        IOptions<CacheOptions> options, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger)
+    {
+        _memory = memory;
+        _redis = redis;
+        _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
+        _registryPipeline = pipelines.GetPipeline(ResilienceExtensions.Registry);
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="key"/>. <paramref name="load"/> reads the registry and returns a negative
+    /// entry when there is no record. Throws <see cref="RegistryUnavailableException"/> when the
+    /// registry fails and no stale copy is allowed.
+    /// </summary>
+    public ValueTask<CacheRead<TEntry>> GetAsync<TState>(string key, TState state,
+        Func<TState, CancellationToken, ValueTask<TEntry>> load, CancellationToken cancellationToken)
+    {
+        var entry = _memory.Get<MemoryEntry>(key);
+        if (entry is not null && entry.FreshUntilMs > _time.GetUtcNow().ToUnixTimeMilliseconds())
+        {
+            return new ValueTask<CacheRead<TEntry>>(new CacheRead<TEntry>(entry.Value, DataSource.Memory, Stale: false));
+        }
+
+        return new ValueTask<CacheRead<TEntry>>(LoadSharedAsync(key, state, load, entry, cancellationToken));
+    }
+
+    /// <summary>Drops <paramref name="key"/> from this replica's memory (Redis is handled by the caller).</summary>
+    public void InvalidateLocal(string key)
+    {
+        Interlocked.Increment(ref _epoch);
+        _inflight.TryRemove(key, out _);
+        _memory.Remove(key);
+    }
+
+    private async Task<CacheRead<TEntry>> LoadSharedAsync<TState>(string key, TState state,
+        Func<TState, CancellationToken, ValueTask<TEntry>> load, MemoryEntry? staleEntry, CancellationToken cancellationToken)
+    {
+        // Single flight: the first caller starts the load, the others wait for it. The load itself runs
+        // without the caller's token (it serves many callers); each waiter still honours its own.
+        if (_inflight.TryGetValue(key, out var running))
+        {
+            return await running.WaitAsync(cancellationToken);
+        }
+
+        var completion = new TaskCompletionSource<CacheRead<TEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inflight.TryAdd(key, completion.Task))
+        {
+            return _inflight.TryGetValue(key, out running)
+                ? await running.WaitAsync(cancellationToken)
+                : await LoadSharedAsync(key, state, load, staleEntry, cancellationToken);
+        }
+
+        try
+        {
+            completion.SetResult(await LoadAsync(key, state, load, staleEntry));
+        }
+        catch (Exception e)
+        {
+            completion.SetException(e);
+        }
+        finally
+        {
+            ((ICollection<KeyValuePair<string, Task<CacheRead<TEntry>>>>)_inflight).Remove(new(key, completion.Task));
+        }
+
+        return await completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task<CacheRead<TEntry>> LoadAsync<TState>(string key, TState state,
+        Func<TState, CancellationToken, ValueTask<TEntry>> load, MemoryEntry? staleEntry)
+    {
+        var epoch = Volatile.Read(ref _epoch);
+        var database = _redis.Multiplexer?.GetDatabase();
+        var redisKey = new RedisKey(_redis.KeyPrefix + key);
+        if (database is not null)
+        {
+            var fromRedis = await TryReadRedisAsync(database, redisKey);
+            if (fromRedis is not null)
+            {
+                StoreInMemory(key, fromRedis, epoch);
+                return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false);
+            }
+        }
+
+        TEntry loaded;
+        try
+        {
+            loaded = await _registryPipeline.ExecuteAsync(
+                static (s, ct) => s.load(s.state, ct), (load, state), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || e is Polly.Timeout.TimeoutRejectedException)
+        {
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (staleEntry is not null && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
+            {
+                LogServingStale(_logger, typeof(TEntry).Name, e);
+                return new CacheRead<TEntry>(staleEntry.Value, DataSource.Memory, Stale: true);
+            }
+
+            throw new RegistryUnavailableException(e);
+        }
+
+        loaded.AsOfUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (database is not null && Volatile.Read(ref _epoch) == epoch)
+        {
+            await TryWriteRedisAsync(database, redisKey, loaded);
+        }
+
+        StoreInMemory(key, loaded, epoch);
+        return new CacheRead<TEntry>(loaded, DataSource.Registry, Stale: false);
+    }
+
+    private async Task<TEntry?> TryReadRedisAsync(IDatabase database, RedisKey redisKey)
+    {
+        try
+        {
+            // StackExchange.Redis calls take no CancellationToken; WaitAsync lets the timeout strategy
+            // abandon a call to a frozen Redis instead of waiting for the library's own 5 s timeout.
+            var value = await _redisPipeline.ExecuteAsync(
+                static async (s, ct) => await s.database.StringGetAsync(s.redisKey).WaitAsync(ct),
+                (database, redisKey), CancellationToken.None);
+            return value.IsNull ? null : Parser.ParseFrom((byte[])value!);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null; // an unreadable entry (say, from another version) is a miss; the next write replaces it
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            LogRedisSkipped(_logger, "read", e);
+            return null;
+        }
+    }
+
+    private async Task TryWriteRedisAsync(IDatabase database, RedisKey redisKey, TEntry entry)
+    {
+        try
+        {
+            var ttl = entry.IsNegative ? _options.NegativeTtl : _options.RedisTtl;
+            await _redisPipeline.ExecuteAsync(
+                static async (s, ct) => await s.database.StringSetAsync(s.redisKey, s.entry.ToByteArray(), s.ttl).WaitAsync(ct),
+                (database, redisKey, entry, ttl), CancellationToken.None);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            LogRedisSkipped(_logger, "write", e);
+        }
+    }
+
+    private void StoreInMemory(string key, TEntry value, long epoch)
+    {
+        if (Volatile.Read(ref _epoch) != epoch)
+        {
+            return;
+        }
+
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var ttl = value.IsNegative ? _options.NegativeTtl : _options.MemoryTtl;
+        var keep = value.IsNegative ? ttl : ttl + _options.MaxStaleness;
+        using var cacheEntry = _memory.CreateEntry(key);
+        cacheEntry.Value = new MemoryEntry(value, nowMs + (long)ttl.TotalMilliseconds);
+        cacheEntry.AbsoluteExpirationRelativeToNow = keep;
+        cacheEntry.Size = 1;
+    }
+
+    internal static bool IsRedisFailure(Exception e) =>
+        e is RedisException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
+            or Polly.Timeout.TimeoutRejectedException or ObjectDisposedException;
+
+    private sealed record MemoryEntry(TEntry Value, long FreshUntilMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registry unreachable; serving a stale cached {EntryType}, flagged as stale.")]
+    private static partial void LogServingStale(ILogger logger, string entryType, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis {Operation} skipped; going on without the shared cache.")]
+    private static partial void LogRedisSkipped(ILogger logger, string operation, Exception error);
+}

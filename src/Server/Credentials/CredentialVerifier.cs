@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Cose;
+using Microsoft.Extensions.Options;
+
+namespace ELicense.Server.Credentials;
+
+/// <summary>What checking a credential on its own (without replay or live data) found.</summary>
+public enum CredentialStatus
+{
+    /// <summary>Genuine and inside its time window.</summary>
+    Genuine,
+    /// <summary>Not a credential: prefix, Base45, COSE or claims are wrong.</summary>
+    Malformed,
+    /// <summary>The algorithm is not ES256, or the signature does not verify.</summary>
+    SignatureInvalid,
+    /// <summary>No key of the ring has this id, or the key is outside its validity.</summary>
+    UnknownKey,
+    /// <summary>Past its expiry beyond the allowed skew.</summary>
+    Expired,
+    /// <summary>Issued in the future beyond the allowed skew.</summary>
+    NotYetValid,
+}
+
+/// <summary>The outcome of <see cref="CredentialVerifier.Verify"/>; <see cref="Claims"/> is set once the signature verified.</summary>
+public readonly record struct CredentialCheck(CredentialStatus Status, string Detail, CredentialClaims? Claims, RingKey? Key);
+
+/// <summary>
+/// Checks a scanned credential in the order that keeps forgeries cheap to reject and unable to do harm:
+/// decode, algorithm allow-list, key id, signature, then the time window. Claims are parsed only after
+/// the signature verified, so attacker-chosen CBOR reaches the claim parser only if it was signed by us.
+/// </summary>
+public sealed class CredentialVerifier(KeyRing keyRing, IOptions<CredentialOptions> options, TimeProvider time)
+{
+    /// <summary>COSE algorithm id of ES256 (ECDSA P-256 with SHA-256), the only one accepted.</summary>
+    public const int Es256 = -7;
+
+    private readonly CredentialOptions _options = options.Value;
+
+    public CredentialCheck Verify(string? qrPayload)
+    {
+        if (string.IsNullOrEmpty(qrPayload))
+        {
+            return Fail(CredentialStatus.Malformed, "The payload is empty.");
+        }
+
+        if (qrPayload.Length > _options.MaxPayloadLength)
+        {
+            return Fail(CredentialStatus.Malformed, $"The payload is longer than {_options.MaxPayloadLength} characters.");
+        }
+
+        if (!qrPayload.StartsWith(CredentialIssuer.Prefix, StringComparison.Ordinal))
+        {
+            return Fail(CredentialStatus.Malformed, $"The payload does not start with {CredentialIssuer.Prefix}.");
+        }
+
+        var text = qrPayload.AsSpan(CredentialIssuer.Prefix.Length);
+        Span<byte> buffer = stackalloc byte[Base45.GetMaxDecodedLength(text.Length)];
+        if (!Base45.TryDecode(text, buffer, out var length))
+        {
+            return Fail(CredentialStatus.Malformed, "The payload is not valid Base45.");
+        }
+
+        CoseSign1Message message;
+        try
+        {
+            message = CoseMessage.DecodeSign1(buffer[..length]);
+        }
+        catch (CryptographicException)
+        {
+            return Fail(CredentialStatus.Malformed, "The payload is not a COSE_Sign1 message.");
+        }
+
+        if (message.Content is null)
+        {
+            return Fail(CredentialStatus.Malformed, "The COSE message carries no content.");
+        }
+
+        if (!TryGetAlgorithm(message, out var algorithm) || algorithm != Es256)
+        {
+            return Fail(CredentialStatus.SignatureInvalid, "The signature algorithm is not allowed (only ES256 is).");
+        }
+
+        if (!message.ProtectedHeaders.TryGetValue(CoseHeaderLabel.KeyIdentifier, out var kidValue)
+            || !TryGetBytes(kidValue, out var kid))
+        {
+            return Fail(CredentialStatus.UnknownKey, "The credential names no key id in its protected header.");
+        }
+
+        if (!keyRing.TryGet(kid, out var key))
+        {
+            return Fail(CredentialStatus.UnknownKey, $"Key id {Convert.ToHexStringLower(kid)} is not a key of this issuer.");
+        }
+
+        var now = time.GetUtcNow();
+        if (!key.IsValidAt(now, _options.MaxClockSkew))
+        {
+            return Fail(CredentialStatus.UnknownKey, $"Key {key.KeyIdHex} is outside its validity (retired or not yet active).");
+        }
+
+        bool verified;
+        try
+        {
+            verified = message.VerifyEmbedded(key.Verifier);
+        }
+        catch (CryptographicException)
+        {
+            verified = false;
+        }
+
+        if (!verified)
+        {
+            return Fail(CredentialStatus.SignatureInvalid, "The signature does not verify.");
+        }
+
+        var claims = CredentialClaims.TryDecode(message.Content.Value);
+        if (claims is null)
+        {
+            return Fail(CredentialStatus.Malformed, "The signed claims are incomplete or malformed.");
+        }
+
+        if (!string.Equals(claims.Issuer, _options.Issuer, StringComparison.Ordinal))
+        {
+            return Fail(CredentialStatus.Malformed, "The credential names another issuer.");
+        }
+
+        if (claims.ExpiresAt <= claims.IssuedAt || claims.ExpiresAt - claims.IssuedAt > _options.MaxLifetime)
+        {
+            return Fail(CredentialStatus.Malformed, "The credential's lifetime is empty or longer than allowed.");
+        }
+
+        if (claims.IssuedAt - _options.MaxClockSkew > now)
+        {
+            return new CredentialCheck(CredentialStatus.NotYetValid, "The credential is issued in the future.", claims, key);
+        }
+
+        if (claims.ExpiresAt + _options.MaxClockSkew < now)
+        {
+            return new CredentialCheck(CredentialStatus.Expired, $"The credential expired at {claims.ExpiresAt:u}.", claims, key);
+        }
+
+        return new CredentialCheck(CredentialStatus.Genuine, "Genuine credential.", claims, key);
+    }
+
+    private static CredentialCheck Fail(CredentialStatus status, string detail) => new(status, detail, null, null);
+
+    private static bool TryGetAlgorithm(CoseSign1Message message, out int algorithm)
+    {
+        algorithm = 0;
+        if (!message.ProtectedHeaders.TryGetValue(CoseHeaderLabel.Algorithm, out var value))
+        {
+            return false;
+        }
+
+        try
+        {
+            algorithm = value.GetValueAsInt32();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or OverflowException or System.Formats.Cbor.CborContentException)
+        {
+            return false; // a text-string or oversized alg: not ES256 either way
+        }
+    }
+
+    private static bool TryGetBytes(CoseHeaderValue value, out byte[] bytes)
+    {
+        try
+        {
+            bytes = value.GetValueAsBytes();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Formats.Cbor.CborContentException)
+        {
+            bytes = [];
+            return false;
+        }
+    }
+}

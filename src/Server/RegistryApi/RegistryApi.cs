@@ -1,0 +1,128 @@
+using ELicense.Server.Caching;
+using ELicense.Server.Credentials;
+using ELicense.Server.Registry;
+using ELicense.Server.Resilience;
+using ELicense.Server.Validation;
+using ELicense.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+
+namespace ELicense.Server.RegistryApi;
+
+/// <summary>
+/// The write side. Every write goes to the registry first, then invalidates: this replica's memory,
+/// Redis, and every other replica through pub/sub (the change feed backs pub/sub up).
+/// </summary>
+public sealed class RegistryApi(
+    IRegistryStore store,
+    CacheInvalidator invalidator,
+    RegistryReader reader,
+    CredentialIssuer issuer,
+    IOptions<CredentialOptions> credentialOptions,
+    ResiliencePipelineProvider<string> pipelines,
+    TimeProvider time) : RegistryService.RegistryServiceBase
+{
+    private readonly ResiliencePipeline _registry = pipelines.GetPipeline(ResilienceExtensions.Registry);
+
+    public override async Task<UpsertLicenseResponse> UpsertLicense(UpsertLicenseRequest request, ServerCallContext context)
+    {
+        WriteRules.ValidateLicense(request.License);
+        var result = await WriteAsync(static async (s, ct) => await s.store.UpsertLicenseAsync(s.License, ct), (store, request.License), context);
+        return new UpsertLicenseResponse { License = result!.Value };
+    }
+
+    public override async Task<UpdateLicenseStatusResponse> UpdateLicenseStatus(UpdateLicenseStatusRequest request, ServerCallContext context)
+    {
+        new RequestValidator()
+            .LicenseNumber(request.LicenseNumber, "license_number")
+            .Require(WriteRules.IsDefined(request.Status), "status", "must be a LicenseStatus other than LICENSE_STATUS_UNSPECIFIED")
+            .ThrowIfInvalid();
+        var result = await WriteAsync(static (s, ct) => s.store.UpdateLicenseStatusAsync(s.LicenseNumber, s.Status, ct),
+            (store, request.LicenseNumber, request.Status), context)
+            ?? throw RpcErrors.NotFound("elicense.v1.License", IdentityNumber.Mask(request.LicenseNumber), ErrorReasons.LicenseNotFound);
+        return new UpdateLicenseStatusResponse { License = result.Value };
+    }
+
+    public override async Task<RecordViolationResponse> RecordViolation(RecordViolationRequest request, ServerCallContext context)
+    {
+        WriteRules.ValidateViolation(request.Violation, request.RequestId, time.GetUtcNow());
+        var result = await WriteAsync(static async (s, ct) => await s.store.RecordViolationAsync(s.Violation, s.RequestId, ct),
+            (store, request.Violation, request.RequestId), context);
+        return new RecordViolationResponse { Violation = result!.Value };
+    }
+
+    public override async Task<ResolveViolationResponse> ResolveViolation(ResolveViolationRequest request, ServerCallContext context)
+    {
+        var validator = new RequestValidator()
+            .Require(request.ViolationId.Length is > 0 and <= Fields.MaxIdLength, "violation_id", $"is required, at most {Fields.MaxIdLength} characters")
+            .Require(request.State is ViolationState.Processed or ViolationState.Paid, "state", "must be VIOLATION_STATE_PROCESSED or VIOLATION_STATE_PAID");
+        if (request.LicenseNumber.Length > 0)
+        {
+            validator.LicenseNumber(request.LicenseNumber, "license_number");
+        }
+
+        validator.ThrowIfInvalid();
+        var result = await WriteAsync(static (s, ct) => s.store.ResolveViolationAsync(s.ViolationId, s.State, s.LicenseNumber, ct),
+            (store, request.ViolationId, request.State, request.LicenseNumber), context)
+            ?? throw RpcErrors.NotFound("elicense.v1.Violation", request.ViolationId, ErrorReasons.ViolationNotFound);
+        return new ResolveViolationResponse { Violation = result.Value.Violation, License = result.Value.License };
+    }
+
+    public override async Task<UpsertVehicleResponse> UpsertVehicle(UpsertVehicleRequest request, ServerCallContext context)
+    {
+        WriteRules.ValidateVehicle(request.Vehicle);
+        var result = await WriteAsync(static async (s, ct) => await s.store.UpsertVehicleAsync(s.Vehicle, ct), (store, request.Vehicle), context);
+        return new UpsertVehicleResponse { Vehicle = result!.Value };
+    }
+
+    public override async Task<IssueCredentialResponse> IssueCredential(IssueCredentialRequest request, ServerCallContext context)
+    {
+        var maxLifetime = credentialOptions.Value.MaxLifetime;
+        var lifetime = request.Lifetime?.ToTimeSpan();
+        new RequestValidator()
+            .LicenseNumber(request.LicenseNumber, "license_number")
+            .Require(lifetime is null || (lifetime > TimeSpan.Zero && lifetime <= maxLifetime), "lifetime",
+                $"must be positive and at most {maxLifetime.TotalSeconds:0} seconds, or unset for the default")
+            .ThrowIfInvalid();
+
+        var read = await reader.GetLicenseAsync(request.LicenseNumber, context.CancellationToken);
+        if (read.Entry.IsNegative)
+        {
+            throw RpcErrors.NotFound("elicense.v1.License", IdentityNumber.Mask(request.LicenseNumber), ErrorReasons.LicenseNotFound);
+        }
+
+        var issued = issuer.Issue(read.Entry.License, lifetime);
+        return new IssueCredentialResponse
+        {
+            QrPayload = issued.QrPayload,
+            IssueTime = Timestamp.FromDateTimeOffset(issued.IssuedAt),
+            ExpireTime = Timestamp.FromDateTimeOffset(issued.ExpiresAt),
+            TokenId = issued.TokenIdHex,
+            KeyId = issued.KeyIdHex,
+        };
+    }
+
+    /// <summary>Runs a registry write through the retry pipeline, then invalidates what it changed.</summary>
+    private async Task<WriteResult<T>?> WriteAsync<T, TState>(Func<TState, CancellationToken, Task<WriteResult<T>?>> write, TState state, ServerCallContext context)
+    {
+        WriteResult<T>? result;
+        try
+        {
+            result = await _registry.ExecuteAsync(static async (s, ct) => await s.write(s.state, ct), (write, state), context.CancellationToken);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RpcException or RegistryRuleException))
+        {
+            throw new RegistryUnavailableException(e);
+        }
+
+        if (result is not null)
+        {
+            await invalidator.InvalidateAsync(result.Changes, publish: true);
+        }
+
+        return result;
+    }
+}

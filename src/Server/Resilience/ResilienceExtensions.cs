@@ -1,0 +1,62 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+using StackExchange.Redis;
+
+namespace ELicense.Server.Resilience;
+
+/// <summary>The named Polly pipelines: one around Redis, one around the registry.</summary>
+public static class ResilienceExtensions
+{
+    public const string Redis = "redis";
+    public const string Registry = "registry";
+
+    public static IServiceCollection AddResiliencePipelines(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ResilienceOptions>()
+            .Bind(configuration.GetSection(ResilienceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Redis: the breaker is outermost so that timeouts count as failures; once open, calls fail at
+        // once and requests go straight to the registry instead of waiting on a dead or frozen Redis.
+        services.AddResiliencePipeline(Redis, (builder, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+            builder
+                .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<RedisException>().Handle<TimeoutRejectedException>()
+                        .Handle<TimeoutException>().Handle<ObjectDisposedException>(),
+                    FailureRatio = options.RedisFailureRatio,
+                    SamplingDuration = options.RedisSamplingDuration,
+                    MinimumThroughput = options.RedisMinimumThroughput,
+                    BreakDuration = options.RedisBreakDuration,
+                })
+                .AddTimeout(options.RedisTimeout);
+        });
+
+        services.AddResiliencePipeline(Registry, (builder, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+            builder
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<SqliteException>(IsTransient).Handle<TimeoutRejectedException>(),
+                    MaxRetryAttempts = options.RegistryRetries,
+                    Delay = options.RegistryRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                })
+                .AddTimeout(options.RegistryTimeout);
+        });
+
+        return services;
+    }
+
+    /// <summary>SQLITE_BUSY and SQLITE_LOCKED: another connection holds the lock; the same call can succeed later.</summary>
+    private static bool IsTransient(SqliteException e) => e.SqliteErrorCode is 5 or 6;
+}

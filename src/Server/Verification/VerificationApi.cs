@@ -1,0 +1,263 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using ELicense.Server.Caching;
+using ELicense.Server.Credentials;
+using ELicense.Server.Internal;
+using ELicense.Server.Registry;
+using ELicense.Server.Resilience;
+using ELicense.Server.Validation;
+using ELicense.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+
+namespace ELicense.Server.Verification;
+
+/// <summary>The read side of the contract: credential checks and cached registry queries.</summary>
+public sealed class VerificationApi(
+    CredentialVerification verification,
+    RegistryReader reader,
+    IRegistryStore store,
+    KeyRing keyRing,
+    IOptions<CredentialOptions> credentialOptions,
+    ResiliencePipelineProvider<string> pipelines,
+    TimeProvider time) : VerificationService.VerificationServiceBase
+{
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    public override Task<VerifyCredentialResponse> VerifyCredential(VerifyCredentialRequest request, ServerCallContext context)
+    {
+        new RequestValidator().ClientId(request.DeviceId, "device_id", required: true).ThrowIfInvalid();
+        return verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+    }
+
+    public override async Task VerifyCredentials(IAsyncStreamReader<VerifyCredentialsRequest> requestStream,
+        IServerStreamWriter<VerifyCredentialsResponse> responseStream, ServerCallContext context)
+    {
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            new RequestValidator()
+                .ClientId(request.DeviceId, "device_id", required: true)
+                .ClientId(request.RequestId, "request_id", required: false)
+                .ThrowIfInvalid();
+            var result = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+            await responseStream.WriteAsync(ToStreamResponse(result, request.RequestId), context.CancellationToken);
+        }
+    }
+
+    public override async Task<GetLicenseResponse> GetLicense(GetLicenseRequest request, ServerCallContext context)
+    {
+        new RequestValidator().LicenseNumber(request.LicenseNumber, "license_number").ThrowIfInvalid();
+        var read = await reader.GetLicenseAsync(request.LicenseNumber, context.CancellationToken);
+        if (read.Entry.IsNegative)
+        {
+            throw RpcErrors.NotFound("elicense.v1.License", IdentityNumber.Mask(request.LicenseNumber), ErrorReasons.LicenseNotFound);
+        }
+
+        var now = time.GetUtcNow();
+        var response = new GetLicenseResponse
+        {
+            License = read.Entry.License,
+            Violations = read.Entry.Violations,
+            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
+        };
+        response.ValidNow = LicenseRules.Evaluate(read.Entry.License, Dates.ChinaToday(now), response.NotValidReasons);
+        return response;
+    }
+
+    public override async Task<ListViolationsResponse> ListViolations(ListViolationsRequest request, ServerCallContext context)
+    {
+        var validator = new RequestValidator();
+        switch (request.SubjectCase)
+        {
+            case ListViolationsRequest.SubjectOneofCase.LicenseNumber:
+                validator.LicenseNumber(request.LicenseNumber, "license_number");
+                break;
+            case ListViolationsRequest.SubjectOneofCase.Plate:
+                validator.Plate(request.Plate, "plate");
+                break;
+            default:
+                validator.Require(false, "subject", "set exactly one of license_number or plate");
+                break;
+        }
+
+        validator.Require(request.PageSize >= 0, "page_size", $"must be between 0 and {MaxPageSize} (0 means {DefaultPageSize})");
+        validator.Require(request.PageToken.Length <= 256, "page_token", "is not a token this service issued");
+        validator.ThrowIfInvalid();
+
+        var query = new ViolationQuery(
+            request.SubjectCase == ListViolationsRequest.SubjectOneofCase.LicenseNumber ? request.LicenseNumber : null,
+            request.SubjectCase == ListViolationsRequest.SubjectOneofCase.Plate ? request.Plate : null,
+            request.UnprocessedOnly);
+        var queryHash = QueryHash(query);
+        var after = DecodePageToken(request.PageToken, queryHash);
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+
+        ViolationPage page;
+        try
+        {
+            page = await pipelines.GetPipeline(ResilienceExtensions.Registry).ExecuteAsync(
+                static (s, ct) => new ValueTask<ViolationPage>(s.store.ListViolationsAsync(s.query, s.after, s.pageSize, ct)),
+                (store, query, after, pageSize), context.CancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not RpcException)
+        {
+            throw new RegistryUnavailableException(e);
+        }
+
+        var response = new ListViolationsResponse
+        {
+            Summary = page.Summary,
+            Freshness = FreshnessInfo.Create(DataSource.Registry, time.GetUtcNow().ToUnixTimeMilliseconds(), stale: false, time.GetUtcNow()),
+            NextPageToken = page.Next is { } next ? EncodePageToken(queryHash, next) : "",
+        };
+        response.Violations.AddRange(page.Violations);
+        return response;
+    }
+
+    public override async Task<CheckVehicleResponse> CheckVehicle(CheckVehicleRequest request, ServerCallContext context)
+    {
+        var read = await ReadVehicleAsync(request.VehicleCase == CheckVehicleRequest.VehicleOneofCase.Plate ? request.Plate : null,
+            request.VehicleCase == CheckVehicleRequest.VehicleOneofCase.Vin ? request.Vin : null, context.CancellationToken);
+        var now = time.GetUtcNow();
+        var today = Dates.ChinaToday(now);
+        var vehicle = read.Entry.Vehicle;
+        return new CheckVehicleResponse
+        {
+            Vehicle = vehicle,
+            InspectionValid = VehicleRules.InspectionValid(vehicle, today),
+            InsuranceValid = VehicleRules.InsuranceValid(vehicle, today),
+            StatusNormal = VehicleRules.StatusNormal(vehicle),
+            Violations = read.Entry.Violations,
+            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
+        };
+    }
+
+    public override async Task<CheckTransferEligibilityResponse> CheckTransferEligibility(CheckTransferEligibilityRequest request, ServerCallContext context)
+    {
+        var read = await ReadVehicleAsync(request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Plate ? request.Plate : null,
+            request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Vin ? request.Vin : null, context.CancellationToken);
+        var now = time.GetUtcNow();
+        var response = new CheckTransferEligibilityResponse
+        {
+            Vehicle = read.Entry.Vehicle,
+            Violations = read.Entry.Violations,
+            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
+        };
+        response.Eligible = VehicleRules.EvaluateTransfer(read.Entry.Vehicle, read.Entry.Violations, Dates.ChinaToday(now), read.Stale, response.Blocks);
+        return response;
+    }
+
+    public override Task<ListIssuerKeysResponse> ListIssuerKeys(ListIssuerKeysRequest request, ServerCallContext context)
+    {
+        var response = new ListIssuerKeysResponse
+        {
+            Issuer = credentialOptions.Value.Issuer,
+            MaxClockSkewSeconds = (int)credentialOptions.Value.MaxClockSkew.TotalSeconds,
+        };
+        foreach (var key in keyRing.Keys)
+        {
+            response.Keys.Add(new V1.IssuerKey
+            {
+                KeyId = key.KeyIdHex,
+                Algorithm = "ES256",
+                PublicKeySpki = ByteString.CopyFrom(key.SubjectPublicKeyInfo),
+                NotBeforeTime = key.NotBefore is { } nb ? Timestamp.FromDateTimeOffset(nb) : null,
+                NotAfterTime = key.NotAfter is { } na ? Timestamp.FromDateTimeOffset(na) : null,
+                Signing = ReferenceEquals(key, keyRing.SigningKey),
+            });
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private async Task<CacheRead<VehicleEntry>> ReadVehicleAsync(Plate? plate, string? vin, CancellationToken cancellationToken)
+    {
+        var validator = new RequestValidator();
+        if (plate is not null)
+        {
+            validator.Plate(plate, "plate");
+        }
+        else if (vin is not null)
+        {
+            validator.Vin(vin, "vin");
+        }
+        else
+        {
+            validator.Require(false, "vehicle", "set exactly one of plate or vin");
+        }
+
+        validator.ThrowIfInvalid();
+        var read = plate is not null
+            ? await reader.GetVehicleByPlateAsync(plate, cancellationToken)
+            : await reader.GetVehicleByVinAsync(vin!, cancellationToken);
+        if (read.Entry.IsNegative)
+        {
+            throw RpcErrors.NotFound("elicense.v1.Vehicle", plate is not null ? RegistryKeys.Plate(plate) : vin!, ErrorReasons.VehicleNotFound);
+        }
+
+        return read;
+    }
+
+    private static ulong QueryHash(ViolationQuery query)
+    {
+        var text = $"{query.LicenseNumber}|{(query.Plate is null ? "" : RegistryKeys.Plate(query.Plate))}|{query.UnprocessedOnly}";
+        return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0);
+    }
+
+    private static string EncodePageToken(ulong queryHash, ViolationCursor cursor) =>
+        Base64Url.EncodeToString(new ViolationPageToken
+        {
+            QueryHash = queryHash,
+            LastOccurUnixMs = cursor.OccurUnixMs,
+            LastRowId = cursor.RowId,
+        }.ToByteArray());
+
+    private static ViolationCursor? DecodePageToken(string token, ulong queryHash)
+    {
+        if (token.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = ViolationPageToken.Parser.ParseFrom(Base64Url.DecodeFromChars(token));
+            if (decoded.QueryHash == queryHash)
+            {
+                return new ViolationCursor(decoded.LastOccurUnixMs, decoded.LastRowId);
+            }
+        }
+        catch (Exception e) when (e is FormatException or InvalidProtocolBufferException)
+        {
+            // fall through to the error below
+        }
+
+        throw RpcErrors.InvalidArgument("page_token", "is not a token this service issued for this query (subject and filter must not change between pages)");
+    }
+
+    private static VerifyCredentialsResponse ToStreamResponse(VerifyCredentialResponse r, string requestId)
+    {
+        var response = new VerifyCredentialsResponse
+        {
+            RequestId = requestId,
+            Verdict = r.Verdict,
+            Message = r.Message,
+            License = r.License,
+            Violations = r.Violations,
+            Freshness = r.Freshness,
+            Credential = r.Credential,
+            RepeatScan = r.RepeatScan,
+            FirstScanTime = r.FirstScanTime,
+            ReplayCheck = r.ReplayCheck,
+            VerifyTime = r.VerifyTime,
+        };
+        response.NotValidReasons.AddRange(r.NotValidReasons);
+        return response;
+    }
+}

@@ -1,0 +1,58 @@
+using ELicense.Server.RegistryApi;
+using ELicense.Server.Validation;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ELicense.Server.Verification;
+
+/// <summary>Registers the verify path and the gRPC surface: services, errors, reflection, health.</summary>
+public static class VerificationExtensions
+{
+    /// <summary>Largest request accepted: a QR payload is at most a few kilobytes, a write a few hundred bytes.</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
+    public static IServiceCollection AddVerification(this IServiceCollection services)
+    {
+        services.AddSingleton<ReplayGuard>();
+        services.AddSingleton<CredentialVerification>();
+        return services;
+    }
+
+    public static IServiceCollection AddGrpcApi(this IServiceCollection services)
+    {
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorInterceptor>();
+            options.MaxReceiveMessageSize = MaxRequestBytes;
+            options.EnableDetailedErrors = false;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks(options =>
+            {
+                // "" is the server as a whole: it serves correctly without Redis, so only the registry counts.
+                options.Services.Map("", r => r.Name == "registry");
+                options.Services.Map("registry", r => r.Name == "registry");
+                options.Services.Map("redis", r => r.Name == "redis");
+                options.Services.Map("elicense.v1.VerificationService", r => r.Name == "registry");
+                options.Services.Map("elicense.v1.RegistryService", r => r.Name == "registry");
+                // Check answers from the last published result: a health probe must not cost a registry query.
+                options.UseHealthChecksCache = true;
+            })
+            .AddCheck<RegistryHealthCheck>("registry")
+            .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Unhealthy);
+        services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.Zero;
+            options.Period = TimeSpan.FromSeconds(2);
+        });
+        return services;
+    }
+
+    public static WebApplication MapGrpcApi(this WebApplication app)
+    {
+        app.MapGrpcService<VerificationApi>();
+        app.MapGrpcService<RegistryApi.RegistryApi>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

@@ -1,0 +1,67 @@
+extern alias server;
+
+using ELicense.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ELicense.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One replica of the real server — the same composition as Program.cs — on real Kestrel, on a free
+/// loopback port, with real gRPC clients.
+/// </summary>
+public sealed class ServerInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServerInstance(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Channel = GrpcChannel.ForAddress(address);
+        Verification = new VerificationService.VerificationServiceClient(Channel);
+        Registry = new RegistryService.RegistryServiceClient(Channel);
+    }
+
+    public Uri Address { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public VerificationService.VerificationServiceClient Verification { get; }
+
+    public RegistryService.RegistryServiceClient Registry { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="dataDirectory">Holds the registry file and the development key; replicas share it.</param>
+    /// <param name="redisConfiguration">Empty for a replica without Redis.</param>
+    public static async Task<ServerInstance> StartAsync(string dataDirectory, string redisConfiguration,
+        IEnumerable<string>? extraArgs = null, Action<IServiceCollection>? overrides = null)
+    {
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Registry:Path={Path.Combine(dataDirectory, "registry.db")}",
+            $"--Redis:Configuration={redisConfiguration}",
+            $"--Credentials:DevelopmentKeyPath={Path.Combine(dataDirectory, "issuer-dev-key.pem")}",
+            "--Cache:ChangeFeedInterval=00:00:00.250",
+            "--Resilience:RedisBreakDuration=00:00:01",
+            "--Logging:LogLevel:Default=Warning",
+            .. extraArgs ?? [],
+        ];
+        var app = server::Program.Build(args, overrides);
+        await app.StartAsync();
+        var address = new Uri(app.Urls.First());
+        return new ServerInstance(app, address);
+    }
+
+    public T GetService<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,92 @@
+using ELicense.IntegrationTests.Infrastructure;
+using ELicense.V1;
+using Grpc.Core;
+using Xunit;
+
+namespace ELicense.IntegrationTests;
+
+/// <summary>Redis dies mid-test: answers stay correct, degraded answers say so, nothing stalls.</summary>
+public sealed class RedisOutageTests : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("elicense-redis-outage-").FullName;
+    private RedisServer _redis = null!;
+    private ServerInstance _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // A generous deadline: a call stuck behind a dead Redis would fail it instead of hanging the test.
+    private static CallOptions Call => new(deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: Ct);
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _server = await ServerInstance.StartAsync(_dataDirectory, _redis.Configuration);
+    }
+
+    [Fact]
+    public async Task VerifyCredential_RedisStoppedMidTest_AnswersStayCorrect()
+    {
+        var license = await TestData.CreateLicenseAsync(_server);
+        var before = await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest
+        {
+            QrPayload = await TestData.IssueAsync(_server, license.LicenseNumber),
+            DeviceId = "handheld-1",
+        }, Call);
+        Assert.Equal(Verdict.Valid, before.Verdict);
+        Assert.Equal(ReplayCheck.Shared, before.ReplayCheck);
+
+        await _redis.StopAsync();
+
+        // Still valid, but the replay check is flagged local-only.
+        var payload = await TestData.IssueAsync(_server, license.LicenseNumber);
+        var during = await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest { QrPayload = payload, DeviceId = "handheld-1" }, Call);
+        Assert.Equal(Verdict.Valid, during.Verdict);
+        Assert.Equal(ReplayCheck.LocalOnly, during.ReplayCheck);
+
+        // Replays are still caught on this replica.
+        var replay = await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest { QrPayload = payload, DeviceId = "handheld-2" }, Call);
+        Assert.Equal(Verdict.Replayed, replay.Verdict);
+
+        // Writes still land and are seen: a revocation is not hidden by the dead cache.
+        await _server.Registry.UpdateLicenseStatusAsync(new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, Call);
+        var revoked = await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest
+        {
+            QrPayload = await TestData.IssueAsync(_server, license.LicenseNumber),
+            DeviceId = "handheld-1",
+        }, Call);
+        Assert.Equal(Verdict.LicenseNotValid, revoked.Verdict);
+
+        // A licence created during the outage is read from the registry.
+        var created = await TestData.CreateLicenseAsync(_server);
+        var lookup = await _server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = created.LicenseNumber }, Call);
+        Assert.Equal(created.LicenseNumber, lookup.License.LicenseNumber);
+
+        // Redis comes back: replay checks are shared again.
+        await _redis.RestartAsync();
+        await TestData.EventuallyAsync(async () =>
+        {
+            var after = await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest
+            {
+                QrPayload = await TestData.IssueAsync(_server, created.LicenseNumber),
+                DeviceId = "handheld-1",
+            }, Call);
+            return after.ReplayCheck == ReplayCheck.Shared && after.Verdict == Verdict.Valid;
+        }, TimeSpan.FromSeconds(20));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+}

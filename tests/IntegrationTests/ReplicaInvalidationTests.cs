@@ -1,0 +1,53 @@
+using ELicense.IntegrationTests.Infrastructure;
+using ELicense.V1;
+using Xunit;
+
+namespace ELicense.IntegrationTests;
+
+/// <summary>A status change on one replica reaches the others: by pub/sub at once, by the change feed if pub/sub is lost.</summary>
+[Collection(SharedEnvironmentCollection.Name)]
+public class ReplicaInvalidationTests(SharedEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task UpdateLicenseStatus_RevokedOnReplicaA_ReplicaBSaysNotValid()
+    {
+        var license = await TestData.CreateLicenseAsync(env.ServerA);
+        var warm = await env.ServerB.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        Assert.True(warm.ValidNow); // B now holds the licence in memory
+
+        await env.ServerA.Registry.UpdateLicenseStatusAsync(
+            new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, cancellationToken: Ct);
+        var seenAfter = await TestData.EventuallyAsync(async () =>
+            (await env.ServerB.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct))
+                .License.Status == LicenseStatus.Revoked, TimeSpan.FromSeconds(2));
+        var payload = await TestData.IssueAsync(env.ServerA, license.LicenseNumber);
+        var verdict = await env.ServerB.Verification.VerifyCredentialAsync(
+            new VerifyCredentialRequest { QrPayload = payload, DeviceId = "replica-test" }, cancellationToken: Ct);
+
+        Assert.Equal(Verdict.LicenseNotValid, verdict.Verdict);
+        Assert.Equal(LicenseStatus.Revoked, verdict.License.Status);
+        TestContext.Current.SendDiagnosticMessage($"Revocation visible on replica B after {seenAfter.TotalMilliseconds:0} ms (pub/sub path).");
+    }
+
+    [Fact]
+    public async Task UpdateLicenseStatus_ReplicaWithoutPubSub_CatchesUpThroughChangeFeed()
+    {
+        // Replica C shares the registry but has no Redis: no pub/sub message can reach it, as if lost.
+        await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, redisConfiguration: "");
+        var license = await TestData.CreateLicenseAsync(env.ServerA);
+        var warm = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        var cached = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        Assert.Equal(DataSource.Memory, cached.Freshness.Source);
+
+        await env.ServerA.Registry.UpdateLicenseStatusAsync(
+            new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Suspended }, cancellationToken: Ct);
+        var seenAfter = await TestData.EventuallyAsync(async () =>
+            (await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct))
+                .License.Status == LicenseStatus.Suspended, TimeSpan.FromSeconds(2));
+
+        Assert.True(warm.ValidNow);
+        TestContext.Current.SendDiagnosticMessage($"Suspension visible on replica C after {seenAfter.TotalMilliseconds:0} ms (change-feed path).");
+    }
+}
