@@ -53,6 +53,17 @@ public static class InspectorApp
         return app;
     }
 
+    /// <summary>
+    /// Runs the application. The command-line parser reads a lone "-" as a nameless option, so it is
+    /// passed on as --stdin (the conventional "read from stdin" argument of `verify`).
+    /// </summary>
+    public static Task<int> RunAsync(InspectorEnvironment environment, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
+        Create(environment).RunAsync(NormaliseArguments(args), cancellationToken);
+
+    /// <summary>Replaces a lone "-" by "--stdin".</summary>
+    public static IReadOnlyList<string> NormaliseArguments(IReadOnlyList<string> args) =>
+        args.Select(a => a == "-" ? "--stdin" : a).ToList();
+
     private static int HandleException(InspectorEnvironment environment, Exception exception)
     {
         switch (exception)

@@ -27,4 +27,4 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-return await InspectorApp.Create(environment).RunAsync(args, cancellation.Token);
+return await InspectorApp.RunAsync(environment, args, cancellation.Token);

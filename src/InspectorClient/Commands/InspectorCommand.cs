@@ -25,7 +25,7 @@ public abstract class InspectorCommand<TSettings>(InspectorEnvironment environme
             return ExitCodes.Usage;
         }
 
-        using var session = new RpcSession(options, Environment.Time, (attempt, exception) =>
+        using var session = new RpcSession(options, (attempt, exception) =>
             Environment.Error.MarkupLine(
                 $"[grey]retrying ({attempt + 1}/{options.Retries}) after {Markup.Escape(Describe(exception))}…[/]"));
         try

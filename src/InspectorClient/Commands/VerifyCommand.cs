@@ -12,8 +12,19 @@ public sealed class VerifySettings : GlobalSettings
 {
     /// <summary>The scanned QR text, or "-" / nothing to read one line from stdin.</summary>
     [CommandArgument(0, "[payload]")]
-    [Description("The scanned QR text (\"EDL1:…\"; quote it, Base45 may contain spaces). Omit or \"-\" to read one line from stdin, as a barcode scanner types it.")]
+    [Description("The scanned QR text (\"EDL1:…\"; quote it, Base45 may contain spaces). Omit it, or give \"-\" or --stdin, to read one line from stdin, as a barcode scanner types it.")]
     public string? Payload { get; init; }
+
+    /// <summary>Read the payload from stdin; a lone "-" on the command line means this.</summary>
+    [CommandOption("--stdin")]
+    [Description("Read the payload as one line from stdin (same as \"-\").")]
+    public bool Stdin { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate() =>
+        Stdin && Payload is not null
+            ? ValidationResult.Error("give the payload as an argument or read it from stdin, not both")
+            : ValidationResult.Success();
 }
 
 /// <summary>`verify`: checks one scanned credential and shows the verdict.</summary>
@@ -25,7 +36,7 @@ public sealed class VerifyCommand(InspectorEnvironment environment) : InspectorC
     /// <inheritdoc />
     protected override async Task<int> RunAsync(RpcSession session, VerifySettings settings, CancellationToken cancellationToken)
     {
-        var payload = settings.Payload is null or "-" ? await ReadPayloadAsync(settings, cancellationToken) : settings.Payload;
+        var payload = settings.Payload is null ? await ReadPayloadAsync(settings, cancellationToken) : settings.Payload;
         if (string.IsNullOrWhiteSpace(payload))
         {
             throw new UsageException("no QR payload given (pass it as an argument or scan it into stdin)");

@@ -13,13 +13,11 @@ public sealed class RpcSession : IDisposable
 {
     private readonly GrpcChannel _channel;
     private readonly ResiliencePipeline _pipeline;
-    private readonly TimeProvider _time;
 
     /// <summary>Opens a channel (lazily connected) to <see cref="ConnectionOptions.Server"/>.</summary>
-    public RpcSession(ConnectionOptions options, TimeProvider time, Action<int, Exception?>? onRetry = null)
+    public RpcSession(ConnectionOptions options, Action<int, Exception?>? onRetry = null)
     {
         Options = options;
-        _time = time;
         _pipeline = RetryPipeline.Create(options.Retries, onRetry);
         _channel = GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
         {
@@ -31,8 +29,8 @@ public sealed class RpcSession : IDisposable
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
                 ConnectTimeout = options.Deadline,
             },
-            // Ctrl+C surfaces as OperationCanceledException, not as an RPC failure.
-            ThrowOperationCanceledOnCancellation = true,
+            // Left false: with true, an exceeded deadline would also surface as OperationCanceledException.
+            // Ctrl+C arrives as RpcException(Cancelled) with the token cancelled; InspectorCommand tells them apart.
         });
         Verification = new VerificationService.VerificationServiceClient(_channel);
         Registry = new RegistryService.RegistryServiceClient(_channel);
@@ -55,7 +53,8 @@ public sealed class RpcSession : IDisposable
         return await _pipeline.ExecuteAsync(
             async token =>
             {
-                var deadline = _time.GetUtcNow().UtcDateTime + Options.Deadline;
+                // gRPC measures deadlines against the system clock, so this one cannot be injected.
+                var deadline = TimeProvider.System.GetUtcNow().UtcDateTime + Options.Deadline;
                 using var pending = call(new CallOptions(deadline: deadline, cancellationToken: token));
                 return await pending.ResponseAsync;
             },
