@@ -164,6 +164,29 @@ public sealed class OtherViewsTests
     }
 
     [Fact]
+    public void WriteQr_PlainConsole_DrawsLightModulesAsInk()
+    {
+        var console = new TestConsole().Width(160).SupportsAnsi(false);
+
+        IssueView.WriteQr(console, "EDL1:ABC");
+
+        Assert.Equal(new string('█', console.Lines[0].Length), console.Lines[0]);
+    }
+
+    [Fact]
+    public void WriteQr_AnsiColourConsole_DrawsDarkModulesBlackOnWhite()
+    {
+        var console = new TestConsole().Width(160).SupportsAnsi(true).Colors(ColorSystem.Standard).EmitAnsiSequences();
+
+        IssueView.WriteQr(console, "EDL1:ABC");
+
+        // Black on bright white (SGR 30;107), and the quiet zone is blank: the ink is the dark modules.
+        Assert.Contains("\u001b[30;107m", console.Output, StringComparison.Ordinal);
+        Assert.Contains("█▀▀▀▀▀█", console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('█', 20), console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IssueView_NoQr_PrintsPayloadFirst()
     {
         var console = new TestConsole().Width(160);

@@ -28,7 +28,7 @@ public static class IssueView
     /// </summary>
     public static void WriteQr(IAnsiConsole console, string payload)
     {
-        var colour = console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+        var colour = console.Profile.Capabilities.Ansi && console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
         var style = colour ? new Style(Color.Black, Color.White) : Style.Plain;
         foreach (var line in QrCodeText.Lines(QrCodeText.Modules(payload), inkIsDark: colour))
         {
