@@ -13,13 +13,24 @@ public sealed class ErrorViewTests
     private static readonly Uri Server = new("http://127.0.0.1:5080");
 
     [Fact]
-    public void Describe_Unavailable_SaysCannotReachServer()
+    public void Describe_UnavailableFromTransport_SaysCannotReachServer()
     {
-        var exception = new RpcException(new GrpcStatus(StatusCode.Unavailable, "Error connecting to subchannel."));
+        var exception = new RpcException(new GrpcStatus(
+            StatusCode.Unavailable, "Error connecting to subchannel.", new HttpRequestException("Connection refused")));
 
         var lines = ErrorView.Describe(exception, Server, TimeSpan.FromSeconds(5));
 
         Assert.Equal("UNAVAILABLE: cannot reach server at http://127.0.0.1:5080/ (is it running?)", Assert.Single(lines));
+    }
+
+    [Fact]
+    public void Describe_UnavailableSentByServer_ShowsServerMessage()
+    {
+        var exception = new RpcException(new GrpcStatus(StatusCode.Unavailable, "registry unreachable and nothing cached"));
+
+        var line = Assert.Single(ErrorView.Describe(exception, Server, TimeSpan.FromSeconds(5)));
+
+        Assert.Equal("UNAVAILABLE: registry unreachable and nothing cached", line);
     }
 
     [Fact]

@@ -18,7 +18,10 @@ public static class ErrorView
         var code = CodeName(exception.StatusCode);
         var headline = exception.StatusCode switch
         {
-            StatusCode.Unavailable => $"{code}: cannot reach server at {server} (is it running?)",
+            // A status made on this side (connection refused, reset…) carries the exception behind it; one
+            // sent by a reachable server (e.g. its registry is down) does not.
+            StatusCode.Unavailable when exception.Status.DebugException is not null =>
+                $"{code}: cannot reach server at {server} (is it running?)",
             StatusCode.DeadlineExceeded => string.Create(
                 CultureInfo.InvariantCulture,
                 $"{code}: no answer from {server} within {deadline.TotalSeconds:0.###}s (try a longer --deadline)"),
@@ -55,7 +58,8 @@ public static class ErrorView
             console.MarkupLine($"[{Palette.Red}]{Markup.Escape(line)}[/]");
         }
 
-        if (exception.StatusCode == StatusCode.Unavailable && !string.IsNullOrWhiteSpace(exception.Status.Detail))
+        if (exception.StatusCode == StatusCode.Unavailable && exception.Status.DebugException is not null
+            && !string.IsNullOrWhiteSpace(exception.Status.Detail))
         {
             console.MarkupLine($"[grey]  {Markup.Escape(exception.Status.Detail)}[/]");
         }
