@@ -1,1 +1,30 @@
-return 0;
+// inspector: the officer's and transfer desk's console for the ELicense verification service.
+//
+//   Program.cs            composition: real consoles, stdin, clock, environment; Ctrl+C
+//   InspectorApp.cs       the command table, help (exit codes), usage-error handling
+//   Commands/             one file per command family; InspectorCommand is the shared frame
+//   Connection/           options resolution, channel, per-attempt deadline, Polly retry
+//   Rendering/            Spectre views, JSON output, QR drawing, error lines
+using ELicense.Inspector;
+using Spectre.Console;
+
+var environment = new InspectorEnvironment(
+    output: AnsiConsole.Console,
+    error: AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
+    input: Console.In,
+    time: TimeProvider.System,
+    getVariable: Environment.GetEnvironmentVariable,
+    machineName: Environment.MachineName)
+{
+    InputIsInteractive = !Console.IsInputRedirected,
+};
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C cancels the call cleanly; a second one ends the process.
+    e.Cancel = !cancellation.IsCancellationRequested;
+    cancellation.Cancel();
+};
+
+return await InspectorApp.RunAsync(environment, args, cancellation.Token);

@@ -1,0 +1,25 @@
+using ELicense.Inspector.Connection;
+using ELicense.Inspector.Rendering;
+using ELicense.V1;
+
+namespace ELicense.Inspector.Commands;
+
+/// <summary>`keys`: the issuer's public keys.</summary>
+public sealed class KeysCommand(InspectorEnvironment environment) : InspectorCommand<GlobalSettings>(environment)
+{
+    /// <inheritdoc />
+    protected override async Task<int> RunAsync(RpcSession session, GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        var response = await session.CallAsync(o => session.Verification.ListIssuerKeysAsync(new ListIssuerKeysRequest(), o), cancellationToken);
+        if (settings.Json)
+        {
+            JsonOutput.Write(Environment.Output, response);
+        }
+        else
+        {
+            KeysView.Render(Environment.Output, response, Environment.Time);
+        }
+
+        return ExitCodes.Ok;
+    }
+}

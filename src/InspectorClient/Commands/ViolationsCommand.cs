@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using ELicense.Inspector.Connection;
+using ELicense.Inspector.Rendering;
+using ELicense.V1;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ELicense.Inspector.Commands;
+
+/// <summary>Settings of `violations`.</summary>
+public sealed class ViolationsSettings : GlobalSettings
+{
+    /// <summary>The largest page the server accepts.</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>The licence whose violations to list.</summary>
+    [CommandOption("--license <NUMBER>")]
+    [Description("List the violations attributed to this licence number.")]
+    public string? License { get; init; }
+
+    /// <summary>The plate text.</summary>
+    [CommandOption("--plate <PLATE>")]
+    [Description("List the violations recorded against this plate; needs --plate-type.")]
+    public string? Plate { get; init; }
+
+    /// <summary>The plate type.</summary>
+    [CommandOption("--plate-type <TYPE>")]
+    [Description("Plate type: " + PlateTypes.Accepted + ".")]
+    public string? PlateType { get; init; }
+
+    /// <summary>Include processed violations.</summary>
+    [CommandOption("--all")]
+    [Description("Include processed and paid violations (default: unprocessed only).")]
+    public bool All { get; init; }
+
+    /// <summary>Page size.</summary>
+    [CommandOption("--page-size <N>")]
+    [Description("Violations per page, 1 to 100 (server default 20).")]
+    public int? PageSize { get; init; }
+
+    /// <summary>Page token.</summary>
+    [CommandOption("--page-token <TOKEN>")]
+    [Description("The next-page token printed by the previous page.")]
+    public string? PageToken { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        var hasLicense = !string.IsNullOrWhiteSpace(License);
+        var hasPlate = !string.IsNullOrWhiteSpace(Plate);
+        if (hasLicense == hasPlate)
+        {
+            return ValidationResult.Error("give either --license, or --plate with --plate-type");
+        }
+
+        if (hasPlate && !PlateTypes.TryParse(PlateType, out _))
+        {
+            return ValidationResult.Error($"--plate needs --plate-type ({PlateTypes.Accepted})");
+        }
+
+        if (PageSize is < 1 or > MaxPageSize)
+        {
+            return ValidationResult.Error($"--page-size must be between 1 and {MaxPageSize}");
+        }
+
+        return ValidationResult.Success();
+    }
+
+    /// <summary>The request these settings describe.</summary>
+    public ListViolationsRequest ToRequest()
+    {
+        var request = new ListViolationsRequest
+        {
+            UnprocessedOnly = !All,
+            PageSize = PageSize ?? 0,
+            PageToken = PageToken ?? string.Empty,
+        };
+        if (!string.IsNullOrWhiteSpace(License))
+        {
+            request.LicenseNumber = License.Trim().ToUpperInvariant();
+        }
+        else if (PlateTypes.TryParse(PlateType, out var type))
+        {
+            request.Plate = new Plate { Number = (Plate ?? string.Empty).Trim().ToUpperInvariant(), Type = type.Value };
+        }
+
+        return request;
+    }
+}
+
+/// <summary>`violations`: a page of a licence's or a plate's violations.</summary>
+public sealed class ViolationsCommand(InspectorEnvironment environment) : InspectorCommand<ViolationsSettings>(environment)
+{
+    /// <inheritdoc />
+    protected override async Task<int> RunAsync(RpcSession session, ViolationsSettings settings, CancellationToken cancellationToken)
+    {
+        var request = settings.ToRequest();
+        var response = await session.CallAsync(o => session.Verification.ListViolationsAsync(request, o), cancellationToken);
+        if (settings.Json)
+        {
+            JsonOutput.Write(Environment.Output, response);
+        }
+        else
+        {
+            ViolationsView.Render(Environment.Output, response, Environment.Time);
+        }
+
+        return ExitCodes.Ok;
+    }
+}

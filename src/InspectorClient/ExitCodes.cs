@@ -1,0 +1,34 @@
+namespace ELicense.Inspector;
+
+/// <summary>The process exit codes, as documented in --help.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success; for checks: VALID, valid now, vehicle OK, ELIGIBLE.</summary>
+    public const int Ok = 0;
+
+    /// <summary>A check's answer is negative: any verdict but VALID, not valid now, vehicle not OK, NOT ELIGIBLE.</summary>
+    public const int NotValid = 1;
+
+    /// <summary>Bad command line or input.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The call failed: server unreachable, deadline exceeded, or an error status.</summary>
+    public const int RpcFailure = 3;
+
+    /// <summary>An unexpected internal error.</summary>
+    public const int Internal = 4;
+
+    /// <summary>Cancelled with Ctrl+C.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>The exit code table for the help text.</summary>
+    public static readonly IReadOnlyList<(int Code, string Meaning)> Table =
+    [
+        (Ok, "success; VALID / valid now / vehicle OK / ELIGIBLE"),
+        (NotValid, "any other verdict (NOT VALID, not valid now, vehicle not OK, NOT ELIGIBLE)"),
+        (Usage, "usage error (bad option, missing argument, empty input)"),
+        (RpcFailure, "RPC failure (server unreachable, deadline exceeded, error status)"),
+        (Internal, "unexpected internal error"),
+        (Cancelled, "cancelled (Ctrl+C)"),
+    ];
+}

@@ -1,0 +1,72 @@
+using ELicense.V1;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace ELicense.Inspector.Rendering;
+
+/// <summary>The licence card: holder, masked number, class, status, validity, points, violations, freshness.</summary>
+public static class LicenseCard
+{
+    /// <summary>Builds the card's rows; <paramref name="extraRows"/> are appended as (label, markup).</summary>
+    public static IRenderable Build(
+        License license,
+        ViolationSummary? violations,
+        Freshness? freshness,
+        TimeProvider time,
+        IEnumerable<(string Label, string Markup)>? extraRows = null)
+    {
+        var grid = NewGrid();
+        AddRow(grid, "Holder", Markup.Escape(license.HolderName));
+        AddRow(grid, "Licence no.", Markup.Escape(Masking.MaskIdentityNumber(license.LicenseNumber)));
+        AddRow(grid, "Class", Markup.Escape(license.LicenseClass));
+        AddRow(grid, "Status", StatusMarkup(license.Status));
+        AddRow(grid, "Validity", Markup.Escape(Formats.Validity(license.ValidFromDate, license.ValidUntilDate)));
+        AddRow(grid, "Points", Formats.PointsMarkup(license.Points));
+        AddRow(grid, "Unprocessed violations", Markup.Escape(Formats.Violations(violations)));
+        if (!string.IsNullOrEmpty(license.IssuingAuthority))
+        {
+            AddRow(grid, "Issued by", Markup.Escape(license.IssuingAuthority));
+        }
+
+        if (freshness is not null)
+        {
+            AddRow(grid, "Freshness", Formats.FreshnessMarkup(freshness, time));
+        }
+
+        foreach (var (label, markup) in extraRows ?? [])
+        {
+            AddRow(grid, label, markup);
+        }
+
+        return new Panel(grid).Header("Driving licence").Border(BoxBorder.Rounded);
+    }
+
+    /// <summary>The signed snapshot of a credential, shown when the live licence is missing.</summary>
+    public static IRenderable BuildSnapshot(CredentialSnapshot snapshot)
+    {
+        var grid = NewGrid();
+        AddRow(grid, "Holder", Markup.Escape(snapshot.HolderName));
+        AddRow(grid, "Licence no.", Markup.Escape(Masking.MaskIdentityNumber(snapshot.LicenseNumber)));
+        AddRow(grid, "Class", Markup.Escape(snapshot.LicenseClass));
+        AddRow(grid, "Status at issue", StatusMarkup(snapshot.Status));
+        AddRow(grid, "Validity", Markup.Escape(Formats.Validity(snapshot.ValidFromDate, snapshot.ValidUntilDate)));
+        return new Panel(grid).Header("Signed snapshot (not live data)").Border(BoxBorder.Rounded);
+    }
+
+    /// <summary>A licence status as markup: green when normal, red otherwise.</summary>
+    public static string StatusMarkup(LicenseStatus status) =>
+        status == LicenseStatus.Normal
+            ? $"[{Palette.Green}]{Markup.Escape(VerdictText.Describe(status))}[/]"
+            : $"[bold {Palette.Red}]{Markup.Escape(VerdictText.Describe(status))}[/]";
+
+    internal static Grid NewGrid()
+    {
+        var grid = new Grid();
+        grid.AddColumn(new GridColumn().NoWrap().PadRight(2));
+        grid.AddColumn();
+        return grid;
+    }
+
+    internal static void AddRow(Grid grid, string label, string markup) =>
+        grid.AddRow(new Markup($"[grey]{Markup.Escape(label)}[/]"), new Markup(markup));
+}
