@@ -42,16 +42,19 @@ public static class ResilienceExtensions
         services.AddResiliencePipeline(Registry, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
-            builder
-                .AddRetry(new RetryStrategyOptions
+            if (options.RegistryRetries > 0)
+            {
+                builder.AddRetry(new RetryStrategyOptions
                 {
                     ShouldHandle = new PredicateBuilder().Handle<SqliteException>(IsTransient).Handle<TimeoutRejectedException>(),
                     MaxRetryAttempts = options.RegistryRetries,
                     Delay = options.RegistryRetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
-                })
-                .AddTimeout(options.RegistryTimeout);
+                });
+            }
+
+            builder.AddTimeout(options.RegistryTimeout);
         });
 
         return services;
