@@ -17,6 +17,16 @@ public static class CredentialExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingLoader))));
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<CredentialVerifier>();
+        services.AddHostedService<KeyRingStartup>();
         return services;
     }
+}
+
+/// <summary>Loads the key ring at start, so a missing or wrong key file stops the server before it takes calls.</summary>
+internal sealed class KeyRingStartup(KeyRing keyRing) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        keyRing.SigningKey.CanSign ? Task.CompletedTask : throw new InvalidOperationException("The key ring has no signing key.");
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
