@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 LICENSES=${LICENSES:-100000}
 PORT=${PORT:-5080}
 REDIS_PORT=${REDIS_PORT:-6379}
-DATA=data/demo
+DATA="$PWD/data/demo"  # absolute: dotnet run starts the server in src/Server
 SERVER_URL="http://127.0.0.1:${PORT}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -73,9 +73,8 @@ step "Inspector: look up licence ${LICENSE:0:6}********${LICENSE:14:4}"
 inspector license "$LICENSE" || true
 
 step "Holder's app: issue a credential and show it as a QR code"
-PAYLOAD=$(dotnet run --project src/InspectorClient -c Release --no-build -- issue "$LICENSE" --json --server "$SERVER_URL" \
-  | grep -oE '"qrPayload": *"[^"]+"' | sed -E 's/.*"qrPayload": *"([^"]+)"/\1/')
-inspector issue "$LICENSE"
+inspector issue "$LICENSE" | tee "$DATA/issue.txt"
+PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/issue.txt" | head -n 1)
 
 step "Officer: scan it (first scan)"
 inspector verify "$PAYLOAD" --device demo-handheld-1 || true

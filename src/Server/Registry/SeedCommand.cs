@@ -1,4 +1,5 @@
 using System.Globalization;
+using ELicense.Server.Validation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
@@ -22,6 +23,25 @@ public static class SeedCommand
 
         All generated data is synthetic; the file records it in its meta table (synthetic = 1).
         """;
+
+    /// <summary>A few keys of the data just seeded, so that a newcomer has something to look up.</summary>
+    private static async Task WriteSamplesAsync(TextWriter output, SeedOptions options)
+    {
+        var licences = new List<string>();
+        for (long i = 0; i < options.LicenseCount && licences.Count < 3; i++)
+        {
+            if (SyntheticRegistry.License(options.Seed, i, options.Today).Status == V1.LicenseStatus.Normal)
+            {
+                licences.Add(SyntheticRegistry.LicenseNumber(options.Seed, i));
+            }
+        }
+
+        var plates = Enumerable.Range(0, (int)Math.Min(3, SyntheticRegistry.VehicleCount(options.LicenseCount)))
+            .Select(i => SyntheticRegistry.Plate(options.Seed, i))
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Number} (type {(int)p.Type:D2})"));
+        await output.WriteLineAsync("Sample synthetic licence numbers (status normal): " + string.Join(", ", licences));
+        await output.WriteLineAsync("Sample synthetic plates: " + string.Join(", ", plates));
+    }
 
     public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken ct) =>
         RunAsync(args, configuration, output, TimeProvider.System,
@@ -51,7 +71,7 @@ public static class SeedCommand
             path = RegistryOptions.DefaultPath;
         }
 
-        var today = parsed.Today ?? DateOnly.FromDateTime(timeProvider.GetUtcNow().ToOffset(SyntheticRegistry.ChinaOffset).DateTime);
+        var today = parsed.Today ?? Dates.ChinaToday(timeProvider.GetUtcNow());
         var options = new SeedOptions(path, parsed.Licenses, parsed.Seed, parsed.Force, today);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Seeding {options.LicenseCount:N0} synthetic licences (seed {options.Seed}, today {today:yyyy-MM-dd}) into {Path.GetFullPath(path)}"));
@@ -63,6 +83,7 @@ public static class SeedCommand
             reporter.Finish();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Seeded {result.Licenses:N0} licences, {result.Vehicles:N0} vehicles, {result.Violations:N0} violations ({result.Rows:N0} rows) in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s); file {result.FileBytes / 1048576.0:F1} MiB."));
+            await WriteSamplesAsync(output, options);
             return 0;
         }
         catch (RegistrySeedException e)

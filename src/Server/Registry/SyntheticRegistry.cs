@@ -20,9 +20,6 @@ public static class SyntheticRegistry
     /// <summary>The default seed of the seed command.</summary>
     public const int DefaultSeed = 20261125;
 
-    /// <summary>The offset of China Standard Time (no daylight saving), used to place violations in local days.</summary>
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     private const ulong Multiplier = 2_654_435_761UL; // prime, larger than every key space below
     private const string SerialCharacters = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"; // 34: digits and letters without I, O
     private const string OfficeLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ"; // 24: A-Z without I, O
@@ -289,7 +286,7 @@ public static class SyntheticRegistry
             return;
         }
 
-        var midnight = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), ChinaOffset).ToUnixTimeMilliseconds();
+        var midnight = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), Dates.ChinaOffset).ToUnixTimeMilliseconds();
         var rng = Rng.For(seed, Stream.Violation, vehicleIndex);
         for (var i = 0; i < count; i++)
         {

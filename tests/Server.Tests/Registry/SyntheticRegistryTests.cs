@@ -122,7 +122,7 @@ public sealed class SyntheticRegistryTests
                 Assert.NotEqual(ViolationState.Unspecified, violation.State);
                 Assert.True(violation.State == ViolationState.Unprocessed || IdentityNumber.IsValid(violation.LicenseNumber));
                 Assert.True(violation.LicenseNumber.Length == 0 || IdentityNumber.IsValid(violation.LicenseNumber));
-                Assert.True(violation.OccurTime.ToDateTimeOffset() <= new DateTimeOffset(Today.AddDays(1).ToDateTime(TimeOnly.MinValue), SyntheticRegistry.ChinaOffset));
+                Assert.True(violation.OccurTime.ToDateTimeOffset() <= new DateTimeOffset(Today.AddDays(1).ToDateTime(TimeOnly.MinValue), ELicense.Server.Validation.Dates.ChinaOffset));
             }
         }
 
