@@ -38,6 +38,20 @@ public sealed class CredentialVerifier(KeyRing keyRing, IOptions<CredentialOptio
 
     public CredentialCheck Verify(string? qrPayload)
     {
+        try
+        {
+            return VerifyCore(qrPayload);
+        }
+        catch (Exception e) when (e is CryptographicException or System.Formats.Cbor.CborContentException or InvalidOperationException
+                                      or OverflowException or ArgumentException or FormatException)
+        {
+            // Last line of defence: whatever a hostile payload makes the decoders throw is a verdict, never a server error.
+            return Fail(CredentialStatus.Malformed, "The payload is not a well-formed credential.");
+        }
+    }
+
+    private CredentialCheck VerifyCore(string? qrPayload)
+    {
         if (string.IsNullOrEmpty(qrPayload))
         {
             return Fail(CredentialStatus.Malformed, "The payload is empty.");
@@ -65,8 +79,9 @@ public sealed class CredentialVerifier(KeyRing keyRing, IOptions<CredentialOptio
         {
             message = CoseMessage.DecodeSign1(buffer[..length]);
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or System.Formats.Cbor.CborContentException or OverflowException or InvalidOperationException)
         {
+            // DecodeSign1 throws OverflowException for integer header labels beyond Int32, among others.
             return Fail(CredentialStatus.Malformed, "The payload is not a COSE_Sign1 message.");
         }
 

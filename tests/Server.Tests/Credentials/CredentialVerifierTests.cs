@@ -252,13 +252,52 @@ public class CredentialVerifierTests
         {
             var bytes = (byte[])valid.Clone();
             // Mutate a few random bytes, sometimes truncate: mostly-valid structures reach deeper code.
-            for (var m = random.Next(1, 4); m > 0; m--)
+            var first = random.Next(bytes.Length);
+            bytes[first] ^= (byte)random.Next(1, 256);
+            for (var m = random.Next(0, 3); m > 0; m--)
             {
-                bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256); // never a no-op
+                bytes[(first + random.Next(1, bytes.Length)) % bytes.Length] ^= (byte)random.Next(1, 256);
             }
 
             var length = random.Next(4) == 0 ? random.Next(bytes.Length) : bytes.Length;
             var check = kit.Verifier.Verify(CredentialIssuer.Prefix + Base45.Encode(bytes.AsSpan(0, length)));
+            Assert.NotEqual(CredentialStatus.Genuine, check.Status);
+        }
+    }
+
+    [Fact]
+    public void Verify_HeaderLabelBeyondInt32_IsMalformedNotException()
+    {
+        using var kit = new CredentialTestKit();
+        var writer = new CborWriter();
+        writer.WriteStartMap(1);
+        writer.WriteUInt64(ulong.MaxValue); // a label .NET's COSE decoder cannot hold in an int
+        writer.WriteInt32(-7);
+        writer.WriteEndMap();
+        var payload = RawSign1Protected(writer.Encode(), ClaimsFor(kit).Encode(), new byte[64]);
+
+        Assert.Equal(CredentialStatus.Malformed, kit.Verifier.Verify(payload).Status);
+    }
+
+    [Fact]
+    public void Verify_HeaderBytesMutated_AlwaysAVerdictNeverGenuine()
+    {
+        using var kit = new CredentialTestKit();
+        var valid = DecodeCose(kit.Issuer.Issue(CredentialTestKit.SampleLicense()).QrPayload);
+        var random = new Random(11);
+        // The first ~20 bytes hold the tag, array header and protected header: mutate there, where the
+        // structure stays mostly intact and the COSE decoder's own parsing is exercised.
+        for (var i = 0; i < 20_000; i++)
+        {
+            var bytes = (byte[])valid.Clone();
+            var first = random.Next(24);
+            bytes[first] ^= (byte)random.Next(1, 256);
+            if (random.Next(2) == 0)
+            {
+                bytes[(first + random.Next(1, 24)) % 24] ^= (byte)random.Next(1, 256); // a second, distinct byte
+            }
+
+            var check = kit.Verifier.Verify(CredentialIssuer.Prefix + Base45.Encode(bytes));
             Assert.NotEqual(CredentialStatus.Genuine, check.Status);
         }
     }
