@@ -61,7 +61,12 @@ public sealed class RedisOutageTests : IAsyncLifetime
         var lookup = await _server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = created.LicenseNumber }, Call);
         Assert.Equal(created.LicenseNumber, lookup.License.LicenseNumber);
 
-        // Redis comes back: replay checks are shared again.
+        // A credential first scanned during the outage...
+        var scannedDuringOutage = await TestData.IssueAsync(_server, created.LicenseNumber);
+        var outageScan = await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest { QrPayload = scannedDuringOutage, DeviceId = "handheld-1" }, Call);
+        Assert.Equal(ReplayCheck.LocalOnly, outageScan.ReplayCheck);
+
+        // Redis comes back (empty): replay checks are shared again.
         await _redis.RestartAsync();
         await TestData.EventuallyAsync(async () =>
         {
@@ -72,6 +77,10 @@ public sealed class RedisOutageTests : IAsyncLifetime
             }, Call);
             return after.ReplayCheck == ReplayCheck.Shared && after.Verdict == Verdict.Valid;
         }, TimeSpan.FromSeconds(20));
+
+        // ...is not new again now that Redis has forgotten it.
+        var replayAfterOutage = await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest { QrPayload = scannedDuringOutage, DeviceId = "handheld-2" }, Call);
+        Assert.Equal(Verdict.Replayed, replayAfterOutage.Verdict);
     }
 
     public async ValueTask DisposeAsync()

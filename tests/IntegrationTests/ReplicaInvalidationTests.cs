@@ -1,5 +1,6 @@
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
+using StackExchange.Redis;
 using Xunit;
 
 namespace ELicense.IntegrationTests;
@@ -49,5 +50,32 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
 
         Assert.True(warm.ValidNow);
         TestContext.Current.SendDiagnosticMessage($"Suspension visible on replica C after {seenAfter.TotalMilliseconds:0} ms (change-feed path).");
+    }
+
+    [Fact]
+    public async Task GetLicense_OldCopyPlantedBackInRedis_IsRefused()
+    {
+        var license = await TestData.CreateLicenseAsync(env.ServerA);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(env.Redis.Configuration);
+        var key = new RedisKey("el:v1:lic:" + license.LicenseNumber);
+        var oldCopy = RedisValue.Null;
+        // Reads are cached once the replica has followed the feed past the licence's creation.
+        await TestData.EventuallyAsync(async () =>
+        {
+            await env.ServerA.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+            oldCopy = await redis.GetDatabase().StringGetAsync(key);
+            return !oldCopy.IsNull;
+        }, TimeSpan.FromSeconds(5));
+
+        await env.ServerA.Registry.UpdateLicenseStatusAsync(
+            new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, cancellationToken: Ct);
+        // As if the delete had been lost, or a slow reader's write had landed after it.
+        await redis.GetDatabase().StringSetAsync(key, oldCopy);
+        await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, env.Redis.Configuration);
+        var read = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+
+        Assert.Equal(LicenseStatus.Revoked, read.License.Status);
+        Assert.False(read.ValidNow);
+        Assert.Equal(DataSource.Registry, read.Freshness.Source);
     }
 }

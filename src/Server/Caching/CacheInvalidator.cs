@@ -15,6 +15,7 @@ public sealed partial class CacheInvalidator(
     RedisConnection redis,
     TwoLevelCache<LicenseEntry> licenses,
     TwoLevelCache<VehicleEntry> vehicles,
+    ChangeTracker tracker,
     ResiliencePipelineProvider<string> pipelines,
     ILogger<CacheInvalidator> logger)
 {
@@ -35,11 +36,14 @@ public sealed partial class CacheInvalidator(
             return;
         }
 
-        var keys = changes.Select(CacheKeys.For).Distinct(StringComparer.Ordinal).ToArray();
-        foreach (var key in keys)
+        var keys = new string[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
         {
-            InvalidateLocal(key);
+            keys[i] = CacheKeys.For(changes[i]);
+            Apply(keys[i], changes[i].Sequence);
         }
+
+        keys = keys.Distinct(StringComparer.Ordinal).ToArray();
 
         if (redis.Multiplexer is not { } multiplexer)
         {
@@ -55,7 +59,8 @@ public sealed partial class CacheInvalidator(
                 (database, redisKeys), CancellationToken.None);
             if (publish)
             {
-                var message = string.Join('\n', keys);
+                // "key|sequence" per line: receivers refuse anything read before that sequence.
+                var message = string.Join('\n', changes.Select(c => $"{CacheKeys.For(c)}|{c.Sequence}"));
                 await _redisPipeline.ExecuteAsync(
                     static async (s, ct) => await s.subscriber.PublishAsync(s.channel, s.message).WaitAsync(ct),
                     (subscriber: multiplexer.GetSubscriber(), channel: Channel, message), CancellationToken.None);
@@ -79,12 +84,18 @@ public sealed partial class CacheInvalidator(
 
         try
         {
-            var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel);
+            // Bounded: a frozen Redis must not hold up the change-feed loop that calls this.
+            var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel).WaitAsync(TimeSpan.FromSeconds(1));
             queue.OnMessage(message =>
             {
-                foreach (var key in ((string?)message.Message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                foreach (var line in ((string?)message.Message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    InvalidateLocal(key);
+                    var separator = line.LastIndexOf('|');
+                    if (separator > 0 && long.TryParse(line.AsSpan(separator + 1), System.Globalization.NumberStyles.None,
+                            System.Globalization.CultureInfo.InvariantCulture, out var sequence))
+                    {
+                        Apply(line[..separator], sequence);
+                    }
                 }
             });
             Volatile.Write(ref _subscribed, 1);
@@ -93,6 +104,13 @@ public sealed partial class CacheInvalidator(
         {
             LogSubscribeFailed(logger, e);
         }
+    }
+
+    /// <summary>Remembers the change (so older copies are refused everywhere) and drops the key from memory.</summary>
+    internal void Apply(string key, long sequence)
+    {
+        tracker.Record(key, sequence);
+        InvalidateLocal(key);
     }
 
     private void InvalidateLocal(string key)

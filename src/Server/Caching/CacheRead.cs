@@ -11,6 +11,9 @@ public interface ICachedEntry
     /// <summary>When the registry was read, Unix milliseconds.</summary>
     long AsOfUnixMs { get; set; }
 
+    /// <summary>The registry change sequence the entry reflects (see <see cref="ChangeTracker"/>).</summary>
+    long AsOfSequence { get; set; }
+
     /// <summary>True for a "no such record" entry.</summary>
     bool IsNegative { get; }
 }

@@ -18,6 +18,7 @@ public static class CachingExtensions
             .Configure<IOptions<CacheOptions>>((memory, cache) => memory.SizeLimit = cache.Value.MemoryMaxEntries);
         services.AddMemoryCache();
 
+        services.AddSingleton<ChangeTracker>();
         services.AddSingleton<RedisConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<TwoLevelCache<LicenseEntry>>();

@@ -10,15 +10,31 @@ namespace ELicense.Server.Caching;
 public sealed partial class ChangeFeedFollower(
     IRegistryStore store,
     CacheInvalidator invalidator,
+    ChangeTracker tracker,
     IOptions<CacheOptions> options,
     TimeProvider time,
     ILogger<ChangeFeedFollower> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
-    private long _lastSequence = -1;
 
-    /// <summary>The last change sequence applied (for tests and diagnostics).</summary>
-    public long LastSequence => Interlocked.Read(ref _lastSequence);
+    /// <summary>The last change sequence applied (-1 before the feed was first read).</summary>
+    public long LastSequence => tracker.Sequence;
+
+    /// <summary>Reads the feed once before the server takes calls, so that no read is stamped before it.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InitializeAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Entries stamped -1 are refused for every key with a known change: safe, if slower, until the feed is read.
+            LogPollFailed(logger, e);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,6 +44,11 @@ public sealed partial class ChangeFeedFollower(
             await invalidator.EnsureSubscribedAsync();
             try
             {
+                if (tracker.Sequence < 0)
+                {
+                    await InitializeAsync(stoppingToken);
+                }
+
                 await PollAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -38,25 +59,45 @@ public sealed partial class ChangeFeedFollower(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task PollAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Remembers the changes of the last <see cref="ChangeTracker.Retention"/>: copies read before them
+    /// may still sit in Redis (a delete lost while this replica was down), and must be refused.
+    /// </summary>
+    private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        if (_lastSequence < 0)
+        var from = await store.GetLastChangeSequenceBeforeAsync(time.GetUtcNow() - tracker.Retention, cancellationToken);
+        var latest = await store.GetLatestChangeSequenceAsync(cancellationToken);
+        while (from < latest)
         {
-            // Start from now: the memory cache starts empty, so older changes are already reflected.
-            Interlocked.Exchange(ref _lastSequence, await store.GetLatestChangeSequenceAsync(cancellationToken));
-            return;
+            var changes = await store.GetChangesAsync(from, BatchSize, cancellationToken);
+            if (changes.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var change in changes)
+            {
+                tracker.Record(CacheKeys.For(change), change.Sequence);
+            }
+
+            from = changes[^1].Sequence;
         }
 
+        tracker.Advance(Math.Max(from, latest));
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var changes = await store.GetChangesAsync(_lastSequence, BatchSize, cancellationToken);
+            var changes = await store.GetChangesAsync(tracker.Sequence, BatchSize, cancellationToken);
             if (changes.Count == 0)
             {
                 return;
             }
 
             await invalidator.InvalidateAsync(changes, publish: false);
-            Interlocked.Exchange(ref _lastSequence, changes[^1].Sequence);
+            tracker.Advance(changes[^1].Sequence);
             if (changes.Count < BatchSize)
             {
                 return;

@@ -39,6 +39,18 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
         if (!_multiplexer.IsConnected)
         {
             LogNotConnected(logger, _options.Configuration);
+            return;
+        }
+
+        // The replay guard's SET NX GET needs Redis 7.0: on older servers every replay check would fail
+        // and fall back to local checks. Say so at start rather than degrade silently.
+        foreach (var endpoint in _multiplexer.GetEndPoints())
+        {
+            var version = _multiplexer.GetServer(endpoint).Version;
+            if (version < new Version(7, 0))
+            {
+                LogOldRedis(logger, endpoint.ToString() ?? "?", version.ToString());
+            }
         }
     }
 
@@ -55,6 +67,9 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis:Configuration is empty: caching in this process's memory only, and replay checks are local to this replica.")]
     private static partial void LogNoRedis(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Redis at {Endpoint} is version {Version}; ELicense needs 7.0 or later (SET NX GET). Replay checks will fall back to this replica only.")]
+    private static partial void LogOldRedis(ILogger logger, string endpoint, string version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Configuration} is not reachable yet; serving from memory and the registry while reconnecting in the background.")]
     private static partial void LogNotConnected(ILogger logger, string configuration);

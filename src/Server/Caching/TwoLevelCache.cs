@@ -32,15 +32,13 @@ public sealed partial class TwoLevelCache<TEntry>
     private readonly CacheOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ChangeTracker _changes;
     private readonly ConcurrentDictionary<string, Task<CacheRead<TEntry>>> _inflight = new(StringComparer.Ordinal);
 
-    // Bumped by every invalidation. A load that saw another value when it started does not store what
-    // it read, because the registry may have changed under it.
-    private long _epoch;
-
     public TwoLevelCache(IMemoryCache memory, RedisConnection redis, ResiliencePipelineProvider<string> pipelines,
-        IOptions<CacheOptions> options, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger)
+        IOptions<CacheOptions> options, ChangeTracker changes, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger)
     {
+        _changes = changes;
         _memory = memory;
         _redis = redis;
         _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
@@ -59,6 +57,11 @@ public sealed partial class TwoLevelCache<TEntry>
         Func<TState, CancellationToken, ValueTask<TEntry>> load, CancellationToken cancellationToken)
     {
         var entry = _memory.Get<MemoryEntry>(key);
+        if (entry is not null && !_changes.IsCurrent(key, entry.Value.AsOfSequence))
+        {
+            entry = null; // superseded by a known change: neither fresh nor fit to serve as stale
+        }
+
         if (entry is not null && entry.FreshUntilMs > _time.GetUtcNow().ToUnixTimeMilliseconds())
         {
             return new ValueTask<CacheRead<TEntry>>(new CacheRead<TEntry>(entry.Value, DataSource.Memory, Stale: false));
@@ -67,32 +70,41 @@ public sealed partial class TwoLevelCache<TEntry>
         return new ValueTask<CacheRead<TEntry>>(LoadSharedAsync(key, state, load, entry, cancellationToken));
     }
 
-    /// <summary>Drops <paramref name="key"/> from this replica's memory (Redis is handled by the caller).</summary>
+    /// <summary>
+    /// Drops <paramref name="key"/> from this replica's memory (Redis is handled by the caller). Loads
+    /// already under way may still finish, but what they read is stamped before the change and refused.
+    /// </summary>
     public void InvalidateLocal(string key)
     {
-        Interlocked.Increment(ref _epoch);
         _inflight.TryRemove(key, out _);
         _memory.Remove(key);
     }
 
-    private async Task<CacheRead<TEntry>> LoadSharedAsync<TState>(string key, TState state,
+    private Task<CacheRead<TEntry>> LoadSharedAsync<TState>(string key, TState state,
         Func<TState, CancellationToken, ValueTask<TEntry>> load, MemoryEntry? staleEntry, CancellationToken cancellationToken)
     {
-        // Single flight: the first caller starts the load, the others wait for it. The load itself runs
-        // without the caller's token (it serves many callers); each waiter still honours its own.
-        if (_inflight.TryGetValue(key, out var running))
+        // Single flight: one load per key, shared by every caller that wants the key meanwhile. The load
+        // runs detached from any one caller (its own budget is the pipelines' timeouts), and each caller
+        // waits only as long as its own deadline allows.
+        while (true)
         {
-            return await running.WaitAsync(cancellationToken);
-        }
+            if (_inflight.TryGetValue(key, out var running))
+            {
+                return running.WaitAsync(cancellationToken);
+            }
 
-        var completion = new TaskCompletionSource<CacheRead<TEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inflight.TryAdd(key, completion.Task))
-        {
-            return _inflight.TryGetValue(key, out running)
-                ? await running.WaitAsync(cancellationToken)
-                : await LoadSharedAsync(key, state, load, staleEntry, cancellationToken);
+            var completion = new TaskCompletionSource<CacheRead<TEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_inflight.TryAdd(key, completion.Task))
+            {
+                _ = RunLoadAsync(key, state, load, staleEntry, completion);
+                return completion.Task.WaitAsync(cancellationToken);
+            }
         }
+    }
 
+    private async Task RunLoadAsync<TState>(string key, TState state, Func<TState, CancellationToken, ValueTask<TEntry>> load,
+        MemoryEntry? staleEntry, TaskCompletionSource<CacheRead<TEntry>> completion)
+    {
         try
         {
             completion.SetResult(await LoadAsync(key, state, load, staleEntry));
@@ -105,23 +117,28 @@ public sealed partial class TwoLevelCache<TEntry>
         {
             ((ICollection<KeyValuePair<string, Task<CacheRead<TEntry>>>>)_inflight).Remove(new(key, completion.Task));
         }
-
-        return await completion.Task.WaitAsync(cancellationToken);
     }
 
     private async Task<CacheRead<TEntry>> LoadAsync<TState>(string key, TState state,
         Func<TState, CancellationToken, ValueTask<TEntry>> load, MemoryEntry? staleEntry)
     {
-        var epoch = Volatile.Read(ref _epoch);
+        // Read before the registry is: everything up to this sequence is in what the registry returns.
+        var stamp = _changes.Sequence;
         var database = _redis.Multiplexer?.GetDatabase();
         var redisKey = new RedisKey(_redis.KeyPrefix + key);
         if (database is not null)
         {
             var fromRedis = await TryReadRedisAsync(database, redisKey);
+            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence))
+            {
+                StoreInMemory(key, fromRedis);
+                return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false);
+            }
+
             if (fromRedis is not null)
             {
-                StoreInMemory(key, fromRedis, epoch);
-                return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false);
+                // A copy older than a change we know of: a delete was lost or a late write landed. Remove it.
+                await TryDeleteRedisAsync(database, redisKey);
             }
         }
 
@@ -131,7 +148,7 @@ public sealed partial class TwoLevelCache<TEntry>
             loaded = await _registryPipeline.ExecuteAsync(
                 static (s, ct) => s.load(s.state, ct), (load, state), CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException || e is Polly.Timeout.TimeoutRejectedException)
+        catch (Exception e)
         {
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (staleEntry is not null && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
@@ -144,12 +161,13 @@ public sealed partial class TwoLevelCache<TEntry>
         }
 
         loaded.AsOfUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (database is not null && Volatile.Read(ref _epoch) == epoch)
+        loaded.AsOfSequence = stamp;
+        if (database is not null && _changes.IsCurrent(key, stamp))
         {
             await TryWriteRedisAsync(database, redisKey, loaded);
         }
 
-        StoreInMemory(key, loaded, epoch);
+        StoreInMemory(key, loaded);
         return new CacheRead<TEntry>(loaded, DataSource.Registry, Stale: false);
     }
 
@@ -190,9 +208,23 @@ public sealed partial class TwoLevelCache<TEntry>
         }
     }
 
-    private void StoreInMemory(string key, TEntry value, long epoch)
+    private async Task TryDeleteRedisAsync(IDatabase database, RedisKey redisKey)
     {
-        if (Volatile.Read(ref _epoch) != epoch)
+        try
+        {
+            await _redisPipeline.ExecuteAsync(
+                static async (s, ct) => await s.database.KeyDeleteAsync(s.redisKey).WaitAsync(ct),
+                (database, redisKey), CancellationToken.None);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            LogRedisSkipped(_logger, "delete", e);
+        }
+    }
+
+    private void StoreInMemory(string key, TEntry value)
+    {
+        if (!_changes.IsCurrent(key, value.AsOfSequence))
         {
             return;
         }

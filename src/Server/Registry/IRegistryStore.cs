@@ -56,6 +56,9 @@ public interface IRegistryStore
     /// <summary>The newest change sequence (0 when there is none).</summary>
     Task<long> GetLatestChangeSequenceAsync(CancellationToken cancellationToken);
 
+    /// <summary>The sequence of the last change made before <paramref name="before"/> (0 when there is none).</summary>
+    Task<long> GetLastChangeSequenceBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
     /// <summary>A cheap round trip, for health checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

@@ -154,6 +154,9 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
 
     private const string SelectLatestChange = "SELECT coalesce(max(seq), 0) FROM changes";
 
+    // Walks the primary key backwards from the newest change: cost grows with the changes since $before, not the table.
+    private const string SelectChangeBefore = "SELECT coalesce((SELECT seq FROM changes WHERE change_unix_ms < $before ORDER BY seq DESC LIMIT 1), 0)";
+
     private const string PingSql = "SELECT value FROM meta WHERE key = 'schema_version'";
 
     private readonly string _path;
@@ -603,6 +606,10 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
 
     public Task<long> GetLatestChangeSequenceAsync(CancellationToken cancellationToken) =>
         WithSessionAsync(async (session, ct) => (long)(await session.Command(SelectLatestChange).ExecuteScalarAsync(ct))!, cancellationToken);
+
+    public Task<long> GetLastChangeSequenceBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        WithSessionAsync(async (session, ct) => (long)(await session.Command(SelectChangeBefore)
+            .Bind("$before", before.ToUnixTimeMilliseconds()).ExecuteScalarAsync(ct))!, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) =>
         WithSessionAsync(async (session, ct) => await session.Command(PingSql).ExecuteScalarAsync(ct), cancellationToken);

@@ -1,3 +1,4 @@
+using ELicense.Server.Registry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -42,11 +43,12 @@ public static class ResilienceExtensions
         services.AddResiliencePipeline(Registry, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+            builder.AddTimeout(options.RegistryTotalTimeout);
             if (options.RegistryRetries > 0)
             {
                 builder.AddRetry(new RetryStrategyOptions
                 {
-                    ShouldHandle = new PredicateBuilder().Handle<SqliteException>(IsTransient).Handle<TimeoutRejectedException>(),
+                    ShouldHandle = new PredicateBuilder().Handle<SqliteException>(SqliteRegistryStore.IsTransient).Handle<TimeoutRejectedException>(),
                     MaxRetryAttempts = options.RegistryRetries,
                     Delay = options.RegistryRetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
@@ -60,6 +62,4 @@ public static class ResilienceExtensions
         return services;
     }
 
-    /// <summary>SQLITE_BUSY and SQLITE_LOCKED: another connection holds the lock; the same call can succeed later.</summary>
-    private static bool IsTransient(SqliteException e) => e.SqliteErrorCode is 5 or 6;
 }

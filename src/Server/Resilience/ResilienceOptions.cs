@@ -28,6 +28,10 @@ public sealed class ResilienceOptions
     /// <summary>How long the breaker stays open (calls skip Redis) before one call probes it again.</summary>
     public TimeSpan RedisBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Budget of one registry call with all its retries: what a caller can wait at most.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    public TimeSpan RegistryTotalTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Budget of one registry attempt.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan RegistryTimeout { get; set; } = TimeSpan.FromSeconds(2);

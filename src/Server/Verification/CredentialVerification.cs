@@ -87,7 +87,8 @@ public sealed class CredentialVerification(
         var valid = LicenseRules.Evaluate(entry.License, Dates.ChinaToday(now), response.NotValidReasons);
         response.Verdict = valid ? Verdict.Valid : Verdict.LicenseNotValid;
         response.Message = valid
-            ? (read.Stale ? "Valid according to a stale copy: the registry is unreachable." : "Valid.")
+            ? "Valid." + (read.Stale ? " Live status from a stale copy: the registry is unreachable (see freshness)." : "")
+                + (replay.Shared ? "" : " Replay check limited to this server: the shared replay store is unreachable.")
             : "The licence is not valid: " + string.Join(", ", response.NotValidReasons);
         return response;
     }

@@ -50,6 +50,7 @@ public sealed partial class ReplayGuard(
     {
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
+        SweepIfDue(nowMs);
         var ttl = keepUntil - now;
         if (ttl < TimeSpan.FromSeconds(1))
         {
@@ -65,16 +66,21 @@ public sealed partial class ReplayGuard(
                 var earlier = await _redisPipeline.ExecuteAsync(
                     static async (s, ct) => await s.Database.StringSetAndGetAsync(s.Key, s.Claim, s.Ttl, When.NotExists, CommandFlags.None).WaitAsync(ct),
                     (Database: multiplexer.GetDatabase(), Key: key, Claim: claim, Ttl: ttl), cancellationToken);
-                var decision = earlier.IsNull
-                    ? new ReplayDecision(ReplayOutcome.FirstScan, now, Shared: true)
-                    : Decide((string)earlier!, deviceId, now);
-                if (decision.Outcome == ReplayOutcome.FirstScan)
+                if (!earlier.IsNull)
                 {
-                    // Remembered here too, so that a Redis outage a moment later still catches replays on this replica.
-                    _local.TryAdd(Key(tokenId), new LocalScan(nowMs, deviceId, keepUntil.ToUnixTimeMilliseconds()));
+                    return Decide((string)earlier!, deviceId, now);
                 }
 
-                return decision;
+                // First in Redis. Remembered here too, so that a Redis outage a moment later still catches
+                // replays on this replica — and checked here, because a scan made here during an outage
+                // never reached Redis: Redis coming back must not make that token new again.
+                var candidate = new LocalScan(nowMs, deviceId, keepUntil.ToUnixTimeMilliseconds());
+                var local = _local.GetOrAdd(Key(tokenId), candidate);
+                return ReferenceEquals(local, candidate)
+                    ? new ReplayDecision(ReplayOutcome.FirstScan, now, Shared: true)
+                    : new ReplayDecision(
+                        string.Equals(local.DeviceId, deviceId, StringComparison.Ordinal) ? ReplayOutcome.RepeatScan : ReplayOutcome.Replayed,
+                        DateTimeOffset.FromUnixTimeMilliseconds(local.FirstScanMs), Shared: true);
             }
             catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
             {
@@ -82,10 +88,9 @@ public sealed partial class ReplayGuard(
             }
         }
 
-        SweepIfDue(nowMs);
-        var candidate = new LocalScan(nowMs, deviceId, keepUntil.ToUnixTimeMilliseconds());
-        var scan = _local.GetOrAdd(Key(tokenId), candidate);
-        var outcome = ReferenceEquals(scan, candidate) ? ReplayOutcome.FirstScan
+        var fallback = new LocalScan(nowMs, deviceId, keepUntil.ToUnixTimeMilliseconds());
+        var scan = _local.GetOrAdd(Key(tokenId), fallback);
+        var outcome = ReferenceEquals(scan, fallback) ? ReplayOutcome.FirstScan
             : string.Equals(scan.DeviceId, deviceId, StringComparison.Ordinal) ? ReplayOutcome.RepeatScan
             : ReplayOutcome.Replayed;
         return new ReplayDecision(outcome, DateTimeOffset.FromUnixTimeMilliseconds(scan.FirstScanMs), Shared: false);

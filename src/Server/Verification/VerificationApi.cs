@@ -41,8 +41,9 @@ public sealed class VerificationApi(
     {
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
+            // A bad id is the caller's bug, not a scanned code's: it ends the stream, naming the request.
             new RequestValidator()
-                .ClientId(request.DeviceId, "device_id", required: true)
+                .ClientId(request.DeviceId, $"device_id (request_id \"{Truncate(request.RequestId)}\")", required: true)
                 .ClientId(request.RequestId, "request_id", required: false)
                 .ThrowIfInvalid();
             var result = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
@@ -86,7 +87,7 @@ public sealed class VerificationApi(
                 break;
         }
 
-        validator.Require(request.PageSize >= 0, "page_size", $"must be between 0 and {MaxPageSize} (0 means {DefaultPageSize})");
+        validator.Require(request.PageSize >= 0, "page_size", $"must not be negative (0 means {DefaultPageSize}; above {MaxPageSize} means {MaxPageSize})");
         validator.Require(request.PageToken.Length <= 256, "page_token", "is not a token this service issued");
         validator.ThrowIfInvalid();
 
@@ -203,6 +204,8 @@ public sealed class VerificationApi(
 
         return read;
     }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     private static ulong QueryHash(ViolationQuery query)
     {

@@ -22,6 +22,7 @@ public sealed class TwoLevelCacheTests : IDisposable
     private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = 10_000 });
     private readonly TwoLevelCache<LicenseEntry> _cache;
     private readonly CacheOptions _options = new();
+    private readonly ChangeTracker _changes;
     private int _loads;
 
     public TwoLevelCacheTests()
@@ -31,8 +32,10 @@ public sealed class TwoLevelCacheTests : IDisposable
             .Build();
         _services = new ServiceCollection().AddLogging().AddResiliencePipelines(configuration).BuildServiceProvider();
         var redis = new RedisConnection(Options.Create(new RedisOptions()), NullLogger<RedisConnection>.Instance);
+        _changes = new ChangeTracker(Options.Create(_options), _time);
+        _changes.Advance(10);
         _cache = new TwoLevelCache<LicenseEntry>(_memory, redis, _services.GetRequiredService<ResiliencePipelineProvider<string>>(),
-            Options.Create(_options), _time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance);
+            Options.Create(_options), _changes, _time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance);
     }
 
     private ValueTask<CacheRead<LicenseEntry>> Read(Func<LicenseEntry>? registry = null) =>
@@ -126,14 +129,69 @@ public sealed class TwoLevelCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task InvalidateLocal_DuringLoad_LoadedValueIsNotCached()
+    public async Task GetAsync_ChangeArrivesDuringLoad_LoadedValueIsNotCached()
     {
         var gate = new TaskCompletionSource<LicenseEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         var pending = _cache.GetAsync("lic:1", 0, async (_, _) => await gate.Task, TestContext.Current.CancellationToken).AsTask();
 
+        _changes.Record("lic:1", 11); // what CacheInvalidator.Apply does
         _cache.InvalidateLocal("lic:1");
         gate.SetResult(Found());
         await pending;
+        var next = await Read();
+
+        Assert.Equal(DataSource.Registry, next.Source);
+    }
+
+    [Fact]
+    public async Task GetAsync_EntryOlderThanKnownChange_IsRefusedUntilReadAfterIt()
+    {
+        await Read();                       // stamped 10
+        _changes.Record("lic:1", 11);       // e.g. a pub/sub message: changed at 11
+
+        var refused = await Read();         // the stamp-10 copy must not be served
+        var stillBehind = await Read();     // the feed is not at 11 yet: reads are not cached
+        _changes.Advance(11);
+        var caught = await Read();
+        var cached = await Read();
+
+        Assert.Equal(DataSource.Registry, refused.Source);
+        Assert.Equal(DataSource.Registry, stillBehind.Source);
+        Assert.Equal(DataSource.Registry, caught.Source);
+        Assert.Equal(11, caught.Entry.AsOfSequence);
+        Assert.Equal(DataSource.Memory, cached.Source);
+    }
+
+    [Fact]
+    public async Task GetAsync_RegistryDownAndCopySuperseded_ThrowsRatherThanServeIt()
+    {
+        await Read();
+        _changes.Record("lic:1", 11);
+        _time.Advance(_options.MemoryTtl + TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAsync<RegistryUnavailableException>(async () => await Read(() => throw new InvalidOperationException("registry down")));
+    }
+
+    [Fact]
+    public async Task GetAsync_FirstCallerCancelled_OthersStillGetTheLoad()
+    {
+        var gate = new TaskCompletionSource<LicenseEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var firstCaller = new CancellationTokenSource();
+        var first = _cache.GetAsync("lic:1", 0, async (_, _) => await gate.Task, firstCaller.Token).AsTask();
+        var second = _cache.GetAsync("lic:1", 0, async (_, _) => await gate.Task, TestContext.Current.CancellationToken).AsTask();
+
+        await firstCaller.CancelAsync();
+        gate.SetResult(Found());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.False((await second).Entry.IsNegative);
+    }
+
+    [Fact]
+    public async Task GetAsync_FailedLoad_DoesNotPoisonTheNextRead()
+    {
+        await Assert.ThrowsAsync<RegistryUnavailableException>(async () => await Read(() => throw new InvalidOperationException("blip")));
+
         var next = await Read();
 
         Assert.Equal(DataSource.Registry, next.Source);

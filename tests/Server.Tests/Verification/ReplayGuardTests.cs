@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using ELicense.Server.Caching;
+using ELicense.Server.Resilience;
+using ELicense.Server.Tests.Credentials;
+using ELicense.Server.Verification;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Polly.Registry;
+using Xunit;
+
+namespace ELicense.Server.Tests.Verification;
+
+/// <summary>The guard's local mode (no Redis configured); the shared mode is covered by the integration tests.</summary>
+public sealed class ReplayGuardTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(CredentialTestKit.Start);
+    private readonly ServiceProvider _services = new ServiceCollection().AddLogging()
+        .AddResiliencePipelines(new ConfigurationBuilder().Build()).BuildServiceProvider();
+    private readonly ReplayGuard _guard;
+
+    public ReplayGuardTests()
+    {
+        var redis = new RedisConnection(Options.Create(new RedisOptions()), NullLogger<RedisConnection>.Instance);
+        _guard = new ReplayGuard(redis, _services.GetRequiredService<ResiliencePipelineProvider<string>>(), _time, NullLogger<ReplayGuard>.Instance);
+    }
+
+    private DateTimeOffset KeepUntil => _time.GetUtcNow().AddMinutes(3.5);
+
+    [Fact]
+    public async Task CheckAsync_FirstSameOtherDevice_FirstRepeatReplayed()
+    {
+        var token = RandomNumberGenerator.GetBytes(16);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = await _guard.CheckAsync(token, "device-a", KeepUntil, ct);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var repeat = await _guard.CheckAsync(token, "device-a", KeepUntil, ct);
+        var replay = await _guard.CheckAsync(token, "device-b", KeepUntil, ct);
+
+        Assert.Equal(ReplayOutcome.FirstScan, first.Outcome);
+        Assert.False(first.Shared);
+        Assert.Equal(ReplayOutcome.RepeatScan, repeat.Outcome);
+        Assert.Equal(first.FirstScanAt, repeat.FirstScanAt);
+        Assert.Equal(ReplayOutcome.Replayed, replay.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ConcurrentScansOfOneToken_ExactlyOneFirst()
+    {
+        var token = RandomNumberGenerator.GetBytes(16);
+        var ct = TestContext.Current.CancellationToken;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i =>
+            Task.Run(async () => await _guard.CheckAsync(token, $"device-{i}", KeepUntil, ct), ct)));
+
+        Assert.Single(results, r => r.Outcome == ReplayOutcome.FirstScan);
+        Assert.Equal(63, results.Count(r => r.Outcome == ReplayOutcome.Replayed));
+    }
+
+    [Fact]
+    public async Task CheckAsync_ExpiredEntries_AreSweptAway()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 100; i++)
+        {
+            await _guard.CheckAsync(RandomNumberGenerator.GetBytes(16), "device-a", KeepUntil, ct);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await _guard.CheckAsync(RandomNumberGenerator.GetBytes(16), "device-a", KeepUntil, ct);
+
+        Assert.Equal(1, _guard.LocalCount);
+    }
+
+    public void Dispose() => _services.Dispose();
+}
