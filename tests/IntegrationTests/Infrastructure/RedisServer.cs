@@ -79,9 +79,27 @@ public sealed class RedisServer : IAsyncDisposable
     {
         if (_process is { HasExited: false } process)
         {
+            await ThawAsync(); // a frozen process would not die on SIGKILL until continued on some systems
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Freezes the process (SIGSTOP): connections stay open, nothing answers — the worst kind of sick Redis.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException("redis-server is not running.");
+        }
+
+        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     public async Task<bool> PingAsync()
