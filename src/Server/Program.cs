@@ -2,6 +2,7 @@ using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
+using ELicense.Server.Security;
 using ELicense.Server.Verification;
 
 // `seed` fills the registry with synthetic data and exits; anything else runs the server.
@@ -26,6 +27,7 @@ public partial class Program
         builder.Services.AddCaching(builder.Configuration);               // memory → Redis → registry, invalidation
         builder.Services.AddCredentials(builder.Configuration);           // key ring, issuer, verifier
         builder.Services.AddVerification();                               // replay guard and the verify path
+        builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
         builder.Services.AddGrpcApi();                                    // gRPC services, errors, reflection, health
         overrides?.Invoke(builder.Services);
 

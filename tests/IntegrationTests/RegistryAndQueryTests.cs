@@ -19,7 +19,7 @@ public class RegistryAndQueryTests(SharedEnvironment env)
     public async Task GetLicense_BadCheckCharacter_IsInvalidArgumentNamingTheField()
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = "110105194912310021" }, cancellationToken: Ct));
+            await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = "110105194912310021", Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var status = TestData.RichStatus(error);
@@ -34,7 +34,7 @@ public class RegistryAndQueryTests(SharedEnvironment env)
         var number = TestData.NewLicenseNumber();
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = number }, cancellationToken: Ct));
+            await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = number, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct));
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         var status = TestData.RichStatus(error);
@@ -65,7 +65,7 @@ public class RegistryAndQueryTests(SharedEnvironment env)
         license.ValidUntilDate = null; // long-term
 
         var stored = (await Server.Registry.UpsertLicenseAsync(new UpsertLicenseRequest { License = license }, cancellationToken: Ct)).License;
-        var read = await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        var read = await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
 
         Assert.NotNull(stored.UpdateTime);
         license.UpdateTime = stored.UpdateTime;
@@ -136,7 +136,7 @@ public class RegistryAndQueryTests(SharedEnvironment env)
             ViolationId = recorded[0].ViolationId, State = ViolationState.Processed,
         }, cancellationToken: Ct);
         Assert.Equal(license.Points + 6, resolved.License.Points);
-        var afterResolve = await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        var afterResolve = await Server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
         Assert.Equal(license.Points + 6, afterResolve.License.Points);
         Assert.Equal(2, afterResolve.Violations.UnprocessedCount);
 
@@ -154,7 +154,7 @@ public class RegistryAndQueryTests(SharedEnvironment env)
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Server.Verification.ListViolationsAsync(new ListViolationsRequest
         {
-            LicenseNumber = license.LicenseNumber, PageToken = "bm90LWEtdG9rZW4",
+            LicenseNumber = license.LicenseNumber, PageToken = "bm90LWEtdG9rZW4", Purpose = LookupPurpose.RoadsideCheck,
         }, cancellationToken: Ct));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -210,7 +210,7 @@ public class RegistryAndQueryTests(SharedEnvironment env)
     [Fact]
     public async Task ServerReflection_ListServices_IncludesBothServices()
     {
-        var reflection = new ServerReflection.ServerReflectionClient(Server.Channel);
+        var reflection = new ServerReflection.ServerReflectionClient(Server.As(TestCallers.Officer));
         using var call = reflection.ServerReflectionInfo(cancellationToken: Ct);
 
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" }, Ct);
@@ -221,5 +221,6 @@ public class RegistryAndQueryTests(SharedEnvironment env)
         Assert.Contains("elicense.v1.VerificationService", names);
         Assert.Contains("elicense.v1.RegistryService", names);
         Assert.Contains("grpc.health.v1.Health", names);
+        Assert.Contains("elicense.v1.HolderService", names);
     }
 }

@@ -15,13 +15,13 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
     public async Task UpdateLicenseStatus_RevokedOnReplicaA_ReplicaBSaysNotValid()
     {
         var license = await TestData.CreateLicenseAsync(env.ServerA);
-        var warm = await env.ServerB.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        var warm = await env.ServerB.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
         Assert.True(warm.ValidNow); // B now holds the licence in memory
 
         await env.ServerA.Registry.UpdateLicenseStatusAsync(
             new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, cancellationToken: Ct);
         var seenAfter = await TestData.EventuallyAsync(async () =>
-            (await env.ServerB.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct))
+            (await env.ServerB.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct))
                 .License.Status == LicenseStatus.Revoked, TimeSpan.FromSeconds(2));
         var payload = await TestData.IssueAsync(env.ServerA, license.LicenseNumber);
         var verdict = await env.ServerB.Verification.VerifyCredentialAsync(
@@ -38,14 +38,14 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
         // Replica C shares the registry but has no Redis: no pub/sub message can reach it, as if lost.
         await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, redisConfiguration: "");
         var license = await TestData.CreateLicenseAsync(env.ServerA);
-        var warm = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
-        var cached = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        var warm = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
+        var cached = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
         Assert.Equal(DataSource.Memory, cached.Freshness.Source);
 
         await env.ServerA.Registry.UpdateLicenseStatusAsync(
             new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Suspended }, cancellationToken: Ct);
         var seenAfter = await TestData.EventuallyAsync(async () =>
-            (await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct))
+            (await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct))
                 .License.Status == LicenseStatus.Suspended, TimeSpan.FromSeconds(2));
 
         Assert.True(warm.ValidNow);
@@ -62,7 +62,7 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
         // Reads are cached once the replica has followed the feed past the licence's creation.
         await TestData.EventuallyAsync(async () =>
         {
-            await env.ServerA.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+            await env.ServerA.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
             oldCopy = await redis.GetDatabase().StringGetAsync(key);
             return !oldCopy.IsNull;
         }, TimeSpan.FromSeconds(5));
@@ -72,7 +72,7 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
         // As if the delete had been lost, or a slow reader's write had landed after it.
         await redis.GetDatabase().StringSetAsync(key, oldCopy);
         await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, env.Redis.Configuration);
-        var read = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+        var read = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
 
         Assert.Equal(LicenseStatus.Revoked, read.License.Status);
         Assert.False(read.ValidNow);

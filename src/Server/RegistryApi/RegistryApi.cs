@@ -2,10 +2,12 @@ using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
+using ELicense.Server.Security;
 using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
@@ -27,6 +29,7 @@ public sealed class RegistryApi(
 {
     private readonly ResiliencePipeline _registry = pipelines.GetPipeline(ResilienceExtensions.Registry);
 
+    [Authorize(Roles = Roles.Registry)]
     public override async Task<UpsertLicenseResponse> UpsertLicense(UpsertLicenseRequest request, ServerCallContext context)
     {
         WriteRules.ValidateLicense(request.License);
@@ -34,6 +37,7 @@ public sealed class RegistryApi(
         return new UpsertLicenseResponse { License = result!.Value };
     }
 
+    [Authorize(Roles = Roles.Registry)]
     public override async Task<UpdateLicenseStatusResponse> UpdateLicenseStatus(UpdateLicenseStatusRequest request, ServerCallContext context)
     {
         new RequestValidator()
@@ -46,6 +50,7 @@ public sealed class RegistryApi(
         return new UpdateLicenseStatusResponse { License = result.Value };
     }
 
+    [Authorize(Roles = Roles.Registry)]
     public override async Task<RecordViolationResponse> RecordViolation(RecordViolationRequest request, ServerCallContext context)
     {
         WriteRules.ValidateViolation(request.Violation, request.RequestId, time.GetUtcNow());
@@ -54,6 +59,7 @@ public sealed class RegistryApi(
         return new RecordViolationResponse { Violation = result!.Value };
     }
 
+    [Authorize(Roles = Roles.Registry)]
     public override async Task<ResolveViolationResponse> ResolveViolation(ResolveViolationRequest request, ServerCallContext context)
     {
         var validator = new RequestValidator()
@@ -71,6 +77,7 @@ public sealed class RegistryApi(
         return new ResolveViolationResponse { Violation = result.Value.Violation, License = result.Value.License };
     }
 
+    [Authorize(Roles = Roles.Registry)]
     public override async Task<UpsertVehicleResponse> UpsertVehicle(UpsertVehicleRequest request, ServerCallContext context)
     {
         WriteRules.ValidateVehicle(request.Vehicle);
@@ -78,8 +85,10 @@ public sealed class RegistryApi(
         return new UpsertVehicleResponse { Vehicle = result!.Value };
     }
 
+    [Authorize(Roles = Roles.RegistryOrHolder)]
     public override async Task<IssueCredentialResponse> IssueCredential(IssueCredentialRequest request, ServerCallContext context)
     {
+
         var maxLifetime = credentialOptions.Value.MaxLifetime;
         var lifetime = request.Lifetime?.ToTimeSpan();
         new RequestValidator()
@@ -87,6 +96,11 @@ public sealed class RegistryApi(
             .Require(lifetime is null || (lifetime > TimeSpan.Zero && lifetime <= maxLifetime), "lifetime",
                 $"must be positive and at most {maxLifetime.TotalSeconds:0} seconds, or unset for the default")
             .ThrowIfInvalid();
+        var caller = context.RequireCaller();
+        if (!caller.IsIn(Roles.Registry) && !string.Equals(caller.LicenseNumber, request.LicenseNumber, StringComparison.Ordinal))
+        {
+            throw RpcErrors.PermissionDenied(ErrorReasons.NotOwnLicense, "A holder may issue credentials for its own licence only.");
+        }
 
         var read = await reader.GetLicenseAsync(request.LicenseNumber, context.CancellationToken);
         if (read.Entry.IsNegative)

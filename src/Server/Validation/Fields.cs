@@ -37,6 +37,12 @@ public static class Fields
          .Require(value.Length <= maxLength, field, $"must be at most {maxLength} characters")
          .Require(!value.Any(char.IsControl), field, "must not contain control characters");
 
+    /// <summary>Lookups by number must say why (purpose limitation); the purpose goes to the audit trail.</summary>
+    public static RequestValidator Purpose(this RequestValidator v, LookupPurpose purpose, string field) =>
+        v.Require(purpose != LookupPurpose.Unspecified && Enum.IsDefined(purpose), field,
+            "is required for a lookup by licence number: one of LOOKUP_PURPOSE_ROADSIDE_CHECK, LOOKUP_PURPOSE_VIOLATION_HANDLING, " +
+            "LOOKUP_PURPOSE_TRANSFER_REGISTRATION, LOOKUP_PURPOSE_QUALIFICATION_PROOF, LOOKUP_PURPOSE_OTHER_PUBLIC_SERVICE");
+
     /// <summary>Ids chosen by callers (device ids, request ids): a small safe alphabet.</summary>
     public static RequestValidator ClientId(this RequestValidator v, string value, string field, bool required)
     {

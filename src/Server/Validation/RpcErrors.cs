@@ -33,6 +33,9 @@ public static class RpcErrors
         Build(Code.NotFound, $"{resourceType} {resourceName} not found.", reason,
             new ResourceInfo { ResourceType = resourceType, ResourceName = resourceName });
 
+    public static RpcException PermissionDenied(string reason, string message) =>
+        Build(Code.PermissionDenied, message, reason);
+
     public static RpcException FailedPrecondition(string reason, string message) =>
         Build(Code.FailedPrecondition, message, reason);
 
@@ -62,6 +65,7 @@ public static class ErrorReasons
     public const string ViolationAlreadyResolved = "VIOLATION_ALREADY_RESOLVED";
     public const string RegistryUnavailable = "REGISTRY_UNAVAILABLE";
     public const string InvalidPageToken = "INVALID_PAGE_TOKEN";
+    public const string NotOwnLicense = "NOT_OWN_LICENSE";
 }
 
 /// <summary>

@@ -6,11 +6,13 @@ using ELicense.Server.Credentials;
 using ELicense.Server.Internal;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
+using ELicense.Server.Security;
 using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
@@ -30,15 +32,19 @@ public sealed class VerificationApi(
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
 
-    public override Task<VerifyCredentialResponse> VerifyCredential(VerifyCredentialRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.OfficerOrTransfer)]
+    public override async Task<VerifyCredentialResponse> VerifyCredential(VerifyCredentialRequest request, ServerCallContext context)
     {
         new RequestValidator().ClientId(request.DeviceId, "device_id", required: true).ThrowIfInvalid();
-        return verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+        var response = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+        return ResponseShaping.ForCaller(response, context.RequireCaller());
     }
 
+    [Authorize(Roles = Roles.OfficerOrTransfer)]
     public override async Task VerifyCredentials(IAsyncStreamReader<VerifyCredentialsRequest> requestStream,
         IServerStreamWriter<VerifyCredentialsResponse> responseStream, ServerCallContext context)
     {
+        var caller = context.RequireCaller();
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
             // A bad id is the caller's bug, not a scanned code's: it ends the stream, naming the request.
@@ -47,13 +53,17 @@ public sealed class VerificationApi(
                 .ClientId(request.RequestId, "request_id", required: false)
                 .ThrowIfInvalid();
             var result = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
-            await responseStream.WriteAsync(ToStreamResponse(result, request.RequestId), context.CancellationToken);
+            await responseStream.WriteAsync(ToStreamResponse(ResponseShaping.ForCaller(result, caller), request.RequestId), context.CancellationToken);
         }
     }
 
+    [Authorize(Roles = Roles.Officer)]
     public override async Task<GetLicenseResponse> GetLicense(GetLicenseRequest request, ServerCallContext context)
     {
-        new RequestValidator().LicenseNumber(request.LicenseNumber, "license_number").ThrowIfInvalid();
+        new RequestValidator()
+            .LicenseNumber(request.LicenseNumber, "license_number")
+            .Purpose(request.Purpose, "purpose")
+            .ThrowIfInvalid();
         var read = await reader.GetLicenseAsync(request.LicenseNumber, context.CancellationToken);
         if (read.Entry.IsNegative)
         {
@@ -71,13 +81,14 @@ public sealed class VerificationApi(
         return response;
     }
 
+    [Authorize(Roles = Roles.Officer)]
     public override async Task<ListViolationsResponse> ListViolations(ListViolationsRequest request, ServerCallContext context)
     {
         var validator = new RequestValidator();
         switch (request.SubjectCase)
         {
             case ListViolationsRequest.SubjectOneofCase.LicenseNumber:
-                validator.LicenseNumber(request.LicenseNumber, "license_number");
+                validator.LicenseNumber(request.LicenseNumber, "license_number").Purpose(request.Purpose, "purpose");
                 break;
             case ListViolationsRequest.SubjectOneofCase.Plate:
                 validator.Plate(request.Plate, "plate");
@@ -121,6 +132,7 @@ public sealed class VerificationApi(
         return response;
     }
 
+    [Authorize(Roles = Roles.OfficerOrTransfer)]
     public override async Task<CheckVehicleResponse> CheckVehicle(CheckVehicleRequest request, ServerCallContext context)
     {
         var read = await ReadVehicleAsync(request.VehicleCase == CheckVehicleRequest.VehicleOneofCase.Plate ? request.Plate : null,
@@ -128,7 +140,7 @@ public sealed class VerificationApi(
         var now = time.GetUtcNow();
         var today = Dates.ChinaToday(now);
         var vehicle = read.Entry.Vehicle;
-        return new CheckVehicleResponse
+        return ResponseShaping.ForCaller(new CheckVehicleResponse
         {
             Vehicle = vehicle,
             InspectionValid = VehicleRules.InspectionValid(vehicle, today),
@@ -136,9 +148,10 @@ public sealed class VerificationApi(
             StatusNormal = VehicleRules.StatusNormal(vehicle),
             Violations = read.Entry.Violations,
             Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
-        };
+        }, context.RequireCaller());
     }
 
+    [Authorize(Roles = Roles.OfficerOrTransfer)]
     public override async Task<CheckTransferEligibilityResponse> CheckTransferEligibility(CheckTransferEligibilityRequest request, ServerCallContext context)
     {
         var read = await ReadVehicleAsync(request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Plate ? request.Plate : null,
@@ -151,9 +164,10 @@ public sealed class VerificationApi(
             Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
         };
         response.Eligible = VehicleRules.EvaluateTransfer(read.Entry.Vehicle, read.Entry.Violations, Dates.ChinaToday(now), read.Stale, response.Blocks);
-        return response;
+        return ResponseShaping.ForCaller(response, context.RequireCaller());
     }
 
+    [Authorize(Roles = Roles.OfficerOrTransfer)]
     public override Task<ListIssuerKeysResponse> ListIssuerKeys(ListIssuerKeysRequest request, ServerCallContext context)
     {
         var response = new ListIssuerKeysResponse

@@ -21,7 +21,8 @@ public static class VerificationExtensions
     {
         services.AddGrpc(options =>
         {
-            options.Interceptors.Add<ErrorInterceptor>();
+            options.Interceptors.Add<ErrorInterceptor>();     // outermost: turns exceptions into statuses
+            options.Interceptors.Add<Security.LimitsInterceptor>(); // per-caller rate limits, stream length
             options.MaxReceiveMessageSize = MaxRequestBytes;
             options.EnableDetailedErrors = false;
         });
@@ -49,10 +50,12 @@ public static class VerificationExtensions
 
     public static WebApplication MapGrpcApi(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcService<VerificationApi>();
         app.MapGrpcService<RegistryApi.RegistryApi>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService().AllowAnonymous(); // load balancers and probes carry no credentials
+        app.MapGrpcReflectionService();                   // authenticated callers only (fallback policy)
         return app;
     }
 }

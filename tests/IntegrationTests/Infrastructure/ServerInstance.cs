@@ -1,6 +1,8 @@
 extern alias server;
 
 using ELicense.V1;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,17 +22,27 @@ public sealed class ServerInstance : IAsyncDisposable
         _app = app;
         Address = address;
         Channel = GrpcChannel.ForAddress(address);
-        Verification = new VerificationService.VerificationServiceClient(Channel);
-        Registry = new RegistryService.RegistryServiceClient(Channel);
+        Verification = new VerificationService.VerificationServiceClient(As(TestCallers.Officer));
+        Registry = new RegistryService.RegistryServiceClient(As(TestCallers.Registry));
     }
 
     public Uri Address { get; }
 
+    /// <summary>The channel without credentials: anonymous calls.</summary>
     public GrpcChannel Channel { get; }
 
+    /// <summary>Verification as an officer.</summary>
     public VerificationService.VerificationServiceClient Verification { get; }
 
+    /// <summary>The write side as the registry feed.</summary>
     public RegistryService.RegistryServiceClient Registry { get; }
+
+    /// <summary>Calls carrying <paramref name="caller"/>'s API key, as the inspector sends it.</summary>
+    public CallInvoker As(TestCaller caller) => Channel.Intercept(metadata =>
+    {
+        metadata.Add("authorization", "Bearer " + caller.Key);
+        return metadata;
+    });
 
     public IServiceProvider Services => _app.Services;
 
@@ -48,6 +60,7 @@ public sealed class ServerInstance : IAsyncDisposable
             "--Cache:ChangeFeedInterval=00:00:00.250",
             "--Resilience:RedisBreakDuration=00:00:01",
             "--Logging:LogLevel:Default=Warning",
+            .. TestCallers.Arguments,
             .. extraArgs ?? [],
         ];
         var app = server::Program.Build(args, overrides);

@@ -1,0 +1,96 @@
+using System.Collections.Frozen;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace ELicense.Server.Security;
+
+/// <summary>A resolved caller, with the principal ASP.NET Core authorisation checks (built once, not per call).</summary>
+public sealed record Caller(string Id, IReadOnlySet<string> Roles, double RateLimit, string? LicenseNumber)
+{
+    public ClaimsPrincipal Principal { get; } = new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, Id), .. Roles.Select(r => new Claim(ClaimTypes.Role, r))],
+        CallerAuthenticationHandler.SchemeName, ClaimTypes.Name, ClaimTypes.Role));
+
+    public bool IsIn(string role) => Roles.Contains(role);
+}
+
+/// <summary>Finds the caller behind an API key or a client certificate. Built once from configuration.</summary>
+public sealed class CallerDirectory : IDisposable
+{
+    private readonly FrozenDictionary<string, Caller> _byKeyHash;
+    private readonly FrozenDictionary<string, Caller> _byThumbprint;
+    private readonly X509Certificate2Collection _clientCa = [];
+
+    public CallerDirectory(IOptions<AuthOptions> options)
+    {
+        var auth = options.Value;
+        var callers = auth.Clients.Select(c => (Options: c, Caller: new Caller(
+            c.Id,
+            c.Roles.ToFrozenSet(StringComparer.Ordinal),
+            c.RateLimit ?? c.Roles.Select(r => auth.RoleRateLimits.GetValueOrDefault(r, 10)).DefaultIfEmpty(10).Max(),
+            c.LicenseNumber))).ToList();
+        _byKeyHash = callers
+            .Where(c => c.Options.KeyHash is { Length: > 0 } || c.Options.Key is { Length: > 0 })
+            .ToFrozenDictionary(c => c.Options.KeyHash?.ToLowerInvariant() ?? ClientOptions.HashKey(c.Options.Key!), c => c.Caller, StringComparer.Ordinal);
+        _byThumbprint = callers
+            .Where(c => c.Options.CertificateThumbprint is { Length: > 0 })
+            .ToFrozenDictionary(c => c.Options.CertificateThumbprint!.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant(), c => c.Caller, StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(auth.ClientCaPath))
+        {
+            _clientCa.ImportFromPemFile(auth.ClientCaPath);
+        }
+    }
+
+    public IEnumerable<Caller> All => _byKeyHash.Values.Concat(_byThumbprint.Values).DistinctBy(c => c.Id);
+
+    /// <summary>
+    /// The caller owning <paramref name="apiKey"/>. Keys are compared by their SHA-256, so the lookup
+    /// time says nothing about how close a guess was, and the configuration never needs the clear key.
+    /// </summary>
+    public Caller? FindByKey(ReadOnlySpan<char> apiKey)
+    {
+        if (apiKey.IsEmpty || apiKey.Length > 256)
+        {
+            return null;
+        }
+
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(apiKey.Length)];
+        var length = Encoding.UTF8.GetBytes(apiKey, utf8);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..length], hash);
+        return _byKeyHash.TryGetValue(Convert.ToHexStringLower(hash), out var caller) ? caller : null;
+    }
+
+    /// <summary>The caller owning <paramref name="certificate"/>, if it chains to the configured client CA.</summary>
+    public Caller? FindByCertificate(X509Certificate2 certificate)
+    {
+        if (_clientCa.Count == 0)
+        {
+            return null;
+        }
+
+        var thumbprint = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
+        if (!_byThumbprint.TryGetValue(thumbprint, out var caller))
+        {
+            return null;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_clientCa);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2")); // client authentication
+        return chain.Build(certificate) ? caller : null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var certificate in _clientCa)
+        {
+            certificate.Dispose();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Threading.RateLimiting;
+using ELicense.Server.Validation;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace ELicense.Server.Security;
+
+/// <summary>
+/// One token bucket per caller (rate from its configuration or role). A caller over its limit is turned
+/// away at once — no queue — so it cannot slow anyone else down.
+/// </summary>
+public sealed class CallerRateLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<Caller> _limiter = PartitionedRateLimiter.Create<Caller, string>(caller =>
+        RateLimitPartition.GetTokenBucketLimiter(caller.Id, _ => new TokenBucketRateLimiterOptions
+        {
+            // One second of burst; refilled ten times a second.
+            TokenLimit = (int)Math.Max(1, Math.Ceiling(caller.RateLimit)),
+            TokensPerPeriod = (int)Math.Max(1, Math.Ceiling(caller.RateLimit / 10)),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    /// <summary>Takes one permit for <paramref name="caller"/>, or throws RESOURCE_EXHAUSTED with the time to wait.</summary>
+    public void Acquire(Caller caller)
+    {
+        using var lease = _limiter.AttemptAcquire(caller);
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMilliseconds(100);
+            throw RateLimited(caller, retryAfter);
+        }
+    }
+
+    internal static RpcException RateLimited(Caller caller, TimeSpan retryAfter)
+    {
+        // RESOURCE_EXHAUSTED, not the HTTP 503 of ASP.NET's rate limiter, which gRPC clients read as
+        // UNAVAILABLE and retry at once.
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.ResourceExhausted,
+            Message = $"Rate limit of {caller.RateLimit:0.#} requests per second exceeded; retry after {retryAfter.TotalMilliseconds:0} ms.",
+        };
+        status.Details.Add(Any.Pack(new ErrorInfo { Reason = "RATE_LIMITED", Domain = RpcErrors.Domain }));
+        status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }));
+        status.Details.Add(Any.Pack(new QuotaFailure
+        {
+            Violations = { new QuotaFailure.Types.Violation { Subject = "caller:" + caller.Id, Description = "requests per second" } },
+        }));
+        return status.ToRpcException();
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+
+namespace ELicense.Server.Security;
+
+/// <summary>Registers who may call: API keys and client certificates, roles, rate limits.</summary>
+public static class SecurityExtensions
+{
+    public static IServiceCollection AddCallerSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<CallerDirectory>();
+        services.AddSingleton<CallerRateLimiter>();
+        services.AddAuthentication(CallerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, CallerAuthenticationHandler>(CallerAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(options =>
+        {
+            // Anything not marked otherwise needs an authenticated caller: a new endpoint is closed by default.
+            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        });
+
+        // Mutual TLS: on https endpoints ask for a client certificate. The TLS layer accepts any; the
+        // authentication handler checks it against the configured client CA and thumbprints, so a bad
+        // certificate gets a clear UNAUTHENTICATED instead of a failed handshake.
+        if (!string.IsNullOrWhiteSpace(configuration[$"{AuthOptions.SectionName}:{nameof(AuthOptions.ClientCaPath)}"]))
+        {
+            services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = (_, _, _) => true;
+            }));
+        }
+
+        return services;
+    }
+}
