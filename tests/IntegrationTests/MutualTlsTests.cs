@@ -1,0 +1,169 @@
+extern alias server;
+
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ELicense.IntegrationTests.Infrastructure;
+using ELicense.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Xunit;
+
+namespace ELicense.IntegrationTests;
+
+/// <summary>Mutual TLS: a client certificate from the configured CA, with a configured thumbprint, is a caller.</summary>
+public sealed class MutualTlsTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("elicense-mtls-").FullName;
+    private readonly X509Certificate2 _ca;
+    private readonly X509Certificate2 _client;
+    private readonly X509Certificate2 _stranger;
+    private WebApplication _app = null!;
+    private Uri _address = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public MutualTlsTests()
+    {
+        _ca = CreateCa("CN=ELicense Test Client CA (synthetic)");
+        _client = Issue(_ca, "CN=transfer-office-7 (synthetic)", clientAuth: true);
+        using var otherCa = CreateCa("CN=Someone Else's CA");
+        _stranger = Issue(otherCa, "CN=transfer-office-7 (synthetic)", clientAuth: true);
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var serverCertificate = Issue(_ca, "CN=127.0.0.1", clientAuth: false, serverName: "127.0.0.1");
+        var pfx = Path.Combine(_directory, "server.pfx");
+        await File.WriteAllBytesAsync(pfx, serverCertificate.Export(X509ContentType.Pfx, "test"), Ct);
+        var caPem = Path.Combine(_directory, "client-ca.pem");
+        await File.WriteAllTextAsync(caPem, _ca.ExportCertificatePem(), Ct);
+        var port = RedisServer.FreePort();
+        string[] args =
+        [
+            $"--Kestrel:Endpoints:Tls:Url=https://127.0.0.1:{port}",
+            $"--Kestrel:Endpoints:Tls:Certificate:Path={pfx}",
+            "--Kestrel:Endpoints:Tls:Certificate:Password=test",
+            $"--Registry:Path={Path.Combine(_directory, "registry.db")}",
+            "--Redis:Configuration=",
+            $"--Credentials:DevelopmentKeyPath={Path.Combine(_directory, "key.pem")}",
+            "--Logging:LogLevel:Default=Warning",
+            $"--Auth:ClientCaPath={caPem}",
+            "--Auth:Clients:0:Id=transfer-office-7",
+            $"--Auth:Clients:0:CertificateThumbprint={Convert.ToHexString(_client.GetCertHash(HashAlgorithmName.SHA256))}",
+            "--Auth:Clients:0:Roles:0=transfer",
+        ];
+        _app = server::Program.Build(args);
+        await _app.StartAsync(Ct);
+        _address = new Uri($"https://127.0.0.1:{port}");
+        serverCertificate.Dispose();
+    }
+
+    private GrpcChannel Channel(X509Certificate2? clientCertificate)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            // Trust the test CA only, as a handheld would pin its authority's CA.
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(_ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return certificate is not null && chain.Build(new X509Certificate2(certificate));
+        };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+
+        return GrpcChannel.ForAddress(_address, new GrpcChannelOptions { HttpHandler = handler });
+    }
+
+    [Fact]
+    public async Task ListIssuerKeys_ConfiguredClientCertificate_IsServed()
+    {
+        using var channel = Channel(_client);
+
+        var keys = await new VerificationService.VerificationServiceClient(channel).ListIssuerKeysAsync(new ListIssuerKeysRequest(), cancellationToken: Ct);
+
+        Assert.Single(keys.Keys);
+    }
+
+    [Fact]
+    public async Task GetLicense_CertificateOfTransferRole_IsPermissionDenied()
+    {
+        using var channel = Channel(_client);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new VerificationService.VerificationServiceClient(channel)
+            .GetLicenseAsync(new GetLicenseRequest { LicenseNumber = TestData.NewLicenseNumber(), Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListIssuerKeys_NoClientCertificate_IsUnauthenticated()
+    {
+        using var channel = Channel(null);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new VerificationService.VerificationServiceClient(channel).ListIssuerKeysAsync(new ListIssuerKeysRequest(), cancellationToken: Ct));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListIssuerKeys_SameNameFromAnotherCa_IsUnauthenticated()
+    {
+        using var channel = Channel(_stranger);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new VerificationService.VerificationServiceClient(channel).ListIssuerKeysAsync(new ListIssuerKeysRequest(), cancellationToken: Ct));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    private static X509Certificate2 CreateCa(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool clientAuth, string? serverName = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid(clientAuth ? "1.3.6.1.5.5.7.3.2" : "1.3.6.1.5.5.7.3.1")], false));
+        if (serverName is not null)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddIpAddress(System.Net.IPAddress.Parse(serverName));
+            request.CertificateExtensions.Add(san.Build());
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(8);
+        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), serial);
+        using var withKey = signed.CopyWithPrivateKey(key);
+        // Round-trip through PFX so the private key is usable by SslStream on Linux.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx, ""), "");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _ca.Dispose();
+        _client.Dispose();
+        _stranger.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
