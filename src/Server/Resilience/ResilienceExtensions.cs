@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 using StackExchange.Redis;
 
@@ -17,6 +18,15 @@ public static class ResilienceExtensions
 
     public static IServiceCollection AddResiliencePipelines(this IServiceCollection services, IConfiguration configuration)
     {
+        // Polly's telemetry would log each call's result — a licence, in full — at Debug and
+        // Information. Results are personal data: log what happened, never what came back.
+        services.ConfigureAll<TelemetryOptions>(options => options.ResultFormatter = static (_, result) => result switch
+        {
+            null => null,
+            Exception e => e.GetType().Name,
+            _ => "(withheld)",
+        });
+
         services.AddOptions<ResilienceOptions>()
             .Bind(configuration.GetSection(ResilienceOptions.SectionName))
             .ValidateDataAnnotations()

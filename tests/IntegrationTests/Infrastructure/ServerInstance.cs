@@ -6,6 +6,7 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ELicense.IntegrationTests.Infrastructure;
 
@@ -63,7 +64,12 @@ public sealed class ServerInstance : IAsyncDisposable
             .. TestCallers.Arguments,
             .. extraArgs ?? [],
         ];
-        var app = server::Program.Build(args, overrides);
+        var app = server::Program.Build(args, services =>
+        {
+            // Every line any test server logs, Debug and up, is kept for the identity-number scan.
+            services.AddLogging(logging => logging.AddProvider(LogCapture.Instance).AddFilter<LogCapture>(null, LogLevel.Debug));
+            overrides?.Invoke(services);
+        });
         await app.StartAsync();
         var address = new Uri(app.Urls.First());
         return new ServerInstance(app, address);
