@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>Bad command line or input.</summary>
     public const int Usage = 2;
 
-    /// <summary>The call failed: server unreachable, deadline exceeded, or an error status.</summary>
+    /// <summary>The call failed: server unreachable, deadline exceeded, or an error status (UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED…).</summary>
     public const int RpcFailure = 3;
 
     /// <summary>An unexpected internal error.</summary>
@@ -27,7 +27,7 @@ public static class ExitCodes
         (Ok, "success; VALID / valid now / vehicle OK / ELIGIBLE"),
         (NotValid, "any other verdict (NOT VALID, not valid now, vehicle not OK, NOT ELIGIBLE)"),
         (Usage, "usage error (bad option, missing argument, empty input)"),
-        (RpcFailure, "RPC failure (server unreachable, deadline exceeded, error status)"),
+        (RpcFailure, "RPC failure (server unreachable, deadline exceeded, not authenticated, permission denied, rate limited, other error status)"),
         (Internal, "unexpected internal error"),
         (Cancelled, "cancelled (Ctrl+C)"),
     ];

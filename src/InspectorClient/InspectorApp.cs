@@ -13,9 +13,13 @@ public static class InspectorApp
     /// <summary>The name shown in help.</summary>
     public const string Name = "inspector";
 
-    /// <summary>Creates the application over the given environment (the real one, or a test's).</summary>
-    public static CommandApp Create(InspectorEnvironment environment)
+    /// <summary>
+    /// Creates the application over the given environment (the real one, or a test's). <paramref name="secrets"/>
+    /// (the values given to --api-key and --cert-password) are kept out of command-line error messages.
+    /// </summary>
+    public static CommandApp Create(InspectorEnvironment environment, IReadOnlyCollection<string>? secrets = null)
     {
+        var hidden = secrets ?? [];
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -24,7 +28,7 @@ public static class InspectorApp
             config.Settings.Registrar.RegisterInstance(environment);
             config.Settings.CancellationExitCode = ExitCodes.Cancelled;
             config.SetHelpProvider(new ExitCodeHelpProvider(config.Settings));
-            config.SetExceptionHandler((exception, _) => HandleException(environment, exception));
+            config.SetExceptionHandler((exception, _) => HandleException(environment, exception, hidden));
 
             config.AddCommand<VerifyCommand>("verify")
                 .WithDescription("Verify a scanned credential (QR text) and show the verdict.")
@@ -32,10 +36,10 @@ public static class InspectorApp
                 .WithExample("verify", "-", "--device", "gate-3");
             config.AddCommand<LicenseCommand>("license")
                 .WithDescription("Look up a licence and show whether it is valid now.")
-                .WithExample("license", "11010119900307803X");
+                .WithExample("license", "11010119900307803X", "--purpose", "roadside-check");
             config.AddCommand<ViolationsCommand>("violations")
                 .WithDescription("List a licence's or a plate's violations (unprocessed only unless --all).")
-                .WithExample("violations", "--license", "11010119900307803X")
+                .WithExample("violations", "--license", "11010119900307803X", "--purpose", "violation-handling")
                 .WithExample("violations", "--plate", "京A12345", "--plate-type", "small", "--all");
             config.AddCommand<VehicleCommand>("vehicle")
                 .WithDescription("Check a vehicle's status, inspection, insurance and unprocessed violations.")
@@ -49,6 +53,9 @@ public static class InspectorApp
             config.AddCommand<IssueCommand>("issue")
                 .WithDescription("Issue a credential for a licence and draw it as a QR code (registry side; for tests and demos).")
                 .WithExample("issue", "11010119900307803X", "--lifetime", "60");
+            config.AddCommand<ChecksCommand>("checks")
+                .WithDescription("Holder: list who checked your licence and when.")
+                .WithExample("checks", "11010119900307803X", "--page-size", "50");
         });
         return app;
     }
@@ -58,28 +65,54 @@ public static class InspectorApp
     /// passed on as --stdin (the conventional "read from stdin" argument of `verify`).
     /// </summary>
     public static Task<int> RunAsync(InspectorEnvironment environment, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
-        Create(environment).RunAsync(NormaliseArguments(args), cancellationToken);
+        Create(environment, SecretArguments(args)).RunAsync(NormaliseArguments(args), cancellationToken);
+
+    /// <summary>The values given to the secret options (--api-key, --cert-password), as "--opt value" or "--opt=value".</summary>
+    public static IReadOnlyList<string> SecretArguments(IReadOnlyList<string> args)
+    {
+        string[] options = ["--api-key", "--cert-password"];
+        var secrets = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            foreach (var option in options)
+            {
+                if (args[i] == option && i + 1 < args.Count)
+                {
+                    secrets.Add(args[i + 1]);
+                }
+                else if (args[i].Length > option.Length + 1 && args[i].StartsWith(option, StringComparison.Ordinal)
+                    && args[i][option.Length] is '=' or ':')
+                {
+                    secrets.Add(args[i][(option.Length + 1)..]);
+                }
+            }
+        }
+
+        return secrets.Where(s => s.Length > 0).ToList();
+    }
 
     /// <summary>Replaces a lone "-" by "--stdin".</summary>
     public static IReadOnlyList<string> NormaliseArguments(IReadOnlyList<string> args) =>
         args.Select(a => a == "-" ? "--stdin" : a).ToList();
 
-    private static int HandleException(InspectorEnvironment environment, Exception exception)
+    private static int HandleException(InspectorEnvironment environment, Exception exception, IReadOnlyCollection<string> secrets)
     {
+        var message = secrets.Aggregate(exception.Message, (text, secret) => text.Replace(secret, "***", StringComparison.Ordinal));
         switch (exception)
         {
-            case CommandAppException { Pretty: { } pretty }:
+            // The pretty form echoes the command line, secrets included: with a secret given, the plain message only.
+            case CommandAppException { Pretty: { } pretty } when secrets.Count == 0:
                 environment.Error.Write(pretty);
                 return ExitCodes.Usage;
             case CommandAppException:
-                ErrorView.WriteUsage(environment.Error, exception.Message);
+                ErrorView.WriteUsage(environment.Error, message);
                 return ExitCodes.Usage;
             case OperationCanceledException:
                 environment.Error.MarkupLine($"[{Palette.Amber}]cancelled[/]");
                 return ExitCodes.Cancelled;
             default:
                 environment.Error.MarkupLine(
-                    $"[bold {Palette.Red}]internal error:[/] {Markup.Escape(exception.GetType().Name)}: {Markup.Escape(exception.Message)}");
+                    $"[bold {Palette.Red}]internal error:[/] {Markup.Escape(exception.GetType().Name)}: {Markup.Escape(message)}");
                 return ExitCodes.Internal;
         }
     }
@@ -106,8 +139,22 @@ public static class InspectorApp
             yield return grid;
             yield return new Markup(
                 Environment.NewLine + "[yellow]ENVIRONMENT:[/]" + Environment.NewLine +
-                "    ELICENSE_SERVER    default for --server" + Environment.NewLine +
-                "    ELICENSE_DEVICE    default for --device" + Environment.NewLine);
+                "    ELICENSE_SERVER           default for --server" + Environment.NewLine +
+                "    ELICENSE_DEVICE           default for --device" + Environment.NewLine +
+                "    ELICENSE_API_KEY          default for --api-key (never printed)" + Environment.NewLine +
+                "    ELICENSE_CERT             default for --cert" + Environment.NewLine +
+                "    ELICENSE_CERT_KEY         default for --cert-key" + Environment.NewLine +
+                "    ELICENSE_CERT_PASSWORD    default for --cert-password (never printed)" + Environment.NewLine +
+                "    ELICENSE_CA               default for --ca" + Environment.NewLine +
+                Environment.NewLine + "[yellow]AUTHENTICATION:[/]" + Environment.NewLine +
+                "    Each call carries the API key (authorization: Bearer KEY) and/or" + Environment.NewLine +
+                "    presents the client certificate (mutual TLS). An API key goes over" + Environment.NewLine +
+                "    plain http:// only to a loopback host (127.0.0.0/8, ::1, localhost);" + Environment.NewLine +
+                "    --cert and --ca need an https:// server." + Environment.NewLine +
+                Environment.NewLine + "[yellow]PURPOSE:[/]" + Environment.NewLine +
+                "    `license` and `violations --license` must state why (--purpose):" + Environment.NewLine +
+                "    roadside-check, violation-handling, transfer-registration," + Environment.NewLine +
+                "    qualification-proof, other-public-service (or 1-5)." + Environment.NewLine);
         }
     }
 }

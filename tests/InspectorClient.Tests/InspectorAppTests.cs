@@ -47,7 +47,7 @@ public sealed class InspectorAppTests
     {
         var server = ClosedServer();
 
-        var code = await RunAsync("", "license", "11010119900307803X", "--server", server, "--retries", "0");
+        var code = await RunAsync("", "license", "11010119900307803X", "--purpose", "roadside-check", "--server", server, "--retries", "0");
 
         Assert.Equal(ExitCodes.RpcFailure, code);
         Assert.Contains($"UNAVAILABLE: cannot reach server at {server}/ (is it running?)", _error.Output, StringComparison.Ordinal);

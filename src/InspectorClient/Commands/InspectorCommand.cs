@@ -25,33 +25,55 @@ public abstract class InspectorCommand<TSettings>(InspectorEnvironment environme
             return ExitCodes.Usage;
         }
 
-        using var session = new RpcSession(options, (attempt, exception) =>
-            Environment.Error.MarkupLine(
-                $"[grey]retrying ({attempt + 1}/{options.Retries}) after {Markup.Escape(Describe(exception))}…[/]"));
+        IReadOnlyCollection<Secret> secrets = new[] { options.ApiKey, options.CertificatePassword }.OfType<Secret>().ToArray();
+        RpcSession session;
         try
         {
-            return await RunAsync(session, settings, cancellationToken);
+            session = new RpcSession(options, note => Environment.Error.MarkupLine(
+                $"[grey]retrying ({note.Attempt + 1}/{options.Retries}) after {Markup.Escape(Describe(note))}…[/]"));
         }
         catch (UsageException ex)
         {
-            ErrorView.WriteUsage(Environment.Error, ex.Message);
+            ErrorView.WriteUsage(Environment.Error, Redact(ex.Message, secrets));
             return ExitCodes.Usage;
         }
-        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+
+        using (session)
         {
-            ErrorView.WriteRpc(Environment.Error, ex, options.Server, options.Deadline);
-            return ExitCodes.RpcFailure;
-        }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
-        {
-            Environment.Error.MarkupLine($"[{Palette.Amber}]cancelled[/]");
-            return ExitCodes.Cancelled;
+            try
+            {
+                return await RunAsync(session, settings, cancellationToken);
+            }
+            catch (UsageException ex)
+            {
+                ErrorView.WriteUsage(Environment.Error, Redact(ex.Message, secrets));
+                return ExitCodes.Usage;
+            }
+            catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+            {
+                ErrorView.WriteRpc(Environment.Error, ex, options.Server, options.Deadline, secrets);
+                return ExitCodes.RpcFailure;
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
+            {
+                Environment.Error.MarkupLine($"[{Palette.Amber}]cancelled[/]");
+                return ExitCodes.Cancelled;
+            }
         }
     }
 
     /// <summary>Runs the command over an open session and returns the exit code.</summary>
     protected abstract Task<int> RunAsync(RpcSession session, TSettings settings, CancellationToken cancellationToken);
 
-    private static string Describe(Exception? exception) =>
-        exception is RpcException rpc ? ErrorView.CodeName(rpc.StatusCode) : exception?.GetType().Name ?? "failure";
+    private static string Describe(RetryNote note) => note.Exception switch
+    {
+        RpcException { StatusCode: StatusCode.ResourceExhausted } rpc =>
+            $"{ErrorView.CodeName(rpc.StatusCode)} (rate limited; waiting {ErrorView.Seconds(note.Delay)} as the server asks)",
+        RpcException rpc => ErrorView.CodeName(rpc.StatusCode),
+        { } other => other.GetType().Name,
+        null => "failure",
+    };
+
+    private static string Redact(string text, IReadOnlyCollection<Secret> secrets) =>
+        secrets.Aggregate(text, (current, secret) => secret.RedactFrom(current));
 }

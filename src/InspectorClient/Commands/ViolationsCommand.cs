@@ -33,6 +33,11 @@ public sealed class ViolationsSettings : GlobalSettings
     [Description("Include processed and paid violations (default: unprocessed only).")]
     public bool All { get; init; }
 
+    /// <summary>Why the violations are looked up; required with --license.</summary>
+    [CommandOption("--purpose <PURPOSE>")]
+    [Description("Why the violations are looked up (required with --license, optional with --plate; recorded in the audit trail): " + Purposes.Accepted + ".")]
+    public string? Purpose { get; init; }
+
     /// <summary>Page size.</summary>
     [CommandOption("--page-size <N>")]
     [Description("Violations per page, 1 to 100 (server default 20).")]
@@ -58,6 +63,17 @@ public sealed class ViolationsSettings : GlobalSettings
             return ValidationResult.Error($"--plate needs --plate-type ({PlateTypes.Accepted})");
         }
 
+        var hasPurpose = !string.IsNullOrWhiteSpace(Purpose);
+        if (hasLicense && !hasPurpose)
+        {
+            return ValidationResult.Error($"give --purpose with --license: a lookup by licence number must state why ({Purposes.Accepted})");
+        }
+
+        if (hasPurpose && !Purposes.TryParse(Purpose, out _))
+        {
+            return ValidationResult.Error($"unknown --purpose; use one of {Purposes.Accepted}");
+        }
+
         if (PageSize is < 1 or > MaxPageSize)
         {
             return ValidationResult.Error($"--page-size must be between 1 and {MaxPageSize}");
@@ -74,6 +90,7 @@ public sealed class ViolationsSettings : GlobalSettings
             UnprocessedOnly = !All,
             PageSize = PageSize ?? 0,
             PageToken = PageToken ?? string.Empty,
+            Purpose = Purposes.TryParse(Purpose, out var purpose) ? purpose.Value : LookupPurpose.Unspecified,
         };
         if (!string.IsNullOrWhiteSpace(License))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ELicense.Inspector.Connection;
 using Google.Rpc;
 using Grpc.Core;
 using Spectre.Console;
@@ -12,23 +13,52 @@ public static class ErrorView
     /// <summary>
     /// The headline and any detail lines of an RPC failure: status code and message, then each
     /// BadRequest field violation ("field: description") and the ErrorInfo reason from the rich status.
+    /// Authentication, authorisation and rate-limit failures say what to do. Any of <paramref name="secrets"/>
+    /// the text might contain (a server echoing the key) is replaced by "***".
     /// </summary>
-    public static IReadOnlyList<string> Describe(RpcException exception, Uri server, TimeSpan deadline)
+    public static IReadOnlyList<string> Describe(
+        RpcException exception, Uri server, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null)
     {
         var code = CodeName(exception.StatusCode);
-        var headline = exception.StatusCode switch
+        var detail = exception.Status.Detail;
+        var hasDetail = !string.IsNullOrWhiteSpace(detail);
+        var lines = new List<string>();
+        switch (exception.StatusCode)
         {
             // A status made on this side (connection refused, reset…) carries the exception behind it; one
             // sent by a reachable server (e.g. its registry is down) does not.
-            StatusCode.Unavailable when exception.Status.DebugException is not null =>
-                $"{code}: cannot reach server at {server} (is it running?)",
-            StatusCode.DeadlineExceeded => string.Create(
-                CultureInfo.InvariantCulture,
-                $"{code}: no answer from {server} within {deadline.TotalSeconds:0.###}s (try a longer --deadline)"),
-            _ => string.IsNullOrWhiteSpace(exception.Status.Detail) ? code : $"{code}: {exception.Status.Detail}",
-        };
+            case StatusCode.Unavailable when exception.Status.DebugException is not null:
+                lines.Add($"{code}: cannot reach server at {server} (is it running?)");
+                break;
+            case StatusCode.DeadlineExceeded:
+                lines.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{code}: no answer from {server} within {deadline.TotalSeconds:0.###}s (try a longer --deadline)"));
+                break;
+            case StatusCode.Unauthenticated:
+                lines.Add($"{code}: not authenticated: give --api-key (or {ConnectionOptions.ApiKeyVariable}) or a client certificate");
+                if (hasDetail)
+                {
+                    lines.Add($"  server: {detail}");
+                }
 
-        var lines = new List<string> { headline };
+                break;
+            case StatusCode.PermissionDenied:
+                lines.Add(hasDetail ? $"{code}: this caller's role may not do this: {detail}" : $"{code}: this caller's role may not do this");
+                break;
+            case StatusCode.ResourceExhausted when RetryPipeline.ServerRetryDelay(exception) is { } delay:
+                lines.Add($"{code}: rate limited: retry in {Seconds(delay)}");
+                if (hasDetail)
+                {
+                    lines.Add($"  server: {detail}");
+                }
+
+                break;
+            default:
+                lines.Add(hasDetail ? $"{code}: {detail}" : code);
+                break;
+        }
+
         var status = exception.GetRpcStatus();
         if (status is not null)
         {
@@ -45,13 +75,14 @@ public static class ErrorView
             }
         }
 
-        return lines;
+        return secrets is { Count: > 0 } ? lines.Select(line => Redact(line, secrets)).ToList() : lines;
     }
 
-    /// <summary>Writes an RPC failure in red.</summary>
-    public static void WriteRpc(IAnsiConsole console, RpcException exception, Uri server, TimeSpan deadline)
+    /// <summary>Writes an RPC failure in red; <paramref name="secrets"/> are never shown.</summary>
+    public static void WriteRpc(
+        IAnsiConsole console, RpcException exception, Uri server, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null)
     {
-        var lines = Describe(exception, server, deadline);
+        var lines = Describe(exception, server, deadline, secrets);
         console.MarkupLine($"[bold {Palette.Red}]error:[/] [{Palette.Red}]{Markup.Escape(lines[0])}[/]");
         foreach (var line in lines.Skip(1))
         {
@@ -61,9 +92,13 @@ public static class ErrorView
         if (exception.StatusCode == StatusCode.Unavailable && exception.Status.DebugException is not null
             && !string.IsNullOrWhiteSpace(exception.Status.Detail))
         {
-            console.MarkupLine($"[grey]  {Markup.Escape(exception.Status.Detail)}[/]");
+            console.MarkupLine($"[grey]  {Markup.Escape(Redact(exception.Status.Detail, secrets))}[/]");
         }
     }
+
+    /// <summary>A wait as "1.2 s" (up to two decimals).</summary>
+    public static string Seconds(TimeSpan delay) =>
+        string.Create(CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0.##} s");
 
     /// <summary>Writes a usage error in red.</summary>
     public static void WriteUsage(IAnsiConsole console, string message) =>
@@ -86,4 +121,7 @@ public static class ErrorView
 
         return builder.ToString();
     }
+
+    private static string Redact(string text, IReadOnlyCollection<Secret>? secrets) =>
+        secrets is null ? text : secrets.Aggregate(text, (current, secret) => secret.RedactFrom(current));
 }
