@@ -52,44 +52,62 @@ mkdir -p "$DATA"
 dotnet run --project src/Server -c Release --no-build -- seed --licenses "$LICENSES" --force \
   --Registry:Path="$DATA/registry.db" | tee "$DATA/seed.log"
 LICENSE=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$DATA/seed.log" | head -n 1 || true)
+if [ -z "$LICENSE" ]; then echo "no sample licence number found in the seed output"; exit 1; fi
 
 step "Server on ${SERVER_URL}"
+# Demo callers, one per role, with their API keys on the command line (fine for a demo on loopback;
+# production configuration holds only Auth:Clients:N:KeyHash). The holder acts for the sample licence.
 dotnet run --project src/Server -c Release --no-build -- --urls "$SERVER_URL" \
   --Registry:Path="$DATA/registry.db" --Redis:Configuration="127.0.0.1:${REDIS_PORT}" \
-  --Credentials:DevelopmentKeyPath="$DATA/issuer-dev-key.pem" > "$DATA/server.log" 2>&1 &
+  --Credentials:DevelopmentKeyPath="$DATA/issuer-dev-key.pem" \
+  --Audit:Path="$DATA/audit.db" --Audit:SubjectKeyPath="$DATA/audit-subject-key" \
+  --Auth:Clients:0:Id=demo-officer-handheld --Auth:Clients:0:Key=demo-officer-key-0001 --Auth:Clients:0:Roles:0=officer \
+  --Auth:Clients:1:Id=demo-transfer-office --Auth:Clients:1:Key=demo-transfer-key-0001 --Auth:Clients:1:Roles:0=transfer \
+  --Auth:Clients:2:Id=demo-registry-feed --Auth:Clients:2:Key=demo-registry-key-0001 --Auth:Clients:2:Roles:0=registry \
+  --Auth:Clients:3:Id=demo-holder-app --Auth:Clients:3:Key=demo-holder-key-0001 --Auth:Clients:3:Roles:0=holder \
+  --Auth:Clients:3:LicenseNumber="$LICENSE" > "$DATA/server.log" 2>&1 &
 server_pid=$!
 inspector() { dotnet run --project src/InspectorClient -c Release --no-build -- "$@" --server "$SERVER_URL"; }
+officer() { ELICENSE_API_KEY=demo-officer-key-0001 inspector "$@"; }
+transfer() { ELICENSE_API_KEY=demo-transfer-key-0001 inspector "$@"; }
+holder() { ELICENSE_API_KEY=demo-holder-key-0001 inspector "$@"; }
 for _ in $(seq 100); do
-  if inspector keys >/dev/null 2>&1; then break; fi
+  if officer keys >/dev/null 2>&1; then break; fi
   if ! kill -0 "$server_pid" 2>/dev/null; then echo "server exited; see $DATA/server.log"; cat "$DATA/server.log"; exit 1; fi
   sleep 0.2
 done
 
-step "Inspector: the issuer's keys (what a handheld caches for offline checks)"
-inspector keys
-if [ -z "$LICENSE" ]; then echo "no sample licence number found in the seed output"; exit 1; fi
+step "Officer's handheld: the issuer's keys (what a handheld caches for offline checks)"
+officer keys
 
-step "Inspector: look up licence ${LICENSE:0:6}********${LICENSE:14:4}"
-inspector license "$LICENSE" || true
+step "Officer: look up licence ${LICENSE:0:6}********${LICENSE:14:4} by number (a purpose is required and audited)"
+officer license "$LICENSE" --purpose roadside-check || true
 
 step "Holder's app: issue a credential and show it as a QR code"
-inspector issue "$LICENSE" | tee "$DATA/issue.txt"
+holder issue "$LICENSE" | tee "$DATA/issue.txt"
 PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/issue.txt" | head -n 1)
 
 step "Officer: scan it (first scan)"
-inspector verify "$PAYLOAD" --device demo-handheld-1 || true
+officer verify "$PAYLOAD" --device demo-handheld-1 || true
 
 step "Officer: scan the same code again on the same handheld (repeat, flagged)"
-inspector verify "$PAYLOAD" --device demo-handheld-1 || true
+officer verify "$PAYLOAD" --device demo-handheld-1 || true
 
 step "Someone else replays the same code on another handheld"
-inspector verify "$PAYLOAD" --device demo-handheld-2 || true
+officer verify "$PAYLOAD" --device demo-handheld-2 || true
 
 step "A forged code (one character changed)"
-inspector verify "${PAYLOAD:0:60}$( [ "${PAYLOAD:60:1}" = A ] && echo B || echo A )${PAYLOAD:61}" --device demo-handheld-1 || true
+officer verify "${PAYLOAD:0:60}$( [ "${PAYLOAD:60:1}" = A ] && echo B || echo A )${PAYLOAD:61}" --device demo-handheld-1 || true
+
+step "A transfer office checks a fresh code: the verdict, without the holder's identity"
+holder issue "$LICENSE" --no-qr > "$DATA/issue2.txt"
+transfer verify "$(grep -oE '^EDL1:.*$' "$DATA/issue2.txt" | head -n 1)" --device demo-transfer-desk || true
 
 step "Violations of the licence"
-inspector violations --license "$LICENSE" --all || true
+officer violations --license "$LICENSE" --purpose violation-handling --all || true
+
+step "Holder's app: who checked my licence?"
+holder checks "$LICENSE" || true
 
 echo
 echo "Done. Server log: $DATA/server.log. Run again with KEEP=1 to keep the server up for your own commands, e.g."

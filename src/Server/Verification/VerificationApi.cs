@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Internal;
@@ -27,6 +28,7 @@ public sealed class VerificationApi(
     KeyRing keyRing,
     IOptions<CredentialOptions> credentialOptions,
     ResiliencePipelineProvider<string> pipelines,
+    Auditor auditor,
     TimeProvider time) : VerificationService.VerificationServiceBase
 {
     private const int DefaultPageSize = 20;
@@ -37,6 +39,12 @@ public sealed class VerificationApi(
     {
         new RequestValidator().ClientId(request.DeviceId, "device_id", required: true).ThrowIfInvalid();
         var response = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+        if (context.Audit() is { } scope)
+        {
+            scope.DeviceId = request.DeviceId;
+            Auditor.Describe(scope, response); // before shaping: the audit subject needs the full number
+        }
+
         return ResponseShaping.ForCaller(response, context.RequireCaller());
     }
 
@@ -53,6 +61,9 @@ public sealed class VerificationApi(
                 .ClientId(request.RequestId, "request_id", required: false)
                 .ThrowIfInvalid();
             var result = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+            var scope = new AuditScope { DeviceId = request.DeviceId };
+            Auditor.Describe(scope, result);
+            await auditor.RecordAsync(caller, nameof(VerifyCredentials), scope);
             await responseStream.WriteAsync(ToStreamResponse(ResponseShaping.ForCaller(result, caller), request.RequestId), context.CancellationToken);
         }
     }
@@ -64,7 +75,19 @@ public sealed class VerificationApi(
             .LicenseNumber(request.LicenseNumber, "license_number")
             .Purpose(request.Purpose, "purpose")
             .ThrowIfInvalid();
+        var scope = context.Audit();
+        if (scope is not null)
+        {
+            scope.LicenseNumber = request.LicenseNumber;
+            scope.Purpose = request.Purpose;
+        }
+
         var read = await reader.GetLicenseAsync(request.LicenseNumber, context.CancellationToken);
+        if (scope is not null)
+        {
+            scope.Source = read.Source;
+        }
+
         if (read.Entry.IsNegative)
         {
             throw RpcErrors.NotFound("elicense.v1.License", IdentityNumber.Mask(request.LicenseNumber), ErrorReasons.LicenseNotFound);
@@ -106,6 +129,11 @@ public sealed class VerificationApi(
             request.SubjectCase == ListViolationsRequest.SubjectOneofCase.LicenseNumber ? request.LicenseNumber : null,
             request.SubjectCase == ListViolationsRequest.SubjectOneofCase.Plate ? request.Plate : null,
             request.UnprocessedOnly);
+        if (context.Audit() is { } scope)
+        {
+            (scope.LicenseNumber, scope.Plate, scope.Purpose, scope.Source) = (query.LicenseNumber, query.Plate, request.Purpose, DataSource.Registry);
+        }
+
         var queryHash = QueryHash(query);
         var after = DecodePageToken(request.PageToken, queryHash);
         var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
@@ -136,7 +164,7 @@ public sealed class VerificationApi(
     public override async Task<CheckVehicleResponse> CheckVehicle(CheckVehicleRequest request, ServerCallContext context)
     {
         var read = await ReadVehicleAsync(request.VehicleCase == CheckVehicleRequest.VehicleOneofCase.Plate ? request.Plate : null,
-            request.VehicleCase == CheckVehicleRequest.VehicleOneofCase.Vin ? request.Vin : null, context.CancellationToken);
+            request.VehicleCase == CheckVehicleRequest.VehicleOneofCase.Vin ? request.Vin : null, context.Audit(), context.CancellationToken);
         var now = time.GetUtcNow();
         var today = Dates.ChinaToday(now);
         var vehicle = read.Entry.Vehicle;
@@ -155,7 +183,7 @@ public sealed class VerificationApi(
     public override async Task<CheckTransferEligibilityResponse> CheckTransferEligibility(CheckTransferEligibilityRequest request, ServerCallContext context)
     {
         var read = await ReadVehicleAsync(request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Plate ? request.Plate : null,
-            request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Vin ? request.Vin : null, context.CancellationToken);
+            request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Vin ? request.Vin : null, context.Audit(), context.CancellationToken);
         var now = time.GetUtcNow();
         var response = new CheckTransferEligibilityResponse
         {
@@ -164,6 +192,11 @@ public sealed class VerificationApi(
             Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
         };
         response.Eligible = VehicleRules.EvaluateTransfer(read.Entry.Vehicle, read.Entry.Violations, Dates.ChinaToday(now), read.Stale, response.Blocks);
+        if (context.Audit() is { } scope)
+        {
+            scope.Result = response.Eligible ? "ELIGIBLE" : "NOT_ELIGIBLE";
+        }
+
         return ResponseShaping.ForCaller(response, context.RequireCaller());
     }
 
@@ -191,7 +224,7 @@ public sealed class VerificationApi(
         return Task.FromResult(response);
     }
 
-    private async Task<CacheRead<VehicleEntry>> ReadVehicleAsync(Plate? plate, string? vin, CancellationToken cancellationToken)
+    private async Task<CacheRead<VehicleEntry>> ReadVehicleAsync(Plate? plate, string? vin, AuditScope? audit, CancellationToken cancellationToken)
     {
         var validator = new RequestValidator();
         if (plate is not null)
@@ -208,9 +241,19 @@ public sealed class VerificationApi(
         }
 
         validator.ThrowIfInvalid();
+        if (audit is not null)
+        {
+            (audit.Plate, audit.Vin) = (plate, vin);
+        }
+
         var read = plate is not null
             ? await reader.GetVehicleByPlateAsync(plate, cancellationToken)
             : await reader.GetVehicleByVinAsync(vin!, cancellationToken);
+        if (audit is not null)
+        {
+            audit.Source = read.Source;
+        }
+
         if (read.Entry.IsNegative)
         {
             throw RpcErrors.NotFound("elicense.v1.Vehicle", plate is not null ? RegistryKeys.Plate(plate) : vin!, ErrorReasons.VehicleNotFound);

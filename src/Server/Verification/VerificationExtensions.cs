@@ -23,6 +23,7 @@ public static class VerificationExtensions
         {
             options.Interceptors.Add<ErrorInterceptor>();     // outermost: turns exceptions into statuses
             options.Interceptors.Add<Security.LimitsInterceptor>(); // per-caller rate limits, stream length
+            options.Interceptors.Add<Auditing.AuditInterceptor>();  // a durable record before each answer
             options.MaxReceiveMessageSize = MaxRequestBytes;
             options.EnableDetailedErrors = false;
         });
@@ -54,6 +55,7 @@ public static class VerificationExtensions
         app.UseAuthorization();
         app.MapGrpcService<VerificationApi>();
         app.MapGrpcService<RegistryApi.RegistryApi>();
+        app.MapGrpcService<Holder.HolderApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous(); // load balancers and probes carry no credentials
         app.MapGrpcReflectionService();                   // authenticated callers only (fallback policy)
         return app;

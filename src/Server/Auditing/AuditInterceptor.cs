@@ -1,0 +1,61 @@
+using ELicense.Server.Security;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace ELicense.Server.Auditing;
+
+/// <summary>
+/// Appends an audit record for every verification and lookup, successful or not, before the answer
+/// leaves: a caller never gets an answer whose record could still be lost.
+/// </summary>
+public sealed class AuditInterceptor(Auditor auditor) : Interceptor
+{
+    /// <summary>The audited unary methods (the verify stream audits each message itself).</summary>
+    private static readonly HashSet<string> Audited = new(StringComparer.Ordinal)
+    {
+        "/elicense.v1.VerificationService/VerifyCredential",
+        "/elicense.v1.VerificationService/GetLicense",
+        "/elicense.v1.VerificationService/ListViolations",
+        "/elicense.v1.VerificationService/CheckVehicle",
+        "/elicense.v1.VerificationService/CheckTransferEligibility",
+    };
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!Audited.Contains(context.Method) || context.GetCaller() is not { } caller)
+        {
+            return await continuation(request, context);
+        }
+
+        var scope = new AuditScope();
+        context.UserState[typeof(AuditScope)] = scope;
+        var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+        TResponse response;
+        try
+        {
+            response = await continuation(request, context);
+        }
+        catch (Exception e)
+        {
+            // Refused and failed lookups are lookups too (someone probing numbers shows up here).
+            scope.Result = e switch
+            {
+                RpcException rpc => rpc.StatusCode.ToString(),
+                Caching.RegistryUnavailableException => nameof(StatusCode.Unavailable),
+                OperationCanceledException => nameof(StatusCode.Cancelled),
+                _ => nameof(StatusCode.Internal),
+            };
+            await auditor.RecordAsync(caller, method, scope);
+            throw;
+        }
+
+        if (scope.Result.Length == 0)
+        {
+            scope.Result = "OK";
+        }
+
+        await auditor.RecordAsync(caller, method, scope);
+        return response;
+    }
+}
