@@ -63,6 +63,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private Task? _writer;
     private volatile bool _closed;
+    private int _disposed;
 
     // Owned by whoever runs the writer: StartAsync until the loop starts, then the loop alone.
     private WriterSession? _session;
@@ -234,6 +235,11 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     /// <summary>Stops taking appends, commits what is queued and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await CloseAsync(CancellationToken.None);
         _lifecycle.Dispose();
     }
