@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Options;
+
+namespace ELicense.Server.Auditing;
+
+/// <summary>
+/// Where the audit trail lives, the key that hides its subjects, and how appends are group-committed.
+/// Auditing is mandatory: there is no switch to turn it off.
+/// </summary>
+public sealed class AuditOptions
+{
+    /// <summary>The configuration section ("Audit:Path", "Audit:SubjectKey", ...).</summary>
+    public const string SectionName = "Audit";
+
+    /// <summary>The default audit database file, relative to the working directory.</summary>
+    public const string DefaultPath = "data/audit.db";
+
+    /// <summary>The default file of the generated subject key (32 raw bytes, mode 0600).</summary>
+    public const string DefaultSubjectKeyPath = "data/audit-subject-key.bin";
+
+    /// <summary>Length of the subject key, in bytes.</summary>
+    public const int SubjectKeyBytes = 32;
+
+    /// <summary>The audit SQLite file, separate from the registry. Its directory is created when missing.</summary>
+    public string Path { get; set; } = DefaultPath;
+
+    /// <summary>
+    /// The HMAC key of <see cref="AuditSubjects"/>, base64 (32 bytes). When set it wins over
+    /// <see cref="SubjectKeyPath"/>. Every replica writing to one trail must use the same key, or the
+    /// same subject gets different hashes.
+    /// </summary>
+    public string? SubjectKey { get; set; }
+
+    /// <summary>
+    /// Where the subject key is read from, or generated (once, mode 0600) when the file does not exist and
+    /// <see cref="SubjectKey"/> is not set. Losing it makes earlier records unfindable by subject (the
+    /// chain still verifies).
+    /// </summary>
+    public string SubjectKeyPath { get; set; } = DefaultSubjectKeyPath;
+
+    /// <summary>Most records written in one transaction.</summary>
+    public int MaxBatch { get; set; } = 512;
+
+    /// <summary>
+    /// How long the writer waits for more records after the first of a batch before committing. Records
+    /// that arrive while a commit is in flight are batched anyway, so this only matters under light
+    /// load; zero commits at once.
+    /// </summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Records that may wait for the writer; further appends wait for room (back-pressure).</summary>
+    public int QueueCapacity { get; set; } = 100_000;
+
+    /// <summary>How long the writer waits for another connection's lock on the file before failing the batch.</summary>
+    public int BusyTimeoutMs { get; set; } = 5000;
+
+    /// <summary>The problems with these options; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            errors.Add($"{SectionName}:{nameof(Path)} must not be empty.");
+        }
+
+        if (!string.IsNullOrEmpty(SubjectKey))
+        {
+            if (!TryDecodeSubjectKey(SubjectKey, out _))
+            {
+                // Never echo the configured value: it is a secret.
+                errors.Add($"{SectionName}:{nameof(SubjectKey)} must be {SubjectKeyBytes} bytes in base64.");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(SubjectKeyPath))
+        {
+            errors.Add($"{SectionName}:{nameof(SubjectKeyPath)} must not be empty when {SectionName}:{nameof(SubjectKey)} is not set.");
+        }
+
+        if (MaxBatch is < 1 or > 100_000)
+        {
+            errors.Add($"{SectionName}:{nameof(MaxBatch)} must be between 1 and 100000.");
+        }
+
+        if (MaxBatchDelay < TimeSpan.Zero || MaxBatchDelay > TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{SectionName}:{nameof(MaxBatchDelay)} must be between 0 and 1 second.");
+        }
+
+        if (QueueCapacity is < 1 or > 10_000_000)
+        {
+            errors.Add($"{SectionName}:{nameof(QueueCapacity)} must be between 1 and 10000000.");
+        }
+
+        if (BusyTimeoutMs is < 0 or > 600_000)
+        {
+            errors.Add($"{SectionName}:{nameof(BusyTimeoutMs)} must be between 0 and 600000.");
+        }
+
+        return errors;
+    }
+
+    internal static bool TryDecodeSubjectKey(string base64, out byte[] key)
+    {
+        var buffer = new byte[SubjectKeyBytes + 3];
+        if (Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == SubjectKeyBytes)
+        {
+            key = buffer[..SubjectKeyBytes];
+            return true;
+        }
+
+        key = [];
+        return false;
+    }
+}
+
+/// <summary>Checks <see cref="AuditOptions"/> at startup (registered with <c>ValidateOnStart</c>).</summary>
+public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuditOptions options)
+    {
+        var errors = options.Validate();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

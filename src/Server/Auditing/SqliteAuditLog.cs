@@ -1,0 +1,571 @@
+using System.Threading.Channels;
+using ELicense.V1;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace ELicense.Server.Auditing;
+
+/// <summary>
+/// The audit trail in its own SQLite file (<see cref="AuditOptions.Path"/>), hash-chained
+/// (<see cref="AuditChain"/>) and group-committed: callers queue records with
+/// <see cref="AppendAsync"/>, one writer loop commits them in batches and only then completes the
+/// callers' tasks.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Durability: WAL with <c>synchronous = FULL</c>, so every commit fsyncs the WAL before it returns. An
+/// acknowledged record therefore survives a crash of the process and a power loss of the machine (as far
+/// as the disk honours fsync). <c>NORMAL</c>, as the registry uses, would be faster but can lose the last
+/// commits on power loss — not acceptable for records already acknowledged. A failed commit is never
+/// acknowledged: every append of that batch faults with <see cref="AuditUnavailableException"/>.
+/// </para>
+/// <para>
+/// Group commit: the writer takes everything queued (up to <see cref="AuditOptions.MaxBatch"/>), waits at
+/// most <see cref="AuditOptions.MaxBatchDelay"/> for more while the batch is not full, then writes the
+/// batch in one transaction with one fsync. Records that arrive during a commit form the next batch, so
+/// throughput grows with load while a lone append pays one fsync plus the (short) delay.
+/// </para>
+/// <para>
+/// Lifecycle: <see cref="StartAsync"/> opens the file, creates the schema, reads the chain's head and
+/// starts the writer (the host calls it before the server takes calls); <see cref="StopAsync"/> and
+/// <see cref="DisposeAsync"/> stop taking appends, then commit everything already queued. Appends after
+/// that throw <see cref="ObjectDisposedException"/>.
+/// </para>
+/// </remarks>
+public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDisposable
+{
+    private const string InsertSql = """
+        INSERT INTO audit (seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash)
+        VALUES ($seq, $time, $caller, $device, $method, $subject, $purpose, $result, $source, $prev, $hash)
+        """;
+
+    private const string UpdateMetaSql = "UPDATE meta SET record_count = $count, head_seq = $seq, head_hash = $hash WHERE id = 1";
+
+    private const string SelectMeta = "SELECT record_count, head_seq, head_hash FROM meta WHERE id = 1";
+
+    private const string SelectLast = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+
+    private const string SelectBySubject = $"""
+        SELECT {AuditChain.RecordColumns} FROM audit
+        WHERE subject = $subject AND seq < $before
+        ORDER BY seq DESC LIMIT $limit
+        """;
+
+    private readonly string _path;
+    private readonly string _connectionString;
+    private readonly string _readConnectionString;
+    private readonly int _busyTimeoutMs;
+    private readonly int _maxBatch;
+    private readonly TimeSpan _maxBatchDelay;
+    private readonly TimeProvider _batchClock;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingAppend> _queue;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private Task? _writer;
+    private volatile bool _closed;
+    private int _disposed;
+
+    // Owned by whoever runs the writer: StartAsync until the loop starts, then the loop alone.
+    private WriterSession? _session;
+    private long _headSequence;
+    private long _count;
+    private byte[] _headHash = new byte[AuditChain.HashSize];
+    private byte[] _encodeBuffer = new byte[1024];
+
+    public SqliteAuditLog(IOptions<AuditOptions> options, ILogger<SqliteAuditLog> logger)
+        : this(options.Value, logger, TimeProvider.System)
+    {
+    }
+
+    /// <param name="options">The audit options.</param>
+    /// <param name="logger">Where commit failures and chain anomalies are reported.</param>
+    /// <param name="batchClock">
+    /// The clock of the batch delay only. Deliberately not the application's <see cref="TimeProvider"/>:
+    /// that is the domain clock, which tests freeze, and a frozen batch timer would stall every append.
+    /// </param>
+    internal SqliteAuditLog(AuditOptions options, ILogger logger, TimeProvider batchClock)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(AuditOptions.SectionName, typeof(AuditOptions), errors);
+        }
+
+        _path = Path.GetFullPath(options.Path);
+        _busyTimeoutMs = options.BusyTimeoutMs;
+        _maxBatch = options.MaxBatch;
+        _maxBatchDelay = options.MaxBatchDelay;
+        _batchClock = batchClock;
+        _logger = logger;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (_busyTimeoutMs + 999) / 1000),
+        }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+    }
+
+    /// <summary>The audit file.</summary>
+    public string FilePath => _path;
+
+    /// <summary>Opens a log on <paramref name="options"/>'s file and starts its writer (tools and tests; the host uses DI).</summary>
+    internal static async Task<SqliteAuditLog> OpenAsync(AuditOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var log = new SqliteAuditLog(options, logger, TimeProvider.System);
+        try
+        {
+            await log.StartAsync(cancellationToken);
+            return log;
+        }
+        catch
+        {
+            await log.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Queues the record and completes once the batch holding it is committed and durable.
+    /// </summary>
+    /// <remarks>
+    /// Cancelling <paramref name="cancellationToken"/> only stops the caller waiting: once queued, the
+    /// record may still be written (a record cannot be taken back out of a batch). A cancellation while
+    /// the queue is full and the record was not queued yet means it will not be written.
+    /// </remarks>
+    /// <exception cref="ObjectDisposedException">The log is stopped or disposed.</exception>
+    /// <exception cref="AuditUnavailableException">The batch could not be committed; the record is not acknowledged.</exception>
+    public async ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        Validate(record);
+        ObjectDisposedException.ThrowIf(_closed, this);
+        var pending = new PendingAppend(record);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            try
+            {
+                await _queue.Writer.WriteAsync(pending, cancellationToken);
+            }
+            catch (ChannelClosedException)
+            {
+                throw new ObjectDisposedException(nameof(SqliteAuditLog));
+            }
+        }
+
+        await pending.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ListBySubjectAsync(string subject, long? beforeSequence, int limit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ObjectDisposedException.ThrowIf(_closed, this);
+
+        await using var connection = new SqliteConnection(_readConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectBySubject;
+        command.Parameters.AddWithValue("$subject", subject);
+        command.Parameters.AddWithValue("$before", beforeSequence ?? long.MaxValue);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<AuditEntry>(Math.Min(limit, 256));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry(reader.GetInt64(0), new AuditRecord(
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                (LookupPurpose)reader.GetInt32(6),
+                reader.GetString(7),
+                (DataSource)reader.GetInt32(8))));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Opens the file, creates the schema, reads the head of the chain and starts the writer.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (_writer is not null)
+            {
+                return;
+            }
+
+            var directory = Path.GetDirectoryName(_path);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            _session = OpenSession();
+            LogOpened(_logger, _path, _count, _headSequence);
+            _writer = Task.Run(RunWriterAsync, CancellationToken.None);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Stops taking appends and commits what is queued (waits for it unless <paramref name="cancellationToken"/> fires).</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => CloseAsync(cancellationToken);
+
+    /// <summary>Stops taking appends, commits what is queued and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await CloseAsync(CancellationToken.None);
+        _lifecycle.Dispose();
+    }
+
+    private async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        Task? writer;
+        await _lifecycle.WaitAsync(CancellationToken.None);
+        try
+        {
+            _closed = true;
+            _queue.Writer.TryComplete();
+            writer = _writer;
+            if (writer is null)
+            {
+                // Never started: nothing can commit what was queued, so fail it rather than leave it waiting.
+                while (_queue.Reader.TryRead(out var pending))
+                {
+                    pending.TrySetException(new ObjectDisposedException(nameof(SqliteAuditLog), "The audit log was closed before it was started."));
+                }
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+
+        if (writer is not null)
+        {
+            await writer.WaitAsync(cancellationToken);
+        }
+    }
+
+    private static void Validate(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        CheckText(record.CallerId, nameof(AuditRecord.CallerId));
+        CheckText(record.DeviceId, nameof(AuditRecord.DeviceId));
+        CheckText(record.Method, nameof(AuditRecord.Method));
+        CheckText(record.Subject, nameof(AuditRecord.Subject));
+        CheckText(record.Result, nameof(AuditRecord.Result));
+
+        static void CheckText(string? value, string name)
+        {
+            if (value is null)
+            {
+                throw new ArgumentException($"{name} must not be null.", nameof(record));
+            }
+
+            if (!AuditChain.IsWellFormed(value))
+            {
+                throw new ArgumentException($"{name} holds an unpaired surrogate.", nameof(record));
+            }
+        }
+    }
+
+    // ---- the writer ----
+
+    private async Task RunWriterAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingAppend>(Math.Min(_maxBatch, 4096));
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                while (batch.Count < _maxBatch && reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+
+                if (batch.Count < _maxBatch && _maxBatchDelay > TimeSpan.Zero)
+                {
+                    await FillAsync(reader, batch);
+                }
+
+                Commit(batch);
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            _session?.Dispose();
+            _session = null;
+        }
+    }
+
+    /// <summary>Adds records arriving within the batch delay, until the batch is full or the queue closes.</summary>
+    private async Task FillAsync(ChannelReader<PendingAppend> reader, List<PendingAppend> batch)
+    {
+        using var timeout = new CancellationTokenSource(_maxBatchDelay, _batchClock);
+        try
+        {
+            while (batch.Count < _maxBatch)
+            {
+                if (reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+                else if (!await reader.WaitToReadAsync(timeout.Token))
+                {
+                    return; // closed and drained
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // The delay is over: commit what we have.
+        }
+    }
+
+    /// <summary>Writes the batch in one transaction, then acknowledges it — or faults all of it.</summary>
+    private void Commit(List<PendingAppend> batch)
+    {
+        try
+        {
+            // After a failure the session was dropped: reopen it, which also re-reads the head, so the chain
+            // continues from what is really committed.
+            var session = _session ??= OpenSession();
+            using var transaction = session.Connection.BeginTransaction(deferred: false);
+            session.Insert.Transaction = transaction;
+            session.UpdateMeta.Transaction = transaction;
+
+            var sequence = _headSequence;
+            var previous = _headHash;
+            foreach (var pending in batch)
+            {
+                var record = pending.Record;
+                sequence++;
+                var time = record.Time.ToUnixTimeMilliseconds();
+                var hash = new byte[AuditChain.HashSize];
+                AuditChain.ComputeHash(previous, sequence, time, record.CallerId, record.DeviceId, record.Method, record.Subject,
+                    (int)record.Purpose, record.Result, (int)record.Source, ref _encodeBuffer, hash);
+                session.BindInsert(sequence, time, record, previous, hash);
+                session.Insert.ExecuteNonQuery();
+                previous = hash;
+            }
+
+            var count = _count + batch.Count;
+            session.BindMeta(count, sequence, previous);
+            session.UpdateMeta.ExecuteNonQuery();
+            transaction.Commit();
+
+            _headSequence = sequence;
+            _headHash = previous;
+            _count = count;
+        }
+        catch (Exception e)
+        {
+            LogCommitFailed(_logger, batch.Count, e);
+            _session?.Dispose();
+            _session = null;
+            var failure = new AuditUnavailableException("The audit trail could not commit the record; it is not acknowledged.", e);
+            foreach (var pending in batch)
+            {
+                pending.TrySetException(failure);
+            }
+
+            return;
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.TrySetResult();
+        }
+    }
+
+    private WriterSession OpenSession()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            // synchronous = FULL: each commit fsyncs the WAL, so an acknowledged record survives a crash or
+            // a power loss (see the class remarks). Both settings are per connection except journal_mode,
+            // which is persistent in the file.
+            Execute(connection, $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                Execute(connection, AuditChain.Tables, transaction);
+                transaction.Commit();
+            }
+
+            ReadHead(connection);
+            return new WriterSession(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Continues the chain from the meta row, the head vouched for by the last commit. Should the last
+    /// record disagree with it (records removed from or forged onto the end), the anomaly is logged and the
+    /// chain still continues from the committed head, so that the verifier keeps seeing the break instead
+    /// of the log papering over it.
+    /// </summary>
+    private void ReadHead(SqliteConnection connection)
+    {
+        long metaCount = 0, metaSequence = 0;
+        var metaHash = new byte[AuditChain.HashSize];
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = SelectMeta;
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                metaCount = reader.GetInt64(0);
+                metaSequence = reader.GetInt64(1);
+                metaHash = reader.GetValue(2) as byte[] ?? metaHash;
+            }
+        }
+
+        long lastSequence = 0;
+        var lastHash = new byte[AuditChain.HashSize];
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = SelectLast;
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                lastSequence = reader.GetInt64(0);
+                lastHash = reader.GetValue(1) as byte[] ?? lastHash;
+            }
+        }
+
+        if (lastSequence != metaSequence || !lastHash.AsSpan().SequenceEqual(metaHash))
+        {
+            LogHeadMismatch(_logger, _path, metaSequence, lastSequence);
+        }
+
+        _count = metaCount;
+        _headSequence = Math.Max(metaSequence, lastSequence);
+        _headHash = metaHash.Length == AuditChain.HashSize ? metaHash : new byte[AuditChain.HashSize];
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit trail {Path}: {Count} records, head seq {Sequence}.")]
+    private static partial void LogOpened(ILogger logger, string path, long count, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit commit of {Count} record(s) failed; the appends were not acknowledged.")]
+    private static partial void LogCommitFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Audit trail {Path} does not match its committed head (meta head seq {MetaSequence}, last record seq {LastSequence}): records were removed or forged. Run `audit verify`; the chain continues from the committed head.")]
+    private static partial void LogHeadMismatch(ILogger logger, string path, long metaSequence, long lastSequence);
+
+    /// <summary>A queued record; its task completes when the record is committed.</summary>
+    private sealed class PendingAppend(AuditRecord record) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public AuditRecord Record { get; } = record;
+    }
+
+    /// <summary>The writer's connection with its prepared statements and their parameters.</summary>
+    private sealed class WriterSession : IDisposable
+    {
+        private readonly SqliteParameter _seq, _time, _caller, _device, _method, _subject, _purpose, _result, _source, _prev, _hash;
+        private readonly SqliteParameter _metaCount, _metaSeq, _metaHash;
+
+        public WriterSession(SqliteConnection connection)
+        {
+            Connection = connection;
+            Insert = connection.CreateCommand();
+            Insert.CommandText = InsertSql;
+            _seq = Insert.Parameters.Add("$seq", SqliteType.Integer);
+            _time = Insert.Parameters.Add("$time", SqliteType.Integer);
+            _caller = Insert.Parameters.Add("$caller", SqliteType.Text);
+            _device = Insert.Parameters.Add("$device", SqliteType.Text);
+            _method = Insert.Parameters.Add("$method", SqliteType.Text);
+            _subject = Insert.Parameters.Add("$subject", SqliteType.Text);
+            _purpose = Insert.Parameters.Add("$purpose", SqliteType.Integer);
+            _result = Insert.Parameters.Add("$result", SqliteType.Text);
+            _source = Insert.Parameters.Add("$source", SqliteType.Integer);
+            _prev = Insert.Parameters.Add("$prev", SqliteType.Blob);
+            _hash = Insert.Parameters.Add("$hash", SqliteType.Blob);
+            UpdateMeta = connection.CreateCommand();
+            UpdateMeta.CommandText = UpdateMetaSql;
+            _metaCount = UpdateMeta.Parameters.Add("$count", SqliteType.Integer);
+            _metaSeq = UpdateMeta.Parameters.Add("$seq", SqliteType.Integer);
+            _metaHash = UpdateMeta.Parameters.Add("$hash", SqliteType.Blob);
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Insert { get; }
+
+        public SqliteCommand UpdateMeta { get; }
+
+        public void BindInsert(long sequence, long timeUnixMs, AuditRecord record, byte[] previous, byte[] hash)
+        {
+            _seq.Value = sequence;
+            _time.Value = timeUnixMs;
+            _caller.Value = record.CallerId;
+            _device.Value = record.DeviceId;
+            _method.Value = record.Method;
+            _subject.Value = record.Subject;
+            _purpose.Value = (int)record.Purpose;
+            _result.Value = record.Result;
+            _source.Value = (int)record.Source;
+            _prev.Value = previous;
+            _hash.Value = hash;
+        }
+
+        public void BindMeta(long count, long sequence, byte[] head)
+        {
+            _metaCount.Value = count;
+            _metaSeq.Value = sequence;
+            _metaHash.Value = head;
+        }
+
+        public void Dispose()
+        {
+            Insert.Dispose();
+            UpdateMeta.Dispose();
+            Connection.Dispose();
+        }
+    }
+}
+
+/// <summary>The audit trail could not durably record an audited call; the call must not be answered as if it had been.</summary>
+public sealed class AuditUnavailableException(string message, Exception? innerException) : Exception(message, innerException);

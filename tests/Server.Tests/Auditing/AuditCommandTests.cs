@@ -1,0 +1,127 @@
+using ELicense.Server.Auditing;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace ELicense.Server.Tests.Auditing;
+
+public sealed class AuditCommandTests : IAsyncLifetime
+{
+    private readonly TempAudit _audit = new();
+    private readonly StringWriter _output = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IConfiguration Configuration(string? path = null) => new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["Audit:Path"] = path })
+        .Build();
+
+    public async ValueTask InitializeAsync() => await _audit.WriteRecordsAsync(10);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _output.DisposeAsync();
+        await _audit.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RunAsync_IntactFile_PrintsOkWithHeadAndExits0()
+    {
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, Ct);
+
+        Assert.Equal(0, exit);
+        var head = (await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).HeadHashHex;
+        Assert.Equal($"OK: 10 records, chain intact, head {head}", _output.ToString().Trim());
+        Assert.Equal(64, head.Length);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_PathBeforeVerbOrAsSeparateValue_IsUsed(bool inline)
+    {
+        string[] args = inline ? [$"--Audit:Path={_audit.Path}", "verify"] : ["verify", "--Audit:Path", _audit.Path];
+
+        var exit = await AuditCommand.RunAsync(args, Configuration("/nonexistent/audit.db"), _output, Ct);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("OK: 10 records", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_PathOnlyInConfiguration_IsUsed()
+    {
+        var exit = await AuditCommand.RunAsync(["verify"], Configuration(_audit.Path), _output, Ct);
+
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task RunAsync_TamperedFile_PrintsWhatAndWhereAndExits1()
+    {
+        _audit.Execute("UPDATE audit SET result = 'INVALID' WHERE seq = 7;");
+
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("TAMPERED: record seq 7 was altered: its hash does not match its content", _output.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingFile_SaysSoAndExits1()
+    {
+        var missing = Path.Combine(_audit.Directory, "missing.db");
+
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={missing}"], Configuration(), _output, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"No audit file at {missing}", _output.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(missing)); // verifying never creates a file
+    }
+
+    [Fact]
+    public async Task RunAsync_NotAnAuditFile_SaysSoAndExits1()
+    {
+        var garbage = Path.Combine(_audit.Directory, "garbage.db");
+        await File.WriteAllTextAsync(garbage, new string('x', 4096), Ct);
+
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={garbage}"], Configuration(), _output, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Cannot read", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("check")]
+    [InlineData("verify", "--force")]
+    [InlineData("verify", "verify")]
+    [InlineData("verify", "--Audit:Path=")]
+    public async Task RunAsync_BadArguments_PrintsUsageAndExits2(params string[] args)
+    {
+        var exit = await AuditCommand.RunAsync(args, Configuration(_audit.Path), _output, Ct);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Usage: audit verify", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_Help_PrintsUsageAndExits0()
+    {
+        var exit = await AuditCommand.RunAsync(["--help"], Configuration(), _output, Ct);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Usage: audit verify", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_AboveProgressThreshold_PrintsALinePerTenPercent()
+    {
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, progressThreshold: 5, Ct);
+
+        Assert.Equal(0, exit);
+        var lines = _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["10%  1/10 records checked", "20%  2/10 records checked"], lines[..2]);
+        Assert.Equal(10, lines.Length); // 10 % .. 90 %, then the verdict
+        Assert.StartsWith("OK: 10 records", lines[^1], StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,246 @@
+using ELicense.Server.Auditing;
+using ELicense.V1;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace ELicense.Server.Tests.Auditing;
+
+public sealed class SqliteAuditLogTests : IAsyncLifetime
+{
+    private readonly TempAudit _audit = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _audit.DisposeAsync();
+
+    [Fact]
+    public async Task AppendAsync_5000From32Tasks_AllAcknowledgedPresentContiguousAndChainVerifies()
+    {
+        const int tasks = 32, perTask = 5000 / 32 + 1;
+        var log = await _audit.OpenAsync();
+        var records = Enumerable.Range(0, tasks)
+            .Select(t => Enumerable.Range(0, perTask).Select(i => _audit.Record($"t{t}-{i}", result: $"r{t}")).ToArray())
+            .ToArray();
+
+        await Task.WhenAll(records.Select(batch => Task.Run(async () =>
+        {
+            foreach (var record in batch)
+            {
+                await log.AppendAsync(record, Ct);
+            }
+        }, Ct)));
+        await log.DisposeAsync();
+
+        var total = tasks * perTask;
+        Assert.Equal(total, _audit.Scalar("SELECT count(*) FROM audit"));
+        Assert.Equal(1, _audit.Scalar("SELECT min(seq) FROM audit"));
+        Assert.Equal(total, _audit.Scalar("SELECT max(seq) FROM audit"));
+        Assert.Equal(total, _audit.Scalar("SELECT count(DISTINCT caller_id) FROM audit WHERE caller_id LIKE 't%'"));
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.True(result.Intact, result.Problem?.Description);
+        Assert.Equal(total, result.RecordsChecked);
+        Assert.Equal(total, result.HeadSequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        var log = await _audit.OpenAsync();
+        await log.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await log.AppendAsync(_audit.Record("late"), Ct));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_RecordsStillQueued_CommitsThemAll()
+    {
+        var log = await _audit.OpenAsync();
+        var appends = Enumerable.Range(0, 2000).Select(i => log.AppendAsync(_audit.Record($"q{i}"), Ct).AsTask()).ToList();
+
+        await log.DisposeAsync();
+
+        await Task.WhenAll(appends); // every one acknowledged, none faulted
+        Assert.Equal(2000, _audit.Scalar("SELECT count(*) FROM audit"));
+        Assert.True((await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).Intact);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TokenCancelledAfterQueueing_CallerStopsWaitingButRecordIsWritten()
+    {
+        var log = await _audit.OpenAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await log.AppendAsync(_audit.Record("gone"), cancelled.Token));
+        await log.DisposeAsync();
+
+        Assert.Equal(1, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id = 'gone'"));
+    }
+
+    [Fact]
+    public async Task AppendAsync_FileLockedByAnotherConnection_FaultsEveryAppendAndAcknowledgesNothing()
+    {
+        var log = await _audit.OpenAsync(_audit.Options(busyTimeoutMs: 0));
+        await log.AppendAsync(_audit.Record("before"), Ct);
+
+        using (var locker = _audit.Connect())
+        using (var hold = locker.BeginTransaction(deferred: false)) // BEGIN IMMEDIATE: holds the write lock
+        {
+            var appends = Enumerable.Range(0, 20).Select(i => log.AppendAsync(_audit.Record($"blocked{i}"), Ct).AsTask()).ToList();
+            foreach (var append in appends)
+            {
+                var error = await Assert.ThrowsAsync<AuditUnavailableException>(() => append);
+                Assert.NotNull(error.InnerException);
+            }
+
+            hold.Rollback();
+        }
+
+        await log.AppendAsync(_audit.Record("after"), Ct);
+        await log.DisposeAsync();
+
+        Assert.Equal(0, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id LIKE 'blocked%'"));
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.True(result.Intact, result.Problem?.Description);
+        Assert.Equal(2, result.RecordsChecked);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TransactionFailsJustBeforeCommit_BatchRolledBackFaultedAndChainContinues()
+    {
+        var log = await _audit.OpenAsync();
+        await log.AppendAsync(_audit.Record("before"), Ct);
+        // The meta update is the batch's last statement before COMMIT: failing it proves the inserts roll back.
+        _audit.Execute("CREATE TRIGGER fail_commit BEFORE UPDATE ON meta BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+
+        var appends = Enumerable.Range(0, 50).Select(i => log.AppendAsync(_audit.Record($"doomed{i}"), Ct).AsTask()).ToList();
+        foreach (var append in appends)
+        {
+            await Assert.ThrowsAsync<AuditUnavailableException>(() => append);
+        }
+
+        Assert.Equal(1, _audit.Scalar("SELECT count(*) FROM audit"));
+        _audit.Execute("DROP TRIGGER fail_commit;");
+        await log.AppendAsync(_audit.Record("after"), Ct);
+        await log.DisposeAsync();
+
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.True(result.Intact, result.Problem?.Description);
+        Assert.Equal(2, result.RecordsChecked);
+        Assert.Equal(2, _audit.Scalar("SELECT seq FROM audit WHERE caller_id = 'after'"));
+    }
+
+    [Fact]
+    public async Task ListBySubjectAsync_Pages_NewestFirstBelowCursor()
+    {
+        var log = await _audit.OpenAsync();
+        const string subject = "L:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", other = "V:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        var mine = new List<AuditRecord>();
+        for (var i = 0; i < 25; i++)
+        {
+            var record = _audit.Record($"mine{i}", subject);
+            mine.Add(record);
+            await log.AppendAsync(record, Ct);
+            await log.AppendAsync(_audit.Record($"other{i}", other), Ct);
+        }
+
+        var first = await log.ListBySubjectAsync(subject, null, 10, Ct);
+        var second = await log.ListBySubjectAsync(subject, first[^1].Sequence, 10, Ct);
+        var third = await log.ListBySubjectAsync(subject, second[^1].Sequence, 10, Ct);
+        var fourth = await log.ListBySubjectAsync(subject, third[^1].Sequence, 10, Ct);
+
+        Assert.Equal((10, 10, 5, 0), (first.Count, second.Count, third.Count, fourth.Count));
+        var all = first.Concat(second).Concat(third).ToList();
+        Assert.Equal(all.Select(e => e.Sequence).OrderDescending(), all.Select(e => e.Sequence));
+        Assert.All(all, e => Assert.Equal(subject, e.Record.Subject));
+        Assert.Equal(Enumerable.Reverse(mine), all.Select(e => e.Record)); // every field round-trips (times are whole ms)
+        Assert.Equal(49, first[0].Sequence);
+        Assert.Empty(await log.ListBySubjectAsync("P:none", null, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Reopen_AppendMore_ChainContinuesAndVerifies()
+    {
+        var first = await _audit.OpenAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await first.AppendAsync(_audit.Record($"a{i}"), Ct);
+        }
+
+        await first.DisposeAsync();
+        var second = await _audit.OpenAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await second.AppendAsync(_audit.Record($"b{i}"), Ct);
+        }
+
+        await second.DisposeAsync();
+
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.True(result.Intact, result.Problem?.Description);
+        Assert.Equal(20, result.RecordsChecked);
+        Assert.Equal(11, _audit.Scalar("SELECT seq FROM audit WHERE caller_id = 'b0'"));
+    }
+
+    [Fact]
+    public async Task Reopen_LastRecordRemovedWhileClosed_ContinuesFromCommittedHeadSoRemovalStaysVisible()
+    {
+        await _audit.WriteRecordsAsync(5);
+        _audit.Execute("DELETE FROM audit WHERE seq = 5;");
+
+        var log = await _audit.OpenAsync();
+        await log.AppendAsync(_audit.Record("next"), Ct);
+        await log.DisposeAsync();
+
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.Equal(new AuditProblem(AuditProblemKind.Removed, 5, result.Problem!.Description), result.Problem);
+        Assert.Equal(6, _audit.Scalar("SELECT seq FROM audit WHERE caller_id = 'next'"));
+    }
+
+    [Fact]
+    public async Task AppendAsync_UnpairedSurrogate_ThrowsArgumentException()
+    {
+        var log = await _audit.OpenAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await log.AppendAsync(_audit.Record("bad\uD800"), Ct));
+        await log.AppendAsync(_audit.Record("good 京A12345 \U0001F600"), Ct); // paired surrogates are fine
+    }
+
+    [Fact]
+    public async Task AddAuditing_HostStartsAndStopsTheLog_AppendsAreCommitted()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Audit:Path"] = _audit.Path,
+            ["Audit:SubjectKeyPath"] = Path.Combine(_audit.Directory, "key.bin"),
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddAuditing(configuration);
+        await using (var provider = services.BuildServiceProvider(validateScopes: true))
+        {
+            var hosted = provider.GetServices<IHostedService>().ToList();
+            foreach (var service in hosted)
+            {
+                await service.StartAsync(Ct);
+            }
+
+            var subjects = provider.GetRequiredService<AuditSubjects>();
+            var log = provider.GetRequiredService<IAuditLog>();
+            await log.AppendAsync(_audit.Record("host", subjects.License("110105194912310021")), Ct);
+            foreach (var service in hosted)
+            {
+                await service.StopAsync(Ct);
+            }
+
+            Assert.Same(log, Assert.Single(hosted));
+        }
+
+        Assert.True(File.Exists(Path.Combine(_audit.Directory, "key.bin")));
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.True(result.Intact);
+        Assert.Equal(1, result.RecordsChecked);
+    }
+}
