@@ -1,3 +1,4 @@
+using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Registry;
@@ -10,6 +11,13 @@ if (args is ["seed", ..])
 {
     var seedConfiguration = WebApplication.CreateBuilder(args[1..]).Configuration;
     return await SeedCommand.RunAsync(args[1..], seedConfiguration, Console.Out, CancellationToken.None);
+}
+
+// `audit verify` checks the audit trail's hash chain and exits.
+if (args is ["audit", ..])
+{
+    var auditConfiguration = WebApplication.CreateBuilder(args[1..]).Configuration;
+    return await AuditCommand.RunAsync(args[1..], auditConfiguration, Console.Out, CancellationToken.None);
 }
 
 await Program.Build(args).RunAsync();
@@ -27,6 +35,7 @@ public partial class Program
         builder.Services.AddCaching(builder.Configuration);               // memory → Redis → registry, invalidation
         builder.Services.AddCredentials(builder.Configuration);           // key ring, issuer, verifier
         builder.Services.AddVerification();                               // replay guard and the verify path
+        builder.Services.AddAuditing(builder.Configuration);              // hash-chained audit trail of every check
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
         builder.Services.AddGrpcApi();                                    // gRPC services, errors, reflection, health
         overrides?.Invoke(builder.Services);

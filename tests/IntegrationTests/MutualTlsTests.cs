@@ -47,6 +47,8 @@ public sealed class MutualTlsTests : IAsyncLifetime
             $"--Registry:Path={Path.Combine(_directory, "registry.db")}",
             "--Redis:Configuration=",
             $"--Credentials:DevelopmentKeyPath={Path.Combine(_directory, "key.pem")}",
+            $"--Audit:Path={Path.Combine(_directory, "audit.db")}",
+            $"--Audit:SubjectKeyPath={Path.Combine(_directory, "audit-subject-key")}",
             "--Logging:LogLevel:Default=Warning",
             $"--Auth:ClientCaPath={caPem}",
             "--Auth:Clients:0:Id=transfer-office-7",

@@ -363,8 +363,27 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             session.Insert.Transaction = transaction;
             session.UpdateMeta.Transaction = transaction;
 
-            var sequence = _headSequence;
-            var previous = _headHash;
+            // Read the head inside the write transaction, not from memory: replicas share one audit file
+            // (as they share the registry), and BEGIN IMMEDIATE makes their commits take turns, so each
+            // continues the chain exactly where the last writer — this process or another — left it.
+            long count;
+            long sequence;
+            byte[] previous;
+            using (var head = session.Connection.CreateCommand())
+            {
+                head.Transaction = transaction;
+                head.CommandText = SelectMeta;
+                using var reader = head.ExecuteReader();
+                if (!reader.Read())
+                {
+                    throw new InvalidOperationException("The audit file has no meta row.");
+                }
+
+                count = reader.GetInt64(0);
+                sequence = reader.GetInt64(1);
+                previous = (byte[])reader.GetValue(2);
+            }
+
             foreach (var pending in batch)
             {
                 var record = pending.Record;
@@ -378,7 +397,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                 previous = hash;
             }
 
-            var count = _count + batch.Count;
+            count += batch.Count;
             session.BindMeta(count, sequence, previous);
             session.UpdateMeta.ExecuteNonQuery();
             transaction.Commit();

@@ -58,6 +58,8 @@ public sealed class ServerInstance : IAsyncDisposable
             $"--Registry:Path={Path.Combine(dataDirectory, "registry.db")}",
             $"--Redis:Configuration={redisConfiguration}",
             $"--Credentials:DevelopmentKeyPath={Path.Combine(dataDirectory, "issuer-dev-key.pem")}",
+            $"--Audit:Path={Path.Combine(dataDirectory, "audit.db")}",
+            $"--Audit:SubjectKeyPath={Path.Combine(dataDirectory, "audit-subject-key")}",
             "--Cache:ChangeFeedInterval=00:00:00.250",
             "--Resilience:RedisBreakDuration=00:00:01",
             "--Logging:LogLevel:Default=Warning",

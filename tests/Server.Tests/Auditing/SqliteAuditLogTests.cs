@@ -47,6 +47,23 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_TwoWritersOnOneFile_OneIntactChain()
+    {
+        // Replicas share the audit file as they share the registry.
+        var first = await _audit.OpenAsync();
+        var second = await _audit.OpenAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i =>
+            (i % 2 == 0 ? first : second).AppendAsync(_audit.Record($"w{i}"), Ct).AsTask()));
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.True(result.Intact, result.ToString());
+        Assert.Equal(400, result.RecordsChecked);
+    }
+
+    [Fact]
     public async Task AppendAsync_AfterDispose_ThrowsObjectDisposed()
     {
         var log = await _audit.OpenAsync();
