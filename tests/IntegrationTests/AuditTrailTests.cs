@@ -1,0 +1,137 @@
+extern alias server;
+
+using System.Text;
+using ELicense.IntegrationTests.Infrastructure;
+using ELicense.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace ELicense.IntegrationTests;
+
+/// <summary>The audit trail through real calls: recorded, hashed, chained, and shown to the holder.</summary>
+public sealed class AuditTrailTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("elicense-audit-it-").FullName;
+    private ServerInstance _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string AuditPath => Path.Combine(_directory, "audit.db");
+
+    public async ValueTask InitializeAsync() => _server = await ServerInstance.StartAsync(_directory, redisConfiguration: "");
+
+    private async Task<License> CreateHolderLicenceAsync()
+    {
+        var own = TestData.NewLicense();
+        own.LicenseNumber = TestCallers.HolderLicenseNumber;
+        return (await _server.Registry.UpsertLicenseAsync(new UpsertLicenseRequest { License = own }, cancellationToken: Ct)).License;
+    }
+
+    [Fact]
+    public async Task ListLicenseChecks_AfterScanAndLookup_HolderSeesWhoCheckedAndWhy()
+    {
+        var license = await CreateHolderLicenceAsync();
+        var other = await TestData.CreateLicenseAsync(_server);
+        var holderRegistry = new RegistryService.RegistryServiceClient(_server.As(TestCallers.Holder));
+        var payload = (await holderRegistry.IssueCredentialAsync(new IssueCredentialRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct)).QrPayload;
+        await _server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest { QrPayload = payload, DeviceId = "handheld-77" }, cancellationToken: Ct);
+        await _server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.ViolationHandling }, cancellationToken: Ct);
+        await _server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = other.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
+        var holder = new HolderService.HolderServiceClient(_server.As(TestCallers.Holder));
+
+        var checks = await holder.ListLicenseChecksAsync(new ListLicenseChecksRequest { LicenseNumber = license.LicenseNumber }, cancellationToken: Ct);
+
+        Assert.Equal(2, checks.Checks.Count); // newest first; the other licence's lookup is not here
+        Assert.Equal("GetLicense", checks.Checks[0].Method);
+        Assert.Equal(LookupPurpose.ViolationHandling, checks.Checks[0].Purpose);
+        Assert.Equal(TestCallers.Officer.Id, checks.Checks[0].CallerId);
+        Assert.Equal("VerifyCredential", checks.Checks[1].Method);
+        Assert.Equal("handheld-77", checks.Checks[1].DeviceId);
+        Assert.Equal(nameof(Verdict.Valid), checks.Checks[1].Result);
+    }
+
+    [Fact]
+    public async Task ListLicenseChecks_AnotherLicence_IsPermissionDenied()
+    {
+        var other = await TestData.CreateLicenseAsync(_server);
+        var holder = new HolderService.HolderServiceClient(_server.As(TestCallers.Holder));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await holder.ListLicenseChecksAsync(new ListLicenseChecksRequest { LicenseNumber = other.LicenseNumber }, cancellationToken: Ct));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListLicenseChecks_Paged_EveryCheckOnce()
+    {
+        var license = await CreateHolderLicenceAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            await _server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
+        }
+
+        var holder = new HolderService.HolderServiceClient(_server.As(TestCallers.Holder));
+        var seen = 0;
+        var token = "";
+        do
+        {
+            var page = await holder.ListLicenseChecksAsync(new ListLicenseChecksRequest { LicenseNumber = license.LicenseNumber, PageSize = 3, PageToken = token }, cancellationToken: Ct);
+            Assert.True(page.Checks.Count <= 3);
+            seen += page.Checks.Count;
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+
+        Assert.Equal(7, seen);
+    }
+
+    [Fact]
+    public async Task AuditFile_AfterLookupsAndRefusals_HoldsNoClearIdentifierAndChainVerifies()
+    {
+        var license = await TestData.CreateLicenseAsync(_server);
+        var unknown = TestData.NewLicenseNumber();
+        await _server.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
+        await Assert.ThrowsAsync<RpcException>(async () => await _server.Verification.GetLicenseAsync(
+            new GetLicenseRequest { LicenseNumber = unknown, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct));
+        await _server.DisposeAsync(); // drains and closes the log
+        _server = null!;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var bytes = await ReadAllBytesSharedAsync(AuditPath);
+        var output = new StringWriter();
+        var exit = await server::ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={AuditPath}"],
+            new ConfigurationBuilder().Build(), output, Ct);
+
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(license.LicenseNumber)));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(unknown)));
+        Assert.Equal(0, exit);
+        Assert.StartsWith("OK", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<byte[]> ReadAllBytesSharedAsync(string path)
+    {
+        var result = new List<byte>();
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var memory = new MemoryStream();
+            await stream.CopyToAsync(memory, Ct);
+            result.AddRange(memory.ToArray());
+        }
+
+        return [.. result];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
