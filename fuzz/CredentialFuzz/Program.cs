@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+using ELicense.Server.Credentials;
+using ELicense.V1;
+using SharpFuzz;
+
+namespace ELicense.CredentialFuzz;
+
+/// <summary>
+/// AFL++ harness (SharpFuzz out-of-process fork server) for <see cref="CredentialVerifier.Verify"/>.
+/// Each input is tried twice: as the scanned QR text (UTF-8), and as raw COSE bytes behind "EDL1:" in
+/// Base45. A finding is an exception escaping Verify, an inconsistent verdict, or a Genuine verdict for
+/// anything but the seed credential. See ../README.md.
+/// </summary>
+internal static class Program
+{
+    /// <summary>
+    /// TEST KEY, FOR FUZZING ONLY. Published in this repository, so it must never sign anything real.
+    /// </summary>
+    private const string FuzzTestKeyPem = """
+        -----BEGIN PRIVATE KEY-----
+        MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgWjDcBr39TqDAp5Pn
+        ybO962qc715QA9vhUXZ4leLVdaGhRANCAASJFzSKOVomEO66cCQyuUZR7mVhNk/m
+        nrTmF9sfKKKVoWw5R0HnqapR9SU2ZLY9likhspSlr+iIVGbkk1jYFwTT
+        -----END PRIVATE KEY-----
+        """;
+
+    /// <summary>The fixed clock of the harness: the seed credential was issued at this instant.</summary>
+    private static readonly DateTimeOffset FuzzNow = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The seed credential (corpus/valid-credential.txt), issued with <see cref="FuzzTestKeyPem"/> at
+    /// <see cref="FuzzNow"/> by <c>--issue-seed</c>. The only credential that may verify as Genuine.
+    /// </summary>
+    private const string SeedPayload = "EDL1:RRQT 9O60GO0TTB1LT7LHOXD8CKB%C080AY8OED1$CLQEFN0AEDKLNWY0AEDKHNR-09W2K:3IUSELN.6MUA6U8L2NB/E7V50V30A80%96746B461A64R6*96AL6646IG6-D0.1TDFK EN.24-QEG/D+8DBWE5OCBJ0BM8ZM00T0EC9VY0L3B27B1RMXLVG.I7XF.6I:UNOK5V-8$8IU8V2XIF03*Y7-06IIV*CH/2KKH833VGG85RH:HFSJ7 SR6OHBZEWDD1AKJ IJ2K4H9NGS";
+
+    public static int Main(string[] args)
+    {
+        if (args is ["--issue-seed"])
+        {
+            // Prints a new seed credential; paste it into SeedPayload and corpus/valid-credential.txt.
+            using var ring = CreateRing();
+            var issuer = new CredentialIssuer(ring, Microsoft.Extensions.Options.Options.Create(new CredentialOptions()), new FixedTimeProvider(FuzzNow));
+            Console.Write(issuer.Issue(SeedLicense(), TimeSpan.FromMinutes(3)).QrPayload);
+            return 0;
+        }
+
+        // Nothing from the instrumented assemblies may run before Fuzzer.OutOfProcess.Run: SharpFuzz
+        // attaches the AFL++ coverage map there, and instrumented code running earlier writes through a
+        // null map pointer (AccessViolationException). So the verifier is built on the first input.
+        Harness? harness = null;
+        Fuzzer.OutOfProcess.Run(stream =>
+        {
+            harness ??= new Harness();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            harness.Run(buffer.ToArray());
+        });
+        return 0;
+    }
+
+    /// <summary>The verifier over the fuzz key ring and fixed clock, and the seed's claims.</summary>
+    private sealed class Harness
+    {
+        private readonly CredentialVerifier _verifier;
+        private readonly CredentialClaims _seed;
+
+        public Harness()
+        {
+            var ring = CreateRing(); // lives as long as the process
+            _verifier = new CredentialVerifier(ring, Microsoft.Extensions.Options.Options.Create(new CredentialOptions()), new FixedTimeProvider(FuzzNow));
+            var seed = _verifier.Verify(SeedPayload);
+            // A harness that cannot recognise its own seed would report every input as a finding, or none:
+            // fail loudly at once (afl-fuzz stops on a crashing seed during its dry run).
+            _seed = seed is { Status: CredentialStatus.Genuine, Claims: { } claims }
+                ? claims
+                : throw new InvalidOperationException($"The embedded seed credential does not verify: {seed.Status} ({seed.Detail}).");
+        }
+
+        public void Run(byte[] bytes)
+        {
+            Check(_verifier.Verify(Encoding.UTF8.GetString(bytes)), _seed, "as QR text");
+            Check(_verifier.Verify(CredentialIssuer.Prefix + Base45.Encode(bytes)), _seed, "as COSE bytes");
+        }
+    }
+
+    /// <summary>Throws (the finding signal for AFL++) when the verdict is impossible or a forgery got through.</summary>
+    private static void Check(CredentialCheck check, CredentialClaims seed, string pass)
+    {
+        if (!Enum.IsDefined(check.Status) || string.IsNullOrEmpty(check.Detail))
+        {
+            throw new InvalidOperationException($"{pass}: verdict {(int)check.Status} without a detail.");
+        }
+
+        var signed = check.Status is CredentialStatus.Genuine or CredentialStatus.Expired or CredentialStatus.NotYetValid;
+        if (signed != (check.Claims is not null) || signed != (check.Key is not null))
+        {
+            throw new InvalidOperationException($"{pass}: {check.Status} with claims {check.Claims is not null} and key {check.Key is not null}.");
+        }
+
+        // Genuine is only possible for the seed's signed content. Byte-level re-encodings of the seed (no
+        // tag 18, extra unprotected headers, longer CBOR length forms) carry the same signed claims and are
+        // not findings; any other claims verifying as Genuine would be a forgery.
+        if (check.Status == CredentialStatus.Genuine && !SameClaims(check.Claims!, seed))
+        {
+            throw new InvalidOperationException($"{pass}: Genuine verdict for claims that were never signed: token {Convert.ToHexStringLower(check.Claims!.TokenId)}.");
+        }
+    }
+
+    private static bool SameClaims(CredentialClaims a, CredentialClaims b) =>
+        a.TokenId.AsSpan().SequenceEqual(b.TokenId) && a.Snapshot.Equals(b.Snapshot)
+        && a.IssuedAt == b.IssuedAt && a.ExpiresAt == b.ExpiresAt && string.Equals(a.Issuer, b.Issuer, StringComparison.Ordinal);
+
+    private static KeyRing CreateRing()
+    {
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportFromPem(FuzzTestKeyPem);
+        var key = RingKey.FromPrivateKey(ecdsa);
+        return new KeyRing([key], key);
+    }
+
+    private static License SeedLicense() => new()
+    {
+        LicenseNumber = "11010519491231002X",
+        HolderName = "张三 (synthetic)",
+        LicenseClass = "C1",
+        Status = LicenseStatus.Normal,
+        ValidFromDate = new Google.Type.Date { Year = 2021, Month = 6, Day = 1 },
+        ValidUntilDate = new Google.Type.Date { Year = 2031, Month = 6, Day = 1 },
+    };
+
+    /// <summary>A clock that never moves, so verdicts depend on the input alone.</summary>
+    private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
