@@ -98,9 +98,8 @@ internal static class Program
             throw new InvalidOperationException($"{pass}: {check.Status} with claims {check.Claims is not null} and key {check.Key is not null}.");
         }
 
-        // Genuine is only possible for the seed's signed content. Byte-level re-encodings of the seed (no
-        // tag 18, extra unprotected headers, longer CBOR length forms) carry the same signed claims and are
-        // not findings; any other claims verifying as Genuine would be a forgery.
+        // Genuine is only possible for the seed's signed content (re-encodings of it are refused as not
+        // canonical); any other claims verifying as Genuine would be a forgery.
         if (check.Status == CredentialStatus.Genuine && !SameClaims(check.Claims!, seed))
         {
             throw new InvalidOperationException($"{pass}: Genuine verdict for claims that were never signed: token {Convert.ToHexStringLower(check.Claims!.TokenId)}.");

@@ -90,6 +90,15 @@ public sealed class CredentialVerifier(KeyRing keyRing, IOptions<CredentialOptio
             return Fail(CredentialStatus.Malformed, "The COSE message carries no content.");
         }
 
+        // One credential, one encoding: only what the issuer writes (tag 18, empty unprotected header,
+        // shortest lengths) is accepted. COSE signs the protected header and the content but not the
+        // outer framing, so without this a re-encoded credential — untagged, or with an unsigned header
+        // added — would still verify under a different QR text.
+        if (!IsCanonical(message, buffer[..length]))
+        {
+            return Fail(CredentialStatus.Malformed, "The COSE message is not in the issuer's canonical form.");
+        }
+
         if (!TryGetAlgorithm(message, out var algorithm) || algorithm != Es256)
         {
             return Fail(CredentialStatus.SignatureInvalid, "The signature algorithm is not allowed (only ES256 is).");
@@ -157,6 +166,19 @@ public sealed class CredentialVerifier(KeyRing keyRing, IOptions<CredentialOptio
     }
 
     private static CredentialCheck Fail(CredentialStatus status, string detail) => new(status, detail, null, null);
+
+    private static bool IsCanonical(CoseSign1Message message, ReadOnlySpan<byte> scanned)
+    {
+        // 0xD2 is CBOR tag 18 (COSE_Sign1); .NET re-encodes a message as tagged or untagged as it came.
+        const byte coseSign1Tag = 0xD2;
+        if (scanned[0] != coseSign1Tag || message.UnprotectedHeaders.Count != 0 || message.GetEncodedLength() != scanned.Length)
+        {
+            return false;
+        }
+
+        Span<byte> encoded = stackalloc byte[scanned.Length];
+        return message.Encode(encoded) == scanned.Length && encoded.SequenceEqual(scanned);
+    }
 
     private static bool TryGetAlgorithm(CoseSign1Message message, out int algorithm)
     {

@@ -236,32 +236,22 @@ public sealed class CredentialPropertyTests
     }
 
     [Fact]
-    public void Verify_MutatedCredentials_GenuineOnlyForTheSignedContent()
+    public void Verify_MutatedCredentials_GenuineOnlyWhenUntouched()
     {
         var verifier = Pool.Verifier;
         var tally = NewTally();
-        var genuineVariants = 0;
         Run("mutated credentials", 30_000, GenMutatedCose, t =>
         {
             var (source, bytes) = t;
             var check = verifier.Verify(CredentialIssuer.Prefix + Base45.Encode(bytes));
             AssertConsistent(check, tally);
-            if (source.Cose.AsSpan().SequenceEqual(bytes))
-            {
-                Assert.Equal(CredentialStatus.Genuine, check.Status); // untouched (e.g. a splice at the same offset)
-            }
-            else if (check.Status == CredentialStatus.Genuine)
-            {
-                // A changed payload may only be a re-encoding of one signed credential (see
-                // Verify_ReencodedCredential_IsGenuineWithTheSameClaims): never new signed content.
-                Assert.Contains(Pool.Credentials, c => c.Claims.TokenId.AsSpan().SequenceEqual(check.Claims!.TokenId)
-                    && c.Claims.Snapshot.Equals(check.Claims.Snapshot)
-                    && c.Claims.ExpiresAt == check.Claims.ExpiresAt && c.Claims.IssuedAt == check.Claims.IssuedAt);
-                Interlocked.Increment(ref genuineVariants);
-            }
+            // Bytes that are exactly an issued credential verify (a splice can reproduce the source or
+            // another pool credential whole); any other bytes do not, re-encodings of a signed credential
+            // included (Verify_ReencodedCredential_IsMalformed).
+            var issued = Pool.Credentials.Any(c => c.Cose.AsSpan().SequenceEqual(bytes));
+            Assert.Equal(issued, check.Status == CredentialStatus.Genuine);
         }, print: t => CredentialIssuer.Prefix + Base45.Encode(t.Bytes));
         LogTally("mutated credentials", tally);
-        Log($"mutated credentials still Genuine as re-encodings of a signed credential: {genuineVariants:N0}");
     }
 
     [Fact]
@@ -307,12 +297,11 @@ public sealed class CredentialPropertyTests
     }
 
     [Fact]
-    public void Verify_ReencodedCredential_IsGenuineWithTheSameClaims()
+    public void Verify_ReencodedCredential_IsMalformed()
     {
-        // Documents accepted malleability: COSE_Sign1 signs the protected header and the content, not the
-        // outer encoding. Dropping tag 18 (RFC 9052 allows the untagged form) or adding an unprotected
-        // header changes the QR text yet verifies. Harmless as long as replay protection keys on the
-        // signed token id (CredentialVerification does), never on the payload text.
+        // COSE_Sign1 signs the protected header and the content, not the outer encoding. Dropping tag 18
+        // (RFC 9052 allows the untagged form) or adding an unprotected header would change the QR text
+        // and still verify; the verifier accepts only the issuer's canonical form instead.
         var source = Pool.Credentials[0];
         var untagged = source.Cose[1..];
         Assert.Equal(0xD2, source.Cose[0]);
@@ -322,9 +311,7 @@ public sealed class CredentialPropertyTests
 
         foreach (var variant in new[] { untagged, withUnprotected })
         {
-            var check = Pool.Verifier.Verify(CredentialIssuer.Prefix + Base45.Encode(variant));
-            Assert.Equal(CredentialStatus.Genuine, check.Status);
-            Assert.Equal(source.Claims.TokenId, check.Claims!.TokenId);
+            Assert.Equal(CredentialStatus.Malformed, Pool.Verifier.Verify(CredentialIssuer.Prefix + Base45.Encode(variant)).Status);
         }
     }
 
