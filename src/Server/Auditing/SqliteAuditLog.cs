@@ -242,6 +242,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
         await CloseAsync(CancellationToken.None);
         _lifecycle.Dispose();
+        // Release the pooled read connections of ListBySubjectAsync, which keep the file open otherwise.
+        using var pooled = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
     private async Task CloseAsync(CancellationToken cancellationToken)
