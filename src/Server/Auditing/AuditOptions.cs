@@ -41,11 +41,14 @@ public sealed class AuditOptions
     public int MaxBatch { get; set; } = 512;
 
     /// <summary>
-    /// How long the writer waits for more records after the first of a batch before committing. Records
-    /// that arrive while a commit is in flight are batched anyway, so this only matters under light
-    /// load; zero commits at once.
+    /// How long the writer waits for more records after draining the queue, before committing a batch
+    /// that is not full. Default zero: records that arrive while a commit is in flight form the next
+    /// batch anyway, so batches grow with load without any wait. Measured (64 concurrent appenders), a
+    /// 1 ms delay cut throughput about fivefold and tripled a lone append's latency: every appender is
+    /// already in the batch, so the wait only idles, and the timer rounds 1 ms up to several. Worth
+    /// raising only where a commit is very cheap and arrivals are steady but sparse.
     /// </summary>
-    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Records that may wait for the writer; further appends wait for room (back-pressure).</summary>
     public int QueueCapacity { get; set; } = 100_000;

@@ -23,7 +23,7 @@ namespace ELicense.Server.Auditing;
 /// Group commit: the writer takes everything queued (up to <see cref="AuditOptions.MaxBatch"/>), waits at
 /// most <see cref="AuditOptions.MaxBatchDelay"/> for more while the batch is not full, then writes the
 /// batch in one transaction with one fsync. Records that arrive during a commit form the next batch, so
-/// throughput grows with load while a lone append pays one fsync plus the (short) delay.
+/// throughput grows with load while a lone append pays about one fsync (plus the delay, when one is set).
 /// </para>
 /// <para>
 /// Lifecycle: <see cref="StartAsync"/> opens the file, creates the schema, reads the chain's head and
@@ -242,6 +242,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
         await CloseAsync(CancellationToken.None);
         _lifecycle.Dispose();
+        // Release the pooled read connections of ListBySubjectAsync, which keep the file open otherwise.
+        using var pooled = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
     private async Task CloseAsync(CancellationToken cancellationToken)

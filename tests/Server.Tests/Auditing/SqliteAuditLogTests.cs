@@ -17,11 +17,15 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _audit.DisposeAsync();
 
-    [Fact]
-    public async Task AppendAsync_5000From32Tasks_AllAcknowledgedPresentContiguousAndChainVerifies()
+    [Theory]
+    [InlineData(0, 512)]
+    [InlineData(1, 7)] // waits for more records, and cuts batches at MaxBatch
+    public async Task AppendAsync_5000From32Tasks_AllAcknowledgedPresentContiguousAndChainVerifies(int delayMs, int maxBatch)
     {
         const int tasks = 32, perTask = 5000 / 32 + 1;
-        var log = await _audit.OpenAsync();
+        var options = _audit.Options(maxBatch: maxBatch);
+        options.MaxBatchDelay = TimeSpan.FromMilliseconds(delayMs);
+        var log = await _audit.OpenAsync(options);
         var records = Enumerable.Range(0, tasks)
             .Select(t => Enumerable.Range(0, perTask).Select(i => _audit.Record($"t{t}-{i}", result: $"r{t}")).ToArray())
             .ToArray();
