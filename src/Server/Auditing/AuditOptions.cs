@@ -38,7 +38,7 @@ public sealed class AuditOptions
     public string SubjectKeyPath { get; set; } = DefaultSubjectKeyPath;
 
     /// <summary>Most records written in one transaction.</summary>
-    public int MaxBatch { get; set; } = 512;
+    public int MaxBatch { get; set; } = 4096;
 
     /// <summary>
     /// How long the writer waits for more records after draining the queue, before committing a batch

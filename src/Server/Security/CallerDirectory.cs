@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -23,6 +24,7 @@ public sealed class CallerDirectory : IDisposable
     private readonly FrozenDictionary<string, Caller> _byKeyHash;
     private readonly FrozenDictionary<string, Caller> _byThumbprint;
     private readonly X509Certificate2Collection _clientCa = [];
+    private readonly ConcurrentDictionary<string, Caller> _verifiedKeys = new(StringComparer.Ordinal);
 
     public CallerDirectory(IOptions<AuthOptions> options)
     {
@@ -57,6 +59,26 @@ public sealed class CallerDirectory : IDisposable
             return null;
         }
 
+        // Keys already verified skip the hash: SHA-256 on every call cost a measurable share of the
+        // cheapest RPCs. String hashing is randomised per process and equality only runs on a full
+        // hash match, so the lookup leaks nothing a guesser could use. Only valid keys are kept, so the
+        // cache is as small as the client list.
+        if (_verifiedKeys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(apiKey, out var known))
+        {
+            return known;
+        }
+
+        var found = FindByKeyHash(apiKey);
+        if (found is not null && _verifiedKeys.Count < 4 * _byKeyHash.Count)
+        {
+            _verifiedKeys.TryAdd(apiKey.ToString(), found);
+        }
+
+        return found;
+    }
+
+    private Caller? FindByKeyHash(ReadOnlySpan<char> apiKey)
+    {
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(apiKey.Length)];
         var length = Encoding.UTF8.GetBytes(apiKey, utf8);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
