@@ -28,7 +28,9 @@ public partial class Program
 {
     public static WebApplication Build(string[] args, Action<IServiceCollection>? overrides = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The content root is the application's folder, so appsettings.json is found however the
+        // server is started (dotnet run, the apphost from another folder, a service manager).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSingleton(TimeProvider.System);               // the clock; tests swap in a fake one
         builder.Services.AddRegistry(builder.Configuration);              // system of record: embedded SQLite
         builder.Services.AddResiliencePipelines(builder.Configuration);   // Polly: Redis breaker, registry retries

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using ELicense.Server.Security;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -10,27 +11,22 @@ namespace ELicense.Server.Auditing;
 /// </summary>
 public sealed class AuditInterceptor(Auditor auditor) : Interceptor
 {
-    /// <summary>The audited unary methods (the verify stream audits each message itself).</summary>
-    private static readonly HashSet<string> Audited = new(StringComparer.Ordinal)
+    /// <summary>The audited unary methods and the names they are recorded under (the verify stream audits each message itself).</summary>
+    private static readonly FrozenDictionary<string, string> Audited = new[]
     {
-        "/elicense.v1.VerificationService/VerifyCredential",
-        "/elicense.v1.VerificationService/GetLicense",
-        "/elicense.v1.VerificationService/ListViolations",
-        "/elicense.v1.VerificationService/CheckVehicle",
-        "/elicense.v1.VerificationService/CheckTransferEligibility",
-    };
+        "VerifyCredential", "GetLicense", "ListViolations", "CheckVehicle", "CheckTransferEligibility",
+    }.ToFrozenDictionary(name => "/elicense.v1.VerificationService/" + name, StringComparer.Ordinal);
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (!Audited.Contains(context.Method) || context.GetCaller() is not { } caller)
+        if (!Audited.TryGetValue(context.Method, out var method) || context.GetCaller() is not { } caller)
         {
             return await continuation(request, context);
         }
 
         var scope = new AuditScope();
         context.UserState[typeof(AuditScope)] = scope;
-        var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
         TResponse response;
         try
         {
