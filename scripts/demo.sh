@@ -111,4 +111,6 @@ holder checks "$LICENSE" || true
 
 echo
 echo "Done. Server log: $DATA/server.log. Run again with KEEP=1 to keep the server up for your own commands, e.g."
-echo "  dotnet run --project src/InspectorClient -c Release --no-build -- license $LICENSE --server $SERVER_URL"
+echo "  ELICENSE_API_KEY=demo-officer-key-0001 dotnet run --project src/InspectorClient -c Release --no-build -- license $LICENSE --purpose roadside-check --server $SERVER_URL"
+echo "and check the audit trail's hash chain with"
+echo "  dotnet run --project src/Server -c Release --no-build -- audit verify --Audit:Path=$DATA/audit.db"
