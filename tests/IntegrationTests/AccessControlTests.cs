@@ -54,6 +54,7 @@ public class AccessControlTests(SharedEnvironment env)
         var status = await CallAsync(env.ServerA.Channel.CreateCallInvoker(), method);
 
         Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
+        Assert.Contains("authorization: Bearer", status.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -84,6 +85,7 @@ public class AccessControlTests(SharedEnvironment env)
             else
             {
                 Assert.True(status.StatusCode == StatusCode.PermissionDenied, $"{caller.Role} reached {method}: {status}");
+                Assert.False(string.IsNullOrEmpty(status.Detail));
             }
         }
     }

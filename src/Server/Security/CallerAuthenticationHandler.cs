@@ -54,6 +54,25 @@ public sealed class CallerAuthenticationHandler(
         Context.Items[typeof(Caller)] = caller;
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(caller.Principal, SchemeName)));
     }
+
+    // Refusals as gRPC statuses with a message a person can act on, instead of a bare HTTP 401/403 that
+    // clients can only report as "Bad gRPC response".
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteStatusAsync(StatusCode.Unauthenticated,
+            "Authentication required: send 'authorization: Bearer <API key>' metadata, or connect with a configured client certificate.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteStatusAsync(StatusCode.PermissionDenied, "The caller's roles do not allow this method.");
+
+    /// <summary>A gRPC "trailers-only" response: status and message in the headers, no body.</summary>
+    private Task WriteStatusAsync(StatusCode code, string message)
+    {
+        Response.StatusCode = StatusCodes.Status200OK;
+        Response.ContentType = "application/grpc";
+        Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Access to the authenticated caller from a gRPC method.</summary>
