@@ -35,6 +35,26 @@ public class DataMinimisationTests(SharedEnvironment env)
     }
 
     [Fact]
+    public async Task VerifyCredentials_StreamAsTransferSystem_SeesVerdictButNotThePerson()
+    {
+        var license = await TestData.CreateLicenseAsync(env.ServerA);
+        var payload = await TestData.IssueAsync(env.ServerA, license.LicenseNumber);
+        var transfer = new VerificationService.VerificationServiceClient(env.ServerA.As(TestCallers.Transfer));
+        using var call = transfer.VerifyCredentials(cancellationToken: Ct);
+
+        await call.RequestStream.WriteAsync(new VerifyCredentialsRequest { QrPayload = payload, DeviceId = "transfer-gate", RequestId = "1" }, Ct);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+        var response = call.ResponseStream.Current;
+
+        Assert.Equal(Verdict.Valid, response.Verdict);
+        Assert.Equal("", response.License.HolderName);
+        Assert.Null(response.Violations);
+        Assert.Equal("", response.Credential.Snapshot.HolderName);
+        Assert.DoesNotContain(license.LicenseNumber, response.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VerifyCredential_AsOfficer_SeesEverything()
     {
         var license = await TestData.CreateLicenseAsync(env.ServerA);

@@ -54,6 +54,10 @@ public sealed class MutualTlsTests : IAsyncLifetime
             "--Auth:Clients:0:Id=transfer-office-7",
             $"--Auth:Clients:0:CertificateThumbprint={Convert.ToHexString(_client.GetCertHash(HashAlgorithmName.SHA256))}",
             "--Auth:Clients:0:Roles:0=transfer",
+            // The stranger's thumbprint is configured too: only the chain check can refuse it.
+            "--Auth:Clients:1:Id=impostor",
+            $"--Auth:Clients:1:CertificateThumbprint={Convert.ToHexString(_stranger.GetCertHash(HashAlgorithmName.SHA256))}",
+            "--Auth:Clients:1:Roles:0=officer",
         ];
         _app = server::Program.Build(args);
         await _app.StartAsync(Ct);
@@ -114,7 +118,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListIssuerKeys_SameNameFromAnotherCa_IsUnauthenticated()
+    public async Task ListIssuerKeys_ConfiguredThumbprintFromAnotherCa_IsUnauthenticated()
     {
         using var channel = Channel(_stranger);
 

@@ -14,8 +14,12 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
     /// <summary>The audited unary methods and the names they are recorded under (the verify stream audits each message itself).</summary>
     private static readonly FrozenDictionary<string, string> Audited = new[]
     {
-        "VerifyCredential", "GetLicense", "ListViolations", "CheckVehicle", "CheckTransferEligibility",
-    }.ToFrozenDictionary(name => "/elicense.v1.VerificationService/" + name, StringComparer.Ordinal);
+        "/elicense.v1.VerificationService/VerifyCredential", "/elicense.v1.VerificationService/GetLicense",
+        "/elicense.v1.VerificationService/ListViolations", "/elicense.v1.VerificationService/CheckVehicle",
+        "/elicense.v1.VerificationService/CheckTransferEligibility",
+        // Issuing returns the licence snapshot in the credential: a read of the licence, so it is audited too.
+        "/elicense.v1.RegistryService/IssueCredential",
+    }.ToFrozenDictionary(path => path, path => path[(path.LastIndexOf('/') + 1)..], StringComparer.Ordinal);
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
@@ -42,7 +46,7 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
                 OperationCanceledException => nameof(StatusCode.Cancelled),
                 _ => nameof(StatusCode.Internal),
             };
-            await auditor.RecordAsync(caller, method, scope);
+            await auditor.RecordAsync(caller, method, scope, context.CancellationToken);
             throw;
         }
 
@@ -51,7 +55,7 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
             scope.Result = "OK";
         }
 
-        await auditor.RecordAsync(caller, method, scope);
+        await auditor.RecordAsync(caller, method, scope, context.CancellationToken);
         return response;
     }
 }

@@ -6,16 +6,18 @@ namespace ELicense.Server.Auditing;
 /// <summary>Turns an audit scope into a record with keyed subjects and appends it durably.</summary>
 public sealed class Auditor(IAuditLog log, AuditSubjects subjects, TimeProvider time)
 {
-    public ValueTask RecordAsync(Caller caller, string method, AuditScope scope)
+    /// <param name="cancellationToken">
+    /// The call's token: cancelling only stops the wait (a deadline passed, so no answer will be sent);
+    /// a record already queued is still written.
+    /// </param>
+    public ValueTask RecordAsync(Caller caller, string method, AuditScope scope, CancellationToken cancellationToken)
     {
         var subject = scope.LicenseNumber is { Length: > 0 } number ? subjects.License(number)
             : scope.Plate is { } plate ? subjects.Plate(plate)
             : scope.Vin is { Length: > 0 } vin ? subjects.Vin(vin)
             : "";
-        // Not the caller's token: once the answer is decided its record must be written, and the
-        // answer is not sent before it is.
         return log.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Id, scope.DeviceId, method, subject,
-            scope.Purpose, scope.Result, scope.Source), CancellationToken.None);
+            scope.Purpose, scope.Result, scope.Source), cancellationToken);
     }
 
     /// <summary>Fills a scope from a verification's full (unshaped) answer.</summary>

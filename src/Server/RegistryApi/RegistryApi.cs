@@ -1,3 +1,4 @@
+using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Registry;
@@ -102,10 +103,20 @@ public sealed class RegistryApi(
             throw RpcErrors.PermissionDenied(ErrorReasons.NotOwnLicense, "A holder may issue credentials for its own licence only.");
         }
 
+        if (context.Audit() is { } scope)
+        {
+            scope.LicenseNumber = request.LicenseNumber;
+        }
+
         var read = await reader.GetLicenseAsync(request.LicenseNumber, context.CancellationToken);
         if (read.Entry.IsNegative)
         {
             throw RpcErrors.NotFound("elicense.v1.License", IdentityNumber.Mask(request.LicenseNumber), ErrorReasons.LicenseNotFound);
+        }
+
+        if (context.Audit() is { } issuedScope)
+        {
+            issuedScope.Source = read.Source;
         }
 
         var issued = issuer.Issue(read.Entry.License, lifetime);

@@ -62,6 +62,10 @@ public sealed class ClientOptions
 /// <summary>Fails start-up on a configuration that would let a caller in by mistake or lock everyone out silently.</summary>
 public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
+    /// <summary>Lower-case hex without separators: fingerprints are pasted with colons, spaces or invisible marks.</summary>
+    public static string NormalizeThumbprint(string thumbprint) =>
+        new([.. thumbprint.Where(char.IsAsciiHexDigit).Select(char.ToLowerInvariant)]);
+
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var errors = new List<string>();
@@ -95,6 +99,18 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 errors.Add($"{at}:KeyHash must be 64 hex digits (SHA-256 of the key).");
             }
 
+            if (client.CertificateThumbprint is { Length: > 0 } thumbprint)
+            {
+                if (NormalizeThumbprint(thumbprint) is not { Length: 64 } normalized || !normalized.All(char.IsAsciiHexDigit))
+                {
+                    errors.Add($"{at}:CertificateThumbprint must be the certificate's SHA-256 fingerprint: 64 hex digits (colons and spaces allowed).");
+                }
+                else if (string.IsNullOrWhiteSpace(options.ClientCaPath))
+                {
+                    errors.Add($"{at}:CertificateThumbprint needs Auth:ClientCaPath, the CA client certificates must chain to.");
+                }
+            }
+
             if (client.Key is { Length: > 0 and < 16 })
             {
                 errors.Add($"{at}:Key must be at least 16 characters.");
@@ -119,6 +135,25 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.MaxStreamMessages < 1)
         {
             errors.Add("Auth:MaxStreamMessages must be positive.");
+        }
+
+        // The same credential for two callers would make the audit trail name the wrong one.
+        foreach (var duplicate in options.Clients
+                     .Select(c => c.KeyHash is { Length: > 0 } h ? h.ToLowerInvariant() : c.Key is { Length: > 0 } k ? ClientOptions.HashKey(k) : null)
+                     .Where(h => h is not null).GroupBy(h => h).Where(g => g.Count() > 1))
+        {
+            errors.Add("Two callers share one API key (or key hash): give each its own.");
+        }
+
+        foreach (var duplicate in options.Clients.Where(c => c.CertificateThumbprint is { Length: > 0 })
+                     .GroupBy(c => NormalizeThumbprint(c.CertificateThumbprint!)).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Two callers share the certificate thumbprint {duplicate.Key}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ClientCaPath) && !File.Exists(options.ClientCaPath))
+        {
+            errors.Add($"Auth:ClientCaPath {options.ClientCaPath} does not exist.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -37,6 +37,13 @@ public sealed class CallerAuthenticationHandler(
             {
                 return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
             }
+
+            // On a mutual-TLS connection a key must not stand in for another caller's certificate.
+            if (Context.Connection.ClientCertificate is { } presented && directory.FindByCertificate(presented) is { } byCertificate
+                && !ReferenceEquals(byCertificate, caller))
+            {
+                return Task.FromResult(AuthenticateResult.Fail("The API key and the client certificate belong to different callers."));
+            }
         }
         else if (Context.Connection.ClientCertificate is { } certificate)
         {

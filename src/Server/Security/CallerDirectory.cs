@@ -39,7 +39,7 @@ public sealed class CallerDirectory : IDisposable
             .ToFrozenDictionary(c => c.Options.KeyHash?.ToLowerInvariant() ?? ClientOptions.HashKey(c.Options.Key!), c => c.Caller, StringComparer.Ordinal);
         _byThumbprint = callers
             .Where(c => c.Options.CertificateThumbprint is { Length: > 0 })
-            .ToFrozenDictionary(c => c.Options.CertificateThumbprint!.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant(), c => c.Caller, StringComparer.Ordinal);
+            .ToFrozenDictionary(c => AuthOptionsValidator.NormalizeThumbprint(c.Options.CertificateThumbprint!), c => c.Caller, StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(auth.ClientCaPath))
         {
             _clientCa.ImportFromPemFile(auth.ClientCaPath);
@@ -104,6 +104,7 @@ public sealed class CallerDirectory : IDisposable
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_clientCa);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true; // never fetch anything a client's certificate points at
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2")); // client authentication
         return chain.Build(certificate) ? caller : null;
     }

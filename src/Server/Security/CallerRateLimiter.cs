@@ -13,15 +13,25 @@ namespace ELicense.Server.Security;
 public sealed class CallerRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<Caller> _limiter = PartitionedRateLimiter.Create<Caller, string>(caller =>
-        RateLimitPartition.GetTokenBucketLimiter(caller.Id, _ => new TokenBucketRateLimiterOptions
+        RateLimitPartition.GetTokenBucketLimiter(caller.Id, _ => BucketFor(caller.RateLimit)));
+
+    /// <summary>
+    /// One second of burst, refilled in steps of about a tenth of a second, exactly at the configured
+    /// rate: a step carries a whole number of tokens, so the period stretches to match (5/s: one token
+    /// every 200 ms, not one every 100 ms).
+    /// </summary>
+    internal static TokenBucketRateLimiterOptions BucketFor(double rate)
+    {
+        var tokensPerPeriod = (int)Math.Max(1, Math.Floor(rate / 10));
+        return new TokenBucketRateLimiterOptions
         {
-            // One second of burst; refilled ten times a second.
-            TokenLimit = (int)Math.Max(1, Math.Ceiling(caller.RateLimit)),
-            TokensPerPeriod = (int)Math.Max(1, Math.Ceiling(caller.RateLimit / 10)),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            TokenLimit = (int)Math.Max(1, Math.Ceiling(rate)),
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(tokensPerPeriod / rate),
             QueueLimit = 0,
             AutoReplenishment = true,
-        }));
+        };
+    }
 
     /// <summary>Takes one permit for <paramref name="caller"/>, or throws RESOURCE_EXHAUSTED with the time to wait.</summary>
     public void Acquire(Caller caller)

@@ -24,9 +24,13 @@ public sealed class LimitsInterceptor(CallerRateLimiter limiter, IOptions<AuthOp
         IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var caller = context.GetCaller();
-        return caller is null
-            ? continuation(requestStream, responseStream, context)
-            : continuation(new LimitedReader<TRequest>(requestStream, caller, limiter, _maxStreamMessages), responseStream, context);
+        if (caller is null)
+        {
+            return continuation(requestStream, responseStream, context);
+        }
+
+        limiter.Acquire(caller); // opening a stream costs a permit too: streams are not free to hold open
+        return continuation(new LimitedReader<TRequest>(requestStream, caller, limiter, _maxStreamMessages), responseStream, context);
     }
 
     /// <summary>Charges one permit per message, and ends the stream past the length limit.</summary>

@@ -14,6 +14,7 @@ public static class SecurityExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<CallerDirectory>();
+        services.AddHostedService<CallerDirectoryStartup>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddAuthentication(CallerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CallerAuthenticationHandler>(CallerAuthenticationHandler.SchemeName, null);
@@ -37,4 +38,16 @@ public static class SecurityExtensions
 
         return services;
     }
+}
+
+/// <summary>Builds the caller directory at start, so a bad CA file fails the start, not every call.</summary>
+internal sealed class CallerDirectoryStartup(CallerDirectory directory) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = directory.All.Count(); // resolving the singleton loaded the configuration and the client CA
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

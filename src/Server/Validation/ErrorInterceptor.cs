@@ -47,6 +47,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case RegistryUnavailableException:
                 LogRegistryUnavailable(logger, context.Method, e.InnerException ?? e);
                 return RpcErrors.Unavailable(ErrorReasons.RegistryUnavailable, "The registry is unreachable and no cached copy is available; retry shortly.");
+            case Auditing.AuditUnavailableException:
+                LogAuditUnavailable(logger, context.Method, e.InnerException ?? e);
+                return RpcErrors.Unavailable(ErrorReasons.AuditUnavailable, "The audit trail cannot record this call right now, so it is not answered; retry shortly.");
             case RegistryRuleException rule when rule.Reason == ErrorReasons.LicenseNotFound:
                 return RpcErrors.NotFound("elicense.v1.License", "(given)", rule.Reason);
             case RegistryRuleException rule:
@@ -61,6 +64,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method}: registry unavailable.")]
     private static partial void LogRegistryUnavailable(ILogger logger, string method, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method}: the audit trail could not record the call; refused.")]
+    private static partial void LogAuditUnavailable(ILogger logger, string method, Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly.")]
     private static partial void LogUnexpected(ILogger logger, string method, Exception error);

@@ -64,6 +64,7 @@ public static class ErrorReasons
     public const string ViolationNotFound = "VIOLATION_NOT_FOUND";
     public const string ViolationAlreadyResolved = "VIOLATION_ALREADY_RESOLVED";
     public const string RegistryUnavailable = "REGISTRY_UNAVAILABLE";
+    public const string AuditUnavailable = "AUDIT_UNAVAILABLE";
     public const string InvalidPageToken = "INVALID_PAGE_TOKEN";
     public const string NotOwnLicense = "NOT_OWN_LICENSE";
 }

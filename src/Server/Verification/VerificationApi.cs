@@ -55,15 +55,28 @@ public sealed class VerificationApi(
         var caller = context.RequireCaller();
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
-            // A bad id is the caller's bug, not a scanned code's: it ends the stream, naming the request.
-            new RequestValidator()
-                .ClientId(request.DeviceId, $"device_id (request_id \"{Truncate(request.RequestId)}\")", required: true)
-                .ClientId(request.RequestId, "request_id", required: false)
-                .ThrowIfInvalid();
-            var result = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
             var scope = new AuditScope { DeviceId = request.DeviceId };
+            VerifyCredentialResponse result;
+            try
+            {
+                // A bad id is the caller's bug, not a scanned code's: it ends the stream, naming the request.
+                new RequestValidator()
+                    .ClientId(request.DeviceId, $"device_id (request_id \"{Truncate(request.RequestId)}\")", required: true)
+                    .ClientId(request.RequestId, "request_id", required: false)
+                    .ThrowIfInvalid();
+                result = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                // A message that ends the stream is audited like a failed unary call.
+                scope.DeviceId = "";
+                scope.Result = e is RpcException rpc ? rpc.StatusCode.ToString() : nameof(StatusCode.Internal);
+                await auditor.RecordAsync(caller, nameof(VerifyCredentials), scope, context.CancellationToken);
+                throw;
+            }
+
             Auditor.Describe(scope, result);
-            await auditor.RecordAsync(caller, nameof(VerifyCredentials), scope);
+            await auditor.RecordAsync(caller, nameof(VerifyCredentials), scope, context.CancellationToken);
             await responseStream.WriteAsync(ToStreamResponse(ResponseShaping.ForCaller(result, caller), request.RequestId), context.CancellationToken);
         }
     }
