@@ -9,15 +9,13 @@ using ELicense.Server.Verification;
 // `seed` fills the registry with synthetic data and exits; anything else runs the server.
 if (args is ["seed", ..])
 {
-    var seedConfiguration = WebApplication.CreateBuilder(args[1..]).Configuration;
-    return await SeedCommand.RunAsync(args[1..], seedConfiguration, Console.Out, CancellationToken.None);
+    return await SeedCommand.RunAsync(args[1..], Program.CreateBuilder(args[1..]).Configuration, Console.Out, CancellationToken.None);
 }
 
 // `audit verify` checks the audit trail's hash chain and exits.
 if (args is ["audit", ..])
 {
-    var auditConfiguration = WebApplication.CreateBuilder(args[1..]).Configuration;
-    return await AuditCommand.RunAsync(args[1..], auditConfiguration, Console.Out, CancellationToken.None);
+    return await AuditCommand.RunAsync(args[1..], Program.CreateBuilder(args[1..]).Configuration, Console.Out, CancellationToken.None);
 }
 
 await Program.Build(args).RunAsync();
@@ -28,9 +26,7 @@ public partial class Program
 {
     public static WebApplication Build(string[] args, Action<IServiceCollection>? overrides = null)
     {
-        // The content root is the application's folder, so appsettings.json is found however the
-        // server is started (dotnet run, the apphost from another folder, a service manager).
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = CreateBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);               // the clock; tests swap in a fake one
         builder.Services.AddRegistry(builder.Configuration);              // system of record: embedded SQLite
         builder.Services.AddResiliencePipelines(builder.Configuration);   // Polly: Redis breaker, registry retries
@@ -46,4 +42,12 @@ public partial class Program
         app.MapGrpcApi();
         return app;
     }
+
+    /// <summary>
+    /// Configuration as every entry point (server, seed, audit) sees it. The content root is the
+    /// application's folder, so appsettings.json is found however the program is started (dotnet run,
+    /// the apphost from another folder, a service manager).
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 }
