@@ -21,14 +21,18 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
         "/elicense.v1.RegistryService/IssueCredential",
     }.ToFrozenDictionary(path => path, path => path[(path.LastIndexOf('/') + 1)..], StringComparer.Ordinal);
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        if (!Audited.TryGetValue(context.Method, out var method) || context.GetCaller() is not { } caller)
-        {
-            return await continuation(request, context);
-        }
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation) =>
+        // Calls that are not audited pass straight through, without an async frame of their own.
+        Audited.TryGetValue(context.Method, out var method) && context.GetCaller() is { } caller
+            ? AuditedAsync(request, context, continuation, method, caller)
+            : continuation(request, context);
 
+    private async Task<TResponse> AuditedAsync<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation, string method, Caller caller)
+        where TRequest : class
+        where TResponse : class
+    {
         var scope = new AuditScope();
         context.UserState[typeof(AuditScope)] = scope;
         TResponse response;
