@@ -58,15 +58,6 @@ public sealed class ChecksCommand(InspectorEnvironment environment) : InspectorC
     {
         var request = settings.ToRequest();
         var response = await session.CallAsync(o => session.Holder.ListLicenseChecksAsync(request, o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            ChecksView.Render(Environment.Output, response, Environment.Time);
-        }
-
-        return ExitCodes.Ok;
+        return Show(settings, response, ChecksView.Render, ExitCodes.Ok);
     }
 }

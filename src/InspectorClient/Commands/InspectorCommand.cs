@@ -65,6 +65,22 @@ public abstract class InspectorCommand<TSettings>(InspectorEnvironment environme
     /// <summary>Runs the command over an open session and returns the exit code.</summary>
     protected abstract Task<int> RunAsync(RpcSession session, TSettings settings, CancellationToken cancellationToken);
 
+    /// <summary>Prints a response as JSON (<c>--json</c>) or through its view, and returns <paramref name="exitCode"/>.</summary>
+    protected int Show<TResponse>(TSettings settings, TResponse response, Action<Spectre.Console.IAnsiConsole, TResponse, TimeProvider> render, int exitCode)
+        where TResponse : Google.Protobuf.IMessage
+    {
+        if (settings.Json)
+        {
+            JsonOutput.Write(Environment.Output, response);
+        }
+        else
+        {
+            render(Environment.Output, response, Environment.Time);
+        }
+
+        return exitCode;
+    }
+
     private static string Describe(RetryNote note) => note.Exception switch
     {
         RpcException { StatusCode: StatusCode.ResourceExhausted } rpc =>

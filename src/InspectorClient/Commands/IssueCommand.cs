@@ -64,15 +64,6 @@ public sealed class IssueCommand(InspectorEnvironment environment) : InspectorCo
 
         // Retrying is safe: a repeat only mints another short-lived credential.
         var response = await session.CallAsync(o => session.Registry.IssueCredentialAsync(request, o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            IssueView.Render(Environment.Output, response, showQr: !settings.NoQr, Environment.Time);
-        }
-
-        return ExitCodes.Ok;
+        return Show(settings, response, (console, r, time) => IssueView.Render(console, r, showQr: !settings.NoQr, time), ExitCodes.Ok);
     }
 }

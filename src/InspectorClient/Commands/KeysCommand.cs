@@ -11,15 +11,6 @@ public sealed class KeysCommand(InspectorEnvironment environment) : InspectorCom
     protected override async Task<int> RunAsync(RpcSession session, GlobalSettings settings, CancellationToken cancellationToken)
     {
         var response = await session.CallAsync(o => session.Verification.ListIssuerKeysAsync(new ListIssuerKeysRequest(), o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            KeysView.Render(Environment.Output, response, Environment.Time);
-        }
-
-        return ExitCodes.Ok;
+        return Show(settings, response, KeysView.Render, ExitCodes.Ok);
     }
 }

@@ -49,15 +49,6 @@ public sealed class LicenseCommand(InspectorEnvironment environment) : Inspector
     {
         var request = settings.ToRequest();
         var response = await session.CallAsync(o => session.Verification.GetLicenseAsync(request, o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            LicenseView.Render(Environment.Output, response, Environment.Time);
-        }
-
-        return response.ValidNow ? ExitCodes.Ok : ExitCodes.NotValid;
+        return Show(settings, response, LicenseView.Render, response.ValidNow ? ExitCodes.Ok : ExitCodes.NotValid);
     }
 }

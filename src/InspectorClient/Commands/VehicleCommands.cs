@@ -68,16 +68,7 @@ public sealed class VehicleCommand(InspectorEnvironment environment) : Inspector
             ? new CheckVehicleRequest { Plate = plate }
             : new CheckVehicleRequest { Vin = settings.NormalisedVin };
         var response = await session.CallAsync(o => session.Verification.CheckVehicleAsync(request, o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            VehicleView.Render(Environment.Output, response, Environment.Time);
-        }
-
-        return VehicleView.IsAllGood(response) ? ExitCodes.Ok : ExitCodes.NotValid;
+        return Show(settings, response, VehicleView.Render, VehicleView.IsAllGood(response) ? ExitCodes.Ok : ExitCodes.NotValid);
     }
 }
 
@@ -91,15 +82,6 @@ public sealed class TransferCommand(InspectorEnvironment environment) : Inspecto
             ? new CheckTransferEligibilityRequest { Plate = plate }
             : new CheckTransferEligibilityRequest { Vin = settings.NormalisedVin };
         var response = await session.CallAsync(o => session.Verification.CheckTransferEligibilityAsync(request, o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            VehicleView.Render(Environment.Output, response, Environment.Time);
-        }
-
-        return response.Eligible ? ExitCodes.Ok : ExitCodes.NotValid;
+        return Show(settings, response, VehicleView.Render, response.Eligible ? ExitCodes.Ok : ExitCodes.NotValid);
     }
 }

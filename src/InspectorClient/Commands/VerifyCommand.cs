@@ -49,16 +49,7 @@ public sealed class VerifyCommand(InspectorEnvironment environment) : InspectorC
 
         var request = new VerifyCredentialRequest { QrPayload = payload, DeviceId = session.Options.DeviceId };
         var response = await session.CallAsync(o => session.Verification.VerifyCredentialAsync(request, o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            VerificationView.Render(Environment.Output, response, Environment.Time);
-        }
-
-        return response.Verdict == Verdict.Valid ? ExitCodes.Ok : ExitCodes.NotValid;
+        return Show(settings, response, VerificationView.Render, response.Verdict == Verdict.Valid ? ExitCodes.Ok : ExitCodes.NotValid);
     }
 
     private async Task<string?> ReadPayloadAsync(VerifySettings settings, CancellationToken cancellationToken)

@@ -113,15 +113,6 @@ public sealed class ViolationsCommand(InspectorEnvironment environment) : Inspec
     {
         var request = settings.ToRequest();
         var response = await session.CallAsync(o => session.Verification.ListViolationsAsync(request, o), cancellationToken);
-        if (settings.Json)
-        {
-            JsonOutput.Write(Environment.Output, response);
-        }
-        else
-        {
-            ViolationsView.Render(Environment.Output, response, Environment.Time);
-        }
-
-        return ExitCodes.Ok;
+        return Show(settings, response, ViolationsView.Render, ExitCodes.Ok);
     }
 }
