@@ -43,11 +43,31 @@ public static class Fields
             "is required for a lookup by licence number: one of LOOKUP_PURPOSE_ROADSIDE_CHECK, LOOKUP_PURPOSE_VIOLATION_HANDLING, " +
             "LOOKUP_PURPOSE_TRANSFER_REGISTRATION, LOOKUP_PURPOSE_QUALIFICATION_PROOF, LOOKUP_PURPOSE_OTHER_PUBLIC_SERVICE");
 
-    /// <summary>Ids chosen by callers (device ids, request ids): a small safe alphabet.</summary>
+    /// <summary>Longest run of digits an id may hold: ids are machine labels, not places for identity numbers.</summary>
+    public const int MaxIdDigitRun = 12;
+
+    /// <summary>
+    /// Ids chosen by callers (device ids, request ids): a small safe alphabet, and no long digit runs —
+    /// device ids go to the audit trail and the holder's view, where an identity number must never appear.
+    /// </summary>
     public static RequestValidator ClientId(this RequestValidator v, string value, string field, bool required)
     {
         v.Require(!required || value.Length > 0, field, "is required");
-        return v.Require(value.Length <= MaxIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'),
+        v.Require(value.Length <= MaxIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'),
             field, $"must be at most {MaxIdLength} characters of letters, digits, '-', '_', '.', ':'");
+        return v.Require(LongestDigitRun(value) <= MaxIdDigitRun, field,
+            $"must not hold more than {MaxIdDigitRun} digits in a row (ids must not carry personal identifiers)");
+    }
+
+    private static int LongestDigitRun(string value)
+    {
+        int longest = 0, run = 0;
+        foreach (var c in value)
+        {
+            run = char.IsAsciiDigit(c) ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
     }
 }
