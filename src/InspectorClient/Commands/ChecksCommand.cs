@@ -8,25 +8,12 @@ using Spectre.Console.Cli;
 namespace ELicense.Inspector.Commands;
 
 /// <summary>Settings of `checks`.</summary>
-public sealed class ChecksSettings : GlobalSettings
+public sealed class ChecksSettings : PagedSettings
 {
-    /// <summary>The largest page the server accepts.</summary>
-    public const int MaxPageSize = 100;
-
     /// <summary>The holder's licence number.</summary>
     [CommandArgument(0, "<license-number>")]
     [Description("Your licence number (the server answers only for the holder it knows the caller as).")]
     public string LicenseNumber { get; init; } = string.Empty;
-
-    /// <summary>Page size.</summary>
-    [CommandOption("--page-size <N>")]
-    [Description("Checks per page, 1 to 100 (server default 20).")]
-    public int? PageSize { get; init; }
-
-    /// <summary>Page token.</summary>
-    [CommandOption("--page-token <TOKEN>")]
-    [Description("The next-page token printed by the previous page.")]
-    public string? PageToken { get; init; }
 
     /// <inheritdoc />
     public override ValidationResult Validate()
@@ -36,9 +23,7 @@ public sealed class ChecksSettings : GlobalSettings
             return ValidationResult.Error("give the licence number");
         }
 
-        return PageSize is < 1 or > MaxPageSize
-            ? ValidationResult.Error($"--page-size must be between 1 and {MaxPageSize}")
-            : ValidationResult.Success();
+        return ValidatePage();
     }
 
     /// <summary>The request these settings describe.</summary>

@@ -8,11 +8,8 @@ using Spectre.Console.Cli;
 namespace ELicense.Inspector.Commands;
 
 /// <summary>Settings of `violations`.</summary>
-public sealed class ViolationsSettings : GlobalSettings
+public sealed class ViolationsSettings : PagedSettings
 {
-    /// <summary>The largest page the server accepts.</summary>
-    public const int MaxPageSize = 100;
-
     /// <summary>The licence whose violations to list.</summary>
     [CommandOption("--license <NUMBER>")]
     [Description("List the violations attributed to this licence number.")]
@@ -37,16 +34,6 @@ public sealed class ViolationsSettings : GlobalSettings
     [CommandOption("--purpose <PURPOSE>")]
     [Description("Why the violations are looked up (required with --license, optional with --plate; recorded in the audit trail): " + Purposes.Accepted + ".")]
     public string? Purpose { get; init; }
-
-    /// <summary>Page size.</summary>
-    [CommandOption("--page-size <N>")]
-    [Description("Violations per page, 1 to 100 (server default 20).")]
-    public int? PageSize { get; init; }
-
-    /// <summary>Page token.</summary>
-    [CommandOption("--page-token <TOKEN>")]
-    [Description("The next-page token printed by the previous page.")]
-    public string? PageToken { get; init; }
 
     /// <inheritdoc />
     public override ValidationResult Validate()
@@ -74,12 +61,7 @@ public sealed class ViolationsSettings : GlobalSettings
             return ValidationResult.Error($"unknown --purpose; use one of {Purposes.Accepted}");
         }
 
-        if (PageSize is < 1 or > MaxPageSize)
-        {
-            return ValidationResult.Error($"--page-size must be between 1 and {MaxPageSize}");
-        }
-
-        return ValidationResult.Success();
+        return ValidatePage();
     }
 
     /// <summary>The request these settings describe.</summary>
