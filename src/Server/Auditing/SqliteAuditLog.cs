@@ -68,9 +68,6 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     // Owned by whoever runs the writer: StartAsync until the loop starts, then the loop alone.
     private WriterSession? _session;
-    private long _headSequence;
-    private long _count;
-    private byte[] _headHash = new byte[AuditChain.HashSize];
     private byte[] _encodeBuffer = new byte[1024];
 
     public SqliteAuditLog(IOptions<AuditOptions> options, ILogger<SqliteAuditLog> logger)
@@ -220,8 +217,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                 Directory.CreateDirectory(directory);
             }
 
-            _session = OpenSession();
-            LogOpened(_logger, _path, _count, _headSequence);
+            _session = OpenSession(out var count, out var headSequence);
+            LogOpened(_logger, _path, count, headSequence);
             _writer = Task.Run(RunWriterAsync, CancellationToken.None);
         }
         finally
@@ -360,9 +357,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     {
         try
         {
-            // After a failure the session was dropped: reopen it, which also re-reads the head, so the chain
-            // continues from what is really committed.
-            var session = _session ??= OpenSession();
+            // After a failure the session was dropped: reopen it (the head itself is read below, in the transaction).
+            var session = _session ??= OpenSession(out _, out _);
             using var transaction = session.Connection.BeginTransaction(deferred: false);
             session.UpdateMeta.Transaction = transaction;
 
@@ -402,9 +398,6 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             session.UpdateMeta.ExecuteNonQuery();
             transaction.Commit();
 
-            _headSequence = sequence;
-            _headHash = previous;
-            _count = count;
             Interlocked.Increment(ref _commits);
             Interlocked.Add(ref _recordsCommitted, batch.Count);
         }
@@ -428,7 +421,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         }
     }
 
-    private WriterSession OpenSession()
+    private WriterSession OpenSession(out long count, out long headSequence)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -444,7 +437,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                 transaction.Commit();
             }
 
-            ReadHead(connection);
+            CheckHead(connection, out count, out headSequence);
             return new WriterSession(connection);
         }
         catch
@@ -455,12 +448,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     }
 
     /// <summary>
-    /// Continues the chain from the meta row, the head vouched for by the last commit. Should the last
-    /// record disagree with it (records removed from or forged onto the end), the anomaly is logged and the
-    /// chain still continues from the committed head, so that the verifier keeps seeing the break instead
-    /// of the log papering over it.
+    /// Reads the meta row, the head vouched for by the last commit (each commit continues from it, read
+    /// inside its own transaction). Should the last record disagree with it (records removed from or
+    /// forged onto the end), the anomaly is logged; the chain still continues from the committed head, so
+    /// that the verifier keeps seeing the break instead of the log papering over it.
     /// </summary>
-    private void ReadHead(SqliteConnection connection)
+    private void CheckHead(SqliteConnection connection, out long count, out long headSequence)
     {
         long metaCount = 0, metaSequence = 0;
         var metaHash = new byte[AuditChain.HashSize];
@@ -494,9 +487,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             LogHeadMismatch(_logger, _path, metaSequence, lastSequence);
         }
 
-        _count = metaCount;
-        _headSequence = Math.Max(metaSequence, lastSequence);
-        _headHash = metaHash.Length == AuditChain.HashSize ? metaHash : new byte[AuditChain.HashSize];
+        count = metaCount;
+        headSequence = metaSequence;
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
