@@ -138,9 +138,9 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         }
 
         // The same credential for two callers would make the audit trail name the wrong one.
-        foreach (var duplicate in options.Clients
-                     .Select(c => c.KeyHash is { Length: > 0 } h ? h.ToLowerInvariant() : c.Key is { Length: > 0 } k ? ClientOptions.HashKey(k) : null)
-                     .Where(h => h is not null).GroupBy(h => h).Where(g => g.Count() > 1))
+        if (options.Clients
+                .Select(c => c.KeyHash is { Length: > 0 } h ? h.ToLowerInvariant() : c.Key is { Length: > 0 } k ? ClientOptions.HashKey(k) : null)
+                .Where(h => h is not null).GroupBy(h => h).Any(g => g.Count() > 1))
         {
             errors.Add("Two callers share one API key (or key hash): give each its own.");
         }

@@ -46,7 +46,7 @@ public sealed class CredentialVerification(
         }
 
         claims = check.Claims!;
-        var replay = await replayGuard.CheckAsync(claims.TokenId, deviceId, claims.ExpiresAt + _skew, cancellationToken);
+        var replay = await replayGuard.CheckAsync(claims.TokenId, response.Credential.TokenId, deviceId, claims.ExpiresAt + _skew, cancellationToken);
         response.ReplayCheck = replay.Shared ? ReplayCheck.Shared : ReplayCheck.LocalOnly;
         if (replay.Outcome != ReplayOutcome.FirstScan)
         {

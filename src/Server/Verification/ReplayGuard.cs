@@ -45,8 +45,9 @@ public sealed partial class ReplayGuard(
     public int LocalCount => _local.Count;
 
     /// <param name="tokenId">The credential's token id; the signature bytes are never the key (ECDSA signatures are malleable).</param>
+    /// <param name="tokenIdHex">The same id in lower-case hex, as the response already carries it (the Redis key).</param>
     /// <param name="keepUntil">When the claim may be forgotten: the credential's expiry plus the clock skew.</param>
-    public async ValueTask<ReplayDecision> CheckAsync(byte[] tokenId, string deviceId, DateTimeOffset keepUntil, CancellationToken cancellationToken)
+    public async ValueTask<ReplayDecision> CheckAsync(byte[] tokenId, string tokenIdHex, string deviceId, DateTimeOffset keepUntil, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -61,7 +62,7 @@ public sealed partial class ReplayGuard(
         {
             try
             {
-                var key = new RedisKey(redis.KeyPrefix + "rp:" + Convert.ToHexStringLower(tokenId));
+                var key = new RedisKey(redis.KeyPrefix + "rp:" + tokenIdHex);
                 var claim = new RedisValue(nowMs.ToString(CultureInfo.InvariantCulture) + "|" + deviceId);
                 var earlier = await _redisPipeline.ExecuteAsync(
                     static async (s, ct) => await s.Database.StringSetAndGetAsync(s.Key, s.Claim, s.Ttl, When.NotExists, CommandFlags.None).WaitAsync(ct),

@@ -29,16 +29,19 @@ public sealed class ReplayGuardTests : IDisposable
 
     private DateTimeOffset KeepUntil => _time.GetUtcNow().AddMinutes(3.5);
 
+    private ValueTask<ReplayDecision> Check(byte[] token, string device, DateTimeOffset keepUntil, CancellationToken ct) =>
+        _guard.CheckAsync(token, Convert.ToHexStringLower(token), device, keepUntil, ct);
+
     [Fact]
     public async Task CheckAsync_FirstSameOtherDevice_FirstRepeatReplayed()
     {
         var token = RandomNumberGenerator.GetBytes(16);
         var ct = TestContext.Current.CancellationToken;
 
-        var first = await _guard.CheckAsync(token, "device-a", KeepUntil, ct);
+        var first = await Check(token, "device-a", KeepUntil, ct);
         _time.Advance(TimeSpan.FromSeconds(5));
-        var repeat = await _guard.CheckAsync(token, "device-a", KeepUntil, ct);
-        var replay = await _guard.CheckAsync(token, "device-b", KeepUntil, ct);
+        var repeat = await Check(token, "device-a", KeepUntil, ct);
+        var replay = await Check(token, "device-b", KeepUntil, ct);
 
         Assert.Equal(ReplayOutcome.FirstScan, first.Outcome);
         Assert.False(first.Shared);
@@ -54,7 +57,7 @@ public sealed class ReplayGuardTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i =>
-            Task.Run(async () => await _guard.CheckAsync(token, $"device-{i}", KeepUntil, ct), ct)));
+            Task.Run(async () => await Check(token, $"device-{i}", KeepUntil, ct), ct)));
 
         Assert.Single(results, r => r.Outcome == ReplayOutcome.FirstScan);
         Assert.Equal(63, results.Count(r => r.Outcome == ReplayOutcome.Replayed));
@@ -66,11 +69,11 @@ public sealed class ReplayGuardTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         for (var i = 0; i < 100; i++)
         {
-            await _guard.CheckAsync(RandomNumberGenerator.GetBytes(16), "device-a", KeepUntil, ct);
+            await Check(RandomNumberGenerator.GetBytes(16), "device-a", KeepUntil, ct);
         }
 
         _time.Advance(TimeSpan.FromMinutes(5));
-        await _guard.CheckAsync(RandomNumberGenerator.GetBytes(16), "device-a", KeepUntil, ct);
+        await Check(RandomNumberGenerator.GetBytes(16), "device-a", KeepUntil, ct);
 
         Assert.Equal(1, _guard.LocalCount);
     }
