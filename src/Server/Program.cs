@@ -1,6 +1,7 @@
 using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
+using ELicense.Server.Observability;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
 using ELicense.Server.Security;
@@ -36,9 +37,11 @@ public partial class Program
         builder.Services.AddAuditing(builder.Configuration);              // hash-chained audit trail of every check
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
         builder.Services.AddGrpcApi();                                    // gRPC services, errors, reflection, health
+        builder.Services.AddObservability(builder.Configuration);         // OpenTelemetry metrics, Prometheus scrape endpoint
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseRpcMetrics();                                              // every call timed, refusals included
         app.MapGrpcApi();
         return app;
     }

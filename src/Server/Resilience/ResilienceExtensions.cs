@@ -27,6 +27,7 @@ public static class ResilienceExtensions
             _ => "(withheld)",
         });
 
+        services.AddSingleton<CircuitStates>();
         services.AddOptions<ResilienceOptions>()
             .Bind(configuration.GetSection(ResilienceOptions.SectionName))
             .ValidateDataAnnotations()
@@ -46,6 +47,7 @@ public static class ResilienceExtensions
                     SamplingDuration = options.RedisSamplingDuration,
                     MinimumThroughput = options.RedisMinimumThroughput,
                     BreakDuration = options.RedisBreakDuration,
+                    StateProvider = context.ServiceProvider.GetRequiredService<CircuitStates>().Redis,
                 })
                 .AddTimeout(options.RedisTimeout);
         });

@@ -29,6 +29,7 @@ public sealed class VerificationApi(
     IOptions<CredentialOptions> credentialOptions,
     ResiliencePipelineProvider<string> pipelines,
     Auditor auditor,
+    Observability.ServerMetrics metrics,
     TimeProvider time) : VerificationService.VerificationServiceBase
 {
     private const int DefaultPageSize = 20;
@@ -39,6 +40,7 @@ public sealed class VerificationApi(
     {
         new RequestValidator().ClientId(request.DeviceId, "device_id", required: true).ThrowIfInvalid();
         var response = await verification.VerifyAsync(request.QrPayload, request.DeviceId, context.CancellationToken);
+        metrics.RecordVerdict(response);
         if (context.Audit() is { } scope)
         {
             scope.DeviceId = request.DeviceId;
@@ -75,6 +77,7 @@ public sealed class VerificationApi(
                 throw;
             }
 
+            metrics.RecordVerdict(result);
             Auditor.Describe(scope, result);
             await auditor.RecordAsync(caller, nameof(VerifyCredentials), scope, context.CancellationToken);
             await responseStream.WriteAsync(ToStreamResponse(ResponseShaping.ForCaller(result, caller), request.RequestId), context.CancellationToken);

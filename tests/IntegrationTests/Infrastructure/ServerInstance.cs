@@ -47,6 +47,10 @@ public sealed class ServerInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The Prometheus scrape endpoint (its own HTTP/1.1 port).</summary>
+    public Uri MetricsUri => GetService<server::ELicense.Server.Observability.MetricsEndpoint>().ScrapeUri
+        ?? throw new InvalidOperationException("The metrics endpoint is turned off for this server.");
+
     /// <param name="dataDirectory">Holds the registry file and the development key; replicas share it.</param>
     /// <param name="redisConfiguration">Empty for a replica without Redis.</param>
     public static async Task<ServerInstance> StartAsync(string dataDirectory, string redisConfiguration,
@@ -63,6 +67,7 @@ public sealed class ServerInstance : IAsyncDisposable
             "--Cache:ChangeFeedInterval=00:00:00.250",
             "--Resilience:RedisBreakDuration=00:00:01",
             "--Logging:LogLevel:Default=Warning",
+            "--Metrics:Url=http://127.0.0.1:0",
             .. TestCallers.Arguments,
             .. extraArgs ?? [],
         ];

@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using ELicense.Server.Auditing;
+using ELicense.Server.Resilience;
+using ELicense.Server.Verification;
+using Polly.CircuitBreaker;
+
+namespace ELicense.Server.Observability;
+
+/// <summary>
+/// State read when a scrape asks for it, at no cost to calls: breaker positions, the local replay
+/// store, the audit writer's queue and commits.
+/// </summary>
+public sealed class ServerGauges
+{
+    public ServerGauges(IMeterFactory meters, CircuitStates circuits, ReplayGuard replay, SqliteAuditLog audit)
+    {
+        var meter = meters.Create(ServerMetrics.MeterName);
+        meter.CreateObservableGauge("elicense.circuit_breaker.state", () => new Measurement<int>(
+                Position(circuits.Redis.CircuitState), new KeyValuePair<string, object?>("pipeline", ResilienceExtensions.Redis)),
+            "{state}", "Circuit breaker position: 0 closed, 1 open, 2 half-open, 3 isolated.");
+        meter.CreateObservableGauge("elicense.replay.local_entries", () => replay.LocalCount, "{token}",
+            "Token ids this replica remembers in memory (all scans while Redis is down; first scans otherwise, until expiry).");
+        meter.CreateObservableGauge("elicense.audit.queue_depth", () => audit.QueueDepth, "{record}",
+            "Audit records waiting for the next group commit; answers wait with them.");
+        meter.CreateObservableCounter("elicense.audit.records_committed", () => audit.RecordsCommitted, "{record}",
+            "Audit records made durable since start.");
+        meter.CreateObservableCounter("elicense.audit.commits", () => audit.Commits, "{commit}",
+            "Group commits since start (records_committed / commits is the mean batch).");
+    }
+
+    private static int Position(CircuitState state) => state switch
+    {
+        CircuitState.Closed => 0,
+        CircuitState.Open => 1,
+        CircuitState.HalfOpen => 2,
+        _ => 3,
+    };
+}
