@@ -28,6 +28,22 @@ public sealed class AuditSubjectsTests : IDisposable
     }
 
     [Fact]
+    public void Subjects_ManyCallsOnManyThreads_EachTheOneShotHmacOfItsValue()
+    {
+        // Each thread reuses its keyed HMAC: no call may see another's data or a state left over from the previous call.
+        using var subjects = new AuditSubjects(KeyA);
+        var values = Enumerable.Range(0, 4_000).Select(i => i % 7 == 0 ? new string('9', 300) + i : $"{Licence[..12]}{i:D6}").ToArray();
+
+        var computed = new string[values.Length];
+        Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => computed[i] = subjects.License(values[i]));
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.Equal("L:" + Convert.ToHexStringLower(HMACSHA256.HashData(KeyA, Encoding.UTF8.GetBytes("L:" + values[i]))[..16]), computed[i]);
+        }
+    }
+
+    [Fact]
     public void Plate_KnownKey_HashesCanonicalPlateText()
     {
         var plate = new Plate { Type = PlateType.SmallNewEnergy, Number = "沪AD12345" };

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Formats.Cbor;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Cose;
 using System.Text;
 using CsCheck;
 using ELicense.Server.Credentials;
@@ -315,6 +317,43 @@ public sealed class CredentialPropertyTests
         }
     }
 
+    [Fact]
+    public void IsCanonical_AgreesWithTheLibrarysReencoding()
+    {
+        // The canonical-form check compares the scanned bytes with the encoding it expects instead of
+        // asking the library to encode the message again; both must accept exactly the same bytes.
+        int decoded = 0, canonical = 0;
+        var gen = Gen.OneOf(GenMutatedCose.Select(t => t.Bytes), GenCborPayload, GenSign1Encoding);
+        Run("canonical check against re-encoding", 40_000, gen, bytes =>
+        {
+            CoseSign1Message message;
+            try
+            {
+                message = CoseMessage.DecodeSign1(bytes);
+            }
+            catch (Exception e) when (e is CryptographicException or CborContentException or OverflowException or InvalidOperationException)
+            {
+                return;
+            }
+
+            if (message.Content is null)
+            {
+                return;
+            }
+
+            var reencodes = bytes[0] == 0xD2 && message.UnprotectedHeaders.Count == 0 && message.Encode().AsSpan().SequenceEqual(bytes);
+            Interlocked.Increment(ref decoded);
+            if (reencodes)
+            {
+                Interlocked.Increment(ref canonical);
+            }
+
+            Assert.Equal(reencodes, CredentialVerifier.IsCanonical(message, bytes));
+        }, print: Convert.ToHexString);
+        Log($"decoded {decoded:N0}, of which canonical {canonical:N0}");
+        Assert.True(canonical > 2_000 && decoded - canonical > 2_000, $"too few cases of one kind: {canonical:N0} of {decoded:N0}");
+    }
+
     // ---------------------------------------------------------------- Generators
 
     private static readonly Gen<string> GenLicenseNumber =
@@ -523,6 +562,51 @@ public sealed class CredentialPropertyTests
             w.WriteByteString(t.Item3);
             w.WriteEndArray();
         }))));
+
+    /// <summary>
+    /// A COSE_Sign1 written by hand, each part in a form the decoder accepts: tag 18 short, long or
+    /// missing; the array definite, long or indefinite; byte strings (content up to 700 bytes, so every
+    /// head width occurs) with shortest, longer-than-needed or indefinite (chunked) lengths; the
+    /// unprotected map empty, empty in a long form, indefinite, or holding a header.
+    /// </summary>
+    private static readonly Gen<byte[]> GenSign1Encoding =
+        from tag in Gen.Frequency((6, Gen.Const<byte[]>([0xD2])), (1, Gen.Const<byte[]>([0xD8, 0x12])), (1, Gen.Const<byte[]>([])))
+        from array in Gen.Frequency((6, Gen.Const(0)), (1, Gen.Const(1)), (1, Gen.Const(2)))
+        from protectedHeader in Gen.Frequency((3, Gen.Const(0).Select(_ => CoseMessage.DecodeSign1(Pool.Credentials[0].Cose).RawProtectedHeaders.ToArray())), (1, GenProtectedHeader))
+        from unprotectedHeader in Gen.Frequency(
+            (6, Gen.Const<byte[]>([0xA0])), (1, Gen.Const<byte[]>([0xB8, 0x00])), (1, Gen.Const<byte[]>([0xBF, 0xFF])),
+            (1, Gen.Const<byte[]>([0xA1, 0x20, 0x00])))
+        from content in Gen.Byte.Array[0, 700]
+        from signature in Gen.Frequency((3, Gen.Byte.Array[64]), (1, Gen.Byte.Array[0, 300]))
+        from forms in Gen.Frequency((6, Gen.Const(0)), (1, Gen.Int[1, 2])).Array[3]
+        select (byte[])[
+            .. tag,
+            .. array switch { 0 => [0x84], 1 => [0x98, 0x04], _ => new byte[] { 0x9F } },
+            .. ByteString(protectedHeader, forms[0]),
+            .. unprotectedHeader,
+            .. ByteString(content, forms[1]),
+            .. ByteString(signature, forms[2]),
+            .. array == 2 ? new byte[] { 0xFF } : []];
+
+    /// <summary>A CBOR byte string: 0 shortest head, 1 a head one size longer than needed, 2 indefinite length in one chunk.</summary>
+    private static byte[] ByteString(byte[] value, int form)
+    {
+        var shortest = Encode(w => w.WriteByteString(value));
+        if (form == 2)
+        {
+            return [0x5F, .. shortest, 0xFF];
+        }
+
+        if (form == 0)
+        {
+            return shortest;
+        }
+
+        var n = value.Length;
+        return n < 24 ? [0x58, (byte)n, .. value]
+            : n <= byte.MaxValue ? [0x59, 0x00, (byte)n, .. value]
+            : [0x5A, 0x00, 0x00, (byte)(n >> 8), (byte)n, .. value];
+    }
 
     private static byte[] Encode(Action<CborWriter> write)
     {
