@@ -1,9 +1,11 @@
 using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Internal;
+using ELicense.Server.Observability;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
 using ELicense.Server.Security;
@@ -50,7 +52,7 @@ internal sealed class VerifyFixture : IDisposable
         Violations = new ViolationSummary { UnprocessedCount = 1, UnprocessedPoints = 3, UnprocessedFineYuan = 200 };
         Payload = Issuer.Issue(License).QrPayload;
 
-        _services = new ServiceCollection().AddLogging().AddResiliencePipelines(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        _services = new ServiceCollection().AddLogging().AddMetrics().AddResiliencePipelines(new ConfigurationBuilder().Build()).BuildServiceProvider();
         var pipelines = _services.GetRequiredService<ResiliencePipelineProvider<string>>();
         var redis = new RedisConnection(Options.Create(new RedisOptions()), NullLogger<RedisConnection>.Instance);
         var cacheOptions = Options.Create(new CacheOptions());
@@ -58,7 +60,8 @@ internal sealed class VerifyFixture : IDisposable
         _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = 10_000 });
         var licenses = new TwoLevelCache<LicenseEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance);
         var vehicles = new TwoLevelCache<VehicleEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<VehicleEntry>>.Instance);
-        Reader = new RegistryReader(new OneLicenseStore(new LicenseRecord(License, Violations)), licenses, vehicles);
+        Reader = new RegistryReader(new OneLicenseStore(new LicenseRecord(License, Violations)), licenses, vehicles,
+            new ServerMetrics(_services.GetRequiredService<IMeterFactory>()));
         ReplayGuard = new ReplayGuard(redis, pipelines, Time, NullLogger<ReplayGuard>.Instance);
         Verification = new CredentialVerification(Verifier, ReplayGuard, Reader, credentialOptions, Time);
 
