@@ -182,6 +182,10 @@ public sealed class UiText
     public string StillOffline => T("still offline: queued checks wait for the connection", "仍离线：待同步查验将在连接恢复后复核");
     public string Error => T("error", "错误");
     public string Cleared => T("ready for the next scan", "可以扫描下一个");
+    public string ShiftEnded(int checks, int queued, string queuePath) => queued == 0
+        ? T(string.Create(CultureInfo.InvariantCulture, $"shift ended: {checks} check(s)"), string.Create(CultureInfo.InvariantCulture, $"本班结束：共 {checks} 次查验"))
+        : T(string.Create(CultureInfo.InvariantCulture, $"shift ended: {checks} check(s); {queued} offline check(s) still queued in {queuePath}, re-verified at the next online start"),
+            string.Create(CultureInfo.InvariantCulture, $"本班结束：共 {checks} 次查验；{queued} 条离线查验仍在 {queuePath} 排队，下次联网启动时复核"));
     public string QueueUnreadable(string path) => T($"the offline queue {path} is unreadable; it was set aside", $"离线队列 {path} 无法读取，已另存");
 
     // ── Holder ────────────────────────────────────────────────────────────────────────────────────
