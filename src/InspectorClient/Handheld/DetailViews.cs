@@ -86,8 +86,8 @@ public static class DetailViews
     private static Rows Sync(IReadOnlyList<SyncResult> results, UiText text, TimeProvider time)
     {
         var table = new Table().Border(TableBorder.Simple).Expand()
-            .AddColumn(Markup.Escape(text.Time))
-            .AddColumn(Markup.Escape(text.Subject))
+            .AddColumn(new TableColumn(Markup.Escape(text.Time)).NoWrap())
+            .AddColumn(new TableColumn(Markup.Escape(text.Subject)).NoWrap())
             .AddColumn(Markup.Escape(text.OfflineAnswer))
             .AddColumn(Markup.Escape(text.LiveAnswer))
             .AddColumn(Markup.Escape(text.Result));
@@ -103,7 +103,7 @@ public static class DetailViews
             var subject = Masking.MaskIdentityNumber(result.Check.LicenseNumber ?? "?");
             table.AddRow(
                 Markup.Escape(Verdicts.LocalTime(result.Check.CheckedAt, time)),
-                Markup.Escape(subject),
+                Markup.Escape(HistoryView.Shorten(subject)),
                 Markup.Escape(result.Check.OfflineVerdict == Verdict.Valid ? text.Valid : text.NotValid),
                 Markup.Escape(LiveText(result, text)),
                 outcome);

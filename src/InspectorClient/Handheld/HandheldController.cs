@@ -435,7 +435,7 @@ public sealed class HandheldController : IDisposable
         var target = string.IsNullOrWhiteSpace(path)
             ? Path.Combine(_options.ExportDirectory, string.Create(CultureInfo.InvariantCulture, $"shift-{_options.DeviceId}-{local:yyyyMMdd-HHmmss}.csv"))
             : EntryParser.UnquotePath(path, _getVariable);
-        ShiftCsv.Write(target, State.History, _options.Officer, _options.DeviceId);
+        ShiftCsv.Write(target, State.History, _options.Officer, _options.DeviceId, _time.LocalTimeZone);
         return Path.GetFullPath(target);
     }
 
@@ -678,7 +678,7 @@ public sealed class HandheldController : IDisposable
             Holder = result.HolderName,
             Result = reasons.Count > 0 ? $"{Verdicts.Headline(response, Text)}: {reasons[0]}" : Verdicts.Headline(response, Text),
             ResultCode = Verdicts.Code(response),
-            Reasons = Verdicts.ReasonCodes(response),
+            Reasons = Verdicts.ReasonCodes(result),
             Tone = result.Tone,
             Offline = result.Offline,
             Sync = result.QueueId is null ? SyncState.None : SyncState.Pending,

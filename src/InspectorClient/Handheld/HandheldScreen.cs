@@ -27,13 +27,13 @@ public static class HandheldScreen
         var historyRows = sideBySide ? bodyRows - 6 : Math.Max(1, bodyRows / 3 - 5);
 
         var header = new Panel(new Markup(HeaderMarkup(state, text, time))).Border(BoxBorder.Heavy).Expand();
-        var result = new Panel(ResultContent(state, text, time)).Header(Markup.Escape(text.ResultTitle)).Border(BoxBorder.Rounded).Expand();
-        var history = new Panel(HistoryView.Build(state.History, historyRows, text, time))
+        var result = new Panel(new NaturalHeight(ResultContent(state, text, time))).Header(Markup.Escape(text.ResultTitle)).Border(BoxBorder.Rounded).Expand();
+        var history = new Panel(new NaturalHeight(HistoryView.Build(state.History, historyRows, text, time)))
             .Header(Markup.Escape(text.HistoryTitle)).Border(BoxBorder.Rounded).Expand();
         var footer = new Panel(new Rows(new Markup(KeysMarkup(text)), new Markup(MessageMarkup(state)))).Border(BoxBorder.Rounded).Expand();
 
         var body = sideBySide
-            ? new Layout("body").SplitColumns(new Layout("result", result).Ratio(3), new Layout("history", history).Ratio(2))
+            ? new Layout("body").SplitColumns(new Layout("result", result).Ratio(5), new Layout("history", history).Ratio(4))
             : new Layout("body").SplitRows(new Layout("result", result).Ratio(2), new Layout("history", history).Ratio(1));
         var root = new Layout("root").SplitRows(
             new Layout("header", header).Size(HeaderRows),
@@ -82,7 +82,7 @@ public static class HandheldScreen
         var items = new List<IRenderable>();
         if (state.Current is { } current)
         {
-            items.Add(ResultCardView.Build(current, text, time));
+            items.Add(ResultCardView.Build(current, text, time, compact: state.Detail is not null));
         }
 
         if (state.Detail is { } detail)

@@ -16,24 +16,30 @@ public static class HistoryView
             return new Markup($"[grey]{Markup.Escape(text.NoHistory)}[/]");
         }
 
-        var table = new Table().Border(TableBorder.Simple).Expand()
-            .AddColumn(Markup.Escape(text.Time))
-            .AddColumn(Markup.Escape(text.Check))
-            .AddColumn(Markup.Escape(text.Subject))
-            .AddColumn(Markup.Escape(text.Result))
-            .AddColumn(Markup.Escape(text.Mode));
+        var table = new Table().Border(TableBorder.None).Expand()
+            .AddColumn(Column(text.Time).NoWrap())
+            .AddColumn(Column(text.Check))
+            .AddColumn(Column(text.Subject).NoWrap())
+            .AddColumn(Column(text.Result))
+            .AddColumn(Column(text.Mode));
         foreach (var entry in history.Reverse().Take(Math.Max(1, rows)))
         {
             table.AddRow(
                 Markup.Escape(Verdicts.LocalTime(entry.At, time)),
                 Markup.Escape(text.Describe(entry.Kind)),
-                Markup.Escape(entry.Subject),
+                Markup.Escape(Shorten(entry.Subject)),
                 $"[{Colour(entry.Tone)}]{Markup.Escape(entry.Result)}[/]",
                 ModeMarkup(entry, text));
         }
 
         return table;
     }
+
+    /// <summary>A masked licence number shortened for the narrow history column: 330106…7190.</summary>
+    public static string Shorten(string subject) =>
+        subject.Length == 18 && subject.Contains('*', StringComparison.Ordinal) ? $"{subject[..6]}…{subject[^4..]}" : subject;
+
+    private static TableColumn Column(string header) => new TableColumn($"[bold grey]{Markup.Escape(header)}[/]").PadLeft(0).PadRight(1);
 
     /// <summary>online / offline, and where an offline check stands with the server.</summary>
     public static string ModeMarkup(HistoryEntry entry, UiText text)

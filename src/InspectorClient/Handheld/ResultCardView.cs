@@ -16,11 +16,19 @@ namespace ELicense.Inspector.Handheld;
 /// </summary>
 public static class ResultCardView
 {
-    /// <summary>The card for <paramref name="result"/>.</summary>
-    public static IRenderable Build(LicenceResult result, UiText text, TimeProvider time)
+    /// <summary>
+    /// The card for <paramref name="result"/>; <paramref name="compact"/> (while a follow-up answer is shown
+    /// under it) keeps the verdict, the holder and the reasons on three lines.
+    /// </summary>
+    public static IRenderable Build(LicenceResult result, UiText text, TimeProvider time, bool compact = false)
     {
         var response = result.Response;
         var headline = Verdicts.Headline(response, text);
+        if (compact)
+        {
+            return Compact(result, headline, text);
+        }
+
         var items = new List<IRenderable> { new VerdictBlock(result.Offline ? $"{headline} — {text.Offline}" : headline, result.Tone) };
         if (result.Offline)
         {
@@ -46,6 +54,31 @@ public static class ResultCardView
                 "grey"));
         }
 
+        return new Rows(items);
+    }
+
+    private static Rows Compact(LicenceResult result, string headline, UiText text)
+    {
+        var response = result.Response;
+        var word = result.Offline ? $"{headline} — {text.Offline}" : headline;
+        var colour = HistoryView.Colour(result.Tone);
+        var ink = result.Tone == Tone.Amber ? "black" : "white";
+        var items = new List<IRenderable> { new Markup($"[bold {ink} on {colour}] {VerdictBlock.SymbolOf(result.Tone)} {Markup.Escape(word)} [/]") };
+        var status = response.License?.Status ?? response.Credential?.Snapshot?.Status;
+        var licenseClass = response.License?.LicenseClass ?? response.Credential?.Snapshot?.LicenseClass;
+        var summary = string.Join(" · ", new[]
+        {
+            result.HolderName,
+            result.LicenseNumber is { } number ? Masking.MaskIdentityNumber(number) : null,
+            licenseClass,
+            status is { } s ? text.Describe(s) : null,
+        }.Where(part => !string.IsNullOrEmpty(part)));
+        if (summary.Length > 0)
+        {
+            items.Add(new Markup(Markup.Escape(summary)));
+        }
+
+        items.AddRange(Verdicts.Reasons(response, text).Select(reason => Line("✗ " + reason, $"bold {Palette.Red}")));
         return new Rows(items);
     }
 

@@ -12,15 +12,15 @@ public static class ShiftCsv
     /// <summary>The header row.</summary>
     public const string Header = "time,officer,device,check,subject,holder,result,reasons,mode,sync,live_result";
 
-    /// <summary>The whole file's text.</summary>
-    public static string Format(IEnumerable<HistoryEntry> history, string officer, string deviceId)
+    /// <summary>The whole file's text, times in <paramref name="zone"/> with their offset.</summary>
+    public static string Format(IEnumerable<HistoryEntry> history, string officer, string deviceId, TimeZoneInfo zone)
     {
         var builder = new StringBuilder().Append(Header).Append("\r\n");
         foreach (var entry in history)
         {
             string[] fields =
             [
-                entry.At.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+                TimeZoneInfo.ConvertTime(entry.At, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
                 officer,
                 deviceId,
                 entry.Kind.ToString().ToLowerInvariant(),
@@ -45,8 +45,8 @@ public static class ShiftCsv
     }
 
     /// <summary>Writes the file (UTF-8 with BOM).</summary>
-    public static void Write(string path, IEnumerable<HistoryEntry> history, string officer, string deviceId) =>
-        File.WriteAllText(path, Format(history, officer, deviceId), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+    public static void Write(string path, IEnumerable<HistoryEntry> history, string officer, string deviceId, TimeZoneInfo zone) =>
+        File.WriteAllText(path, Format(history, officer, deviceId, zone), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
     /// <summary>
     /// One field: quoted when it holds a comma, quote or line break; a leading =, +, - or @ is defused with

@@ -75,9 +75,28 @@ public static class Verdicts
     /// <summary>The verdict's code for CSV: VALID, LICENSE_NOT_VALID, SIGNATURE_INVALID…</summary>
     public static string Code(VerifyCredentialResponse response) => Codes.Of(response.Verdict);
 
-    /// <summary>The not-valid reasons' codes for CSV, separated by spaces.</summary>
-    public static string ReasonCodes(VerifyCredentialResponse response) =>
-        string.Join(' ', response.NotValidReasons.Distinct().Select(r => Codes.Of(r)));
+    /// <summary>The not-valid reasons' and the cautions' codes for CSV, separated by spaces.</summary>
+    public static string ReasonCodes(LicenceResult result)
+    {
+        var response = result.Response;
+        var codes = response.NotValidReasons.Distinct().Select(r => Codes.Of(r)).ToList();
+        if (response.RepeatScan || result.OfflineFirstSeen is not null)
+        {
+            codes.Add("REPEAT_SCAN");
+        }
+
+        if (response.Freshness?.Stale == true)
+        {
+            codes.Add("STALE");
+        }
+
+        if (response.ReplayCheck == ReplayCheck.LocalOnly)
+        {
+            codes.Add("REPLAY_CHECK_LOCAL_ONLY");
+        }
+
+        return string.Join(' ', codes);
+    }
 
     /// <summary>An instant as local HH:mm:ss in the clock's zone.</summary>
     public static string LocalTime(DateTimeOffset at, TimeProvider time) =>
