@@ -143,7 +143,7 @@ public static class DetailViews
             : result.Live is { } live && !SyncRules.NeedsLookup(live)
                 ? Verdicts.Reasons(live, text)
                 : [text.Describe(Verdict.LicenseNotFound)];
-        return reasons.Count == 0 ? text.NotValid : $"{text.NotValid}: {string.Join(", ", reasons)}";
+        return reasons.Count == 0 ? text.NotValid : text.WithReason(text.NotValid, string.Join(text.Language == Language.Chinese ? "，" : ", ", reasons));
     }
 
     private static Panel VehicleCard(

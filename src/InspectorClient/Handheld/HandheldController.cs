@@ -676,7 +676,7 @@ public sealed class HandheldController : IDisposable
             Kind = result.Kind,
             Subject = subject ?? (result.LicenseNumber is { } number ? Masking.MaskIdentityNumber(number) : "—"),
             Holder = result.HolderName,
-            Result = reasons.Count > 0 ? $"{Verdicts.Headline(response, Text)}: {reasons[0]}" : Verdicts.Headline(response, Text),
+            Result = reasons.Count > 0 ? Text.WithReason(Verdicts.Headline(response, Text), reasons[0]) : Verdicts.Headline(response, Text),
             ResultCode = Verdicts.Code(response),
             Reasons = Verdicts.ReasonCodes(result),
             Tone = result.Tone,

@@ -26,7 +26,7 @@ public static class HandheldScreen
         var sideBySide = width >= SideBySideWidth;
         var historyRows = sideBySide ? bodyRows - 6 : Math.Max(1, bodyRows / 3 - 5);
 
-        var header = new Panel(new Markup(HeaderMarkup(state, text, time))).Border(BoxBorder.Heavy).Expand();
+        var header = new Panel(new Markup(HeaderMarkup(state, text, time, withTitle: sideBySide))).Border(BoxBorder.Heavy).Expand();
         var result = new Panel(new NaturalHeight(ResultContent(state, text, time))).Header(Markup.Escape(text.ResultTitle)).Border(BoxBorder.Rounded).Expand();
         var history = new Panel(new NaturalHeight(HistoryView.Build(state.History, historyRows, text, time)))
             .Header(Markup.Escape(text.HistoryTitle)).Border(BoxBorder.Rounded).Expand();
@@ -42,8 +42,8 @@ public static class HandheldScreen
         return new FixedHeight(root, Math.Max(HeaderRows + FooterRows + 6, height));
     }
 
-    /// <summary>The header line: who, which device, the connection and its round-trip time, keys, queue.</summary>
-    public static string HeaderMarkup(HandheldState state, UiText text, TimeProvider time)
+    /// <summary>The header line: who, which device, the connection and its round-trip time, keys, queue (the title only when there is room).</summary>
+    public static string HeaderMarkup(HandheldState state, UiText text, TimeProvider time, bool withTitle = true)
     {
         var connection = state.Connection switch
         {
@@ -63,7 +63,8 @@ public static class HandheldScreen
         var queued = state.Queued > 0
             ? $"[bold {Palette.Amber}]{Markup.Escape(text.Queued)} {state.Queued.ToString(CultureInfo.InvariantCulture)}[/]"
             : $"{Markup.Escape(text.Queued)} 0";
-        return $"[bold]{Markup.Escape(text.AppTitle)}[/] │ {Markup.Escape(text.Officer)} [bold]{Markup.Escape(state.Officer)}[/] │ " +
+        var title = withTitle ? $"[bold]{Markup.Escape(text.AppTitle)}[/] │ " : string.Empty;
+        return $"{title}{Markup.Escape(text.Officer)} [bold]{Markup.Escape(state.Officer)}[/] │ " +
             $"{Markup.Escape(text.Device)} [bold]{Markup.Escape(state.DeviceId)}[/] │ {connection} │ {keys} │ {queued}";
     }
 

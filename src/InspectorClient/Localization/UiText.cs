@@ -110,6 +110,7 @@ public sealed class UiText
     public string FreshnessLine(string source, string asOf, string age) => T($"{source}, as of {asOf}, {age} old", $"{source}，数据时间 {asOf}，已过 {age}");
     public string OfflineFreshness(string issued) => T($"signed snapshot issued {issued}; live status not checked", $"签名快照签发于 {issued}；未核验实时状态");
     public string CredentialLine(string token, string expires) => T($"token {token} · expires {expires}", $"令牌 {token} · {expires} 失效");
+    public string WithReason(string headline, string reason) => T($"{headline}: {reason}", $"{headline}：{reason}");
     public string Lookup => T("lookup by number", "按证号查询");
 
     // ── Vehicle, transfer and violations ──────────────────────────────────────────────────────────
