@@ -85,12 +85,12 @@ public static class DetailViews
 
     private static Rows Sync(IReadOnlyList<SyncResult> results, UiText text, TimeProvider time)
     {
-        var table = new Table().Border(TableBorder.Simple).Expand()
-            .AddColumn(new TableColumn(Markup.Escape(text.Time)).NoWrap())
-            .AddColumn(new TableColumn(Markup.Escape(text.Subject)).NoWrap())
-            .AddColumn(Markup.Escape(text.OfflineAnswer))
-            .AddColumn(Markup.Escape(text.LiveAnswer))
-            .AddColumn(Markup.Escape(text.Result));
+        var table = new Table().Border(TableBorder.None).Expand()
+            .AddColumn(Column(text.Time).NoWrap())
+            .AddColumn(Column(text.Subject).NoWrap())
+            .AddColumn(Column(text.OfflineAnswer))
+            .AddColumn(Column(text.LiveAnswer))
+            .AddColumn(Column(text.Result).NoWrap());
         var notes = new List<IRenderable>();
         foreach (var result in results)
         {
@@ -180,6 +180,8 @@ public static class DetailViews
 
         return new Panel(grid).Header(Markup.Escape(text.VehicleCard)).Border(BoxBorder.Rounded).Expand();
     }
+
+    private static TableColumn Column(string header) => new TableColumn($"[bold grey]{Markup.Escape(header)}[/]").PadLeft(0).PadRight(1);
 
     /// <summary>A one-line coloured heading for a follow-up answer.</summary>
     private static Markup Heading(string word, Tone tone)

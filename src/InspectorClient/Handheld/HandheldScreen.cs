@@ -16,6 +16,9 @@ public static class HandheldScreen
     /// <summary>At this width and above, the history stands beside the result.</summary>
     public const int SideBySideWidth = 110;
 
+    /// <summary>At this width and above, the header has room for the console's title.</summary>
+    public const int TitleWidth = 130;
+
     private const int HeaderRows = 3;
     private const int FooterRows = 4;
 
@@ -26,7 +29,7 @@ public static class HandheldScreen
         var sideBySide = width >= SideBySideWidth;
         var historyRows = sideBySide ? bodyRows - 6 : Math.Max(1, bodyRows / 3 - 5);
 
-        var header = new Panel(new Markup(HeaderMarkup(state, text, time, withTitle: sideBySide))).Border(BoxBorder.Heavy).Expand();
+        var header = new Panel(new Markup(HeaderMarkup(state, text, time, withTitle: width >= TitleWidth))).Border(BoxBorder.Heavy).Expand();
         var result = new Panel(new NaturalHeight(ResultContent(state, text, time))).Header(Markup.Escape(text.ResultTitle)).Border(BoxBorder.Rounded).Expand();
         var history = new Panel(new NaturalHeight(HistoryView.Build(state.History, historyRows, text, time)))
             .Header(Markup.Escape(text.HistoryTitle)).Border(BoxBorder.Rounded).Expand();

@@ -50,7 +50,7 @@ public static class ResultCardView
         if (response.Credential is { } credential)
         {
             items.Add(Line(
-                $"{text.Credential}: {text.CredentialLine(Short(credential.TokenId), Formats.LocalDateTime(credential.ExpireTime, time))}",
+                $"{text.Credential}: {text.CredentialLine(Short(credential.TokenId), Formats.LocalTime(credential.ExpireTime, time))}",
                 "grey"));
         }
 
