@@ -138,6 +138,7 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
 
         // One row stays free for the prompt.
         var height = console.Profile.Height - 1;
-        console.Write(HandheldScreen.Build(controller.State, text, Environment.Time, console.Profile.Width, height));
+        console.Write(HandheldScreen.Build(controller.State, text, Environment.Time, console.Profile.Width, height, fullScreen: Environment.OutputIsTerminal));
+        console.WriteLine();
     }
 }

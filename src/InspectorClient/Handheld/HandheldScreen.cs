@@ -22,27 +22,42 @@ public static class HandheldScreen
     private const int HeaderRows = 3;
     private const int FooterRows = 4;
 
-    /// <summary>The screen for a console <paramref name="width"/> by <paramref name="height"/> (without the prompt line).</summary>
-    public static IRenderable Build(HandheldState state, UiText text, TimeProvider time, int width, int height)
+    // Through a pipe each screen follows the last: the recent checks are enough.
+    private const int FlowingHistoryRows = 5;
+
+    /// <summary>
+    /// The screen for a console <paramref name="width"/> by <paramref name="height"/> (without the prompt line).
+    /// Not <paramref name="fullScreen"/> (output to a pipe or a file), the parts follow each other at their
+    /// natural heights instead of filling a fixed screen.
+    /// </summary>
+    public static IRenderable Build(HandheldState state, UiText text, TimeProvider time, int width, int height, bool fullScreen = true)
     {
-        var bodyRows = Math.Max(6, height - HeaderRows - FooterRows);
+        var headerMarkup = HeaderMarkup(state, text, time, withTitle: width >= TitleWidth);
+        var header = new Panel(new Markup(headerMarkup)).Border(BoxBorder.Heavy).Expand();
+        var result = new Panel(new NaturalHeight(ResultContent(state, text, time))).Header(Markup.Escape(text.ResultTitle)).Border(BoxBorder.Rounded).Expand();
+        var footer = new Panel(new Rows(new Markup(KeysMarkup(text)), new Markup(MessageMarkup(state)))).Border(BoxBorder.Rounded).Expand();
+        if (!fullScreen)
+        {
+            var recent = new Panel(HistoryView.Build(state.History, FlowingHistoryRows, text, time))
+                .Header(Markup.Escape(text.HistoryTitle)).Border(BoxBorder.Rounded).Expand();
+            return new Rows(header, result, recent, footer);
+        }
+
+        // The header takes a second line when its text does not fit in one (a narrow screen, long names).
+        var headerRows = Cells(Markup.Remove(headerMarkup)) + 4 <= width ? HeaderRows : HeaderRows + 1;
+        var bodyRows = Math.Max(6, height - headerRows - FooterRows);
         var sideBySide = width >= SideBySideWidth;
         var historyRows = sideBySide ? bodyRows - 6 : Math.Max(1, bodyRows / 3 - 5);
-
-        var header = new Panel(new Markup(HeaderMarkup(state, text, time, withTitle: width >= TitleWidth))).Border(BoxBorder.Heavy).Expand();
-        var result = new Panel(new NaturalHeight(ResultContent(state, text, time))).Header(Markup.Escape(text.ResultTitle)).Border(BoxBorder.Rounded).Expand();
         var history = new Panel(new NaturalHeight(HistoryView.Build(state.History, historyRows, text, time)))
             .Header(Markup.Escape(text.HistoryTitle)).Border(BoxBorder.Rounded).Expand();
-        var footer = new Panel(new Rows(new Markup(KeysMarkup(text)), new Markup(MessageMarkup(state)))).Border(BoxBorder.Rounded).Expand();
-
         var body = sideBySide
             ? new Layout("body").SplitColumns(new Layout("result", result).Ratio(5), new Layout("history", history).Ratio(4))
             : new Layout("body").SplitRows(new Layout("result", result).Ratio(2), new Layout("history", history).Ratio(1));
         var root = new Layout("root").SplitRows(
-            new Layout("header", header).Size(HeaderRows),
+            new Layout("header", header).Size(headerRows),
             body,
             new Layout("footer", footer).Size(FooterRows));
-        return new FixedHeight(root, Math.Max(HeaderRows + FooterRows + 6, height));
+        return new FixedHeight(root, Math.Max(headerRows + FooterRows + 6, height));
     }
 
     /// <summary>The header line: who, which device, the connection and its round-trip time, keys, queue (the title only when there is room).</summary>
@@ -101,6 +116,8 @@ public static class HandheldScreen
 
         return new Rows(items);
     }
+
+    private static int Cells(string text) => text.Sum(KeyPromptInput.CellWidth);
 
     private static string MessageMarkup(HandheldState state) =>
         state.Message is { } message ? $"[{HistoryView.Colour(message.Tone)}]{Markup.Escape(message.Text)}[/]" : " ";

@@ -215,6 +215,28 @@ public sealed class ScreenTests
         Assert.Contains("Scan a QR code", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Screen_ToAPipe_FlowsAtNaturalHeight()
+    {
+        var state = new HandheldState("wang", "hh-1", "http://127.0.0.1:5080/") { Connection = ConnectionState.Online, Current = Online(Samples.Verify(Verdict.Valid)) };
+
+        var output = Render(HandheldScreen.Build(state, UiText.English, Samples.Clock(), 140, 40, fullScreen: false));
+
+        Assert.Contains("✔  VALID", output, StringComparison.Ordinal);
+        Assert.Contains("officer wang", output, StringComparison.Ordinal);
+        Assert.True(output.TrimEnd('\n').Split('\n').Length < 40);
+    }
+
+    [Fact]
+    public void Screen_NarrowHeader_TakesASecondLineRatherThanLosingTheQueue()
+    {
+        var state = new HandheldState("a-rather-long-officer-name", "a-rather-long-device-id", "http://127.0.0.1:5080/") { Queued = 3 };
+
+        var output = Render(HandheldScreen.Build(state, UiText.English, Samples.Clock(), 80, 30), width: 80);
+
+        Assert.Contains("queued 3", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(Language.English, "Queued offline checks re-verified online", "DIFFERS", "NOT VALID: licence revoked (F)", "the live answer differs")]
     [InlineData(Language.Chinese, "离线查验在线复核结果", "不一致", "无效：驾驶证吊销 (F)", "实时结论与离线结论不一致")]
