@@ -44,6 +44,7 @@ public sealed class HandheldController : IDisposable
     private readonly Func<string, string?> _getVariable;
     private readonly Func<string, bool> _fileExists;
     private readonly IssuerKeyCache _keyCache;
+    private readonly FileStream _lock;
     private OfflineVerifier? _verifier;
     private int _sequence;
     private long _lastProbe;
@@ -67,8 +68,17 @@ public sealed class HandheldController : IDisposable
         Text = text;
         State = new HandheldState(options.Officer, options.DeviceId, options.Server.ToString());
         PrivateFile.EnsureDirectory(options.CacheDirectory);
+        _lock = Lock(options.CacheDirectory);
         _keyCache = new IssuerKeyCache(options.CacheDirectory);
-        Queue = OfflineQueue.Load(options.CacheDirectory, time.GetUtcNow());
+        try
+        {
+            Queue = OfflineQueue.Load(options.CacheDirectory, time.GetUtcNow());
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>What the screen shows.</summary>
@@ -192,7 +202,8 @@ public sealed class HandheldController : IDisposable
         var now = _time.GetUtcNow();
         var response = _verifier.Verify(payload);
         var tokenId = response.Credential?.TokenId;
-        var earlier = tokenId is null ? null : State.History.FirstOrDefault(h => h.Offline && h.TokenId == tokenId);
+        // The same code already checked on this device (offline, or online before the connection went): a repeat.
+        var earlier = tokenId is null ? null : State.History.FirstOrDefault(h => h.TokenId == tokenId);
         string? queueId = null;
         // Worth re-verifying: a pass, a licence the snapshot calls not valid, and a key the cache may not have had yet.
         if (earlier is null && response.Verdict is Verdict.Valid or Verdict.LicenseNotValid or Verdict.UnknownKey)
@@ -440,7 +451,29 @@ public sealed class HandheldController : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _verifier?.Dispose();
+    public void Dispose()
+    {
+        _verifier?.Dispose();
+        _lock.Dispose();
+    }
+
+    /// <summary>
+    /// Takes the cache directory for this console alone: two consoles writing one queue file would lose
+    /// each other's checks.
+    /// </summary>
+    private static FileStream Lock(string directory)
+    {
+        var path = Path.Combine(directory, "console.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new Commands.UsageException(
+                $"another inspector console is using the cache directory {directory} (its offline queue); give this one another --cache-dir", e);
+        }
+    }
 
     private async Task HandleLineAsync(string line, AskAsync ask, CancellationToken cancellationToken)
     {

@@ -100,6 +100,35 @@ public sealed class HandheldControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_SeenOnlineThenOffline_IsARepeatAndNotQueued()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        var payload = _issuer.Issue(Samples.Now);
+        using var verifier = new OfflineVerifier(_issuer.Keys(Samples.Now), _time);
+        _backend.Verify = p => verifier.Verify(p); // the server's answer carries the same verified claims
+        await Handle(controller, new InputEvent.Line(payload));
+        _backend.Reachable = false;
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        await Handle(controller, new InputEvent.Line(payload));
+
+        Assert.True(controller.State.Current!.Offline);
+        Assert.Equal(Samples.Now, controller.State.Current.OfflineFirstSeen);
+        Assert.Equal(0, controller.State.Queued);
+    }
+
+    [Fact]
+    public async Task Create_SecondConsoleOnTheSameCacheDirectory_IsRefused()
+    {
+        using var first = Create();
+
+        var refused = Assert.Throws<ELicense.Inspector.Commands.UsageException>(() => Create());
+
+        Assert.Contains("another inspector console", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_OfflineWithoutKeys_SaysSoAndShowsNoVerdict()
     {
         using var controller = Create(forcedOffline: true);
