@@ -99,8 +99,9 @@ public sealed class HolderCommand(InspectorEnvironment environment) : InspectorC
             }
 
             var refreshAt = HolderScreen.RefreshAt(credential);
-            HolderScreen.Render(Environment.Output, credential, refreshAt, shown, settings.Count, png, text, Environment.Time);
-            if (settings.Count is { } count && shown >= count)
+            var last = settings.Count is { } count && shown >= count;
+            HolderScreen.Render(Environment.Output, credential, last ? null : refreshAt, shown, settings.Count, png, text, Environment.Time);
+            if (last)
             {
                 return ExitCodes.Ok;
             }

@@ -8,17 +8,20 @@ namespace ELicense.Inspector.Holder;
 /// <summary>The holder's screen: the QR code, its text, when it refreshes and expires.</summary>
 public static class HolderScreen
 {
-    /// <summary>Writes the screen for one issued credential.</summary>
+    /// <summary>Writes the screen for one issued credential; <paramref name="refreshAt"/> is null for the last one.</summary>
     public static void Render(
-        IAnsiConsole console, IssueCredentialResponse credential, DateTimeOffset refreshAt, int shown, int? total, string? pngPath,
+        IAnsiConsole console, IssueCredentialResponse credential, DateTimeOffset? refreshAt, int shown, int? total, string? pngPath,
         UiText text, TimeProvider time)
     {
         console.MarkupLine($"[bold]{Markup.Escape(text.HolderTitle)}[/]");
         IssueView.WriteQr(console, credential.QrPayload);
         // The text alone on its line, unwrapped, so that it can be copied into a console's scan prompt.
         console.Profile.Out.Writer.WriteLine(credential.QrPayload);
-        var refresh = TimeZoneInfo.ConvertTime(refreshAt, time.LocalTimeZone).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        console.MarkupLine($"[grey]{Markup.Escape(text.HolderRefresh(refresh, Formats.LocalDateTime(credential.ExpireTime, time)))}[/]");
+        var expires = Formats.LocalDateTime(credential.ExpireTime, time);
+        var line = refreshAt is { } at
+            ? text.HolderRefresh(TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), expires)
+            : text.HolderExpires(expires);
+        console.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
         console.MarkupLine($"[grey]{Markup.Escape(text.HolderCount(shown, total))}[/]");
         if (pngPath is not null)
         {

@@ -192,6 +192,7 @@ public sealed class UiText
     // ── Holder ────────────────────────────────────────────────────────────────────────────────────
     public string HolderTitle => T("Electronic driving licence — show this code to the officer", "电子驾驶证 — 请向民警出示此码");
     public string HolderRefresh(string refresh, string expires) => T($"refreshes at {refresh} · expires {expires}", $"{refresh} 自动刷新 · {expires} 失效");
+    public string HolderExpires(string expires) => T($"expires {expires}", $"{expires} 失效");
     public string HolderCount(int shown, int? total) => total is { } n
         ? T(string.Create(CultureInfo.InvariantCulture, $"code {shown} of {n}"), string.Create(CultureInfo.InvariantCulture, $"第 {shown}/{n} 个码"))
         : T(string.Create(CultureInfo.InvariantCulture, $"code {shown} · Ctrl+C to stop"), string.Create(CultureInfo.InvariantCulture, $"第 {shown} 个码 · 按 Ctrl+C 退出"));

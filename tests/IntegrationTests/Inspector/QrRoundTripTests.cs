@@ -32,10 +32,29 @@ public sealed class QrRoundTripTests(SharedEnvironment env) : IDisposable
 
         Assert.Equal(0, run.Code);
         Assert.Contains($"PNG written to {png}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("code 1 of 1", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("refreshes at", run.Output, StringComparison.Ordinal);
         Assert.StartsWith("EDL1:", decoded, StringComparison.Ordinal);
         Assert.Contains(decoded!, run.Output, StringComparison.Ordinal);
         Assert.Equal(Verdict.Valid, verdict.Verdict);
         Assert.Equal(TestCallers.HolderLicenseNumber, verdict.Credential.Snapshot.LicenseNumber);
+    }
+
+    [Fact]
+    public async Task Holder_ShortLifetime_RefreshesBeforeExpiryUntilTheCount()
+    {
+        await InspectorHarness.EnsureHolderLicenseAsync(env.ServerA);
+
+        // One-second codes: the next one comes two thirds into the lifetime.
+        var run = await InspectorHarness.RunAsync("", TestCallers.Holder,
+            ["holder", TestCallers.HolderLicenseNumber, "--count", "2", "--lifetime", "1", "--server", env.ServerA.Address.ToString()], Ct);
+
+        Assert.Equal(0, run.Code);
+        var payloads = run.Output.Split('\n').Where(l => l.StartsWith("EDL1:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, payloads.Count);
+        Assert.NotEqual(payloads[0], payloads[1]);
+        Assert.Contains("refreshes at", run.Output, StringComparison.Ordinal);
+        Assert.Contains("code 2 of 2", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
