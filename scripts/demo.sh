@@ -103,6 +103,16 @@ step "A transfer office checks a fresh code: the verdict, without the holder's i
 holder issue "$LICENSE" --no-qr > "$DATA/issue2.txt"
 transfer verify "$(grep -oE '^EDL1:.*$' "$DATA/issue2.txt" | head -n 1)" --device demo-transfer-desk || true
 
+step "Holder's app: the dynamic QR code as an image (${DATA}/demo-qr.png), as a screenshot of the app would be"
+holder holder "$LICENSE" --count 1 --png "$DATA/demo-qr.png" --lang en | tee "$DATA/holder.txt" | tail -n 4
+QR_PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/holder.txt" | head -n 1)
+
+step "Officer's handheld console, fed through a pipe: the QR image, then the same code pasted (a repeat: amber)"
+# Interactively the console redraws one full screen; through a pipe each screen follows the last.
+printf '%s\n%s\nq\n' "$DATA/demo-qr.png" "$QR_PAYLOAD" \
+  | officer console --device demo-handheld-3 --officer demo --lang en --cache-dir "$DATA/handheld-cache" --export-dir "$DATA" \
+  | tail -n 48
+
 step "Violations of the licence"
 officer violations --license "$LICENSE" --purpose violation-handling --all || true
 
@@ -112,5 +122,10 @@ holder checks "$LICENSE" || true
 echo
 echo "Done. Server log: $DATA/server.log. Run again with KEEP=1 to keep the server up for your own commands, e.g."
 echo "  ELICENSE_API_KEY=demo-officer-key-0001 dotnet run --project src/InspectorClient -c Release --no-build -- license $LICENSE --purpose roadside-check --server $SERVER_URL"
+echo "Open the handheld console (scan the demo QR image by typing its path, paste a QR text, or enter a licence number or plate):"
+echo "  ELICENSE_API_KEY=demo-officer-key-0001 dotnet run --project src/InspectorClient -c Release --no-build -- --server $SERVER_URL --officer demo"
+echo "  then type a QR image's path at the prompt. Codes live 3 minutes; a fresh demo-qr.png (refreshed until Ctrl+C):"
+echo "  ELICENSE_API_KEY=demo-holder-key-0001 dotnet run --project src/InspectorClient -c Release --no-build -- holder $LICENSE --png $DATA/demo-qr.png --server $SERVER_URL"
+echo "  Add --offline to the console to check codes with the issuer keys it has cached, and queue them for later."
 echo "and check the audit trail's hash chain with"
 echo "  dotnet run --project src/Server -c Release --no-build -- audit verify --Audit:Path=$DATA/audit.db"

@@ -21,6 +21,8 @@ public static class InspectorApp
     {
         var hidden = secrets ?? [];
         var app = new CommandApp();
+        // `inspector` alone opens the handheld console.
+        app.SetDefaultCommand<ConsoleCommand>();
         app.Configure(config =>
         {
             config.SetApplicationName(Name);
@@ -56,6 +58,14 @@ public static class InspectorApp
             config.AddCommand<ChecksCommand>("checks")
                 .WithDescription("Holder: list who checked your licence and when.")
                 .WithExample("checks", "11010119900307803X", "--page-size", "50");
+            config.AddCommand<ConsoleCommand>("console")
+                .WithDescription("The handheld console (also `inspector` with no command): scan, decide, move on — online or offline.")
+                .WithExample("console", "--lang", "zh", "--officer", "wang")
+                .WithExample("console", "--offline");
+            config.AddCommand<HolderCommand>("holder")
+                .WithDescription("Holder: show your dynamic QR code and refresh it before it expires (--png writes it as an image).")
+                .WithExample("holder", "11010119900307803X")
+                .WithExample("holder", "11010119900307803X", "--count", "1", "--png", "qr.png");
         });
         return app;
     }

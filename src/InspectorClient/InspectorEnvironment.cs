@@ -32,4 +32,16 @@ public sealed class InspectorEnvironment(
 
     /// <summary>True when input is typed at a terminal rather than piped.</summary>
     public bool InputIsInteractive { get; init; }
+
+    /// <summary>
+    /// The keyboard, key by key, for the interactive console; null to use the output console's input
+    /// (a test console's queue of keys).
+    /// </summary>
+    public Spectre.Console.IAnsiConsoleInput? Keys { get; init; }
+
+    /// <summary>True when stdout is a terminal, so that the console may clear and redraw the screen.</summary>
+    public bool OutputIsTerminal { get; init; }
+
+    /// <summary>The current directory, where exports go by default.</summary>
+    public string CurrentDirectory { get; init; } = System.IO.Directory.GetCurrentDirectory();
 }

@@ -5,6 +5,10 @@
 //   Commands/             one file per command family; InspectorCommand is the shared frame
 //   Connection/           options resolution, channel, per-attempt deadline, Polly retry
 //   Rendering/            Spectre views, JSON output, QR drawing, error lines
+//   Handheld/             the interactive console (`inspector` alone): input, screen, online/offline logic
+//   Offline/              issuer key cache, offline verifier, queue of offline checks and their sync rules
+//   Holder/               the holder's refreshing QR code (`inspector holder`)
+//   Localization/         every word of the console and the holder screen, English and Chinese
 using ELicense.Inspector;
 using Spectre.Console;
 
@@ -17,6 +21,8 @@ var environment = new InspectorEnvironment(
     machineName: Environment.MachineName)
 {
     InputIsInteractive = !Console.IsInputRedirected,
+    OutputIsTerminal = !Console.IsOutputRedirected,
+    Keys = Console.IsInputRedirected ? null : new ELicense.Inspector.Handheld.TerminalKeys(),
 };
 
 using var cancellation = new CancellationTokenSource();

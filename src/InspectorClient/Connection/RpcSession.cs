@@ -45,6 +45,9 @@ public sealed class RpcSession : IDisposable
     /// <summary>The licence holder's client.</summary>
     public HolderService.HolderServiceClient Holder { get; }
 
+    /// <summary>The longest wait between reconnection attempts after the server could not be reached.</summary>
+    public static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(3);
+
     /// <summary>The channel options for <paramref name="options"/>: socket handler with the TLS material, call credentials policy.</summary>
     public static GrpcChannelOptions CreateChannelOptions(ConnectionOptions options, ClientTls tls, HttpMessageHandler? httpHandler = null)
     {
@@ -68,6 +71,9 @@ public sealed class RpcSession : IDisposable
             // Grpc.Net.Client drops call credentials on http:// unless told otherwise. ConnectionOptions only
             // lets an API key go with an http:// server whose host is loopback, so this is set for those alone.
             UnsafeUseInsecureChannelCallCredentials = options.SendsCredentialsInsecurely,
+            // After a failed connection the channel waits before the next attempt, doubling up to two minutes by
+            // default: a handheld whose server comes back must find it within seconds, so the wait stays short.
+            MaxReconnectBackoff = MaxReconnectBackoff,
             // ThrowOperationCanceledOnCancellation left false: with true, an exceeded deadline would also surface as
             // OperationCanceledException. Ctrl+C arrives as RpcException(Cancelled) with the token cancelled;
             // InspectorCommand tells them apart.

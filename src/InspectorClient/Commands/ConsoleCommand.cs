@@ -1,0 +1,144 @@
+using System.ComponentModel;
+using ELicense.Inspector.Connection;
+using ELicense.Inspector.Handheld;
+using ELicense.Inspector.Localization;
+using ELicense.Inspector.Offline;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ELicense.Inspector.Commands;
+
+/// <summary>Settings of the interactive console (`inspector` with no command, or `inspector console`).</summary>
+public sealed class ConsoleSettings : GlobalSettings
+{
+    /// <summary>Environment variable naming the officer.</summary>
+    public const string OfficerVariable = "ELICENSE_OFFICER";
+
+    /// <summary>The language.</summary>
+    [CommandOption("--lang <LANG>")]
+    [Description("Language of the console: zh or en. Default: from LC_ALL / LC_MESSAGES / LANG (zh_* gives Chinese), else English.")]
+    public string? Lang { get; init; }
+
+    /// <summary>Never call the server.</summary>
+    [CommandOption("--offline")]
+    [Description("Work offline: verify signatures and expiry on the handheld with the cached issuer keys, queue every check for later.")]
+    public bool Offline { get; init; }
+
+    /// <summary>Where the key cache and the offline queue live.</summary>
+    [CommandOption("--cache-dir <DIR>")]
+    [Description("Where the issuer keys and the offline queue are kept. Default: $ELICENSE_CACHE_DIR, else $XDG_CACHE_HOME/elicense, else ~/.cache/elicense.")]
+    public string? CacheDir { get; init; }
+
+    /// <summary>Who is on shift.</summary>
+    [CommandOption("--officer <ID>")]
+    [Description("The officer on shift, shown in the header and the CSV export. Default: $ELICENSE_OFFICER, else $USER.")]
+    public string? Officer { get; init; }
+
+    /// <summary>How often an idle console checks the connection.</summary>
+    [CommandOption("--probe-interval <SECONDS>")]
+    [Description("While idle, check the connection (and refresh the keys, and sync the queue) this often.")]
+    [DefaultValue(10.0)]
+    public double ProbeIntervalSeconds { get; init; } = 10.0;
+
+    /// <summary>Where CSV exports go by default.</summary>
+    [CommandOption("--export-dir <DIR>")]
+    [Description("Where the shift history CSV goes when no file is named at the prompt. Default: the current directory.")]
+    public string? ExportDir { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (Json)
+        {
+            return ValidationResult.Error("--json is for the one-shot commands; the console is interactive");
+        }
+
+        if (Lang is not null && !Languages.TryParse(Lang, out _))
+        {
+            return ValidationResult.Error($"--lang must be one of {Languages.Accepted}");
+        }
+
+        if (Officer is not null && !IsValidOfficer(Officer))
+        {
+            return ValidationResult.Error("--officer must be 1 to 64 printable characters");
+        }
+
+        return ProbeIntervalSeconds is >= 1 and <= 3600
+            ? ValidationResult.Success()
+            : ValidationResult.Error("--probe-interval must be between 1 and 3600 seconds");
+    }
+
+    /// <summary>1 to 64 characters, no control characters.</summary>
+    public static bool IsValidOfficer(string officer) => officer.Trim().Length is > 0 and <= 64 && !officer.Any(char.IsControl);
+}
+
+/// <summary>
+/// The handheld console: scan, decide, move on. Redraws the whole screen after every interaction; reads
+/// key by key at a terminal (so a scanner's line and the one-key actions both work) or line by line from
+/// a pipe.
+/// </summary>
+public sealed class ConsoleCommand(InspectorEnvironment environment) : InspectorCommand<ConsoleSettings>(environment)
+{
+    /// <inheritdoc />
+    protected override async Task<int> RunAsync(RpcSession session, ConsoleSettings settings, CancellationToken cancellationToken)
+    {
+        var text = UiText.For(Languages.Resolve(settings.Lang, Environment.GetVariable));
+        var console = Environment.Output;
+        var officer = settings.Officer?.Trim()
+            ?? new[] { Environment.GetVariable(ConsoleSettings.OfficerVariable), Environment.GetVariable("USER") }
+                .FirstOrDefault(v => v is not null && ConsoleSettings.IsValidOfficer(v))?.Trim()
+            ?? "officer";
+        var options = new HandheldOptions(
+            officer,
+            session.Options.DeviceId,
+            session.Options.Server,
+            session.Options.Deadline,
+            settings.Offline,
+            CacheDirectory.Resolve(settings.CacheDir, Environment.GetVariable),
+            TimeSpan.FromSeconds(settings.ProbeIntervalSeconds),
+            settings.ExportDir is { Length: > 0 } dir ? CacheDirectory.ExpandHome(dir, Environment.GetVariable) : Environment.CurrentDirectory);
+
+        // The screen must not be interrupted by retry notes, and a scan should fall back to offline
+        // quickly: at most one retry, silently.
+        using var quiet = new RpcSession(session.Options with { Retries = Math.Min(session.Options.Retries, 1) });
+        using var controller = new HandheldController(
+            options, settings.Offline ? null : new RpcCheckBackend(quiet), text, Environment.Time, Environment.GetVariable);
+        IPromptInput input = Environment.InputIsInteractive
+            ? new KeyPromptInput(console, Environment.Keys ?? console.Input, Environment.Time)
+            : new LinePromptInput(console, Environment.Input);
+        TimeSpan? idle = Environment.InputIsInteractive ? options.ProbeInterval : null;
+
+        Draw(controller, text);
+        await controller.StartAsync(cancellationToken);
+        while (true)
+        {
+            Draw(controller, text);
+            var next = await input.ReadAsync(HandheldScreen.PromptMarkup(text.ScanPrompt), hotkeys: true, idle, cancellationToken);
+            var more = await controller.HandleAsync(next, Ask, cancellationToken);
+            if (!more)
+            {
+                break;
+            }
+        }
+
+        console.MarkupLine(Markup.Escape(text.ShiftEnded(controller.State.History.Count, controller.State.Queued, controller.Queue.Path)));
+        return ExitCodes.Ok;
+
+        async Task<string?> Ask(string prompt, CancellationToken ct) =>
+            await input.ReadAsync(HandheldScreen.PromptMarkup(prompt), hotkeys: false, idle: null, ct) is InputEvent.Line line ? line.Text : null;
+    }
+
+    private void Draw(HandheldController controller, UiText text)
+    {
+        var console = Environment.Output;
+        if (Environment.OutputIsTerminal)
+        {
+            console.Clear(home: true);
+        }
+
+        // One row stays free for the prompt.
+        var height = console.Profile.Height - 1;
+        console.Write(HandheldScreen.Build(controller.State, text, Environment.Time, console.Profile.Width, height, fullScreen: Environment.OutputIsTerminal));
+        console.WriteLine();
+    }
+}

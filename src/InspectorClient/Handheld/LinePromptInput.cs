@@ -1,0 +1,32 @@
+using Spectre.Console;
+
+namespace ELicense.Inspector.Handheld;
+
+/// <summary>
+/// Reads whole lines from a pipe (a scanner on a serial bridge, a script, a test): a line that is one
+/// hotkey letter is that action; end of input ends the shift.
+/// </summary>
+public sealed class LinePromptInput(IAnsiConsole console, TextReader input) : IPromptInput
+{
+    /// <inheritdoc />
+    public async Task<InputEvent> ReadAsync(string promptMarkup, bool hotkeys, TimeSpan? idle, CancellationToken cancellationToken)
+    {
+        console.Markup(promptMarkup);
+        var line = await input.ReadLineAsync(cancellationToken);
+        if (line is null)
+        {
+            console.WriteLine();
+            return new InputEvent.End();
+        }
+
+        // Only the line ending goes: a space is a valid Base45 character.
+        line = line.TrimEnd('\r', '\n');
+        console.WriteLine(line.StartsWith(OfflineVerifierPrefix, StringComparison.Ordinal) ? Shorten(line) : line);
+        return hotkeys && Hotkeys.FromLine(line) is { } action ? new InputEvent.Key(action) : new InputEvent.Line(line);
+    }
+
+    private const string OfflineVerifierPrefix = Offline.OfflineVerifier.Prefix;
+
+    // The echo of a piped scan stays one line; the whole text is what is checked.
+    private static string Shorten(string payload) => payload.Length <= 40 ? payload : payload[..40] + "…";
+}

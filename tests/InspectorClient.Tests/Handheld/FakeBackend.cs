@@ -1,0 +1,51 @@
+using ELicense.Inspector.Handheld;
+using ELicense.V1;
+using Grpc.Core;
+
+namespace ELicense.Inspector.Tests.Handheld;
+
+/// <summary>A server that answers from scripts, or cannot be reached at all.</summary>
+internal sealed class FakeBackend : ICheckBackend
+{
+    public bool Reachable { get; set; } = true;
+
+    public Func<string, VerifyCredentialResponse> Verify { get; set; } = _ => Samples.Verify(Verdict.Valid);
+
+    public Func<string, GetLicenseResponse> License { get; set; } = _ => new GetLicenseResponse { License = Samples.License(), ValidNow = true, Freshness = Samples.Fresh() };
+
+    public ListIssuerKeysResponse Keys { get; set; } = new() { Issuer = "ELicense", MaxClockSkewSeconds = 30 };
+
+    public List<string> Calls { get; } = [];
+
+    public Task<VerifyCredentialResponse> VerifyAsync(string payload, string deviceId, CancellationToken cancellationToken) => Answer("verify", () => Verify(payload));
+
+    public Task<GetLicenseResponse> GetLicenseAsync(string licenseNumber, LookupPurpose purpose, CancellationToken cancellationToken) =>
+        Answer($"license {purpose}", () => License(licenseNumber));
+
+    public Task<CheckVehicleResponse> CheckVehicleAsync(Plate plate, CancellationToken cancellationToken) =>
+        Answer($"vehicle {plate.Number}", () => new CheckVehicleResponse
+        {
+            Vehicle = new Vehicle { Plate = plate, Model = "比亚迪 秦PLUS" },
+            StatusNormal = true,
+            InspectionValid = true,
+            InsuranceValid = true,
+            Freshness = Samples.Fresh(),
+        });
+
+    public Task<CheckTransferEligibilityResponse> CheckTransferAsync(Plate plate, CancellationToken cancellationToken) =>
+        Answer($"transfer {plate.Number}", () => new CheckTransferEligibilityResponse { Eligible = true, Vehicle = new Vehicle { Plate = plate } });
+
+    public Task<ListViolationsResponse> ListViolationsAsync(ListViolationsRequest request, CancellationToken cancellationToken) =>
+        Answer($"violations {request.SubjectCase} {request.Purpose}", () => new ListViolationsResponse { Summary = new ViolationSummary() });
+
+    public Task<ListIssuerKeysResponse> ListIssuerKeysAsync(CancellationToken cancellationToken) => Answer("keys", () => Keys);
+
+    private Task<T> Answer<T>(string call, Func<T> answer)
+    {
+        Calls.Add(call);
+        // What Grpc.Net.Client throws when the connection is refused: UNAVAILABLE with the socket error behind it.
+        return Reachable
+            ? Task.FromResult(answer())
+            : Task.FromException<T>(new RpcException(new Status(StatusCode.Unavailable, "Error connecting to subchannel.", new HttpRequestException("Connection refused"))));
+    }
+}

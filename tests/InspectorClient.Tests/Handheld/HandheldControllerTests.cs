@@ -1,0 +1,302 @@
+using ELicense.Inspector.Handheld;
+using ELicense.Inspector.Localization;
+using ELicense.Inspector.Offline;
+using ELicense.Inspector.Tests.Offline;
+using ELicense.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ELicense.Inspector.Tests.Handheld;
+
+public sealed class HandheldControllerTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("elicense-handheld-").FullName;
+    private readonly FakeTimeProvider _time = Samples.Clock();
+    private readonly FakeBackend _backend = new();
+    private readonly TestIssuer _issuer = new();
+    private readonly Queue<string?> _answers = new();
+
+    public HandheldControllerTests()
+    {
+        _backend.Keys.Keys.Add(new IssuerKey { KeyId = _issuer.KeyIdHex, Algorithm = "ES256", PublicKeySpki = ByteString.CopyFrom(_issuer.Spki), Signing = true });
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        _issuer.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private HandheldController Create(bool forcedOffline = false, UiText? text = null) => new(
+        new HandheldOptions("wang", "hh-1", new Uri("http://127.0.0.1:5080"), TimeSpan.FromSeconds(5), forcedOffline, _directory,
+            TimeSpan.FromSeconds(10), _directory),
+        _backend, text ?? UiText.English, _time, _ => null, _ => false);
+
+    private Task<bool> Handle(HandheldController controller, InputEvent input) =>
+        controller.HandleAsync(input, (_, _) => Task.FromResult(_answers.Count > 0 ? _answers.Dequeue() : null), Ct);
+
+    [Fact]
+    public async Task Start_ServerReachable_IsOnlineAndCachesKeys()
+    {
+        using var controller = Create();
+
+        await controller.StartAsync(Ct);
+
+        Assert.Equal(ConnectionState.Online, controller.State.Connection);
+        Assert.NotNull(controller.State.RoundTrip);
+        Assert.Equal(Samples.Now, controller.State.KeysFetchedAt);
+        Assert.Equal(_issuer.KeyIdHex, Assert.Single(new IssuerKeyCache(_directory).Load()!.Keys).KeyId);
+    }
+
+    [Fact]
+    public async Task Scan_Online_ShowsTheServersAnswer()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+
+        await Handle(controller, new InputEvent.Line("EDL1:ANYTHING"));
+
+        Assert.False(controller.State.Current!.Offline);
+        Assert.Equal(Verdict.Valid, controller.State.Current.Response.Verdict);
+        Assert.Equal(Samples.MaskedNumber, Assert.Single(controller.State.History).Subject);
+    }
+
+    [Fact]
+    public async Task Scan_ServerUnreachable_VerifiesOfflineAndQueues()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Reachable = false;
+
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+
+        var current = controller.State.Current!;
+        Assert.True(current.Offline);
+        Assert.Equal(Verdict.Valid, current.Response.Verdict);
+        Assert.Equal(Tone.Amber, current.Tone);
+        Assert.Equal(ConnectionState.Offline, controller.State.Connection);
+        Assert.Equal(1, controller.State.Queued);
+        Assert.Single(OfflineQueue.Load(_directory, Samples.Now).Items);
+        Assert.Equal(SyncState.Pending, controller.State.History[^1].Sync);
+    }
+
+    [Fact]
+    public async Task Scan_SameCodeTwiceOffline_FlagsRepeatAndQueuesOnce()
+    {
+        using var controller = Create(forcedOffline: true);
+        new IssuerKeyCache(_directory).Save(_issuer.Keys(Samples.Now));
+        await controller.StartAsync(Ct);
+        var payload = _issuer.Issue(Samples.Now);
+
+        await Handle(controller, new InputEvent.Line(payload));
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await Handle(controller, new InputEvent.Line(payload));
+
+        Assert.Equal(Samples.Now, controller.State.Current!.OfflineFirstSeen);
+        Assert.Equal(1, controller.State.Queued);
+        Assert.Empty(_backend.Calls);
+    }
+
+    [Fact]
+    public async Task Scan_SeenOnlineThenOffline_IsARepeatAndNotQueued()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        var payload = _issuer.Issue(Samples.Now);
+        using var verifier = new OfflineVerifier(_issuer.Keys(Samples.Now), _time);
+        _backend.Verify = p => verifier.Verify(p); // the server's answer carries the same verified claims
+        await Handle(controller, new InputEvent.Line(payload));
+        _backend.Reachable = false;
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        await Handle(controller, new InputEvent.Line(payload));
+
+        Assert.True(controller.State.Current!.Offline);
+        Assert.Equal(Samples.Now, controller.State.Current.OfflineFirstSeen);
+        Assert.Equal(0, controller.State.Queued);
+    }
+
+    [Fact]
+    public async Task Create_SecondConsoleOnTheSameCacheDirectory_IsRefused()
+    {
+        using var first = Create();
+
+        var refused = Assert.Throws<ELicense.Inspector.Commands.UsageException>(() => Create());
+
+        Assert.Contains("another inspector console", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_OfflineWithoutKeys_SaysSoAndShowsNoVerdict()
+    {
+        using var controller = Create(forcedOffline: true);
+        await controller.StartAsync(Ct);
+
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+
+        Assert.Null(controller.State.Current);
+        Assert.Equal(UiText.English.NoKeysForOffline, controller.State.Message!.Value.Text);
+    }
+
+    [Fact]
+    public async Task Reconnect_QueuedCheckRevokedSince_IsFlaggedDiffers()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Reachable = false;
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+        _backend.Reachable = true;
+        _backend.Verify = _ =>
+        {
+            var revoked = Samples.Verify(Verdict.LicenseNotValid, Samples.License(LicenseStatus.Revoked));
+            revoked.NotValidReasons.Add(NotValidReason.Status);
+            return revoked;
+        };
+
+        // Idle long enough for the next probe: the connection is back, the queue goes at once.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Handle(controller, new InputEvent.Tick());
+
+        var sync = Assert.IsType<Detail.Sync>(controller.State.Detail);
+        Assert.Equal(SyncOutcome.Differs, Assert.Single(sync.Results).Outcome);
+        Assert.Equal(SyncState.Differs, controller.State.History[^1].Sync);
+        Assert.Equal("LICENSE_NOT_VALID", controller.State.History[^1].LiveResultCode);
+        Assert.Equal(0, controller.State.Queued);
+        Assert.Empty(OfflineQueue.Load(_directory, Samples.Now).Items);
+        Assert.Equal(Tone.Red, controller.State.Message!.Value.Tone);
+    }
+
+    [Fact]
+    public async Task Reconnect_CodeExpiredBySyncTime_AsksForTheLicencesLiveStatus()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Reachable = false;
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+        _backend.Reachable = true;
+        _backend.Verify = _ => new VerifyCredentialResponse { Verdict = Verdict.CredentialExpired };
+
+        await Handle(controller, new InputEvent.Key(Hotkey.Sync));
+
+        Assert.Contains("license RoadsideCheck", _backend.Calls);
+        Assert.Equal(SyncState.Confirmed, controller.State.History[^1].Sync);
+        Assert.Equal("VALID_NOW", controller.State.History[^1].LiveResultCode);
+    }
+
+    [Fact]
+    public async Task Restart_QueueFromEarlierShift_IsListedAndSynced()
+    {
+        using (var first = Create())
+        {
+            await first.StartAsync(Ct);
+            _backend.Reachable = false;
+            await Handle(first, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+        }
+
+        _backend.Reachable = true;
+        using var second = Create();
+        await second.StartAsync(Ct);
+
+        var entry = Assert.Single(second.State.History);
+        Assert.Equal(SyncState.Confirmed, entry.Sync);
+        Assert.Equal(0, second.State.Queued);
+    }
+
+    [Fact]
+    public async Task LicenceNumber_WithoutPurpose_AsksAndSendsIt()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _answers.Enqueue("2");
+
+        await Handle(controller, new InputEvent.Line(Samples.LicenseNumber));
+
+        Assert.Contains("license ViolationHandling", _backend.Calls);
+        Assert.Equal(CheckKind.Lookup, controller.State.Current!.Kind);
+        Assert.Equal(LookupPurpose.ViolationHandling, controller.State.Current.Purpose);
+    }
+
+    [Fact]
+    public async Task LicenceNumber_PurposeNotGiven_IsRefusedWithoutACall()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _answers.Enqueue("");
+
+        await Handle(controller, new InputEvent.Line(Samples.LicenseNumber));
+
+        Assert.DoesNotContain(_backend.Calls, c => c.StartsWith("license", StringComparison.Ordinal));
+        Assert.Equal(UiText.English.PurposeRequired, controller.State.Message!.Value.Text);
+    }
+
+    [Fact]
+    public async Task Keys_VehicleThenTransferThenViolations_UseThePlateAndTheLicence()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        await Handle(controller, new InputEvent.Line("EDL1:ANYTHING"));
+        _answers.Enqueue("京A12345");
+
+        await Handle(controller, new InputEvent.Key(Hotkey.Vehicle));
+        await Handle(controller, new InputEvent.Key(Hotkey.Transfer));
+        await Handle(controller, new InputEvent.Key(Hotkey.Violations));
+
+        Assert.Equal(["vehicle 京A12345", "transfer 京A12345", "violations LicenseNumber RoadsideCheck"], _backend.Calls.Skip(2));
+        Assert.IsType<Detail.Violations>(controller.State.Detail);
+        Assert.Equal([CheckKind.Scan, CheckKind.Vehicle, CheckKind.Transfer, CheckKind.Violations], controller.State.History.Select(h => h.Kind));
+    }
+
+    [Fact]
+    public async Task Keys_NewScan_ClearsTheResult()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        await Handle(controller, new InputEvent.Line("EDL1:ANYTHING"));
+
+        await Handle(controller, new InputEvent.Key(Hotkey.NewScan));
+
+        Assert.Null(controller.State.Current);
+        Assert.Single(controller.State.History);
+    }
+
+    [Fact]
+    public async Task Keys_Export_WritesTheCsv()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        await Handle(controller, new InputEvent.Line("EDL1:ANYTHING"));
+        var path = Path.Combine(_directory, "shift.csv");
+        _answers.Enqueue(path);
+
+        await Handle(controller, new InputEvent.Key(Hotkey.Export));
+
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains(Samples.MaskedNumber, lines[1], StringComparison.Ordinal);
+        Assert.Equal(UiText.English.Exported(path), controller.State.Message!.Value.Text);
+    }
+
+    [Fact]
+    public async Task Keys_Quit_EndsTheShift()
+    {
+        using var controller = Create();
+
+        Assert.False(await Handle(controller, new InputEvent.Key(Hotkey.Quit)));
+        Assert.False(await Handle(controller, new InputEvent.End()));
+    }
+
+    [Fact]
+    public async Task Offline_LookupByNumber_NeedsTheConnection()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Reachable = false;
+
+        await Handle(controller, new InputEvent.Line($"{Samples.LicenseNumber} 1"));
+
+        Assert.Null(controller.State.Current);
+        Assert.Equal(UiText.English.NeedsConnection, controller.State.Message!.Value.Text);
+    }
+}

@@ -1,0 +1,110 @@
+using ELicense.Inspector.Offline;
+using ELicense.V1;
+
+namespace ELicense.Inspector.Tests.Offline;
+
+public sealed class OfflineFilesTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("elicense-offline-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Queue_AddThenReload_KeepsChecksInOrder()
+    {
+        var queue = OfflineQueue.Load(_directory, Samples.Now);
+        queue.Add(new QueuedCheck("a", "EDL1:A", "hh-1", Samples.Now, Verdict.Valid, "t1", Samples.LicenseNumber, null));
+        queue.Add(new QueuedCheck("b", "EDL1:B", "hh-1", Samples.Now.AddMinutes(1), Verdict.LicenseNotValid, "t2", null, null));
+
+        var reloaded = OfflineQueue.Load(_directory, Samples.Now);
+
+        Assert.Equal(["a", "b"], reloaded.Items.Select(c => c.Id));
+        Assert.Equal(Verdict.LicenseNotValid, reloaded.Items[1].OfflineVerdict);
+        Assert.Equal("EDL1:A", reloaded.Items[0].Payload);
+    }
+
+    [Fact]
+    public void Queue_Remove_PersistsTheRemoval()
+    {
+        var queue = OfflineQueue.Load(_directory, Samples.Now);
+        queue.Add(new QueuedCheck("a", "EDL1:A", "hh-1", Samples.Now, Verdict.Valid, null, null, null));
+
+        Assert.True(queue.Remove("a"));
+        Assert.False(queue.Remove("a"));
+        Assert.Empty(OfflineQueue.Load(_directory, Samples.Now).Items);
+    }
+
+    [Fact]
+    public void Queue_FileHoldsPersonalData_IsOwnerOnly()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
+        var queue = OfflineQueue.Load(_directory, Samples.Now);
+        queue.Add(new QueuedCheck("a", "EDL1:A", "hh-1", Samples.Now, Verdict.Valid, null, null, null));
+
+        var mode = OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(queue.Path);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+    }
+
+    [Fact]
+    public void Queue_UnreadableFile_IsSetAsideNotLost()
+    {
+        var path = Path.Combine(_directory, OfflineQueue.FileName);
+        File.WriteAllText(path, "{ not json");
+
+        var queue = OfflineQueue.Load(_directory, Samples.Now);
+
+        Assert.Empty(queue.Items);
+        Assert.NotNull(queue.SetAsidePath);
+        Assert.Equal("{ not json", File.ReadAllText(queue.SetAsidePath));
+    }
+
+    [Fact]
+    public void KeyCache_SaveThenLoad_RoundTripsKeysAndFetchTime()
+    {
+        using var issuer = new TestIssuer();
+        var cache = new IssuerKeyCache(_directory);
+        var keys = issuer.Keys(Samples.Now, notAfter: Samples.Now.AddDays(30));
+
+        cache.Save(keys);
+        var loaded = cache.Load();
+
+        Assert.NotNull(loaded);
+        Assert.Equal(Samples.Now, loaded.FetchedAt);
+        Assert.Equal(30, loaded.MaxClockSkewSeconds);
+        Assert.Equal(issuer.Spki, loaded.Keys[0].PublicKeySpki);
+        Assert.Equal(Samples.Now.AddDays(30), loaded.Keys[0].NotAfter);
+    }
+
+    [Fact]
+    public void KeyCache_Missing_LoadsNull()
+    {
+        Assert.Null(new IssuerKeyCache(_directory).Load());
+    }
+
+    [Fact]
+    public void KeyCache_FromResponse_KeepsEveryKey()
+    {
+        var response = new ListIssuerKeysResponse { Issuer = "ELicense", MaxClockSkewSeconds = 30 };
+        response.Keys.Add(new IssuerKey { KeyId = "0011223344556677", Algorithm = "ES256", PublicKeySpki = Google.Protobuf.ByteString.CopyFrom(1, 2, 3), Signing = true });
+
+        var cached = CachedIssuerKeys.From(response, new Uri("http://127.0.0.1:5080"), Samples.Now);
+
+        Assert.Equal("0011223344556677", Assert.Single(cached.Keys).KeyId);
+        Assert.Equal(response, cached.ToResponse());
+    }
+
+    [Theory]
+    [InlineData("/custom/dir", null, null, "/home/u", "/custom/dir")]
+    [InlineData(null, "/from/env", "/xdg", "/home/u", "/from/env")]
+    [InlineData(null, null, "/xdg", "/home/u", "/xdg/elicense")]
+    [InlineData(null, null, null, "/home/u", "/home/u/.cache/elicense")]
+    [InlineData("~/cache", null, null, "/home/u", "/home/u/cache")]
+    public void CacheDirectory_Resolve_FollowsOptionEnvironmentXdgHome(string? option, string? variable, string? xdg, string? home, string expected)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix paths");
+        var variables = new Dictionary<string, string?> { [CacheDirectory.Variable] = variable, ["XDG_CACHE_HOME"] = xdg, ["HOME"] = home };
+
+        Assert.Equal(expected, CacheDirectory.Resolve(option, name => variables.GetValueOrDefault(name)));
+    }
+}
