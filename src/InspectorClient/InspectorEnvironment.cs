@@ -32,4 +32,7 @@ public sealed class InspectorEnvironment(
 
     /// <summary>True when input is typed at a terminal rather than piped.</summary>
     public bool InputIsInteractive { get; init; }
+
+    /// <summary>True when stderr is a terminal: live progress lines are written there only then.</summary>
+    public bool ErrorIsInteractive { get; init; }
 }

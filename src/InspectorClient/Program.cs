@@ -5,6 +5,7 @@
 //   Commands/             one file per command family; InspectorCommand is the shared frame
 //   Connection/           options resolution, channel, per-attempt deadline, Polly retry
 //   Rendering/            Spectre views, JSON output, QR drawing, error lines
+//   Bench/                `bench`, the load generator: schedules, workloads, recording, reports
 using ELicense.Inspector;
 using Spectre.Console;
 
@@ -17,6 +18,7 @@ var environment = new InspectorEnvironment(
     machineName: Environment.MachineName)
 {
     InputIsInteractive = !Console.IsInputRedirected,
+    ErrorIsInteractive = !Console.IsErrorRedirected,
 };
 
 using var cancellation = new CancellationTokenSource();
