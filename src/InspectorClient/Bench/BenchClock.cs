@@ -39,8 +39,8 @@ public sealed class BenchClock(TimeProvider time, TimeSpan spinWindow)
         return ticks >= long.MaxValue ? long.MaxValue : (long)Math.Round(ticks);
     }
 
-    /// <summary>Timestamp ticks as a span.</summary>
-    public TimeSpan ToTimeSpan(long ticks) => TimeSpan.FromSeconds((double)ticks / Frequency);
+    /// <summary>Timestamp ticks as a span (exact when the frequency is TimeSpan's).</summary>
+    public TimeSpan ToTimeSpan(long ticks) => Time.GetElapsedTime(0, ticks);
 
     /// <summary>Completes at or after <paramref name="timestamp"/>; at once when it has passed.</summary>
     public ValueTask WaitUntilAsync(long timestamp, CancellationToken cancellationToken)
@@ -62,16 +62,28 @@ public sealed class BenchClock(TimeProvider time, TimeSpan spinWindow)
 
     private async ValueTask SleepAsync(long timestamp, CancellationToken cancellationToken)
     {
-        var sleep = timestamp - _spinTicks - Now;
-        if (sleep > 0)
+        // Task.Delay truncates to whole milliseconds, so a timer of the provider's own is set for the exact
+        // span (FakeTimeProvider honours it to the tick; the system's timer is as coarse as ever, hence the spin).
+        var wakeAt = timestamp - _spinTicks;
+        while (Now < wakeAt)
         {
-            await Task.Delay(Time.GetElapsedTime(0, sleep), Time, cancellationToken);
+            await DelayAsync(Time.GetElapsedTime(Now, wakeAt), cancellationToken);
         }
 
         if (_spinTicks > 0)
         {
             Spin(timestamp);
         }
+    }
+
+    private async ValueTask DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        // Continuations run on the timer's thread (no RunContinuationsAsynchronously): on a fake clock the
+        // waiter resumes inside FakeTimeProvider.Advance, exactly at the due time.
+        var elapsed = new TaskCompletionSource();
+        using var timer = Time.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), elapsed, delay, Timeout.InfiniteTimeSpan);
+        await using var registration = cancellationToken.Register(static state => ((TaskCompletionSource)state!).TrySetCanceled(), elapsed);
+        await elapsed.Task;
     }
 
     private void Spin(long timestamp)

@@ -50,7 +50,7 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         using var abort = new CancellationTokenSource();
         await using var graceOnStop = cancellationToken.Register(() => abort.CancelAfter(ShutdownGrace));
         using var background = new CancellationTokenSource();
-        var refill = pool?.RefillAsync(MintParallelism / 2, background.Token) ?? Task.CompletedTask;
+        var refill = pool?.RefillAsync(MintParallelism / 2, ExpectedVerifies(plan), background.Token) ?? Task.CompletedTask;
         using var log = OpenLog(plan.HdrLogFile);
 
         RunTimes times;
@@ -102,33 +102,36 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         return ExitCode(report);
     }
 
+    /// <summary>
+    /// The exit code of a finished run: 130 when interrupted (the report still printed), 5 when a gate
+    /// failed, 3 when not one request succeeded, else 0.
+    /// </summary>
+    public static int ExitCodeFor(BenchReport report) =>
+        report.Interrupted ? ExitCodes.Cancelled
+        : !report.Passed ? ExitCodes.GateFailed
+        : report.Requests.Completed + report.Requests.NotSent > 0 && report.Requests.Ok == 0 ? ExitCodes.RpcFailure
+        : ExitCodes.Ok;
+
     private int ExitCode(BenchReport report)
     {
-        if (report.Interrupted)
+        var code = ExitCodeFor(report);
+        if (code == ExitCodes.Cancelled)
         {
             Environment.Error.MarkupLine($"[{Palette.Amber}]cancelled: the report covers the run up to Ctrl+C[/]");
-            return ExitCodes.Cancelled;
         }
 
-        var failed = report.Gates.Where(g => !g.Passed).ToList();
-        if (failed.Count > 0)
+        foreach (var gate in report.Gates.Where(g => !g.Passed))
         {
-            foreach (var gate in failed)
-            {
-                Environment.Error.MarkupLine(
-                    $"[bold {Palette.Red}]gate failed:[/] {Markup.Escape(gate.Name)} is {Markup.Escape(gate.Actual)}, limit {Markup.Escape(gate.Limit)}");
-            }
-
-            return ExitCodes.GateFailed;
+            Environment.Error.MarkupLine(
+                $"[bold {Palette.Red}]gate failed:[/] {Markup.Escape(gate.Name)} is {Markup.Escape(gate.Actual)}, limit {Markup.Escape(gate.Limit)}");
         }
 
-        if (report.Requests.Completed + report.Requests.NotSent > 0 && report.Requests.Ok == 0)
+        if (code == ExitCodes.RpcFailure)
         {
             Environment.Error.MarkupLine($"[bold {Palette.Red}]no request succeeded[/] (see the status codes)");
-            return ExitCodes.RpcFailure;
         }
 
-        return ExitCodes.Ok;
+        return code;
     }
 
     private async Task<CredentialPool> FillPoolAsync(
@@ -167,21 +170,23 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
     {
         var share = plan.Mix.Share(Workload.Verify);
         var usable = Math.Max(10, (lifetime - CredentialPool.ExpiryMargin - TimeSpan.FromSeconds(15)).TotalSeconds);
-        double needed;
+        var needed = (double)(ExpectedVerifies(plan) ?? 50_000);
         if (plan.OpenLoop is { } open)
         {
-            var total = (double)open.EndIndex;
-            var bySchedule = total * share * 1.02 + 64;
-            var byLifetime = open.Schedule.PeakRate * share * usable + 64;
-            needed = Math.Min(bySchedule, byLifetime);
-        }
-        else
-        {
-            var closed = plan.ClosedLoop!;
-            needed = closed.Count is { } count ? (count * share * 1.02) + (2.0 * closed.Concurrency) + 64 : 50_000;
+            // No more than the run can send before they near expiry; the refill mints the rest in time.
+            needed = Math.Min(needed, (open.Schedule.PeakRate * share * usable) + 64);
         }
 
         return Math.Clamp((long)Math.Ceiling(needed), 1, plan.CredentialCap);
+    }
+
+    /// <summary>How many verify requests an open-loop run will send (warm-up included); null when not known (closed loop without a count).</summary>
+    public static long? ExpectedVerifies(BenchPlan plan)
+    {
+        var share = plan.Mix.Share(Workload.Verify);
+        return plan.OpenLoop is { } open ? (long)Math.Ceiling(open.EndIndex * share * 1.02) + 64
+            : plan.ClosedLoop is { Count: { } count } closed ? (long)Math.Ceiling(count * share * 1.02) + (2L * closed.Concurrency) + 64
+            : null;
     }
 
     private static HdrLogWriter? OpenLog(string? path)

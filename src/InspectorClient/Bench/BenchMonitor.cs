@@ -20,14 +20,17 @@ public sealed class BenchMonitor(
     private long _lastTick = long.MinValue;
     private bool _lineOpen;
 
-    /// <summary>Ticks every second until <paramref name="stop"/>.</summary>
+    /// <summary>Ticks every second until <paramref name="stop"/>, on whole seconds from the measurement's start.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock.Time);
+        var second = clock.Frequency;
         try
         {
-            while (await timer.WaitForNextTickAsync(stop))
+            while (!stop.IsCancellationRequested)
             {
+                var sinceMeasure = clock.Now - measureStart;
+                var next = measureStart + ((sinceMeasure >= 0 ? (sinceMeasure / second) + 1 : -(-sinceMeasure / second)) * second);
+                await Task.Delay(clock.ToTimeSpan(Math.Max(0, next - clock.Now)), clock.Time, stop);
                 Tick(clock.Now);
             }
         }

@@ -16,20 +16,30 @@ public static class BenchReportView
         console.MarkupLine(Invariant(
             $"measured {report.MeasuredSeconds:0.0#} s after {report.WarmupSeconds:0.##} s warm-up ({report.Requests.Warmup:N0} warm-up requests not counted){(report.Interrupted ? $", [{Palette.Amber}]interrupted (Ctrl+C)[/]" : "")}"));
 
+        // Operations across, figures down: fits a terminal with any mix (five workloads at most).
+        var columns = report.Operations.Count > 1
+            ? report.Operations.Select(o => (o.Name, o.Requests, o.ErrorRate, o.Throughput, o.LatencyMs)).ToList()
+            : [];
+        columns.Add((report.Operations.Count > 1 ? "all" : report.Workload, report.Requests, report.ErrorRate, report.Throughput, report.LatencyMs));
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumn("operation");
-        foreach (var column in new[] { "answered", "errors", "req/s", "p50", "p90", "p99", "p99.9", "p99.99", "max" })
+        table.AddColumn(string.Empty);
+        foreach (var column in columns)
         {
-            table.AddColumn(new TableColumn(column).RightAligned());
+            table.AddColumn(new TableColumn($"[bold]{Markup.Escape(column.Item1)}[/]").RightAligned());
         }
 
-        var rows = report.Operations.Count > 1 ? report.Operations : [];
-        foreach (var operation in rows)
-        {
-            AddRow(table, operation.Name, operation.Requests, operation.ErrorRate, operation.Throughput, operation.LatencyMs, bold: false);
-        }
-
-        AddRow(table, report.Operations.Count > 1 ? "all" : report.Workload, report.Requests, report.ErrorRate, report.Throughput, report.LatencyMs, bold: true);
+        AddRow(table, "answered", columns.Select(c => Invariant($"{c.Requests.Completed:N0}")));
+        AddRow(table, "errors", columns.Select(c => c.Requests.Errors == 0
+            ? "0"
+            : Invariant($"[{Palette.Red}]{c.Requests.Errors:N0} ({BenchText.FormatPercent(c.ErrorRate)})[/]")));
+        AddRow(table, "throughput", columns.Select(c => Invariant($"{c.Throughput:N1}/s")));
+        AddRow(table, "latency p50", columns.Select(c => Ms(c.LatencyMs.P50)));
+        AddRow(table, "p90", columns.Select(c => Ms(c.LatencyMs.P90)));
+        AddRow(table, "[bold]p99[/]", columns.Select(c => $"[bold]{Ms(c.LatencyMs.P99)}[/]"));
+        AddRow(table, "p99.9", columns.Select(c => Ms(c.LatencyMs.P999)));
+        AddRow(table, "p99.99", columns.Select(c => Ms(c.LatencyMs.P9999)));
+        AddRow(table, "max", columns.Select(c => Ms(c.LatencyMs.Max)));
+        AddRow(table, "mean", columns.Select(c => Ms(c.LatencyMs.Mean)));
         console.Write(table);
 
         console.MarkupLine(closed
@@ -74,24 +84,8 @@ public static class BenchReportView
         }
     }
 
-    private static void AddRow(Table table, string name, ReportCounts counts, double errorRate, double throughput, ReportLatency latency, bool bold)
-    {
-        var errors = counts.Errors == 0 ? "0" : Invariant($"[{Palette.Red}]{counts.Errors:N0} ({BenchText.FormatPercent(errorRate)})[/]");
-        string[] cells =
-        [
-            Markup.Escape(name),
-            Invariant($"{counts.Completed:N0}"),
-            errors,
-            Invariant($"{throughput:N1}"),
-            Ms(latency.P50),
-            Ms(latency.P90),
-            Ms(latency.P99),
-            Ms(latency.P999),
-            Ms(latency.P9999),
-            Ms(latency.Max),
-        ];
-        table.AddRow(bold ? cells.Select(c => $"[bold]{c}[/]").ToArray() : cells);
-    }
+    private static void AddRow(Table table, string label, IEnumerable<string> cells) =>
+        table.AddRow([$"[grey]{label}[/]", .. cells]);
 
     private static string Ms(double milliseconds) => Markup.Escape(BenchText.FormatNanoseconds(milliseconds * 1e6));
 

@@ -98,10 +98,11 @@ public sealed class CredentialPool(
 
     /// <summary>
     /// Keeps the pool topped up until <paramref name="stop"/>: every 100 ms, drops credentials near expiry
-    /// from the head (they are minted, so they expire, in order) and mints what the next few seconds at
-    /// the current pace will take, beyond what is there.
+    /// from the head (they are minted, so they expire, in order) and mints what the next two seconds at
+    /// the current pace will take beyond what is there, but never more than the run still needs
+    /// (<paramref name="expectedTotal"/>, when known): a pool filled for the whole run mints nothing more.
     /// </summary>
-    public async Task RefillAsync(int parallelism, CancellationToken stop)
+    public async Task RefillAsync(int parallelism, long? expectedTotal, CancellationToken stop)
     {
         var lastTaken = Taken;
         var lastTime = time.GetTimestamp();
@@ -123,7 +124,13 @@ public sealed class CredentialPool(
                     Interlocked.Increment(ref _expired);
                 }
 
-                var wanted = (long)(perSecond * 3) + 256 - Available;
+                var wanted = (long)(perSecond * 2) + 32;
+                if (expectedTotal is { } total)
+                {
+                    wanted = Math.Min(wanted, total - taken);
+                }
+
+                wanted -= Available;
                 if (wanted > 0)
                 {
                     await MintAsync(wanted, parallelism, stop);

@@ -140,12 +140,14 @@ public sealed class RateSchedule
         var tau = seconds - segment.Start;
         if (double.IsPositiveInfinity(tau))
         {
-            return segment.Rate > 0 ? long.MaxValue : (long)Math.Ceiling(segment.CountAtStart - 1e-9);
+            // The rate fell to 0 for good: requests 0..N(∞) are due (the last one exactly when the count reaches it).
+            return segment.Rate > 0 ? long.MaxValue : (long)Math.Floor(segment.CountAtStart + 1e-9) + 1;
         }
 
         var total = segment.CountAtStart + (segment.Rate * tau) + (segment.Slope * tau * tau / 2);
-        // Requests 0..ceil(N)-1 are due before t; the tolerance keeps an exact boundary (N = 3.0000000001) exact.
-        return total >= long.MaxValue ? long.MaxValue : (long)Math.Ceiling(total - 1e-9);
+        // Requests 0..ceil(N)-1 are due before t, and request 0 (due at 0) always is; the tolerance keeps an
+        // exact boundary (N = 3.0000000001) exact.
+        return total >= long.MaxValue ? long.MaxValue : Math.Max(1, (long)Math.Ceiling(total - 1e-9));
     }
 
     /// <summary>One piece: starts at <c>Start</c> s, with <c>CountAtStart</c> requests due before it; rate = Rate + Slope·τ.</summary>
