@@ -79,7 +79,7 @@ public sealed class RateSchedule
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
         }
 
-        var parts = rates.Select((r, i) => (i == rates.Count - 1 ? double.PositiveInfinity : stepDuration.TotalSeconds, r, r)).ToList();
+        var parts = rates.Select(r => (stepDuration.TotalSeconds, r, r)).ToList();
         var text = string.Join(", ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
         return new RateSchedule(parts, $"steps {text} /s, {BenchText.FormatDuration(stepDuration)} each");
     }
