@@ -9,6 +9,15 @@
 using ELicense.Inspector;
 using Spectre.Console;
 
+// `bench` keeps hundreds of HTTP/2 streams in flight, each holding a pooled 16 KB buffer. The shared pool
+// keeps 32 arrays per core by default, so every stream beyond that allocated a fresh buffer (25 KB of
+// garbage per call, and collections to match). The pool reads this once, on first use: set it first.
+const string PoolSizeVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
+if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PoolSizeVariable)))
+{
+    Environment.SetEnvironmentVariable(PoolSizeVariable, "1024");
+}
+
 var environment = new InspectorEnvironment(
     output: AnsiConsole.Console,
     error: AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),

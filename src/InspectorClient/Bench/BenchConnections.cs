@@ -28,6 +28,10 @@ public sealed class BenchConnections : IDisposable
                 EnableMultipleHttp2Connections = false,
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 ConnectTimeout = options.Deadline,
+                // Nothing of HTTP's per-request machinery that gRPC does not use: each costs on every call.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                UseProxy = false,
             };
             _tls.Apply(handler.SslOptions);
             _channels[i] = GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions { HttpHandler = handler });

@@ -6,14 +6,15 @@ namespace ELicense.Inspector.Bench;
 
 /// <summary>
 /// Sends the requests over the run's connections, round robin. Every request message is built before the
-/// run (one per key; verify takes a fresh credential from the pool), so a send is a pick, a deadline and
-/// the generated client's async unary call; the per-call state machine comes from a pool.
+/// run (one per key; verify takes a fresh credential from the pool), so a send is a pick, a token and the
+/// generated client's async unary call; the per-call state machine comes from a pool. A call past its
+/// deadline (<see cref="DeadlineSlots"/>) counts as DEADLINE_EXCEEDED.
 /// </summary>
 public sealed class GrpcBenchTarget : IBenchTarget
 {
     private readonly VerificationService.VerificationServiceClient[] _clients;
     private readonly Metadata _headers;
-    private readonly TimeSpan _deadline;
+    private readonly DeadlineSlots _deadlines;
     private readonly RequestPicker _picker;
     private readonly Workload[] _workloads;
     private readonly BenchRequests _requests;
@@ -23,7 +24,7 @@ public sealed class GrpcBenchTarget : IBenchTarget
     public GrpcBenchTarget(
         VerificationService.VerificationServiceClient[] clients,
         Metadata headers,
-        TimeSpan deadline,
+        DeadlineSlots deadlines,
         WorkloadMix mix,
         KeySkew skew,
         ulong seed,
@@ -32,7 +33,7 @@ public sealed class GrpcBenchTarget : IBenchTarget
     {
         _clients = clients;
         _headers = headers;
-        _deadline = deadline;
+        _deadlines = deadlines;
         _workloads = mix.Entries.Select(e => e.Workload).ToArray();
         _requests = requests;
         _credentials = credentials;
@@ -46,7 +47,9 @@ public sealed class GrpcBenchTarget : IBenchTarget
         var pick = _picker.Pick(index);
         var operation = pick.Operation;
         var client = _clients[index % _clients.Length];
-        var options = new CallOptions(_headers, DateTime.UtcNow + _deadline, abort);
+        // One token stands for both the deadline and the abort at shutdown (see DeadlineSlots).
+        var token = _deadlines.Current;
+        var options = new CallOptions(_headers, cancellationToken: token);
         try
         {
             switch (_workloads[operation])
@@ -95,6 +98,10 @@ public sealed class GrpcBenchTarget : IBenchTarget
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && abort.IsCancellationRequested)
         {
             return CallOutcome.Abandoned(operation);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && token.IsCancellationRequested)
+        {
+            return CallOutcome.Failed(operation, StatusCode.DeadlineExceeded);
         }
         catch (RpcException ex)
         {
