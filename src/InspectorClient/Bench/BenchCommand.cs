@@ -43,7 +43,6 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
             : null;
         var mintedBefore = pool?.Minted ?? 0;
 
-        using var allocDebug = System.Environment.GetEnvironmentVariable("BX_ALLOC") == "1" ? new AllocDebug() : null;
         var clock = new BenchClock(Environment.Time, ReferenceEquals(Environment.Time, TimeProvider.System) ? BenchClock.DefaultSpinWindow : TimeSpan.Zero);
         var recorder = new BenchRecorder(plan.Mix.Entries.Select(e => Workloads.Name(e.Workload)).ToArray(), clock.Frequency, plan.OpenLoop is not null);
         using var abort = new CancellationTokenSource();
@@ -82,12 +81,6 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         await Task.WhenAll(monitoring, refill);
         monitor.Finish();
 
-        if (System.Environment.GetEnvironmentVariable("BX_DEBUG") == "1")
-        {
-            System.Console.Error.WriteLine($"DBG alloc {GC.GetTotalAllocatedBytes() / 1e6:F0} MB gc0 {GC.CollectionCount(0)} gc1 {GC.CollectionCount(1)} gc2 {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms threads {System.Threading.ThreadPool.ThreadCount} completed {recorder.Completed}");
-        }
-
-        allocDebug?.Dump();
         var interrupted = cancellationToken.IsCancellationRequested;
         var statistics = recorder.Snapshot();
         var measuredSeconds = Math.Max(0, clock.ToTimeSpan(times.End - times.MeasureStart).TotalSeconds);
