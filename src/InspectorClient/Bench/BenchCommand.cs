@@ -33,6 +33,8 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         }
 
         var keys = BenchKeys.Load(plan.KeysFile);
+        // Opened first, so that an unwritable path fails before any load; the header is written at the start.
+        using var logFile = OpenLog(plan.HdrLogFile);
         var requests = BenchRequests.Build(keys, plan.Mix, plan.Seed, plan.Purpose, plan.ViolationsByPlate);
         using var connections = new BenchConnections(options, plan.Connections);
         var headers = BenchConnections.Headers(options.ApiKey);
@@ -52,7 +54,6 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         await using var graceOnStop = cancellationToken.Register(() => abort.CancelAfter(ShutdownGrace));
         using var background = new CancellationTokenSource();
         var refill = pool?.RefillAsync(MintParallelism / 2, ExpectedVerifies(plan), background.Token) ?? Task.CompletedTask;
-        using var log = OpenLog(plan.HdrLogFile);
 
         RunTimes times;
         long timesFull = 0;
@@ -60,6 +61,7 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         Task monitoring;
         var start = clock.Now;
         var measureStart = start + clock.ToTicks(plan.Warmup);
+        using var log = logFile is null ? null : new HdrLogWriter(logFile, Environment.Time.GetUtcNow() + plan.Warmup);
         var progress = Environment.ErrorIsInteractive && !plan.Quiet ? Environment.Error.Profile.Out.Writer : null;
         if (plan.OpenLoop is { } open)
         {
@@ -86,7 +88,8 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         var measuredSeconds = Math.Max(0, clock.ToTimeSpan(times.End - times.MeasureStart).TotalSeconds);
         var credentials = pool is null
             ? null
-            : new ReportCredentials(mintedBefore, pool.Minted - mintedBefore, pool.Taken, pool.Expired, pool.Empty);
+            : new ReportCredentials(mintedBefore, pool.Minted - mintedBefore, pool.Taken, pool.Expired, pool.Empty,
+                pool.RefillFailure is { } failure ? ErrorView.CodeName(failure) : null);
         var report = BenchReport.Create(plan, options.Server, statistics, measuredSeconds, interrupted, timesFull, credentials);
 
         BenchReportView.Render(Environment.Output, report);
@@ -190,7 +193,7 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
             : null;
     }
 
-    private static HdrLogWriter? OpenLog(string? path)
+    private static FileStream? OpenLog(string? path)
     {
         if (path is null)
         {
@@ -199,7 +202,7 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
 
         try
         {
-            return new HdrLogWriter(File.Create(path), DateTimeOffset.UtcNow);
+            return File.Create(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -41,8 +41,8 @@ public sealed record ReportOperation(
     IReadOnlyDictionary<string, long> StatusCodes,
     IReadOnlyDictionary<string, long> Verdicts);
 
-/// <summary>How the verify workload's credentials fared.</summary>
-public sealed record ReportCredentials(long MintedBeforeRun, long MintedDuringRun, long Sent, long ExpiredUnsent, long PoolEmpty);
+/// <summary>How the verify workload's credentials fared; <paramref name="MintingFailure"/>: the status that stopped minting during the run.</summary>
+public sealed record ReportCredentials(long MintedBeforeRun, long MintedDuringRun, long Sent, long ExpiredUnsent, long PoolEmpty, string? MintingFailure = null);
 
 /// <summary>
 /// The report of a run: the same facts in the text table, the JSON file (this record, camelCase) and the

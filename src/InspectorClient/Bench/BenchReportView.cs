@@ -74,6 +74,10 @@ public static class BenchReportView
         {
             console.MarkupLine(Invariant(
                 $"[grey]credentials: {credentials.MintedBeforeRun:N0} minted before the run, {credentials.MintedDuringRun:N0} during it; {credentials.Sent:N0} sent, {credentials.ExpiredUnsent:N0} dropped near expiry[/]"));
+            if (credentials.MintingFailure is { } failure)
+            {
+                console.MarkupLine($"[{Palette.Red}]minting credentials stopped during the run: {Markup.Escape(failure)}[/]");
+            }
         }
 
         foreach (var gate in report.Gates)

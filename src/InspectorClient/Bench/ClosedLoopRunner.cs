@@ -71,6 +71,18 @@ public sealed class ClosedLoopRunner(BenchClock clock, ClosedLoopPlan plan, IBen
 
             Interlocked.Decrement(ref _inFlight);
             sink.Record(outcome, measured, clock.Now - begin, 0);
+            if (outcome.Result == CallResult.NotSent)
+            {
+                // Nothing to send (verify's pool is empty): pause rather than spin until the refill catches up.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(1), clock.Time, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 }

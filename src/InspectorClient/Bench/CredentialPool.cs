@@ -137,11 +137,20 @@ public sealed class CredentialPool(
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or RpcException)
         {
             // The run is over.
         }
+        catch (RpcException ex)
+        {
+            // Minting stopped working (the key lost its role, the server went away): the pool runs dry, the
+            // requests that find it empty count as errors, and the report says why.
+            RefillFailure = ex.StatusCode;
+        }
     }
+
+    /// <summary>Why minting during the run stopped, or null.</summary>
+    public StatusCode? RefillFailure { get; private set; }
 
     private async Task<Entry> MintOneAsync(CancellationToken cancellationToken)
     {
