@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>An unexpected internal error.</summary>
     public const int Internal = 4;
 
+    /// <summary>`bench`: a service-level gate failed (--max-p99, --max-error-rate).</summary>
+    public const int GateFailed = 5;
+
     /// <summary>Cancelled with Ctrl+C.</summary>
     public const int Cancelled = 130;
 
@@ -29,6 +32,7 @@ public static class ExitCodes
         (Usage, "usage error (bad option, missing argument, empty input)"),
         (RpcFailure, "RPC failure (server unreachable, deadline exceeded, not authenticated, permission denied, rate limited, other error status)"),
         (Internal, "unexpected internal error"),
+        (GateFailed, "bench: a gate failed (--max-p99, --max-error-rate); the report says which"),
         (Cancelled, "cancelled (Ctrl+C)"),
     ];
 }

@@ -1,3 +1,4 @@
+using ELicense.Inspector.Bench;
 using ELicense.Inspector.Commands;
 using ELicense.Inspector.Rendering;
 using Spectre.Console;
@@ -15,7 +16,7 @@ public static class InspectorApp
 
     /// <summary>
     /// Creates the application over the given environment (the real one, or a test's). <paramref name="secrets"/>
-    /// (the values given to --api-key and --cert-password) are kept out of command-line error messages.
+    /// (the values given to --api-key, --cert-password and --registry-api-key) are kept out of command-line error messages.
     /// </summary>
     public static CommandApp Create(InspectorEnvironment environment, IReadOnlyCollection<string>? secrets = null)
     {
@@ -55,6 +56,11 @@ public static class InspectorApp
             config.AddCommand<IssueCommand>("issue")
                 .WithDescription("Issue a credential for a licence and draw it as a QR code (registry side; for tests and demos).")
                 .WithExample("issue", "11010119900307803X", "--lifetime", "60");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Load-test the service: open loop at a rate (latency without coordinated omission) or closed loop (max throughput); SLO gates.")
+                .WithExample("bench", "license", "--keys", "keys.txt", "--rate", "1000", "--duration", "30s", "--max-p99", "5ms")
+                .WithExample("bench", "--mix", "license=70,verify=20,vehicle=10", "--keys", "keys.txt", "--ramp", "500:5000:60s", "--json", "report.json")
+                .WithExample("bench", "license", "--keys", "keys.txt", "--concurrency", "256", "--connections", "8");
             config.AddCommand<ChecksCommand>("checks")
                 .WithDescription("Holder: list who checked your licence and when.")
                 .WithExample("checks", "11010119900307803X", "--page-size", "50");
@@ -77,10 +83,10 @@ public static class InspectorApp
     public static Task<int> RunAsync(InspectorEnvironment environment, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
         Create(environment, SecretArguments(args)).RunAsync(NormaliseArguments(args), cancellationToken);
 
-    /// <summary>The values given to the secret options (--api-key, --cert-password), as "--opt value" or "--opt=value".</summary>
+    /// <summary>The values given to the secret options (--api-key, --cert-password, --registry-api-key), as "--opt value" or "--opt=value".</summary>
     public static IReadOnlyList<string> SecretArguments(IReadOnlyList<string> args)
     {
-        string[] options = ["--api-key", "--cert-password"];
+        string[] options = ["--api-key", "--cert-password", "--registry-api-key"];
         var secrets = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -152,6 +158,7 @@ public static class InspectorApp
                 "    ELICENSE_SERVER           default for --server" + Environment.NewLine +
                 "    ELICENSE_DEVICE           default for --device" + Environment.NewLine +
                 "    ELICENSE_API_KEY          default for --api-key (never printed)" + Environment.NewLine +
+                "    ELICENSE_REGISTRY_API_KEY default for bench --registry-api-key (never printed)" + Environment.NewLine +
                 "    ELICENSE_CERT             default for --cert" + Environment.NewLine +
                 "    ELICENSE_CERT_KEY         default for --cert-key" + Environment.NewLine +
                 "    ELICENSE_CERT_PASSWORD    default for --cert-password (never printed)" + Environment.NewLine +

@@ -3,8 +3,8 @@ using Spectre.Console.Cli;
 
 namespace ELicense.Inspector.Commands;
 
-/// <summary>The options every command takes.</summary>
-public class GlobalSettings : CommandSettings
+/// <summary>Where and how to call the server: the options every command takes.</summary>
+public class ConnectionSettings : CommandSettings
 {
     /// <summary>The server URL.</summary>
     [CommandOption("--server <URL>")]
@@ -16,11 +16,6 @@ public class GlobalSettings : CommandSettings
     [Description("Deadline of each call attempt, in seconds.")]
     [DefaultValue(5.0)]
     public double DeadlineSeconds { get; init; } = 5.0;
-
-    /// <summary>Print the response as JSON.</summary>
-    [CommandOption("--json")]
-    [Description("Print the response as protobuf JSON (default values included) and nothing else on stdout.")]
-    public bool Json { get; init; }
 
     /// <summary>This device's id.</summary>
     [CommandOption("--device <ID>")]
@@ -57,4 +52,16 @@ public class GlobalSettings : CommandSettings
     [CommandOption("--ca <FILE>")]
     [Description("PEM CA certificate(s) to trust for the server's certificate instead of the system trust store, e.g. a private test CA (https:// only). Default: $ELICENSE_CA.")]
     public string? Ca { get; init; }
+}
+
+/// <summary>
+/// The options of the commands that print one response: the connection options and --json. (`bench`
+/// takes the connection options only: its --json names a report file.)
+/// </summary>
+public class GlobalSettings : ConnectionSettings
+{
+    /// <summary>Print the response as JSON.</summary>
+    [CommandOption("--json")]
+    [Description("Print the response as protobuf JSON (default values included) and nothing else on stdout.")]
+    public bool Json { get; init; }
 }

@@ -11,7 +11,7 @@ namespace ELicense.Inspector.Commands;
 /// turns RPC failures, usage errors and Ctrl+C into one clear line and an exit code.
 /// </summary>
 public abstract class InspectorCommand<TSettings>(InspectorEnvironment environment) : AsyncCommand<TSettings>
-    where TSettings : GlobalSettings
+    where TSettings : ConnectionSettings
 {
     /// <summary>The outside world.</summary>
     protected InspectorEnvironment Environment { get; } = environment;
@@ -66,7 +66,7 @@ public abstract class InspectorCommand<TSettings>(InspectorEnvironment environme
     protected abstract Task<int> RunAsync(RpcSession session, TSettings settings, CancellationToken cancellationToken);
 
     /// <summary>Prints a response as JSON (<c>--json</c>) or through its view, and returns <paramref name="exitCode"/>.</summary>
-    protected int Show<TResponse>(TSettings settings, TResponse response, Action<Spectre.Console.IAnsiConsole, TResponse, TimeProvider> render, int exitCode)
+    protected int Show<TResponse>(GlobalSettings settings, TResponse response, Action<Spectre.Console.IAnsiConsole, TResponse, TimeProvider> render, int exitCode)
         where TResponse : Google.Protobuf.IMessage
     {
         if (settings.Json)

@@ -70,7 +70,7 @@ public sealed record ConnectionOptions(Uri Server, TimeSpan Deadline, int Retrie
     /// false with a one-line usage error when a value is unusable.
     /// </summary>
     public static bool TryResolve(
-        GlobalSettings settings,
+        ConnectionSettings settings,
         Func<string, string?> environment,
         string machineName,
         [NotNullWhen(true)] out ConnectionOptions? options,
