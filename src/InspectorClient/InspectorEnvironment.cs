@@ -33,7 +33,6 @@ public sealed class InspectorEnvironment(
     /// <summary>True when input is typed at a terminal rather than piped.</summary>
     public bool InputIsInteractive { get; init; }
 
-<<<<<<< HEAD
     /// <summary>
     /// The keyboard, key by key, for the interactive console; null to use the output console's input
     /// (a test console's queue of keys).
@@ -45,8 +44,7 @@ public sealed class InspectorEnvironment(
 
     /// <summary>The current directory, where exports go by default.</summary>
     public string CurrentDirectory { get; init; } = System.IO.Directory.GetCurrentDirectory();
-=======
+
     /// <summary>True when stderr is a terminal: live progress lines are written there only then.</summary>
     public bool ErrorIsInteractive { get; init; }
->>>>>>> bench-generator
 }

@@ -5,14 +5,11 @@
 //   Commands/             one file per command family; InspectorCommand is the shared frame
 //   Connection/           options resolution, channel, per-attempt deadline, Polly retry
 //   Rendering/            Spectre views, JSON output, QR drawing, error lines
-<<<<<<< HEAD
 //   Handheld/             the interactive console (`inspector` alone): input, screen, online/offline logic
 //   Offline/              issuer key cache, offline verifier, queue of offline checks and their sync rules
 //   Holder/               the holder's refreshing QR code (`inspector holder`)
 //   Localization/         every word of the console and the holder screen, English and Chinese
-=======
 //   Bench/                `bench`, the load generator: schedules, workloads, recording, reports
->>>>>>> bench-generator
 using ELicense.Inspector;
 using Spectre.Console;
 
@@ -34,12 +31,9 @@ var environment = new InspectorEnvironment(
     machineName: Environment.MachineName)
 {
     InputIsInteractive = !Console.IsInputRedirected,
-<<<<<<< HEAD
     OutputIsTerminal = !Console.IsOutputRedirected,
     Keys = Console.IsInputRedirected ? null : new ELicense.Inspector.Handheld.TerminalKeys(),
-=======
     ErrorIsInteractive = !Console.IsErrorRedirected,
->>>>>>> bench-generator
 };
 
 using var cancellation = new CancellationTokenSource();

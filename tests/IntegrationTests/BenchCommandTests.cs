@@ -4,7 +4,8 @@ using System.Text.Json;
 using ELicense.IntegrationTests.Infrastructure;
 using Spectre.Console.Testing;
 using Xunit;
-using Inspector = inspector::ELicense.Inspector;
+using InspectorApp = inspector::ELicense.Inspector.InspectorApp;
+using InspectorEnvironment = inspector::ELicense.Inspector.InspectorEnvironment;
 
 namespace ELicense.IntegrationTests;
 
@@ -69,10 +70,10 @@ public sealed class BenchCommandTests(SharedEnvironment environment)
         var json = Path.Combine(environment.DataDirectory, $"bench-{Guid.NewGuid():N}.json");
         var output = new TestConsole().Width(160);
         var error = new TestConsole().Width(160);
-        var inspectorEnvironment = new Inspector.InspectorEnvironment(output, error, new StringReader(""), TimeProvider.System,
+        var inspectorEnvironment = new InspectorEnvironment(output, error, new StringReader(""), TimeProvider.System,
             name => name == "ELICENSE_API_KEY" ? TestCallers.Officer.Key : null, "bench-test-host");
 
-        var code = await Inspector.InspectorApp.RunAsync(inspectorEnvironment,
+        var code = await InspectorApp.RunAsync(inspectorEnvironment,
             ["bench", .. args, "--server", environment.ServerA.Address.ToString(), "--json", json, "--quiet"],
             TestContext.Current.CancellationToken);
 
