@@ -8,6 +8,7 @@
 #   LICENSES   licences to seed (default 100000)
 #   ROUNDS     measured rounds per comparison, after one warm-up round (default 3)
 #   SECONDS_PER_RUN  length of each load run in seconds (default 8)
+#   VERIFY_COUNT  fresh credentials verified once each (default 30000)
 #   MICRO      1 to run the microbenchmarks (default 1; they take about 3 minutes)
 #   OUT        where to write results (default bench/results)
 # Needs: dotnet, h2load (Debian: nghttp2-client), redis-server, openssl, python3. Only loopback;
@@ -18,6 +19,7 @@ LICENSES=${LICENSES:-100000}
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 MICRO=${MICRO:-1}
+VERIFY_COUNT=${VERIFY_COUNT:-30000}
 OUT=${OUT:-bench/results}
 for tool in dotnet h2load redis-server redis-cli openssl python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (Debian: apt-get install nghttp2-client redis-server openssl python3)" >&2; exit 2; }
@@ -29,6 +31,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 REDIS_PORT=$(free_port); PORT=$(free_port); METRICS_PORT=$(free_port)
 SERVER_PID=""
 cleanup() {
+  [ -n "${SAMPLER_PID:-}" ] && kill "$SAMPLER_PID" 2>/dev/null || true
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$WORK"
@@ -52,12 +55,13 @@ python3 - "$WORK" <<'PY'
 import sqlite3, sys
 work = sys.argv[1]
 db = sqlite3.connect(f'{work}/registry.db')
-lic = [r[0] for r in db.execute('SELECT license_number FROM licenses ORDER BY rowid LIMIT 100000')]
+lic = [r[0] for r in db.execute('SELECT license_number FROM licenses LIMIT 100000')]
 open(f'{work}/keys-licenses.txt', 'w').write('\n'.join(lic) + '\n')
-open(f'{work}/keys-hot.txt', 'w').write(lic[0] + '\n')
-open(f'{work}/hot-license.txt', 'w').write(lic[0])
+open(f'{work}/keys-100.txt', 'w').write('\n'.join(lic[:100]) + '\n')
 PY
-HOT=$(cat "$WORK/hot-license.txt")
+# The hot key: the first sample licence the seed printed (a valid one, as a roadside check mostly meets).
+HOT=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$WORK/seed.log" | head -n 1)
+echo "$HOT" > "$WORK/keys-hot.txt"
 
 step "starting redis-server :$REDIS_PORT and the server :$PORT (metrics :$METRICS_PORT)"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --loglevel warning
@@ -93,6 +97,10 @@ open(f'{work}/verify.bin', 'wb').write(frame(field(1, qr.encode()) + field(2, b'
 PY
 
 server_cpu() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }  # clock ticks (1/100 s)
+# The server's CPU time, sampled every 100 ms with the wall clock: matched afterwards to each inspector
+# run's measured window (its JSON report), so minting, warm-up and start-up are not counted.
+(while kill -0 "$SERVER_PID" 2>/dev/null; do echo "$(date +%s%3N) $(server_cpu)"; sleep 0.1; done) > "$WORK/cpu-samples.txt" 2>/dev/null &
+SAMPLER_PID=$!
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
 record() { echo "$*" >> "$RESULTS"; }
 
@@ -130,7 +138,12 @@ done
 [ "$ROUNDS" -ge 1 ] || { echo "ROUNDS must be at least 1" >&2; exit 2; }
 
 step "verify with fresh credentials (every scan a first scan), closed loop"
-ib "verify-fresh" verify "$WORK/keys-licenses.txt" --concurrency 256 --connections 8 --duration "${SECONDS_PER_RUN}s" --warmup 1s
+# All credentials minted before each run (--credentials), so the measured window holds verifications only.
+# Cached: 100 licences, read once beforehand (the steady state of a busy area); cold: uniform over every
+# seeded licence, most read from the registry for the first time.
+ib "warm-100" license "$WORK/keys-100.txt" --concurrency 16 --connections 4 --count 1000 --warmup 0
+ib "verify-fresh" verify "$WORK/keys-100.txt" --concurrency 256 --connections 8 --count "$VERIFY_COUNT" --credentials "$VERIFY_COUNT" --warmup 0
+ib "verify-fresh-cold" verify "$WORK/keys-licenses.txt" --concurrency 256 --connections 8 --count "$VERIFY_COUNT" --credentials "$VERIFY_COUNT" --warmup 0
 
 step "open loop at half the maximum cache-hot lookup rate"
 HALF=$(python3 - "$WORK" "$ROUNDS" <<'PY'
@@ -143,11 +156,13 @@ PY
 ib "open-loop-license" license "$WORK/keys-hot.txt" --rate "$HALF" --connections 16 --duration "${SECONDS_PER_RUN}s" --warmup 1s
 
 step "Redis memory per cached licence (uniform lookups over the seeded licences)"
-before=$(redis-cli -p "$REDIS_PORT" info memory | sed -nE 's/^used_memory:([0-9]+).*/\1/p')
 ib "fill-cache" license "$WORK/keys-licenses.txt" --concurrency 256 --connections 8 --count "$LICENSES" --warmup 0 --skew uniform
-after=$(redis-cli -p "$REDIS_PORT" info memory | sed -nE 's/^used_memory:([0-9]+).*/\1/p')
-cached=$(redis-cli -p "$REDIS_PORT" --scan --pattern 'el:v1:lic:*' | wc -l)
-record "redis before=$before after=$after cached=$cached"
+redis-cli -p "$REDIS_PORT" --scan --pattern 'el:v1:lic:*' > "$WORK/cached-keys.txt"
+cached=$(wc -l < "$WORK/cached-keys.txt")
+# MEMORY USAGE counts a key's value, its name and Redis's bookkeeping (a used_memory delta would also
+# count replay claims and allocator slack); averaged over up to 2,000 keys.
+sample_bytes=$(head -n 2000 "$WORK/cached-keys.txt" | sed 's/^/MEMORY USAGE /' | redis-cli -p "$REDIS_PORT" | awk '{s += $1; n++} END {print (n ? s / n : 0)}')
+record "redis cached=$cached bytes_per_key=$sample_bytes"
 
 step "ES256 on this machine (openssl speed, one core)"
 openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/^ *256 bits ecdsa \(nistp256\)/ {print "openssl verify_per_s=" $(NF)}' >> "$RESULTS"
@@ -161,5 +176,6 @@ if [ "$MICRO" = 1 ]; then
 fi
 
 step "results"
-python3 bench/report.py --results "$RESULTS" --rounds "$ROUNDS" --licenses "$LICENSES" --seed-seconds "$seed_seconds" \
+kill "$SAMPLER_PID" 2>/dev/null || true
+python3 bench/report.py --results "$RESULTS" --cpu-samples "$WORK/cpu-samples.txt" --rounds "$ROUNDS" --licenses "$LICENSES" --seed-seconds "$seed_seconds" \
   --registry-bytes "$registry_bytes" --micro $MICRO_JSON --out "$OUT/latest.json"

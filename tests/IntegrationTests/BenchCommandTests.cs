@@ -20,8 +20,10 @@ public sealed class BenchCommandTests(SharedEnvironment environment)
     {
         var keys = await KeysFileAsync();
 
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var (code, report, output) = await RunBenchAsync("license", "--keys", keys, "--count", $"{Count}", "--rate", "400", "--warmup", "0",
             "--max-error-rate", "0", "--max-p99", "2s");
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         Assert.True(code == 0, output);
         var requests = report.GetProperty("requests");
@@ -31,6 +33,13 @@ public sealed class BenchCommandTests(SharedEnvironment environment)
         Assert.Equal(Count, report.GetProperty("statusCodes").GetProperty("OK").GetInt64());
         Assert.Equal("license", report.GetProperty("operations")[0].GetProperty("name").GetString());
         Assert.True(report.GetProperty("passed").GetBoolean());
+        // The measured window by the wall clock, for matching the server's own figures (bench/run.sh: CPU per call).
+        var window = report.GetProperty("window");
+        var from = window.GetProperty("fromUnixMs").GetInt64();
+        var to = window.GetProperty("toUnixMs").GetInt64();
+        Assert.InRange(from, before - 1000, to);
+        Assert.InRange(to, from, after + 1000);
+        Assert.InRange(to - from, (long)(report.GetProperty("measuredSeconds").GetDouble() * 1000) - 5, (long)(report.GetProperty("measuredSeconds").GetDouble() * 1000) + 5);
     }
 
     [Fact]

@@ -60,6 +60,7 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         BenchMonitor monitor;
         Task monitoring;
         var start = clock.Now;
+        var startedAt = Environment.Time.GetUtcNow();
         var measureStart = start + clock.ToTicks(plan.Warmup);
         using var log = logFile is null ? null : new HdrLogWriter(logFile, Environment.Time.GetUtcNow() + plan.Warmup);
         var progress = Environment.ErrorIsInteractive && !plan.Quiet ? Environment.Error.Profile.Out.Writer : null;
@@ -90,7 +91,12 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
             ? null
             : new ReportCredentials(mintedBefore, pool.Minted - mintedBefore, pool.Taken, pool.Expired, pool.Empty,
                 pool.RefillFailure is { } failure ? ErrorView.CodeName(failure) : null);
-        var report = BenchReport.Create(plan, options.Server, statistics, measuredSeconds, interrupted, timesFull, credentials);
+        var report = BenchReport.Create(plan, options.Server, statistics, measuredSeconds, interrupted, timesFull, credentials) with
+        {
+            Window = new MeasuredWindow(
+                (startedAt + clock.ToTimeSpan(times.MeasureStart - start)).ToUnixTimeMilliseconds(),
+                (startedAt + clock.ToTimeSpan(times.End - start)).ToUnixTimeMilliseconds()),
+        };
 
         BenchReportView.Render(Environment.Output, report);
         if (plan.JsonFile is { } json)

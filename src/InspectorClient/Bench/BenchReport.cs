@@ -41,6 +41,9 @@ public sealed record ReportOperation(
     IReadOnlyDictionary<string, long> StatusCodes,
     IReadOnlyDictionary<string, long> Verdicts);
 
+/// <summary>A wall-clock window, Unix milliseconds.</summary>
+public sealed record MeasuredWindow(long FromUnixMs, long ToUnixMs);
+
 /// <summary>How the verify workload's credentials fared; <paramref name="MintingFailure"/>: the status that stopped minting during the run.</summary>
 public sealed record ReportCredentials(long MintedBeforeRun, long MintedDuringRun, long Sent, long ExpiredUnsent, long PoolEmpty, string? MintingFailure = null);
 
@@ -70,6 +73,12 @@ public sealed record BenchReport(
     IReadOnlyList<GateResult> Gates,
     bool Passed)
 {
+    /// <summary>
+    /// The measured period by the wall clock (Unix milliseconds), so that figures taken outside the
+    /// generator (a server's CPU time, its metrics) can be matched to exactly this window.
+    /// </summary>
+    public MeasuredWindow? Window { get; init; }
+
     /// <summary>"open-loop" or "closed-loop".</summary>
     public const string OpenLoop = "open-loop";
 
