@@ -369,7 +369,9 @@ public sealed class HandheldController : IDisposable
 
                 GetLicenseResponse? lookup = null;
                 var notFound = false;
-                if (SyncRules.NeedsLookup(live!) && check.LicenseNumber is { } number)
+                // A check queued for a key the cache did not know has no licence number of its own: the
+                // server, which knows the key, names it in the claims it verified.
+                if (SyncRules.NeedsLookup(live!) && (check.LicenseNumber ?? live!.Credential?.Snapshot?.LicenseNumber) is { Length: > 0 } number)
                 {
                     try
                     {

@@ -186,6 +186,33 @@ public sealed class HandheldControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Reconnect_UnknownKeyCheckExpiredBySyncTime_IsSettledByTheLicenceFromTheLiveAnswer()
+    {
+        // A key the handheld's cache did not have yet: no claims offline, so no licence number in the queue.
+        using var newKey = new TestIssuer();
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Reachable = false;
+        await Handle(controller, new InputEvent.Line(newKey.Issue(Samples.Now)));
+        Assert.Equal(Verdict.UnknownKey, controller.State.Current!.Response.Verdict);
+        Assert.Null(Assert.Single(controller.Queue.Items).LicenseNumber);
+        _backend.Reachable = true;
+        // By sync time the code has expired; the server knows the key and names the licence in the verified claims.
+        _backend.Verify = _ => new VerifyCredentialResponse
+        {
+            Verdict = Verdict.CredentialExpired,
+            Credential = new CredentialInfo { Snapshot = new CredentialSnapshot { LicenseNumber = Samples.LicenseNumber } },
+        };
+
+        await Handle(controller, new InputEvent.Key(Hotkey.Sync));
+
+        Assert.Contains("license RoadsideCheck", _backend.Calls);
+        Assert.Equal(0, controller.State.Queued);
+        Assert.Equal(SyncState.Differs, controller.State.History[^1].Sync);
+        Assert.Equal("VALID_NOW", controller.State.History[^1].LiveResultCode);
+    }
+
+    [Fact]
     public async Task Restart_QueueFromEarlierShift_IsListedAndSynced()
     {
         using (var first = Create())
