@@ -45,6 +45,10 @@ public sealed class HandheldController : IDisposable
     private readonly Func<string, bool> _fileExists;
     private readonly IssuerKeyCache _keyCache;
     private readonly FileStream _lock;
+
+    // The server's refusals of codes in this shift (revoked, replayed, unknown licence), by token id: a
+    // code the server refused is never made VALID again by an offline re-scan after the connection drops.
+    private readonly Dictionary<string, (VerifyCredentialResponse Answer, DateTimeOffset At)> _liveRefusals = new(StringComparer.Ordinal);
     private OfflineVerifier? _verifier;
     private int _sequence;
     private long _lastProbe;
@@ -174,6 +178,7 @@ public sealed class HandheldController : IDisposable
         var (reached, live) = await CallAsync((b, ct) => b.VerifyAsync(payload, _options.DeviceId, ct), cancellationToken);
         if (reached)
         {
+            RememberRefusal(live!);
             Show(new LicenceResult
             {
                 Sequence = ++_sequence,
@@ -204,6 +209,23 @@ public sealed class HandheldController : IDisposable
         var tokenId = response.Credential?.TokenId;
         // The same code already checked on this device (offline, or online before the connection went): a repeat.
         var earlier = tokenId is null ? null : State.History.FirstOrDefault(h => h.TokenId == tokenId);
+        if (response.Verdict == Verdict.Valid && tokenId is not null && _liveRefusals.TryGetValue(tokenId, out var refused))
+        {
+            // The signature still verifies, but the server has already refused this very code: its answer stands.
+            Show(new LicenceResult
+            {
+                Sequence = ++_sequence,
+                Kind = CheckKind.Scan,
+                Offline = true,
+                CheckedAt = now,
+                Response = refused.Answer.Clone(),
+                OfflineFirstSeen = earlier?.At ?? refused.At,
+                Source = source,
+            });
+            Say(Text.RefusedEarlier(Verdicts.LocalTime(refused.At, _time)), Tone.Red);
+            return;
+        }
+
         string? queueId = null;
         // Worth re-verifying: a pass, a licence the snapshot calls not valid, and a key the cache may not have had yet.
         if (earlier is null && response.Verdict is Verdict.Valid or Verdict.LicenseNotValid or Verdict.UnknownKey)
@@ -387,6 +409,7 @@ public sealed class HandheldController : IDisposable
                     }
                 }
 
+                RememberRefusal(live!);
                 var result = SyncRules.Compare(check, live!, lookup, notFound);
                 results.Add(result);
                 if (result.Outcome == SyncOutcome.Unresolved)
@@ -735,6 +758,15 @@ public sealed class HandheldController : IDisposable
             Reasons = reasons,
             Tone = tone,
         });
+
+    private void RememberRefusal(VerifyCredentialResponse live)
+    {
+        if (live.Credential?.TokenId is { Length: > 0 } tokenId
+            && live.Verdict is Verdict.Replayed or Verdict.LicenseNotValid or Verdict.LicenseNotFound)
+        {
+            _liveRefusals[tokenId] = (live, _time.GetUtcNow());
+        }
+    }
 
     private void UseKeys(CachedIssuerKeys keys)
     {

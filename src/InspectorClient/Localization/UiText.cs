@@ -73,7 +73,10 @@ public sealed class UiText
 
     // ── Warnings ──────────────────────────────────────────────────────────────────────────────────
     public string RepeatScan(string time) => T($"already checked by this device at {time}", $"本设备已于 {time} 查验过此码");
-    public string OfflineRepeat(string time) => T($"already checked offline on this device at {time}", $"本设备已于 {time} 离线查验过此码");
+    public string OfflineRepeat(string time) => T($"already checked on this device at {time}", $"本设备已于 {time} 查验过此码");
+    public string RefusedEarlier(string time) => T(
+        $"the server refused this code at {time}; the offline check cannot overrule it",
+        $"服务器已于 {time} 拒绝此码；离线查验不能推翻该结论");
     public string StaleData(string age) => T($"licence data is STALE (registry unreachable), {age} old", $"驾驶证数据非实时（登记系统不可达），已过 {age}");
     public string StaleVehicle(string age) => T($"vehicle data is STALE (registry unreachable), {age} old", $"车辆数据非实时（登记系统不可达），已过 {age}");
     public string LocalReplayOnly => T("replay check was local to one server only", "重放检查仅限单台服务器");

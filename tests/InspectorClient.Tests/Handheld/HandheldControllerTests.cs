@@ -118,6 +118,46 @@ public sealed class HandheldControllerTests : IDisposable
         Assert.Equal(0, controller.State.Queued);
     }
 
+    [Theory]
+    [InlineData(Verdict.Replayed)]
+    [InlineData(Verdict.LicenseNotValid)]
+    public async Task Scan_RefusedOnlineThenScannedAgainOffline_StaysRefused(Verdict refusal)
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        var payload = _issuer.Issue(Samples.Now);
+        using var verifier = new OfflineVerifier(_issuer.Keys(Samples.Now), _time);
+        _backend.Verify = p =>
+        {
+            // The server verified the same claims and refused the code: shown on another device first, or revoked.
+            var answer = verifier.Verify(p);
+            answer.Verdict = refusal;
+            if (refusal == Verdict.LicenseNotValid)
+            {
+                answer.License = Samples.License(LicenseStatus.Revoked);
+                answer.NotValidReasons.Add(NotValidReason.Status);
+            }
+
+            return answer;
+        };
+        await Handle(controller, new InputEvent.Line(payload));
+        Assert.Equal(Tone.Red, controller.State.Current!.Tone);
+        _backend.Reachable = false;
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        // The connection drops and the driver asks for a second scan: the signature still verifies offline.
+        await Handle(controller, new InputEvent.Line(payload));
+
+        var current = controller.State.Current!;
+        Assert.True(current.Offline);
+        Assert.Equal(refusal, current.Response.Verdict);
+        Assert.Equal(Tone.Red, current.Tone);
+        Assert.NotEqual(UiText.English.Valid, Verdicts.Headline(current.Response, UiText.English));
+        Assert.Contains(Verdicts.Warnings(current, UiText.English, _time), w => w.Contains("already checked on this device", StringComparison.Ordinal));
+        Assert.Equal(Tone.Red, controller.State.Message!.Value.Tone);
+        Assert.Equal(0, controller.State.Queued);
+    }
+
     [Fact]
     public async Task Create_SecondConsoleOnTheSameCacheDirectory_IsRefused()
     {
