@@ -205,7 +205,7 @@ public sealed class HandheldController : IDisposable
         }
 
         var now = _time.GetUtcNow();
-        var response = _verifier.Verify(payload);
+        var response = TerminalText.Clean(_verifier.Verify(payload));
         var tokenId = response.Credential?.TokenId;
         // The same code already checked on this device (offline, or online before the connection went): a repeat.
         var earlier = tokenId is null ? null : State.History.FirstOrDefault(h => h.TokenId == tokenId);
@@ -676,6 +676,12 @@ public sealed class HandheldController : IDisposable
         {
             var value = await call(_backend, cancellationToken);
             Reached(started);
+            // Every string the server sends is shown somewhere: no terminal control characters in any of them.
+            if (value is Google.Protobuf.IMessage message)
+            {
+                TerminalText.Clean(message);
+            }
+
             return (true, value);
         }
         catch (RpcException e) when (IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
@@ -775,7 +781,8 @@ public sealed class HandheldController : IDisposable
         State.KeysFetchedAt = keys.FetchedAt;
     }
 
-    private void Say(string text, Tone tone) => State.Message = (text, tone);
+    // Messages quote file names, typed lines and server error details.
+    private void Say(string text, Tone tone) => State.Message = (TerminalText.Clean(text), tone);
 
     private static string PlateText(Plate plate) =>
         string.Create(CultureInfo.InvariantCulture, $"{plate.Number} {(int)plate.Type:D2}");

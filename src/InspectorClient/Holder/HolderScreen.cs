@@ -16,7 +16,7 @@ public static class HolderScreen
         console.MarkupLine($"[bold]{Markup.Escape(text.HolderTitle)}[/]");
         IssueView.WriteQr(console, credential.QrPayload);
         // The text alone on its line, unwrapped, so that it can be copied into a console's scan prompt.
-        console.Profile.Out.Writer.WriteLine(credential.QrPayload);
+        console.Profile.Out.Writer.WriteLine(TerminalText.Clean(credential.QrPayload));
         var expires = Formats.LocalDateTime(credential.ExpireTime, time);
         var line = refreshAt is { } at
             ? text.HolderRefresh(TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), expires)
@@ -25,7 +25,7 @@ public static class HolderScreen
         console.MarkupLine($"[grey]{Markup.Escape(text.HolderCount(shown, total))}[/]");
         if (pngPath is not null)
         {
-            console.MarkupLine($"[grey]{Markup.Escape(text.PngWritten(pngPath))}[/]");
+            console.MarkupLine($"[grey]{Markup.Escape(TerminalText.Clean(text.PngWritten(pngPath)))}[/]");
         }
     }
 

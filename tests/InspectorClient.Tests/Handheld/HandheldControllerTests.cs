@@ -5,6 +5,7 @@ using ELicense.Inspector.Tests.Offline;
 using ELicense.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
+using Spectre.Console.Testing;
 
 namespace ELicense.Inspector.Tests.Handheld;
 
@@ -156,6 +157,32 @@ public sealed class HandheldControllerTests : IDisposable
         Assert.Contains(Verdicts.Warnings(current, UiText.English, _time), w => w.Contains("already checked on this device", StringComparison.Ordinal));
         Assert.Equal(Tone.Red, controller.State.Message!.Value.Tone);
         Assert.Equal(0, controller.State.Queued);
+    }
+
+    [Fact]
+    public async Task Screen_ControlCharactersFromTheServerOrATypedLine_NeverReachTheTerminal()
+    {
+        // Clear the screen, paint green, a C1 CSI, a bell, a backspace, a right-to-left override.
+        const string hostile = "\u001b[2J\u001b[42m VALID \u009b31m\u0007\b\u202e";
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Verify = _ =>
+        {
+            var answer = Samples.Verify(Verdict.LicenseNotValid, Samples.License(LicenseStatus.Revoked));
+            answer.NotValidReasons.Add(NotValidReason.Status);
+            answer.License.HolderName = "张伟" + hostile;
+            answer.License.IssuingAuthority = hostile;
+            return answer;
+        };
+        await Handle(controller, new InputEvent.Line("EDL1:ANYTHING"));
+        await Handle(controller, new InputEvent.Line("/tmp/" + hostile + ".png"));
+        var console = new TestConsole().Width(140).Height(48);
+
+        console.Write(HandheldScreen.Build(controller.State, UiText.English, _time, 140, 47));
+
+        Assert.DoesNotContain(console.Output, c => ELicense.Inspector.Rendering.TerminalText.IsUnsafe(c) && c != '\n');
+        Assert.Contains("张伟\uFFFD[2J", console.Output, StringComparison.Ordinal);
+        Assert.Contains("cannot read the image /tmp/\uFFFD[2J", console.Output, StringComparison.Ordinal);
     }
 
     [Fact]
