@@ -97,9 +97,13 @@ public sealed class HandheldController : IDisposable
     /// <summary>Loads the cached keys, lists the queue from earlier shifts, and probes the server.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_keyCache.Load() is { } cached)
+        if (_keyCache.Load(out var problem) is { } cached)
         {
             UseKeys(cached);
+        }
+        else if (problem != KeyCacheProblem.None)
+        {
+            Say(problem == KeyCacheProblem.NotPrivate ? Text.KeyCacheNotPrivate(_keyCache.Path) : Text.KeyCacheUnreadable(_keyCache.Path), Tone.Red);
         }
 
         if (Queue.SetAsidePath is { } aside)

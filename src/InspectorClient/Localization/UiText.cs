@@ -190,6 +190,12 @@ public sealed class UiText
         ? T(string.Create(CultureInfo.InvariantCulture, $"shift ended: {checks} check(s)"), string.Create(CultureInfo.InvariantCulture, $"本班结束：共 {checks} 次查验"))
         : T(string.Create(CultureInfo.InvariantCulture, $"shift ended: {checks} check(s); {queued} offline check(s) still queued in {queuePath}, re-verified at the next online start"),
             string.Create(CultureInfo.InvariantCulture, $"本班结束：共 {checks} 次查验；{queued} 条离线查验仍在 {queuePath} 排队，下次联网启动时复核"));
+    public string KeyCacheUnreadable(string path) => T(
+        $"the issuer key cache {path} is unreadable and was not used; it is rewritten at the next connection",
+        $"签发密钥缓存 {path} 无法读取，未使用；下次联网时重写");
+    public string KeyCacheNotPrivate(string path) => T(
+        $"the issuer key cache {path} or its folder can be changed by other users: not used for offline checks (chmod 700 the folder, 600 the file)",
+        $"签发密钥缓存 {path} 或其目录可被其他用户修改：不用于离线查验（目录设为 700，文件设为 600）");
     public string QueueUnreadable(string path) => T($"the offline queue {path} is unreadable; it was set aside", $"离线队列 {path} 无法读取，已另存");
 
     // ── Holder ────────────────────────────────────────────────────────────────────────────────────

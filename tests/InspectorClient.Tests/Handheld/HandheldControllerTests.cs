@@ -196,6 +196,19 @@ public sealed class HandheldControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_KeyCacheWithMissingMembers_SaysSoAndStaysUp()
+    {
+        File.WriteAllText(Path.Combine(_directory, IssuerKeyCache.FileName),
+            """{"fetchedAt":"2025-03-01T08:00:00Z","server":"x","issuer":"ELicense","maxClockSkewSeconds":30,"keys":null}""");
+        using var controller = Create(forcedOffline: true);
+
+        await controller.StartAsync(Ct);
+
+        Assert.Null(controller.State.KeysFetchedAt);
+        Assert.Equal(UiText.English.KeyCacheUnreadable(Path.Combine(_directory, IssuerKeyCache.FileName)), controller.State.Message!.Value.Text);
+    }
+
+    [Fact]
     public async Task Scan_OfflineWithoutKeys_SaysSoAndShowsNoVerdict()
     {
         using var controller = Create(forcedOffline: true);

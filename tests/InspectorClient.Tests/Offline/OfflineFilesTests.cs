@@ -76,6 +76,47 @@ public sealed class OfflineFilesTests : IDisposable
         Assert.Equal(Samples.Now.AddDays(30), loaded.Keys[0].NotAfter);
     }
 
+    [Theory]
+    [InlineData("""{"fetchedAt":"2025-03-01T08:00:00Z","server":"http://127.0.0.1:5080/","issuer":"ELicense","maxClockSkewSeconds":30,"keys":null}""")]
+    [InlineData("""{"fetchedAt":"2025-03-01T08:00:00Z","server":"http://127.0.0.1:5080/","issuer":"ELicense","maxClockSkewSeconds":30,"keys":[null]}""")]
+    [InlineData("""{"fetchedAt":"2025-03-01T08:00:00Z","server":"http://127.0.0.1:5080/","issuer":"ELicense","maxClockSkewSeconds":30,"keys":[{"keyId":null,"algorithm":"ES256","publicKeySpki":null}]}""")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    public void KeyCache_JsonWithMissingMembers_IsUnreadableAndTheConsoleStarts(string json)
+    {
+        File.WriteAllText(Path.Combine(_directory, IssuerKeyCache.FileName), json);
+
+        Assert.Null(new IssuerKeyCache(_directory).Load(out var problem));
+        Assert.Equal(KeyCacheProblem.Unreadable, problem);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void KeyCache_WritableByOtherUsers_IsNotUsed(bool directoryOpen)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
+        using var issuer = new TestIssuer();
+        var cache = new IssuerKeyCache(_directory);
+        cache.Save(issuer.Keys(Samples.Now));
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (directoryOpen)
+        {
+            File.SetUnixFileMode(_directory, File.GetUnixFileMode(_directory) | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+        }
+        else
+        {
+            File.SetUnixFileMode(cache.Path, File.GetUnixFileMode(cache.Path) | UnixFileMode.GroupWrite);
+        }
+
+        Assert.Null(cache.Load(out var problem));
+        Assert.Equal(KeyCacheProblem.NotPrivate, problem);
+    }
+
     [Fact]
     public void KeyCache_Missing_LoadsNull()
     {
