@@ -231,12 +231,22 @@ public sealed class HandheldController : IDisposable
         }
 
         string? queueId = null;
+        string? notSaved = null;
         // Worth re-verifying: a pass, a licence the snapshot calls not valid, and a key the cache may not have had yet.
         if (earlier is null && response.Verdict is Verdict.Valid or Verdict.LicenseNotValid or Verdict.UnknownKey)
         {
             queueId = Guid.NewGuid().ToString("N");
-            Queue.Add(new QueuedCheck(queueId, payload, _options.DeviceId, now, response.Verdict, tokenId,
-                response.Credential?.Snapshot?.LicenseNumber, response.Credential?.ExpireTime?.ToDateTimeOffset()));
+            try
+            {
+                Queue.Add(new QueuedCheck(queueId, payload, _options.DeviceId, now, response.Verdict, tokenId,
+                    response.Credential?.Snapshot?.LicenseNumber, response.Credential?.ExpireTime?.ToDateTimeOffset()));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The check stays queued in memory and is written with the next save; the officer still gets the answer.
+                notSaved = e.Message;
+            }
+
             State.Queued = Queue.Items.Count;
         }
 
@@ -251,6 +261,12 @@ public sealed class HandheldController : IDisposable
             Source = source,
             QueueId = queueId,
         });
+        if (notSaved is not null)
+        {
+            Say(Text.QueueNotSaved(notSaved), Tone.Red);
+            return;
+        }
+
         Say(queueId is not null ? Text.QueuedForSync : source is not null ? Text.DecodedFrom(source) : Text.OfflineLabel, Tone.Amber);
     }
 
@@ -727,6 +743,11 @@ public sealed class HandheldController : IDisposable
         {
             var lines = ErrorView.Describe(e, _options.Server, _options.Deadline);
             Say($"{Text.Error}: {string.Join(" ", lines.Select(l => l.Trim()))}", Tone.Red);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The queue file could not be written (a full or read-only disk): the console and its shift history stay up.
+            Say(Text.QueueNotSaved(e.Message), Tone.Red);
         }
     }
 

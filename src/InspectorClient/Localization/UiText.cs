@@ -196,6 +196,9 @@ public sealed class UiText
     public string KeyCacheNotPrivate(string path) => T(
         $"the issuer key cache {path} or its folder can be changed by other users: not used for offline checks (chmod 700 the folder, 600 the file)",
         $"签发密钥缓存 {path} 或其目录可被其他用户修改：不用于离线查验（目录设为 700，文件设为 600）");
+    public string QueueNotSaved(string detail) => T(
+        $"the offline queue could not be saved ({detail}); its checks are kept in memory and saved at the next change",
+        $"离线队列无法保存（{detail}）；查验记录暂存内存，下次变更时保存");
     public string QueueUnreadable(string path) => T($"the offline queue {path} is unreadable; it was set aside", $"离线队列 {path} 无法读取，已另存");
 
     // ── Holder ────────────────────────────────────────────────────────────────────────────────────

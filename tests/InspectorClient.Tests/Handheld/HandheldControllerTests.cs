@@ -101,6 +101,27 @@ public sealed class HandheldControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_QueueCannotBeSaved_ShowsTheResultSaysSoAndKeepsTheCheck()
+    {
+        using var controller = Create(forcedOffline: true);
+        new IssuerKeyCache(_directory).Save(_issuer.Keys(Samples.Now));
+        await controller.StartAsync(Ct);
+        // The queue's temporary file cannot be created (as a full or read-only disk would refuse it).
+        var blocker = Directory.CreateDirectory(Path.Combine(_directory, OfflineQueue.FileName + ".tmp"));
+
+        Assert.True(await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now))));
+
+        Assert.Equal(Verdict.Valid, controller.State.Current!.Response.Verdict);
+        Assert.Equal(Tone.Red, controller.State.Message!.Value.Tone);
+        Assert.Equal(1, controller.State.Queued);
+        blocker.Delete();
+
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+
+        Assert.Equal(2, OfflineQueue.Load(_directory, Samples.Now).Items.Count);
+    }
+
+    [Fact]
     public async Task Scan_SeenOnlineThenOffline_IsARepeatAndNotQueued()
     {
         using var controller = Create();

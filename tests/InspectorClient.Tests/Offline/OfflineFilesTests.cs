@@ -59,6 +59,22 @@ public sealed class OfflineFilesTests : IDisposable
         Assert.Equal("{ not json", File.ReadAllText(queue.SetAsidePath));
     }
 
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("[{}]")]
+    [InlineData("""[{"id":"a","payload":null,"deviceId":"hh-1","checkedAt":"2025-03-01T08:00:00Z","offlineVerdict":"Valid"}]""")]
+    public void Queue_JsonWithMissingMembers_IsSetAsideNotLost(string json)
+    {
+        var path = Path.Combine(_directory, OfflineQueue.FileName);
+        File.WriteAllText(path, json);
+
+        var queue = OfflineQueue.Load(_directory, Samples.Now);
+
+        Assert.Empty(queue.Items);
+        Assert.NotNull(queue.SetAsidePath);
+        Assert.Equal(json, File.ReadAllText(queue.SetAsidePath));
+    }
+
     [Fact]
     public void KeyCache_SaveThenLoad_RoundTripsKeysAndFetchTime()
     {
