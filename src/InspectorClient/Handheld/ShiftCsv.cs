@@ -49,12 +49,12 @@ public static class ShiftCsv
         File.WriteAllText(path, Format(history, officer, deviceId, zone), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
     /// <summary>
-    /// One field: quoted when it holds a comma, quote or line break; a leading =, +, - or @ is defused with
-    /// an apostrophe so that a spreadsheet never runs a value as a formula.
+    /// One field: quoted when it holds a comma, quote or line break; a leading =, +, -, @, tab or carriage
+    /// return (OWASP's list) is defused with an apostrophe so that a spreadsheet never runs a value as a formula.
     /// </summary>
     public static string Field(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }

@@ -29,6 +29,8 @@ public sealed class ShiftCsvTests
     [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
     [InlineData("+1", "'+1")]
     [InlineData("@cmd", "'@cmd")]
+    [InlineData("\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0")]
+    [InlineData("\r=1+1", "\"'\r=1+1\"")]
     public void Field_Value_IsQuotedAndNeverAFormula(string value, string expected)
     {
         Assert.Equal(expected, ShiftCsv.Field(value));
