@@ -99,7 +99,15 @@ public sealed class HandheldController : IDisposable
     {
         if (_keyCache.Load(out var problem) is { } cached)
         {
-            UseKeys(cached);
+            // Keys fetched from another server (a training or test one) must not pass that server's codes here.
+            if (Uri.TryCreate(cached.Server, UriKind.Absolute, out var from) && from == _options.Server)
+            {
+                UseKeys(cached);
+            }
+            else
+            {
+                Say(Text.KeyCacheOtherServer(cached.Server), Tone.Amber);
+            }
         }
         else if (problem != KeyCacheProblem.None)
         {

@@ -196,6 +196,9 @@ public sealed class UiText
     public string KeyCacheNotPrivate(string path) => T(
         $"the issuer key cache {path} or its folder can be changed by other users: not used for offline checks (chmod 700 the folder, 600 the file)",
         $"签发密钥缓存 {path} 或其目录可被其他用户修改：不用于离线查验（目录设为 700，文件设为 600）");
+    public string KeyCacheOtherServer(string server) => T(
+        $"the cached issuer keys come from {server}, not this server: not used until this server's are fetched",
+        $"缓存的签发密钥来自 {server}，不是当前服务器：获取当前服务器的密钥前不使用");
     public string QueueNotSaved(string detail) => T(
         $"the offline queue could not be saved ({detail}); its checks are kept in memory and saved at the next change",
         $"离线队列无法保存（{detail}）；查验记录暂存内存，下次变更时保存");

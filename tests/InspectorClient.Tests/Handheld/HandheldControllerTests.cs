@@ -217,6 +217,21 @@ public sealed class HandheldControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_KeysCachedFromAnotherServer_AreNotUsedOffline()
+    {
+        // A training server's keys, cached when the handheld last talked to it: its codes must not pass here.
+        new IssuerKeyCache(_directory).Save(_issuer.Keys(Samples.Now) with { Server = "https://training.example:5080/" });
+        using var controller = Create(forcedOffline: true);
+        await controller.StartAsync(Ct);
+
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+
+        Assert.Null(controller.State.Current);
+        Assert.Null(controller.State.KeysFetchedAt);
+        Assert.Equal(UiText.English.NoKeysForOffline, controller.State.Message!.Value.Text);
+    }
+
+    [Fact]
     public async Task Start_KeyCacheWithMissingMembers_SaysSoAndStaysUp()
     {
         File.WriteAllText(Path.Combine(_directory, IssuerKeyCache.FileName),
