@@ -99,6 +99,18 @@ public sealed class PromptInputTests
     }
 
     [Fact]
+    public async Task KeyInput_BidiOverride_IsNeitherEchoedNorKept()
+    {
+        // A right-to-left override pasted before a path would make the echo read backwards on some terminals.
+        PushText("\u202Egnp.rq/.");
+        _console.Input.PushKey(ConsoleKey.Enter);
+        var input = new KeyPromptInput(_console, _console.Input, new FakeTimeProvider());
+
+        Assert.Equal(new InputEvent.Line("gnp.rq/."), await input.ReadAsync("▸ ", hotkeys: false, idle: null, Ct));
+        Assert.DoesNotContain('\u202E', _console.Output);
+    }
+
+    [Fact]
     public async Task KeyInput_IdleAtEmptyPrompt_TicksWhenTheClockMoves()
     {
         var time = new FakeTimeProvider();
