@@ -3,6 +3,7 @@ using ELicense.Inspector.Connection;
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
+using ELicense.Inspector.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -121,7 +122,7 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
             }
         }
 
-        console.MarkupLine(Markup.Escape(text.ShiftEnded(controller.State.History.Count, controller.State.Queued, controller.Queue.Path)));
+        console.MarkupLine(Markup.Escape(TerminalText.Clean(text.ShiftEnded(controller.State.History.Count, controller.State.Queued, controller.Queue.Path))));
         return ExitCodes.Ok;
 
         async Task<string?> Ask(string prompt, CancellationToken ct) =>
@@ -138,7 +139,9 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
 
         // One row stays free for the prompt.
         var height = console.Profile.Height - 1;
-        console.Write(HandheldScreen.Build(controller.State, text, Environment.Time, console.Profile.Width, height, fullScreen: Environment.OutputIsTerminal));
+        // Whatever slipped past the cleaning of server answers and messages, no control character reaches the terminal.
+        console.Write(new ControlFree(
+            HandheldScreen.Build(controller.State, text, Environment.Time, console.Profile.Width, height, fullScreen: Environment.OutputIsTerminal)));
         console.WriteLine();
     }
 }

@@ -98,7 +98,8 @@ public sealed class HolderCommand(InspectorEnvironment environment) : InspectorC
                 Environment.Output.Clear(home: true);
             }
 
-            var refreshAt = HolderScreen.RefreshAt(credential);
+            var wait = HolderScreen.RefreshAfter(credential);
+            var refreshAt = Environment.Time.GetUtcNow() + wait;
             var last = settings.Count is { } count && shown >= count;
             HolderScreen.Render(Environment.Output, credential, last ? null : refreshAt, shown, settings.Count, png, text, Environment.Time);
             if (last)
@@ -106,11 +107,7 @@ public sealed class HolderCommand(InspectorEnvironment environment) : InspectorC
                 return ExitCodes.Ok;
             }
 
-            var wait = refreshAt - Environment.Time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, Environment.Time, cancellationToken);
-            }
+            await Task.Delay(wait, Environment.Time, cancellationToken);
         }
     }
 }

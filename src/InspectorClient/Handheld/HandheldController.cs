@@ -45,6 +45,10 @@ public sealed class HandheldController : IDisposable
     private readonly Func<string, bool> _fileExists;
     private readonly IssuerKeyCache _keyCache;
     private readonly FileStream _lock;
+
+    // The server's refusals of codes in this shift (revoked, replayed, unknown licence), by token id: a
+    // code the server refused is never made VALID again by an offline re-scan after the connection drops.
+    private readonly Dictionary<string, (VerifyCredentialResponse Answer, DateTimeOffset At)> _liveRefusals = new(StringComparer.Ordinal);
     private OfflineVerifier? _verifier;
     private int _sequence;
     private long _lastProbe;
@@ -93,9 +97,21 @@ public sealed class HandheldController : IDisposable
     /// <summary>Loads the cached keys, lists the queue from earlier shifts, and probes the server.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_keyCache.Load() is { } cached)
+        if (_keyCache.Load(out var problem) is { } cached)
         {
-            UseKeys(cached);
+            // Keys fetched from another server (a training or test one) must not pass that server's codes here.
+            if (Uri.TryCreate(cached.Server, UriKind.Absolute, out var from) && from == _options.Server)
+            {
+                UseKeys(cached);
+            }
+            else
+            {
+                Say(Text.KeyCacheOtherServer(cached.Server), Tone.Amber);
+            }
+        }
+        else if (problem != KeyCacheProblem.None)
+        {
+            Say(problem == KeyCacheProblem.NotPrivate ? Text.KeyCacheNotPrivate(_keyCache.Path) : Text.KeyCacheUnreadable(_keyCache.Path), Tone.Red);
         }
 
         if (Queue.SetAsidePath is { } aside)
@@ -174,6 +190,7 @@ public sealed class HandheldController : IDisposable
         var (reached, live) = await CallAsync((b, ct) => b.VerifyAsync(payload, _options.DeviceId, ct), cancellationToken);
         if (reached)
         {
+            RememberRefusal(live!);
             Show(new LicenceResult
             {
                 Sequence = ++_sequence,
@@ -200,17 +217,44 @@ public sealed class HandheldController : IDisposable
         }
 
         var now = _time.GetUtcNow();
-        var response = _verifier.Verify(payload);
+        var response = TerminalText.Clean(_verifier.Verify(payload));
         var tokenId = response.Credential?.TokenId;
         // The same code already checked on this device (offline, or online before the connection went): a repeat.
         var earlier = tokenId is null ? null : State.History.FirstOrDefault(h => h.TokenId == tokenId);
+        if (response.Verdict == Verdict.Valid && tokenId is not null && _liveRefusals.TryGetValue(tokenId, out var refused))
+        {
+            // The signature still verifies, but the server has already refused this very code: its answer stands.
+            Show(new LicenceResult
+            {
+                Sequence = ++_sequence,
+                Kind = CheckKind.Scan,
+                Offline = true,
+                CheckedAt = now,
+                Response = refused.Answer.Clone(),
+                OfflineFirstSeen = earlier?.At ?? refused.At,
+                Source = source,
+            });
+            Say(Text.RefusedEarlier(Verdicts.LocalTime(refused.At, _time)), Tone.Red);
+            return;
+        }
+
         string? queueId = null;
+        string? notSaved = null;
         // Worth re-verifying: a pass, a licence the snapshot calls not valid, and a key the cache may not have had yet.
         if (earlier is null && response.Verdict is Verdict.Valid or Verdict.LicenseNotValid or Verdict.UnknownKey)
         {
             queueId = Guid.NewGuid().ToString("N");
-            Queue.Add(new QueuedCheck(queueId, payload, _options.DeviceId, now, response.Verdict, tokenId,
-                response.Credential?.Snapshot?.LicenseNumber, response.Credential?.ExpireTime?.ToDateTimeOffset()));
+            try
+            {
+                Queue.Add(new QueuedCheck(queueId, payload, _options.DeviceId, now, response.Verdict, tokenId,
+                    response.Credential?.Snapshot?.LicenseNumber, response.Credential?.ExpireTime?.ToDateTimeOffset()));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The check stays queued in memory and is written with the next save; the officer still gets the answer.
+                notSaved = e.Message;
+            }
+
             State.Queued = Queue.Items.Count;
         }
 
@@ -225,6 +269,12 @@ public sealed class HandheldController : IDisposable
             Source = source,
             QueueId = queueId,
         });
+        if (notSaved is not null)
+        {
+            Say(Text.QueueNotSaved(notSaved), Tone.Red);
+            return;
+        }
+
         Say(queueId is not null ? Text.QueuedForSync : source is not null ? Text.DecodedFrom(source) : Text.OfflineLabel, Tone.Amber);
     }
 
@@ -369,7 +419,9 @@ public sealed class HandheldController : IDisposable
 
                 GetLicenseResponse? lookup = null;
                 var notFound = false;
-                if (SyncRules.NeedsLookup(live!) && check.LicenseNumber is { } number)
+                // A check queued for a key the cache did not know has no licence number of its own: the
+                // server, which knows the key, names it in the claims it verified.
+                if (SyncRules.NeedsLookup(live!) && (check.LicenseNumber ?? live!.Credential?.Snapshot?.LicenseNumber) is { Length: > 0 } number)
                 {
                     try
                     {
@@ -385,6 +437,7 @@ public sealed class HandheldController : IDisposable
                     }
                 }
 
+                RememberRefusal(live!);
                 var result = SyncRules.Compare(check, live!, lookup, notFound);
                 results.Add(result);
                 if (result.Outcome == SyncOutcome.Unresolved)
@@ -651,6 +704,12 @@ public sealed class HandheldController : IDisposable
         {
             var value = await call(_backend, cancellationToken);
             Reached(started);
+            // Every string the server sends is shown somewhere: no terminal control characters in any of them.
+            if (value is Google.Protobuf.IMessage message)
+            {
+                TerminalText.Clean(message);
+            }
+
             return (true, value);
         }
         catch (RpcException e) when (IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
@@ -693,6 +752,11 @@ public sealed class HandheldController : IDisposable
             var lines = ErrorView.Describe(e, _options.Server, _options.Deadline);
             Say($"{Text.Error}: {string.Join(" ", lines.Select(l => l.Trim()))}", Tone.Red);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The queue file could not be written (a full or read-only disk): the console and its shift history stay up.
+            Say(Text.QueueNotSaved(e.Message), Tone.Red);
+        }
     }
 
     private void Show(LicenceResult result, string? subject = null)
@@ -734,6 +798,15 @@ public sealed class HandheldController : IDisposable
             Tone = tone,
         });
 
+    private void RememberRefusal(VerifyCredentialResponse live)
+    {
+        if (live.Credential?.TokenId is { Length: > 0 } tokenId
+            && live.Verdict is Verdict.Replayed or Verdict.LicenseNotValid or Verdict.LicenseNotFound)
+        {
+            _liveRefusals[tokenId] = (live, _time.GetUtcNow());
+        }
+    }
+
     private void UseKeys(CachedIssuerKeys keys)
     {
         _verifier?.Dispose();
@@ -741,7 +814,8 @@ public sealed class HandheldController : IDisposable
         State.KeysFetchedAt = keys.FetchedAt;
     }
 
-    private void Say(string text, Tone tone) => State.Message = (text, tone);
+    // Messages quote file names, typed lines and server error details.
+    private void Say(string text, Tone tone) => State.Message = (TerminalText.Clean(text), tone);
 
     private static string PlateText(Plate plate) =>
         string.Create(CultureInfo.InvariantCulture, $"{plate.Number} {(int)plate.Type:D2}");

@@ -76,7 +76,7 @@ public static class HandheldScreen
         }
 
         var keys = state.KeysFetchedAt is { } fetched
-            ? $"{Markup.Escape(text.KeysFetched)} {Markup.Escape(Verdicts.LocalTime(fetched, time))}"
+            ? KeysAgeMarkup(fetched, text, time)
             : $"[{Palette.Amber}]{Markup.Escape(text.NoKeysCached)}[/]";
         var queued = state.Queued > 0
             ? $"[bold {Palette.Amber}]{Markup.Escape(text.Queued)} {state.Queued.ToString(CultureInfo.InvariantCulture)}[/]"
@@ -84,6 +84,19 @@ public static class HandheldScreen
         var title = withTitle ? $"[bold]{Markup.Escape(text.AppTitle)}[/] │ " : string.Empty;
         return $"{title}{Markup.Escape(text.Officer)} [bold]{Markup.Escape(state.Officer)}[/] │ " +
             $"{Markup.Escape(text.Device)} [bold]{Markup.Escape(state.DeviceId)}[/] │ {connection} │ {keys} │ {queued}";
+    }
+
+    /// <summary>
+    /// When the cached keys were fetched: the time when it was today, else the date in amber — a key the
+    /// issuer has withdrawn since still verifies offline until the cache is refreshed.
+    /// </summary>
+    private static string KeysAgeMarkup(DateTimeOffset fetched, UiText text, TimeProvider time)
+    {
+        var local = TimeZoneInfo.ConvertTime(fetched, time.LocalTimeZone);
+        var today = TimeZoneInfo.ConvertTime(time.GetUtcNow(), time.LocalTimeZone).Date;
+        return local.Date == today
+            ? $"{Markup.Escape(text.KeysFetched)} {Markup.Escape(local.ToString("HH:mm:ss", CultureInfo.InvariantCulture))}"
+            : $"[{Palette.Amber}]{Markup.Escape(text.KeysFetched)} {Markup.Escape(local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))}[/]";
     }
 
     /// <summary>The keys of the one-key actions.</summary>

@@ -69,7 +69,8 @@ public sealed class KeyPromptInput(IAnsiConsole console, IAnsiConsoleInput keys,
                 return new InputEvent.Key(action);
             }
 
-            if (key.KeyChar != '\0' && !char.IsControl(key.KeyChar))
+            // Control characters and bidirectional overrides are neither kept nor echoed (see TerminalText).
+            if (key.KeyChar != '\0' && !Rendering.TerminalText.IsUnsafe(key.KeyChar))
             {
                 buffer.Append(key.KeyChar);
                 console.Write(new Text(key.KeyChar.ToString()));

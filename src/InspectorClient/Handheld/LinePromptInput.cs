@@ -21,7 +21,8 @@ public sealed class LinePromptInput(IAnsiConsole console, TextReader input) : IP
 
         // Only the line ending goes: a space is a valid Base45 character.
         line = line.TrimEnd('\r', '\n');
-        console.WriteLine(line.StartsWith(OfflineVerifierPrefix, StringComparison.Ordinal) ? Shorten(line) : line);
+        // The echo is the line as read, but without control characters: a hostile line must not drive the terminal.
+        console.WriteLine(Rendering.TerminalText.Clean(line.StartsWith(OfflineVerifierPrefix, StringComparison.Ordinal) ? Shorten(line) : line));
         return hotkeys && Hotkeys.FromLine(line) is { } action ? new InputEvent.Key(action) : new InputEvent.Line(line);
     }
 

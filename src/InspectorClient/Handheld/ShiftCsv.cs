@@ -44,17 +44,26 @@ public static class ShiftCsv
         return builder.ToString();
     }
 
-    /// <summary>Writes the file (UTF-8 with BOM).</summary>
-    public static void Write(string path, IEnumerable<HistoryEntry> history, string officer, string deviceId, TimeZoneInfo zone) =>
-        File.WriteAllText(path, Format(history, officer, deviceId, zone), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+    /// <summary>Writes the file (UTF-8 with BOM), readable by this user only when it is created: it names holders.</summary>
+    public static void Write(string path, IEnumerable<HistoryEntry> history, string officer, string deviceId, TimeZoneInfo zone)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), options);
+        writer.Write(Format(history, officer, deviceId, zone));
+    }
 
     /// <summary>
-    /// One field: quoted when it holds a comma, quote or line break; a leading =, +, - or @ is defused with
-    /// an apostrophe so that a spreadsheet never runs a value as a formula.
+    /// One field: quoted when it holds a comma, quote or line break; a leading =, +, -, @, tab or carriage
+    /// return (OWASP's list) is defused with an apostrophe so that a spreadsheet never runs a value as a formula.
     /// </summary>
     public static string Field(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }

@@ -16,7 +16,7 @@ public static class HolderScreen
         console.MarkupLine($"[bold]{Markup.Escape(text.HolderTitle)}[/]");
         IssueView.WriteQr(console, credential.QrPayload);
         // The text alone on its line, unwrapped, so that it can be copied into a console's scan prompt.
-        console.Profile.Out.Writer.WriteLine(credential.QrPayload);
+        console.Profile.Out.Writer.WriteLine(TerminalText.Clean(credential.QrPayload));
         var expires = Formats.LocalDateTime(credential.ExpireTime, time);
         var line = refreshAt is { } at
             ? text.HolderRefresh(TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), expires)
@@ -25,18 +25,23 @@ public static class HolderScreen
         console.MarkupLine($"[grey]{Markup.Escape(text.HolderCount(shown, total))}[/]");
         if (pngPath is not null)
         {
-            console.MarkupLine($"[grey]{Markup.Escape(text.PngWritten(pngPath))}[/]");
+            console.MarkupLine($"[grey]{Markup.Escape(TerminalText.Clean(text.PngWritten(pngPath)))}[/]");
         }
     }
 
+    /// <summary>The shortest wait between two codes, whatever lifetime the server states.</summary>
+    public static readonly TimeSpan MinRefresh = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// When to show the next code: two thirds into the lifetime, leaving a third (a minute of the default
-    /// three) for the officer to scan the code on screen before it expires.
+    /// How long after receiving a code to show the next: two thirds of its lifetime, leaving a third (a
+    /// minute of the default three) for the officer to scan the code on screen before it expires. Only
+    /// the lifetime is taken from the server's timestamps: measured against this device's clock, they
+    /// would make a clock running fast ask for codes without pause, and a slow one show expired codes.
     /// </summary>
-    public static DateTimeOffset RefreshAt(IssueCredentialResponse credential)
+    public static TimeSpan RefreshAfter(IssueCredentialResponse credential)
     {
-        var issued = credential.IssueTime.ToDateTimeOffset();
-        var expires = credential.ExpireTime.ToDateTimeOffset();
-        return issued + (expires - issued) * 2 / 3;
+        var lifetime = credential.ExpireTime.ToDateTimeOffset() - credential.IssueTime.ToDateTimeOffset();
+        var wait = lifetime * 2 / 3;
+        return wait > MinRefresh ? wait : MinRefresh;
     }
 }

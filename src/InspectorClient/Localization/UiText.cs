@@ -73,7 +73,10 @@ public sealed class UiText
 
     // ── Warnings ──────────────────────────────────────────────────────────────────────────────────
     public string RepeatScan(string time) => T($"already checked by this device at {time}", $"本设备已于 {time} 查验过此码");
-    public string OfflineRepeat(string time) => T($"already checked offline on this device at {time}", $"本设备已于 {time} 离线查验过此码");
+    public string OfflineRepeat(string time) => T($"already checked on this device at {time}", $"本设备已于 {time} 查验过此码");
+    public string RefusedEarlier(string time) => T(
+        $"the server refused this code at {time}; the offline check cannot overrule it",
+        $"服务器已于 {time} 拒绝此码；离线查验不能推翻该结论");
     public string StaleData(string age) => T($"licence data is STALE (registry unreachable), {age} old", $"驾驶证数据非实时（登记系统不可达），已过 {age}");
     public string StaleVehicle(string age) => T($"vehicle data is STALE (registry unreachable), {age} old", $"车辆数据非实时（登记系统不可达），已过 {age}");
     public string LocalReplayOnly => T("replay check was local to one server only", "重放检查仅限单台服务器");
@@ -187,6 +190,18 @@ public sealed class UiText
         ? T(string.Create(CultureInfo.InvariantCulture, $"shift ended: {checks} check(s)"), string.Create(CultureInfo.InvariantCulture, $"本班结束：共 {checks} 次查验"))
         : T(string.Create(CultureInfo.InvariantCulture, $"shift ended: {checks} check(s); {queued} offline check(s) still queued in {queuePath}, re-verified at the next online start"),
             string.Create(CultureInfo.InvariantCulture, $"本班结束：共 {checks} 次查验；{queued} 条离线查验仍在 {queuePath} 排队，下次联网启动时复核"));
+    public string KeyCacheUnreadable(string path) => T(
+        $"the issuer key cache {path} is unreadable and was not used; it is rewritten at the next connection",
+        $"签发密钥缓存 {path} 无法读取，未使用；下次联网时重写");
+    public string KeyCacheNotPrivate(string path) => T(
+        $"the issuer key cache {path} or its folder can be changed by other users: not used for offline checks (chmod 700 the folder, 600 the file)",
+        $"签发密钥缓存 {path} 或其目录可被其他用户修改：不用于离线查验（目录设为 700，文件设为 600）");
+    public string KeyCacheOtherServer(string server) => T(
+        $"the cached issuer keys come from {server}, not this server: not used until this server's are fetched",
+        $"缓存的签发密钥来自 {server}，不是当前服务器：获取当前服务器的密钥前不使用");
+    public string QueueNotSaved(string detail) => T(
+        $"the offline queue could not be saved ({detail}); its checks are kept in memory and saved at the next change",
+        $"离线队列无法保存（{detail}）；查验记录暂存内存，下次变更时保存");
     public string QueueUnreadable(string path) => T($"the offline queue {path} is unreadable; it was set aside", $"离线队列 {path} 无法读取，已另存");
 
     // ── Holder ────────────────────────────────────────────────────────────────────────────────────

@@ -43,18 +43,25 @@ public sealed class OfflineQueue
 
         try
         {
-            var items = JsonSerializer.Deserialize(File.ReadAllText(path), OfflineJson.Default.ListQueuedCheck) ?? [];
-            return new OfflineQueue(path, items, null);
+            // JSON that parses may still lack members (the serializer leaves them null): that is unreadable too.
+            if (JsonSerializer.Deserialize(File.ReadAllText(path), OfflineJson.Default.ListQueuedCheck) is { } items && items.All(IsComplete))
+            {
+                return new OfflineQueue(path, items, null);
+            }
         }
         catch (JsonException)
         {
-            var aside = $"{path}.unreadable-{now.ToUnixTimeSeconds()}";
-            File.Move(path, aside, overwrite: true);
-            return new OfflineQueue(path, [], aside);
         }
+
+        var aside = $"{path}.unreadable-{now.ToUnixTimeSeconds()}";
+        File.Move(path, aside, overwrite: true);
+        return new OfflineQueue(path, [], aside);
     }
 
-    /// <summary>Adds a check and saves.</summary>
+    /// <summary>
+    /// Adds a check and saves. When saving fails (the exception is thrown) the check stays queued in
+    /// memory and goes to disk with the next save.
+    /// </summary>
     public void Add(QueuedCheck check)
     {
         _items.Add(check);
@@ -72,6 +79,9 @@ public sealed class OfflineQueue
 
         return removed;
     }
+
+    private static bool IsComplete(QueuedCheck? check) =>
+        check is { Id.Length: > 0, Payload.Length: > 0, DeviceId.Length: > 0 };
 
     private void Save() => PrivateFile.WriteAllText(Path, JsonSerializer.Serialize(_items, OfflineJson.Default.ListQueuedCheck));
 }

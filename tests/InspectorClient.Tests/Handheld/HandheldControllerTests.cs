@@ -5,6 +5,7 @@ using ELicense.Inspector.Tests.Offline;
 using ELicense.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
+using Spectre.Console.Testing;
 
 namespace ELicense.Inspector.Tests.Handheld;
 
@@ -100,6 +101,27 @@ public sealed class HandheldControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_QueueCannotBeSaved_ShowsTheResultSaysSoAndKeepsTheCheck()
+    {
+        using var controller = Create(forcedOffline: true);
+        new IssuerKeyCache(_directory).Save(_issuer.Keys(Samples.Now));
+        await controller.StartAsync(Ct);
+        // The queue's temporary file cannot be created (as a full or read-only disk would refuse it).
+        var blocker = Directory.CreateDirectory(Path.Combine(_directory, OfflineQueue.FileName + ".tmp"));
+
+        Assert.True(await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now))));
+
+        Assert.Equal(Verdict.Valid, controller.State.Current!.Response.Verdict);
+        Assert.Equal(Tone.Red, controller.State.Message!.Value.Tone);
+        Assert.Equal(1, controller.State.Queued);
+        blocker.Delete();
+
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+
+        Assert.Equal(2, OfflineQueue.Load(_directory, Samples.Now).Items.Count);
+    }
+
+    [Fact]
     public async Task Scan_SeenOnlineThenOffline_IsARepeatAndNotQueued()
     {
         using var controller = Create();
@@ -118,6 +140,72 @@ public sealed class HandheldControllerTests : IDisposable
         Assert.Equal(0, controller.State.Queued);
     }
 
+    [Theory]
+    [InlineData(Verdict.Replayed)]
+    [InlineData(Verdict.LicenseNotValid)]
+    public async Task Scan_RefusedOnlineThenScannedAgainOffline_StaysRefused(Verdict refusal)
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        var payload = _issuer.Issue(Samples.Now);
+        using var verifier = new OfflineVerifier(_issuer.Keys(Samples.Now), _time);
+        _backend.Verify = p =>
+        {
+            // The server verified the same claims and refused the code: shown on another device first, or revoked.
+            var answer = verifier.Verify(p);
+            answer.Verdict = refusal;
+            if (refusal == Verdict.LicenseNotValid)
+            {
+                answer.License = Samples.License(LicenseStatus.Revoked);
+                answer.NotValidReasons.Add(NotValidReason.Status);
+            }
+
+            return answer;
+        };
+        await Handle(controller, new InputEvent.Line(payload));
+        Assert.Equal(Tone.Red, controller.State.Current!.Tone);
+        _backend.Reachable = false;
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        // The connection drops and the driver asks for a second scan: the signature still verifies offline.
+        await Handle(controller, new InputEvent.Line(payload));
+
+        var current = controller.State.Current!;
+        Assert.True(current.Offline);
+        Assert.Equal(refusal, current.Response.Verdict);
+        Assert.Equal(Tone.Red, current.Tone);
+        Assert.NotEqual(UiText.English.Valid, Verdicts.Headline(current.Response, UiText.English));
+        Assert.Contains(Verdicts.Warnings(current, UiText.English, _time), w => w.Contains("already checked on this device", StringComparison.Ordinal));
+        Assert.Equal(Tone.Red, controller.State.Message!.Value.Tone);
+        Assert.Equal(0, controller.State.Queued);
+    }
+
+    [Fact]
+    public async Task Screen_ControlCharactersFromTheServerOrATypedLine_NeverReachTheTerminal()
+    {
+        // Clear the screen, paint green, a C1 CSI, a bell, a backspace, a right-to-left override.
+        const string hostile = "\u001b[2J\u001b[42m VALID \u009b31m\u0007\b\u202e";
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Verify = _ =>
+        {
+            var answer = Samples.Verify(Verdict.LicenseNotValid, Samples.License(LicenseStatus.Revoked));
+            answer.NotValidReasons.Add(NotValidReason.Status);
+            answer.License.HolderName = "张伟" + hostile;
+            answer.License.IssuingAuthority = hostile;
+            return answer;
+        };
+        await Handle(controller, new InputEvent.Line("EDL1:ANYTHING"));
+        await Handle(controller, new InputEvent.Line("/tmp/" + hostile + ".png"));
+        var console = new TestConsole().Width(140).Height(48);
+
+        console.Write(HandheldScreen.Build(controller.State, UiText.English, _time, 140, 47));
+
+        Assert.DoesNotContain(console.Output, c => ELicense.Inspector.Rendering.TerminalText.IsUnsafe(c) && c != '\n');
+        Assert.Contains("张伟\uFFFD[2J", console.Output, StringComparison.Ordinal);
+        Assert.Contains("cannot read the image /tmp/\uFFFD[2J", console.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Create_SecondConsoleOnTheSameCacheDirectory_IsRefused()
     {
@@ -126,6 +214,34 @@ public sealed class HandheldControllerTests : IDisposable
         var refused = Assert.Throws<ELicense.Inspector.Commands.UsageException>(() => Create());
 
         Assert.Contains("another inspector console", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_KeysCachedFromAnotherServer_AreNotUsedOffline()
+    {
+        // A training server's keys, cached when the handheld last talked to it: its codes must not pass here.
+        new IssuerKeyCache(_directory).Save(_issuer.Keys(Samples.Now) with { Server = "https://training.example:5080/" });
+        using var controller = Create(forcedOffline: true);
+        await controller.StartAsync(Ct);
+
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+
+        Assert.Null(controller.State.Current);
+        Assert.Null(controller.State.KeysFetchedAt);
+        Assert.Equal(UiText.English.NoKeysForOffline, controller.State.Message!.Value.Text);
+    }
+
+    [Fact]
+    public async Task Start_KeyCacheWithMissingMembers_SaysSoAndStaysUp()
+    {
+        File.WriteAllText(Path.Combine(_directory, IssuerKeyCache.FileName),
+            """{"fetchedAt":"2025-03-01T08:00:00Z","server":"x","issuer":"ELicense","maxClockSkewSeconds":30,"keys":null}""");
+        using var controller = Create(forcedOffline: true);
+
+        await controller.StartAsync(Ct);
+
+        Assert.Null(controller.State.KeysFetchedAt);
+        Assert.Equal(UiText.English.KeyCacheUnreadable(Path.Combine(_directory, IssuerKeyCache.FileName)), controller.State.Message!.Value.Text);
     }
 
     [Fact]
@@ -182,6 +298,33 @@ public sealed class HandheldControllerTests : IDisposable
 
         Assert.Contains("license RoadsideCheck", _backend.Calls);
         Assert.Equal(SyncState.Confirmed, controller.State.History[^1].Sync);
+        Assert.Equal("VALID_NOW", controller.State.History[^1].LiveResultCode);
+    }
+
+    [Fact]
+    public async Task Reconnect_UnknownKeyCheckExpiredBySyncTime_IsSettledByTheLicenceFromTheLiveAnswer()
+    {
+        // A key the handheld's cache did not have yet: no claims offline, so no licence number in the queue.
+        using var newKey = new TestIssuer();
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+        _backend.Reachable = false;
+        await Handle(controller, new InputEvent.Line(newKey.Issue(Samples.Now)));
+        Assert.Equal(Verdict.UnknownKey, controller.State.Current!.Response.Verdict);
+        Assert.Null(Assert.Single(controller.Queue.Items).LicenseNumber);
+        _backend.Reachable = true;
+        // By sync time the code has expired; the server knows the key and names the licence in the verified claims.
+        _backend.Verify = _ => new VerifyCredentialResponse
+        {
+            Verdict = Verdict.CredentialExpired,
+            Credential = new CredentialInfo { Snapshot = new CredentialSnapshot { LicenseNumber = Samples.LicenseNumber } },
+        };
+
+        await Handle(controller, new InputEvent.Key(Hotkey.Sync));
+
+        Assert.Contains("license RoadsideCheck", _backend.Calls);
+        Assert.Equal(0, controller.State.Queued);
+        Assert.Equal(SyncState.Differs, controller.State.History[^1].Sync);
         Assert.Equal("VALID_NOW", controller.State.History[^1].LiveResultCode);
     }
 

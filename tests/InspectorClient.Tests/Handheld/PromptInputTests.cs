@@ -25,6 +25,30 @@ public sealed class PromptInputTests
     }
 
     [Fact]
+    public async Task LineInput_ControlCharactersInTheLine_AreNotEchoedToTheTerminal()
+    {
+        var line = "\u001b]0;owned\u0007\u001b[2J\u001b[42mVALID";
+        var input = new LinePromptInput(_console, new StringReader(line + "\n"));
+
+        var read = await input.ReadAsync("scan ▸ ", hotkeys: true, idle: null, Ct);
+
+        Assert.Equal(new InputEvent.Line(line), read);
+        Assert.DoesNotContain(_console.Output, c => ELicense.Inspector.Rendering.TerminalText.IsUnsafe(c) && c != '\n');
+        Assert.Contains("\uFFFD[2J\uFFFD[42mVALID", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ControlFree_TextWithEscapes_RendersWithoutThem()
+    {
+        var console = new TestConsole().Width(30);
+
+        console.Write(new ELicense.Inspector.Rendering.ControlFree(new Text("ab\u001b[2Jcd\u009b")));
+
+        Assert.Contains("ab\uFFFD[2Jcd\uFFFD", console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(console.Output, c => ELicense.Inspector.Rendering.TerminalText.IsUnsafe(c) && c != '\n');
+    }
+
+    [Fact]
     public async Task KeyInput_HotkeyAtEmptyPrompt_ActsAtOnce()
     {
         _console.Input.PushCharacter('v');
@@ -72,6 +96,18 @@ public sealed class PromptInputTests
         var input = new KeyPromptInput(_console, _console.Input, new FakeTimeProvider());
 
         Assert.Equal(new InputEvent.Key(Hotkey.NewScan), await input.ReadAsync("▸ ", hotkeys: true, idle: null, Ct));
+    }
+
+    [Fact]
+    public async Task KeyInput_BidiOverride_IsNeitherEchoedNorKept()
+    {
+        // A right-to-left override pasted before a path would make the echo read backwards on some terminals.
+        PushText("\u202Egnp.rq/.");
+        _console.Input.PushKey(ConsoleKey.Enter);
+        var input = new KeyPromptInput(_console, _console.Input, new FakeTimeProvider());
+
+        Assert.Equal(new InputEvent.Line("gnp.rq/."), await input.ReadAsync("▸ ", hotkeys: false, idle: null, Ct));
+        Assert.DoesNotContain('\u202E', _console.Output);
     }
 
     [Fact]

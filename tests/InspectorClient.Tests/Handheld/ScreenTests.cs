@@ -204,6 +204,25 @@ public sealed class ScreenTests
     }
 
     [Fact]
+    public void Header_KeysFetchedOnAnEarlierDay_ShowsTheDateInAmber()
+    {
+        var state = new HandheldState("wang", "hh-1", "http://127.0.0.1:5080/") { KeysFetchedAt = Samples.Now.AddDays(-3).AddMinutes(5) };
+
+        var header = HandheldScreen.HeaderMarkup(state, UiText.English, Samples.Clock());
+
+        Assert.Contains("keys 2025-02-26 08:35[/]", header, StringComparison.Ordinal);
+        Assert.Contains($"[{ELicense.Inspector.Rendering.Palette.Amber}]keys 2025-02-26", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Header_KeysFetchedToday_ShowsTheTime()
+    {
+        var state = new HandheldState("wang", "hh-1", "http://127.0.0.1:5080/") { KeysFetchedAt = Samples.Now.AddMinutes(-5) };
+
+        Assert.Contains("keys 08:25:00", HandheldScreen.HeaderMarkup(state, UiText.English, Samples.Clock()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Screen_Offline_SaysSoInTheHeader()
     {
         var state = new HandheldState("wang", "hh-1", "http://127.0.0.1:5080/") { Connection = ConnectionState.Offline };

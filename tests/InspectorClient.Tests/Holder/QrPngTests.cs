@@ -59,6 +59,87 @@ public sealed class QrPngTests : IDisposable
     }
 
     [Fact]
+    public void Decode_HugeDimensionsInASmallFile_IsRefusedBeforeDecoding()
+    {
+        // A few hundred bytes that declare 12000×12000 pixels: 576 MB once decoded to RGBA.
+        var path = Path.Combine(_directory, "bomb.png");
+        File.WriteAllBytes(path, PngDeclaring(12000, 12000));
+
+        var refused = Assert.Throws<IOException>(() => QrImageDecoder.Decode(path));
+
+        Assert.Contains("12000×12000", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_AnimatedGif_DecodesTheFirstFrameOnly()
+    {
+        using var animation = new Image<Rgba32>(64, 64, new Rgba32(255, 255, 255));
+        for (var i = 0; i < 4; i++)
+        {
+            using var frame = new Image<Rgba32>(64, 64, new Rgba32((byte)(i * 50), 0, 0));
+            animation.Frames.AddFrame(frame.Frames.RootFrame);
+        }
+
+        var path = Path.Combine(_directory, "animation.gif");
+        animation.SaveAsGif(path);
+
+        using var loaded = QrImageDecoder.Load(path);
+
+        Assert.Equal(1, loaded.Frames.Count);
+    }
+
+    /// <summary>A PNG whose header declares <paramref name="width"/>×<paramref name="height"/> 1-bit grey pixels, with a token of image data.</summary>
+    private static byte[] PngDeclaring(int width, int height)
+    {
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 1; // bit depth 1, colour type 0 (grey), deflate, no filter, no interlace
+        Chunk(png, "IHDR", header);
+        using (var data = new MemoryStream())
+        {
+            using (var zlib = new System.IO.Compression.ZLibStream(data, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zlib.Write(new byte[1 + (width + 7) / 8]); // the first row only
+            }
+
+            Chunk(png, "IDAT", data.ToArray());
+        }
+
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+
+        static void Chunk(Stream stream, string type, byte[] body)
+        {
+            var length = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, body.Length);
+            stream.Write(length);
+            var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(body).ToArray();
+            stream.Write(typed);
+            var crc = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
+            stream.Write(crc);
+        }
+
+        static uint Crc32(byte[] bytes)
+        {
+            var crc = 0xFFFFFFFFu;
+            foreach (var b in bytes)
+            {
+                crc ^= b;
+                for (var k = 0; k < 8; k++)
+                {
+                    crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+                }
+            }
+
+            return ~crc;
+        }
+    }
+
+    [Fact]
     public void Decode_NotAnImage_Throws()
     {
         var path = Path.Combine(_directory, "text.png");

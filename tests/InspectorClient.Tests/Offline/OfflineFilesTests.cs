@@ -59,6 +59,22 @@ public sealed class OfflineFilesTests : IDisposable
         Assert.Equal("{ not json", File.ReadAllText(queue.SetAsidePath));
     }
 
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("[{}]")]
+    [InlineData("""[{"id":"a","payload":null,"deviceId":"hh-1","checkedAt":"2025-03-01T08:00:00Z","offlineVerdict":"Valid"}]""")]
+    public void Queue_JsonWithMissingMembers_IsSetAsideNotLost(string json)
+    {
+        var path = Path.Combine(_directory, OfflineQueue.FileName);
+        File.WriteAllText(path, json);
+
+        var queue = OfflineQueue.Load(_directory, Samples.Now);
+
+        Assert.Empty(queue.Items);
+        Assert.NotNull(queue.SetAsidePath);
+        Assert.Equal(json, File.ReadAllText(queue.SetAsidePath));
+    }
+
     [Fact]
     public void KeyCache_SaveThenLoad_RoundTripsKeysAndFetchTime()
     {
@@ -74,6 +90,47 @@ public sealed class OfflineFilesTests : IDisposable
         Assert.Equal(30, loaded.MaxClockSkewSeconds);
         Assert.Equal(issuer.Spki, loaded.Keys[0].PublicKeySpki);
         Assert.Equal(Samples.Now.AddDays(30), loaded.Keys[0].NotAfter);
+    }
+
+    [Theory]
+    [InlineData("""{"fetchedAt":"2025-03-01T08:00:00Z","server":"http://127.0.0.1:5080/","issuer":"ELicense","maxClockSkewSeconds":30,"keys":null}""")]
+    [InlineData("""{"fetchedAt":"2025-03-01T08:00:00Z","server":"http://127.0.0.1:5080/","issuer":"ELicense","maxClockSkewSeconds":30,"keys":[null]}""")]
+    [InlineData("""{"fetchedAt":"2025-03-01T08:00:00Z","server":"http://127.0.0.1:5080/","issuer":"ELicense","maxClockSkewSeconds":30,"keys":[{"keyId":null,"algorithm":"ES256","publicKeySpki":null}]}""")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    public void KeyCache_JsonWithMissingMembers_IsUnreadableAndTheConsoleStarts(string json)
+    {
+        File.WriteAllText(Path.Combine(_directory, IssuerKeyCache.FileName), json);
+
+        Assert.Null(new IssuerKeyCache(_directory).Load(out var problem));
+        Assert.Equal(KeyCacheProblem.Unreadable, problem);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void KeyCache_WritableByOtherUsers_IsNotUsed(bool directoryOpen)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
+        using var issuer = new TestIssuer();
+        var cache = new IssuerKeyCache(_directory);
+        cache.Save(issuer.Keys(Samples.Now));
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (directoryOpen)
+        {
+            File.SetUnixFileMode(_directory, File.GetUnixFileMode(_directory) | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+        }
+        else
+        {
+            File.SetUnixFileMode(cache.Path, File.GetUnixFileMode(cache.Path) | UnixFileMode.GroupWrite);
+        }
+
+        Assert.Null(cache.Load(out var problem));
+        Assert.Equal(KeyCacheProblem.NotPrivate, problem);
     }
 
     [Fact]

@@ -12,12 +12,12 @@ internal static class InspectorHarness
 {
     public sealed record Run(int Code, string Output, string Error);
 
-    public static async Task<Run> RunAsync(string stdin, TestCaller? caller, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public static async Task<Run> RunAsync(string stdin, TestCaller? caller, IReadOnlyList<string> args, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var output = new TestConsole().Width(140).Height(45);
         var error = new TestConsole().Width(140);
         var variables = new Dictionary<string, string?> { ["LANG"] = "C.UTF-8", ["ELICENSE_API_KEY"] = caller?.Key };
-        var environment = new InspectorEnvironment(output, error, new StringReader(stdin), TimeProvider.System, variables.GetValueOrDefault, "it-host");
+        var environment = new InspectorEnvironment(output, error, new StringReader(stdin), time ?? TimeProvider.System, variables.GetValueOrDefault, "it-host");
         var code = await InspectorApp.RunAsync(environment, args, cancellationToken);
         return new Run(code, output.Output, error.Output);
     }

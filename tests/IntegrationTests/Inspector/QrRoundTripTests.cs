@@ -58,6 +58,28 @@ public sealed class QrRoundTripTests(SharedEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task Holder_LocalClockAheadOfTheServer_StillWaitsTwoThirdsOfTheLifetime()
+    {
+        await InspectorHarness.EnsureHolderLicenseAsync(env.ServerA);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        stop.CancelAfter(TimeSpan.FromSeconds(2.5));
+
+        // The holder's phone runs five minutes fast: three-second codes come every two seconds all the same.
+        var run = await InspectorHarness.RunAsync("", TestCallers.Holder,
+            ["holder", TestCallers.HolderLicenseNumber, "--lifetime", "3", "--server", env.ServerA.Address.ToString()], stop.Token,
+            new SkewedClock(TimeSpan.FromMinutes(5)));
+
+        Assert.Equal(130, run.Code); // cancelled, as by Ctrl+C
+        var codes = run.Output.Split('\n').Count(l => l.StartsWith("EDL1:", StringComparison.Ordinal));
+        Assert.InRange(codes, 1, 3);
+    }
+
+    private sealed class SkewedClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
+    }
+
+    [Fact]
     public async Task Holder_OtherPersonsLicence_IsRefused()
     {
         var other = await TestData.CreateLicenseAsync(env.ServerA);
