@@ -73,7 +73,13 @@ public sealed class OfflineVerifier : IDisposable
         VerifyCredentialResponse response;
         try
         {
-            response = VerifyCore(payload, now);
+            // A clock set back lets an expired code back into its window. The keys were fetched by this
+            // device's own clock, so a clock that now reads earlier than that (beyond the skew) has been
+            // set back: the time window cannot be trusted, and nothing is confirmed offline.
+            response = now < _keys.FetchedAt - MaxClockSkew
+                ? Fail(Verdict.StatusUnavailable, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"This handheld's clock reads {now:yyyy-MM-dd HH:mm:ss}Z, earlier than when its issuer keys were fetched ({_keys.FetchedAt:yyyy-MM-dd HH:mm:ss}Z): expiry cannot be checked offline. Correct the clock, or check online."))
+                : VerifyCore(payload, now);
         }
         catch (Exception e) when (e is CryptographicException or System.Formats.Cbor.CborContentException or InvalidOperationException
                                       or OverflowException or ArgumentException or FormatException)

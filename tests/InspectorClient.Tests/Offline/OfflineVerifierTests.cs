@@ -42,9 +42,36 @@ public sealed class OfflineVerifierTests
     {
         using var issuer = new TestIssuer();
 
-        var response = Verify(issuer, issuer.Issue(Issued), Issued.AddSeconds(secondsAfterIssue));
+        // Keys fetched an hour before: the handheld's clock is ahead of its last fetch, as it always is.
+        var response = Verify(issuer, issuer.Issue(Issued), Issued.AddSeconds(secondsAfterIssue), issuer.Keys(Issued.AddHours(-1)));
 
         Assert.Equal(expected, response.Verdict);
+    }
+
+    [Theory]
+    [InlineData(-31)]      // beyond the skew: set back
+    [InlineData(-86_400)]  // a day back: an expired code would be "fresh" again
+    public void Verify_ClockBehindItsOwnKeyFetch_NothingConfirmed(int secondsBeforeFetch)
+    {
+        using var issuer = new TestIssuer();
+        var fetched = Issued.AddMinutes(5);
+
+        // A code issued before the fetch, checked with the clock set back to within its lifetime.
+        var response = Verify(issuer, issuer.Issue(Issued), fetched.AddSeconds(secondsBeforeFetch), issuer.Keys(fetched));
+
+        Assert.Equal(Verdict.StatusUnavailable, response.Verdict);
+        Assert.Contains("clock", response.Message, StringComparison.Ordinal);
+        Assert.Null(response.Credential);
+    }
+
+    [Fact]
+    public void Verify_ClockWithinSkewBehindKeyFetch_StillChecked()
+    {
+        using var issuer = new TestIssuer();
+
+        var response = Verify(issuer, issuer.Issue(Issued), Issued.AddSeconds(10), issuer.Keys(Issued.AddSeconds(40)));
+
+        Assert.Equal(Verdict.Valid, response.Verdict);
     }
 
     [Fact]

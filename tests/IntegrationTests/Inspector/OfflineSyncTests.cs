@@ -133,7 +133,8 @@ public sealed class OfflineSyncTests(SharedEnvironment env) : IAsyncDisposable
         var issuer = new ServerCredentials.CredentialIssuer(ring, Microsoft.Extensions.Options.Options.Create(options), past);
         var payload = issuer.Issue(server::ELicense.V1.License.Parser.ParseFrom(license.ToByteArray())).QrPayload;
 
-        using (var first = CreateHandheld(env.ServerA.Address, TimeProvider.System))
+        // Keys fetched and the code checked ten minutes ago, by the handheld's clock of then.
+        using (var first = CreateHandheld(env.ServerA.Address, past))
         {
             await first.StartAsync(Ct); // fetches and caches the keys
         }

@@ -34,7 +34,8 @@ public sealed class OfflineVerifierParityTests : IDisposable
         _issuer = new ServerCredentials.CredentialIssuer(_ring, options, _time);
         _serverVerifier = new ServerCredentials.CredentialVerifier(_ring, options, _time);
         // What ListIssuerKeys publishes, as the handheld caches it.
-        _cached = new InspectorOffline.CachedIssuerKeys(Start, "http://127.0.0.1/", options.Value.Issuer, (int)options.Value.MaxClockSkew.TotalSeconds,
+        // Fetched an hour before the checks: the handheld's clock is past its last fetch, as it always is.
+        _cached = new InspectorOffline.CachedIssuerKeys(Start.AddHours(-1), "http://127.0.0.1/", options.Value.Issuer, (int)options.Value.MaxClockSkew.TotalSeconds,
             [new InspectorOffline.CachedKey(key.KeyIdHex, "ES256", key.SubjectPublicKeyInfo, key.NotBefore, key.NotAfter, true)]);
     }
 
