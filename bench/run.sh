@@ -21,7 +21,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 MICRO=${MICRO:-1}
 VERIFY_COUNT=${VERIFY_COUNT:-30000}
 OUT=${OUT:-bench/results}
-for tool in dotnet h2load redis-server redis-cli openssl python3; do
+for tool in dotnet h2load redis-server redis-cli openssl python3 curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (Debian: apt-get install nghttp2-client redis-server openssl python3)" >&2; exit 2; }
 done
 
@@ -29,11 +29,13 @@ WORK=$(mktemp -d /tmp/elicense-bench-XXXXXX)
 mkdir -p "$OUT"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 REDIS_PORT=$(free_port); PORT=$(free_port); METRICS_PORT=$(free_port)
-SERVER_PID=""
+SERVER_PID=""; REDIS_PID=""
 cleanup() {
   [ -n "${SAMPLER_PID:-}" ] && kill "$SAMPLER_PID" 2>/dev/null || true
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  # Our own redis-server by its pid: whatever else listens on REDIS_PORT (it was free a moment before
+  # we started, not reserved) is not ours to shut down.
+  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -64,7 +66,16 @@ HOT=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$WORK/seed.log" | head -n 1)
 echo "$HOT" > "$WORK/keys-hot.txt"
 
 step "starting redis-server :$REDIS_PORT and the server :$PORT (metrics :$METRICS_PORT)"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --loglevel warning
+# In the foreground of a background job (not --daemonize): its pid is ours, so cleanup stops exactly it,
+# and a port taken in the meantime shows as its exit, not as someone else's Redis answering our pings.
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning > "$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 1 50); do
+  kill -0 "$REDIS_PID" 2>/dev/null || { echo "bench: redis-server did not start:" >&2; cat "$WORK/redis.log" >&2; exit 1; }
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { echo "bench: redis-server :$REDIS_PORT not answering" >&2; exit 1; }
 "$SERVER" --urls "http://127.0.0.1:$PORT" --Registry:Path="$WORK/registry.db" \
   --Redis:Configuration="127.0.0.1:$REDIS_PORT" --Credentials:DevelopmentKeyPath="$WORK/issuer-key.pem" \
   --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Metrics:Url="http://127.0.0.1:$METRICS_PORT" \
@@ -73,11 +84,17 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
   --Auth:Clients:1:Id=bench-registry --Auth:Clients:1:Key=bench-registry-key-0001 --Auth:Clients:1:Roles:0=registry --Auth:Clients:1:RateLimit=100000000 \
   > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+# Ready means the gRPC port answers: the metrics listener is a hosted service that starts before
+# Kestrel binds the gRPC endpoint, so a scrape alone can succeed while calls are still refused.
+grpc_ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+  --data-binary @/dev/null "http://127.0.0.1:$PORT/grpc.health.v1.Health/Check"; }
+ready=0
+for _ in $(seq 1 300); do
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+  grpc_ready && curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 && { ready=1; break; }
   sleep 0.1
 done
+[ "$ready" = 1 ] || { echo "bench: the server did not answer on :$PORT and :$METRICS_PORT within 30 s:" >&2; cat "$WORK/server.log" >&2; exit 1; }
 URL="http://127.0.0.1:$PORT"
 export ELICENSE_API_KEY=bench-officer-key-0001 ELICENSE_REGISTRY_API_KEY=bench-registry-key-0001
 
