@@ -124,15 +124,33 @@ record() { echo "$*" >> "$RESULTS"; }
 # h2load: 16 connections x 32 streams (512 in flight), one thread, for SECONDS_PER_RUN.
 H2=(-c 16 -m 32 -t 1 -D "$SECONDS_PER_RUN" -H content-type:application/grpc -H te:trailers)
 AUTH=(-H "authorization: Bearer bench-officer-key-0001")
+# Calls of one method the server has finished so far, by its own count: "<grpc OK> <all>". h2load counts
+# an HTTP 200 as success, and a gRPC refusal or error is an HTTP 200 with a non-zero grpc-status.
+rpc_counts() {
+  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | python3 -c '
+import re, sys
+ok = total = 0
+for line in sys.stdin:
+    m = re.match(r"elicense_rpc_server_duration_seconds_count\{(.*)\} ([0-9.e+]+)", line)
+    if m and f"rpc_method=\"{sys.argv[1]}\"" in m.group(1):
+        n = int(float(m.group(2)))
+        total += n
+        ok += n if "rpc_grpc_status_code=\"0\"" in m.group(1) else 0
+print(ok, total)' "$1"
+}
 h2() { # name file path [auth...]
   local name=$1 file=$2 path=$3; shift 3
-  local c0 c1 out rps
+  local c0 c1 out rps m0 m1
+  m0=($(rpc_counts "$path"))
   c0=$(server_cpu)
   out=$(h2load "${H2[@]}" "$@" -d "$file" "$URL$path" 2>&1)
   c1=$(server_cpu)
+  m1=($(rpc_counts "$path"))
   rps=$(sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' <<< "$out")
   local done; done=$(sed -nE 's/^requests: .* ([0-9]+) succeeded.*/\1/p' <<< "$out")
-  record "$name h2load rps=$rps cpu_us=$(python3 -c "print(($c1-$c0)*10000/max($done,1))") ok=$done"
+  local ok=$((m1[0] - m0[0])) failed=$(( (m1[1] - m0[1]) - (m1[0] - m0[0]) ))
+  [ "$failed" -eq 0 ] || echo "bench: $name: $failed of $((m1[1] - m0[1])) calls ended with a non-OK grpc-status (h2load counted $done as succeeded)" >&2
+  record "$name h2load rps=$rps cpu_us=$(python3 -c "print(($c1-$c0)*10000/max($ok,1))") ok=$ok grpc_failed=$failed h2load_succeeded=$done"
 }
 ib() { # name workload keys extra...
   local name=$1 workload=$2 keys=$3; shift 3
