@@ -155,6 +155,12 @@ def main():
             mean = v['mean_ns']
             alloc = v['allocated_bytes']
             out.write(f"  {k:<{mw}}  {mean / 1000 if mean else float('nan'):>10.2f} µs  {alloc if alloc is not None else '?':>8} B allocated\n")
+    # h2load counts every HTTP 200 as a success; the server's own count says how many were gRPC OK.
+    failed_runs = {n: int(r['grpc_failed']) for n, r in runs.items() if int(r.get('grpc_failed', '0')) > 0}
+    if failed_runs:
+        out.write('\n  WARNING: calls that ended with a non-OK grpc-status (their req/s above counts them):\n')
+        for n, count in sorted(failed_runs.items()):
+            out.write(f"    {n}: {count:,}\n")
     out.write('\n  Targets\n')
     tw = max(len(t[0]) for t in targets)
     for name, value, rule in targets:
@@ -164,6 +170,7 @@ def main():
     m['targets'] = [{'target': n, 'value': v, 'rule': r, 'status': met(v, r)} for n, v, r in targets]
     m['microbenchmarks'] = micro
     m['runs'] = runs
+    m['grpc_failed_runs'] = failed_runs
     json.dump(m, open(a.out, 'w'), indent=2, default=str)
     out.write(f"\n  written to {a.out}\n")
 

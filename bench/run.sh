@@ -21,7 +21,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 MICRO=${MICRO:-1}
 VERIFY_COUNT=${VERIFY_COUNT:-30000}
 OUT=${OUT:-bench/results}
-for tool in dotnet h2load redis-server redis-cli openssl python3; do
+for tool in dotnet h2load redis-server redis-cli openssl python3 curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (Debian: apt-get install nghttp2-client redis-server openssl python3)" >&2; exit 2; }
 done
 
@@ -29,11 +29,13 @@ WORK=$(mktemp -d /tmp/elicense-bench-XXXXXX)
 mkdir -p "$OUT"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 REDIS_PORT=$(free_port); PORT=$(free_port); METRICS_PORT=$(free_port)
-SERVER_PID=""
+SERVER_PID=""; REDIS_PID=""
 cleanup() {
   [ -n "${SAMPLER_PID:-}" ] && kill "$SAMPLER_PID" 2>/dev/null || true
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  # Our own redis-server by its pid: whatever else listens on REDIS_PORT (it was free a moment before
+  # we started, not reserved) is not ours to shut down.
+  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -64,7 +66,16 @@ HOT=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$WORK/seed.log" | head -n 1)
 echo "$HOT" > "$WORK/keys-hot.txt"
 
 step "starting redis-server :$REDIS_PORT and the server :$PORT (metrics :$METRICS_PORT)"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --loglevel warning
+# In the foreground of a background job (not --daemonize): its pid is ours, so cleanup stops exactly it,
+# and a port taken in the meantime shows as its exit, not as someone else's Redis answering our pings.
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning > "$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 1 50); do
+  kill -0 "$REDIS_PID" 2>/dev/null || { echo "bench: redis-server did not start:" >&2; cat "$WORK/redis.log" >&2; exit 1; }
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { echo "bench: redis-server :$REDIS_PORT not answering" >&2; exit 1; }
 "$SERVER" --urls "http://127.0.0.1:$PORT" --Registry:Path="$WORK/registry.db" \
   --Redis:Configuration="127.0.0.1:$REDIS_PORT" --Credentials:DevelopmentKeyPath="$WORK/issuer-key.pem" \
   --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Metrics:Url="http://127.0.0.1:$METRICS_PORT" \
@@ -73,11 +84,17 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
   --Auth:Clients:1:Id=bench-registry --Auth:Clients:1:Key=bench-registry-key-0001 --Auth:Clients:1:Roles:0=registry --Auth:Clients:1:RateLimit=100000000 \
   > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+# Ready means the gRPC port answers: the metrics listener is a hosted service that starts before
+# Kestrel binds the gRPC endpoint, so a scrape alone can succeed while calls are still refused.
+grpc_ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+  --data-binary @/dev/null "http://127.0.0.1:$PORT/grpc.health.v1.Health/Check"; }
+ready=0
+for _ in $(seq 1 300); do
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+  grpc_ready && curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 && { ready=1; break; }
   sleep 0.1
 done
+[ "$ready" = 1 ] || { echo "bench: the server did not answer on :$PORT and :$METRICS_PORT within 30 s:" >&2; cat "$WORK/server.log" >&2; exit 1; }
 URL="http://127.0.0.1:$PORT"
 export ELICENSE_API_KEY=bench-officer-key-0001 ELICENSE_REGISTRY_API_KEY=bench-registry-key-0001
 
@@ -107,15 +124,33 @@ record() { echo "$*" >> "$RESULTS"; }
 # h2load: 16 connections x 32 streams (512 in flight), one thread, for SECONDS_PER_RUN.
 H2=(-c 16 -m 32 -t 1 -D "$SECONDS_PER_RUN" -H content-type:application/grpc -H te:trailers)
 AUTH=(-H "authorization: Bearer bench-officer-key-0001")
+# Calls of one method the server has finished so far, by its own count: "<grpc OK> <all>". h2load counts
+# an HTTP 200 as success, and a gRPC refusal or error is an HTTP 200 with a non-zero grpc-status.
+rpc_counts() {
+  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | python3 -c '
+import re, sys
+ok = total = 0
+for line in sys.stdin:
+    m = re.match(r"elicense_rpc_server_duration_seconds_count\{(.*)\} ([0-9.e+]+)", line)
+    if m and f"rpc_method=\"{sys.argv[1]}\"" in m.group(1):
+        n = int(float(m.group(2)))
+        total += n
+        ok += n if "rpc_grpc_status_code=\"0\"" in m.group(1) else 0
+print(ok, total)' "$1"
+}
 h2() { # name file path [auth...]
   local name=$1 file=$2 path=$3; shift 3
-  local c0 c1 out rps
+  local c0 c1 out rps m0 m1
+  m0=($(rpc_counts "$path"))
   c0=$(server_cpu)
   out=$(h2load "${H2[@]}" "$@" -d "$file" "$URL$path" 2>&1)
   c1=$(server_cpu)
+  m1=($(rpc_counts "$path"))
   rps=$(sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' <<< "$out")
   local done; done=$(sed -nE 's/^requests: .* ([0-9]+) succeeded.*/\1/p' <<< "$out")
-  record "$name h2load rps=$rps cpu_us=$(python3 -c "print(($c1-$c0)*10000/max($done,1))") ok=$done"
+  local ok=$((m1[0] - m0[0])) failed=$(( (m1[1] - m0[1]) - (m1[0] - m0[0]) ))
+  [ "$failed" -eq 0 ] || echo "bench: $name: $failed of $((m1[1] - m0[1])) calls ended with a non-OK grpc-status (h2load counted $done as succeeded)" >&2
+  record "$name h2load rps=$rps cpu_us=$(python3 -c "print(($c1-$c0)*10000/max($ok,1))") ok=$ok grpc_failed=$failed h2load_succeeded=$done"
 }
 ib() { # name workload keys extra...
   local name=$1 workload=$2 keys=$3; shift 3
