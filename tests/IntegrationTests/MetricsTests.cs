@@ -105,7 +105,12 @@ public class MetricsTests(SharedEnvironment env)
     public async Task Scrape_MetricsEndpoint_ServesPrometheusTextWithEveryInstrument()
     {
         var server = env.ServerA;
-        await server.Verification.ListIssuerKeysAsync(new ListIssuerKeysRequest(), cancellationToken: Ct);
+        // A series appears once it has a measurement: one verification and one lookup make every one.
+        var license = await TestData.CreateLicenseAsync(server);
+        var qr = await TestData.IssueAsync(server, license.LicenseNumber);
+        await server.Verification.VerifyCredentialAsync(new VerifyCredentialRequest { QrPayload = qr, DeviceId = "metrics-scrape" }, cancellationToken: Ct);
+        await server.Verification.GetLicenseAsync(
+            new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
 
         using var response = await Http.GetAsync(server.MetricsUri, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);

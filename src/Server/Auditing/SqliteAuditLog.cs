@@ -421,25 +421,35 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     }
 
     /// <summary>
-    /// One pool work item answers the whole batch: the writer goes straight on to the next commit, and
-    /// the answers run one after another on that thread instead of each being queued to the pool on its
-    /// own (measured under load: about 3 µs less CPU per audited call).
+    /// Answers a batch from the pool in one slice per core: the writer goes straight on to the next
+    /// commit, and each slice's answers run one after another on its thread instead of each being queued
+    /// on its own (measured under load: about 3 µs less CPU per audited call). Slices, not one work item,
+    /// so that what follows the answers (writing responses, a stream's next verification) still spreads
+    /// over every core and the last answer of a large batch does not wait for all the others.
     /// </summary>
-    private static void Answer(List<PendingAppend> batch, Exception? failure) =>
-        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+    private static void Answer(List<PendingAppend> batch, Exception? failure)
+    {
+        var answers = batch.ToArray();
+        var slices = Math.Min(Environment.ProcessorCount, answers.Length);
+        for (var slice = 0; slice < slices; slice++)
         {
-            foreach (var pending in state.Batch)
+            // Slice k takes every slices-th append from k on: no slice waits behind a run of long answers.
+            ThreadPool.UnsafeQueueUserWorkItem(static state =>
             {
-                if (state.Failure is null)
+                for (var i = state.First; i < state.Answers.Length; i += state.Step)
                 {
-                    pending.TrySetResult();
+                    if (state.Failure is null)
+                    {
+                        state.Answers[i].TrySetResult();
+                    }
+                    else
+                    {
+                        state.Answers[i].TrySetException(state.Failure);
+                    }
                 }
-                else
-                {
-                    pending.TrySetException(state.Failure);
-                }
-            }
-        }, (Batch: batch.ToArray(), Failure: failure), preferLocal: false);
+            }, (Answers: answers, First: slice, Step: slices, Failure: failure), preferLocal: false);
+        }
+    }
 
     private WriterSession OpenSession(out long count, out long headSequence)
     {
