@@ -158,7 +158,8 @@ def main():
     # h2load counts every HTTP 200 as a success; the server's own count says how many were gRPC OK.
     failed_runs = {n: int(r['grpc_failed']) for n, r in runs.items() if int(r.get('grpc_failed', '0')) > 0}
     if failed_runs:
-        out.write('\n  WARNING: calls that ended with a non-OK grpc-status (their req/s above counts them):\n')
+        out.write('\n  Note: calls that ended with a non-OK grpc-status (the req/s of h2load may include them; CPU per call counts OK calls only).\n'
+                  '  Up to 512 (the streams in flight) are expected per run: h2load cancels them when its duration ends.\n')
         for n, count in sorted(failed_runs.items()):
             out.write(f"    {n}: {count:,}\n")
     out.write('\n  Targets\n')
