@@ -39,6 +39,13 @@ public sealed partial class AuditSubjects : IDisposable
     }
 
     /// <summary>
+    /// Names the key without revealing it: HMAC(key, a fixed label). Replicas that share an audit file
+    /// must share the key, or the holder's view of who checked a licence misses the records of some of
+    /// them; the file keeps the fingerprint of the key it was started with (see SqliteAuditLog).
+    /// </summary>
+    public byte[] KeyFingerprint() => HMACSHA256.HashData(_key, "elicense-audit-subject-key-fingerprint-v1"u8);
+
+    /// <summary>
     /// The subjects for these options: the configured <see cref="AuditOptions.SubjectKey"/>, else the key
     /// in <see cref="AuditOptions.SubjectKeyPath"/>, generated there on first start.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using SQLitePCL;
 using ELicense.V1;
@@ -70,9 +71,13 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     private WriterSession? _session;
     private byte[] _encodeBuffer = new byte[1024];
 
-    public SqliteAuditLog(IOptions<AuditOptions> options, ILogger<SqliteAuditLog> logger)
+    // The subject key's fingerprint this log writes with; null for tools that only read or verify.
+    private byte[]? _subjectKeyFingerprint;
+
+    public SqliteAuditLog(IOptions<AuditOptions> options, AuditSubjects subjects, ILogger<SqliteAuditLog> logger)
         : this(options.Value, logger, TimeProvider.System)
     {
+        _subjectKeyFingerprint = subjects.KeyFingerprint();
     }
 
     /// <param name="options">The audit options.</param>
@@ -120,6 +125,13 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     /// <summary>The audit file.</summary>
     public string FilePath => _path;
+
+    /// <summary>Sets the subject key's fingerprint checked against the file at start (tests and tools built without DI).</summary>
+    internal byte[]? SubjectKeyFingerprint
+    {
+        get => _subjectKeyFingerprint;
+        init => _subjectKeyFingerprint = value;
+    }
 
     /// <summary>Opens a log on <paramref name="options"/>'s file and starts its writer (tools and tests; the host uses DI).</summary>
     internal static async Task<SqliteAuditLog> OpenAsync(AuditOptions options, ILogger logger, CancellationToken cancellationToken)
@@ -451,6 +463,37 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         }
     }
 
+    /// <summary>
+    /// The first writer records its subject key's fingerprint; every later one (a restart, another
+    /// replica on the shared file) must carry the same key, or it would write subjects the holder's view
+    /// never finds. A mismatch stops the start with what to do about it.
+    /// </summary>
+    private void CheckSubjectKey(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        if (_subjectKeyFingerprint is null)
+        {
+            return;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS subject_key (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint BLOB NOT NULL);
+            INSERT OR IGNORE INTO subject_key (id, fingerprint) VALUES (1, $fingerprint);
+            SELECT fingerprint FROM subject_key WHERE id = 1;
+            """;
+        command.Parameters.AddWithValue("$fingerprint", _subjectKeyFingerprint);
+        var stored = (byte[])command.ExecuteScalar()!;
+        if (!CryptographicOperations.FixedTimeEquals(stored, _subjectKeyFingerprint))
+        {
+            throw new InvalidOperationException(
+                $"The audit trail {_path} was written with a different subject key than this server's " +
+                $"({AuditOptions.SectionName}:{nameof(AuditOptions.SubjectKey)} / {nameof(AuditOptions.SubjectKeyPath)}). " +
+                "Replicas sharing an audit file must share its subject key (copy the key file, or configure the same " +
+                "base64 key on each); otherwise the holder's view of who checked a licence would miss records.");
+        }
+    }
+
     private WriterSession OpenSession(out long count, out long headSequence)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -464,6 +507,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             using (var transaction = connection.BeginTransaction(deferred: false))
             {
                 Execute(connection, AuditChain.Tables, transaction);
+                CheckSubjectKey(connection, transaction);
                 transaction.Commit();
             }
 

@@ -232,6 +232,39 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartAsync_ReplicaWithAnotherSubjectKey_RefusesToStartSameKeyStarts()
+    {
+        // Two replicas on one file: the first records its key's fingerprint; one with another key would
+        // write subjects the holder's view never finds, so it must not start.
+        await using (var first = Provider(subjectKey: Key(1)))
+        {
+            await first.GetRequiredService<SqliteAuditLog>().StartAsync(Ct);
+            await first.GetRequiredService<SqliteAuditLog>().StopAsync(Ct);
+        }
+
+        await using var other = Provider(subjectKey: Key(2));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => other.GetRequiredService<SqliteAuditLog>().StartAsync(Ct));
+        Assert.Contains("different subject key", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key(2), refused.Message, StringComparison.Ordinal); // the key itself is never shown
+
+        await using var same = Provider(subjectKey: Key(1));
+        var log = same.GetRequiredService<SqliteAuditLog>();
+        await log.StartAsync(Ct);
+        await log.AppendAsync(_audit.Record("after-restart"), Ct);
+        await log.StopAsync(Ct);
+    }
+
+    private ServiceProvider Provider(string subjectKey) => new ServiceCollection().AddLogging()
+        .AddAuditing(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Audit:Path"] = _audit.Path,
+            ["Audit:SubjectKey"] = subjectKey,
+        }).Build())
+        .BuildServiceProvider(validateScopes: true);
+
+    private static string Key(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, AuditOptions.SubjectKeyBytes).ToArray());
+
+    [Fact]
     public async Task AddAuditing_HostStartsAndStopsTheLog_AppendsAreCommitted()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
