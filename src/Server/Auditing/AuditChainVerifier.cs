@@ -72,6 +72,23 @@ public static class AuditChainVerifier
     /// <summary>Checks the audit file at <paramref name="path"/>, stopping at the first problem.</summary>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="SqliteException">The file is not an audit database (e.g. not SQLite, or no audit table).</exception>
+    /// <summary>The hash of record <paramref name="sequence"/>, or null when there is no such record.</summary>
+    public static async Task<byte[]?> HashAtAsync(string path, long sequence, CancellationToken cancellationToken)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(path),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString();
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
+        command.Parameters.AddWithValue("$seq", sequence);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
     public static async Task<AuditVerification> VerifyAsync(string path, IProgress<AuditVerifyProgress>? progress,
         CancellationToken cancellationToken)
     {

@@ -12,13 +12,15 @@ namespace ELicense.Server.Auditing;
 public static class AuditCommand
 {
     public const string Usage = """
-        Usage: audit verify [--Audit:Path=FILE]
+        Usage: audit verify [--Audit:Path=FILE] [--anchor SEQ:HASH]
 
           verify   checks every record's hash, the sequence, the chain links and the committed head;
-                   prints "OK: N records, chain intact, head <hex>" (exit 0) or "TAMPERED: ..." (exit 1)
-
-        The head hash proves nothing about a file rewritten as a whole: keep the printed head somewhere
-        the audit host cannot write, and compare later runs against it.
+                   prints "OK: N records, chain intact, head <hex>" and the anchor of this head (exit 0),
+                   or "TAMPERED: ..." (exit 1)
+          --anchor SEQ:HASH
+                   also checks that the chain still passes through record SEQ with that hash: the anchor
+                   an earlier run printed. A file rewritten as a whole has an intact chain of its own;
+                   only an anchor kept where the audit host cannot write tells it apart.
         """;
 
     /// <summary>Above this many records, a progress line is printed every 10 %.</summary>
@@ -67,8 +69,35 @@ public static class AuditCommand
                 return 1;
             }
 
+            if (parsed.Anchor is { } anchor)
+            {
+                var found = anchor.Sequence <= result.HeadSequence ? await AuditChainVerifier.HashAtAsync(fullPath, anchor.Sequence, ct) : null;
+                if (found is null || !found.AsSpan().SequenceEqual(anchor.Hash))
+                {
+                    var message = found is null
+                        ? string.Create(CultureInfo.InvariantCulture,
+                            $"TAMPERED: the chain (head seq {result.HeadSequence}) no longer reaches the anchored record seq {anchor.Sequence}: records were removed or the file replaced.")
+                        : string.Create(CultureInfo.InvariantCulture,
+                            $"TAMPERED: the chain no longer passes through the anchored record seq {anchor.Sequence} (its hash is now {Convert.ToHexStringLower(found)}): the file was rewritten.");
+                    await output.WriteLineAsync(message);
+                    return 1;
+                }
+            }
+
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"OK: {result.RecordsChecked} records, chain intact, head {result.HeadHashHex}"));
+            if (parsed.Anchor is { } checkedAnchor)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"The chain passes through the anchored record seq {checkedAnchor.Sequence}."));
+            }
+
+            if (result.HeadSequence > 0)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Anchor of this head (keep it where the audit host cannot write): --anchor {result.HeadSequence}:{result.HeadHashHex}"));
+            }
+
             return 0;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -88,7 +117,7 @@ public static class AuditCommand
         }
     }
 
-    internal sealed record Arguments(bool Help, string? AuditPath);
+    internal sealed record Arguments(bool Help, string? AuditPath, (long Sequence, byte[] Hash)? Anchor = null);
 
     /// <summary>
     /// Parses <c>verify</c> and configuration switches (<c>--Section:Key=value</c> or
@@ -97,6 +126,7 @@ public static class AuditCommand
     internal static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out string error)
     {
         string? auditPath = null;
+        (long Sequence, byte[] Hash)? anchor = null;
         string? verb = null;
         parsed = new Arguments(false, null);
         error = string.Empty;
@@ -125,6 +155,19 @@ public static class AuditCommand
                 continue;
             }
 
+            if (name == "--anchor")
+            {
+                var value = inline ?? (i + 1 < args.Count ? args[++i] : null);
+                if (!TryParseAnchor(value, out var parsedAnchor))
+                {
+                    error = "--anchor needs SEQ:HASH as an earlier `audit verify` printed it (a record number, a colon, 64 hex digits).";
+                    return false;
+                }
+
+                anchor = parsedAnchor;
+                continue;
+            }
+
             switch (name)
             {
                 case "-h" or "--help" or "-?":
@@ -145,8 +188,29 @@ public static class AuditCommand
             return false;
         }
 
-        parsed = new Arguments(false, auditPath);
+        parsed = new Arguments(false, auditPath, anchor);
         return true;
+    }
+
+    private static bool TryParseAnchor(string? value, out (long Sequence, byte[] Hash) anchor)
+    {
+        anchor = default;
+        var colon = value?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (value is null || colon <= 0 || value.Length - colon - 1 != AuditChain.HashSize * 2
+            || !long.TryParse(value.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence < 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            anchor = (sequence, Convert.FromHexString(value.AsSpan(colon + 1)));
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Writes a line every 10 % for files above the threshold; synchronous, so lines stay in order.</summary>

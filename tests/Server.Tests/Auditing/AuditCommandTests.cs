@@ -30,8 +30,66 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         Assert.Equal(0, exit);
         var head = (await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).HeadHashHex;
-        Assert.Equal($"OK: 10 records, chain intact, head {head}", _output.ToString().Trim());
+        Assert.Equal(
+            $"OK: 10 records, chain intact, head {head}\nAnchor of this head (keep it where the audit host cannot write): --anchor 10:{head}",
+            _output.ToString().Trim().ReplaceLineEndings("\n"));
         Assert.Equal(64, head.Length);
+    }
+
+    [Fact]
+    public async Task RunAsync_AnchorOfAnEarlierRunAfterMoreRecords_ChainStillPassesThroughItExits0()
+    {
+        var earlier = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        await _audit.AppendMoreAsync(5);
+
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"10:{earlier.HeadHashHex}"], Configuration(), _output, Ct);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("OK: 15 records", _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("passes through the anchored record seq 10", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_FileRewrittenAsAWhole_IntactChainButAnchorMismatchExits1()
+    {
+        var anchor = (await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).HeadHashHex;
+        // Whoever can write the whole file can write a new, self-consistent chain: only the anchor tells.
+        foreach (var file in Directory.GetFiles(_audit.Directory, "audit.db*"))
+        {
+            File.Delete(file);
+        }
+
+        await _audit.WriteRecordsAsync(12);
+
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", $"--anchor=10:{anchor}"], Configuration(), _output, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("TAMPERED: the chain no longer passes through the anchored record seq 10", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_AnchorBeyondTheHead_RecordsRemovedExits1()
+    {
+        var head = (await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).HeadHashHex;
+
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"11:{head}"], Configuration(), _output, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no longer reaches the anchored record seq 11", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10")]
+    [InlineData("0:00")]
+    [InlineData("x:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("10:zz00000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("10:00")]
+    public async Task RunAsync_MalformedAnchor_UsageErrorExits2(string anchor)
+    {
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", anchor], Configuration(), _output, Ct);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--anchor needs SEQ:HASH", _output.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -121,7 +179,8 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.Equal(0, exit);
         var lines = _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(["10%  1/10 records checked", "20%  2/10 records checked"], lines[..2]);
-        Assert.Equal(10, lines.Length); // 10 % .. 90 %, then the verdict
-        Assert.StartsWith("OK: 10 records", lines[^1], StringComparison.Ordinal);
+        Assert.Equal(11, lines.Length); // 10 % .. 90 %, then the verdict and the anchor
+        Assert.StartsWith("OK: 10 records", lines[^2], StringComparison.Ordinal);
+        Assert.StartsWith("Anchor of this head", lines[^1], StringComparison.Ordinal);
     }
 }

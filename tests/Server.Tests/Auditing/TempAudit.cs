@@ -60,6 +60,16 @@ internal sealed class TempAudit : IAsyncDisposable
         }
     }
 
+    /// <summary>Appends <paramref name="count"/> more records (callers "m1".."mN") to the file, the log closed again.</summary>
+    public async Task AppendMoreAsync(int count)
+    {
+        await using var log = await SqliteAuditLog.OpenAsync(Options(), NullLogger.Instance, TestContext.Current.CancellationToken);
+        for (var i = 1; i <= count; i++)
+        {
+            await log.AppendAsync(Record($"m{i}"), TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>A raw connection to the file, as an attacker or another process would have.</summary>
     public SqliteConnection Connect()
     {
