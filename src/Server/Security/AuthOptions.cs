@@ -29,6 +29,13 @@ public sealed class AuthOptions
 
     /// <summary>Most messages one VerifyCredentials stream may carry; a checkpoint opens a new stream after that.</summary>
     public int MaxStreamMessages { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most <c>grpc.health.v1.Health/Watch</c> streams open at once on this server. Health is anonymous and
+    /// a Watch stays open until the client leaves, so without a bound anyone could hold memory per stream
+    /// across any number of connections; probes and load balancers need a handful.
+    /// </summary>
+    public int MaxHealthWatches { get; set; } = 1000;
 }
 
 /// <summary>One caller.</summary>
@@ -135,6 +142,11 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.MaxStreamMessages < 1)
         {
             errors.Add("Auth:MaxStreamMessages must be positive.");
+        }
+
+        if (options.MaxHealthWatches < 0)
+        {
+            errors.Add("Auth:MaxHealthWatches must be zero (no Watch) or positive.");
         }
 
         // The same credential for two callers would make the audit trail name the wrong one.

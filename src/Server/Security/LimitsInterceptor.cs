@@ -4,10 +4,46 @@ using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Security;
 
-/// <summary>Applies each caller's rate limit to every call and every streamed message, and caps stream length.</summary>
-public sealed class LimitsInterceptor(CallerRateLimiter limiter, IOptions<AuthOptions> options) : Interceptor
+/// <summary>
+/// Applies each caller's rate limit to every call and every streamed message, caps stream length, and
+/// bounds the anonymous health Watch streams open at once.
+/// </summary>
+public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCounter watches, IOptions<AuthOptions> options) : Interceptor
 {
+    private const string HealthWatch = "/grpc.health.v1.Health/Watch";
+
     private readonly int _maxStreamMessages = options.Value.MaxStreamMessages;
+    private readonly int _maxHealthWatches = options.Value.MaxHealthWatches;
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        if (context.GetCaller() is { } caller)
+        {
+            limiter.Acquire(caller);
+        }
+
+        if (!string.Equals(context.Method, HealthWatch, StringComparison.Ordinal))
+        {
+            await continuation(request, responseStream, context);
+            return;
+        }
+
+        if (!watches.TryEnter(_maxHealthWatches))
+        {
+            throw Validation.RpcErrors.ResourceExhausted(Validation.ErrorReasons.TooManyWatches,
+                $"This server already serves {_maxHealthWatches} health Watch streams; use Check, or retry later.", TimeSpan.FromSeconds(5));
+        }
+
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        finally
+        {
+            watches.Exit();
+        }
+    }
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)

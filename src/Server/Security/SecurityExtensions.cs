@@ -16,6 +16,7 @@ public static class SecurityExtensions
         services.AddSingleton<CallerDirectory>();
         services.AddHostedService<CallerDirectoryStartup>();
         services.AddSingleton<CallerRateLimiter>();
+        services.AddSingleton<HealthWatchCounter>();
         services.AddAuthentication(CallerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CallerAuthenticationHandler>(CallerAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(options =>

@@ -39,6 +39,9 @@ public static class RpcErrors
     public static RpcException FailedPrecondition(string reason, string message) =>
         Build(Code.FailedPrecondition, message, reason);
 
+    public static RpcException ResourceExhausted(string reason, string message, TimeSpan retryAfter) =>
+        Build(Code.ResourceExhausted, message, reason, new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) });
+
     public static RpcException Unavailable(string reason, string message) =>
         Build(Code.Unavailable, message, reason, new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });
 
@@ -67,6 +70,7 @@ public static class ErrorReasons
     public const string AuditUnavailable = "AUDIT_UNAVAILABLE";
     public const string InvalidPageToken = "INVALID_PAGE_TOKEN";
     public const string NotOwnLicense = "NOT_OWN_LICENSE";
+    public const string TooManyWatches = "TOO_MANY_WATCHES";
 }
 
 /// <summary>
