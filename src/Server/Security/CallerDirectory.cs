@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -26,8 +27,17 @@ public sealed class CallerDirectory : IDisposable
     private readonly X509Certificate2Collection _clientCa = [];
     private readonly ConcurrentDictionary<string, Caller> _verifiedKeys = new(StringComparer.Ordinal);
 
-    public CallerDirectory(IOptions<AuthOptions> options)
+    // Kestrel hands every request of a TLS connection the same certificate object: a chain built once
+    // per connection serves all its calls. Weak keys: an entry goes with its connection.
+    private readonly ConditionalWeakTable<X509Certificate2, VerifiedCertificate> _verifiedCertificates = new();
+    private readonly TimeProvider _time;
+
+    /// <summary>How long a verified certificate is trusted before its chain is built again.</summary>
+    internal static readonly TimeSpan CertificateRecheck = TimeSpan.FromMinutes(5);
+
+    public CallerDirectory(IOptions<AuthOptions> options, TimeProvider time)
     {
+        _time = time;
         var auth = options.Value;
         var callers = auth.Clients.Select(c => (Options: c, Caller: new Caller(
             c.Id,
@@ -94,12 +104,41 @@ public sealed class CallerDirectory : IDisposable
             return null;
         }
 
+        // Only successes are kept, re-checked after a while and never past the certificate's own expiry.
+        var now = _time.GetUtcNow();
+        if (_verifiedCertificates.TryGetValue(certificate, out var verified) && now < verified.Until)
+        {
+            return verified.Caller;
+        }
+
+        var found = VerifyCertificate(certificate);
+        if (found is not null)
+        {
+            var until = new[] { now + CertificateRecheck, new DateTimeOffset(certificate.NotAfter.ToUniversalTime()) }.Min();
+            _verifiedCertificates.AddOrUpdate(certificate, new VerifiedCertificate(found, until));
+        }
+        else
+        {
+            _verifiedCertificates.Remove(certificate);
+        }
+
+        return found;
+    }
+
+    /// <summary>Chains built so far (tests: the per-connection cache).</summary>
+    internal int ChainBuilds => Volatile.Read(ref _chainBuilds);
+
+    private int _chainBuilds;
+
+    private Caller? VerifyCertificate(X509Certificate2 certificate)
+    {
         var thumbprint = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
         if (!_byThumbprint.TryGetValue(thumbprint, out var caller))
         {
             return null;
         }
 
+        Interlocked.Increment(ref _chainBuilds);
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_clientCa);
@@ -108,6 +147,8 @@ public sealed class CallerDirectory : IDisposable
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2")); // client authentication
         return chain.Build(certificate) ? caller : null;
     }
+
+    private sealed record VerifiedCertificate(Caller Caller, DateTimeOffset Until);
 
     public void Dispose()
     {
