@@ -38,7 +38,7 @@ public sealed class BenchCommand(InspectorEnvironment environment) : InspectorCo
         var requests = BenchRequests.Build(keys, plan.Mix, plan.Seed, plan.Purpose, plan.ViolationsByPlate);
         using var connections = new BenchConnections(options, plan.Connections);
         var headers = BenchConnections.Headers(options.ApiKey);
-        await connections.OpenAsync(headers, options.Deadline, cancellationToken);
+        await connections.OpenAsync(headers, options.Deadline, Environment.Time, cancellationToken);
 
         var pool = plan.Mix.Contains(Workload.Verify)
             ? await FillPoolAsync(plan, options, connections, requests, cancellationToken)

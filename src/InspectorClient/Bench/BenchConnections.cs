@@ -67,12 +67,12 @@ public sealed class BenchConnections : IDisposable
     /// Opens every connection with one cheap call each (ListIssuerKeys), so that connection setup is not
     /// in the measurement and a wrong key or address fails at once, before any load.
     /// </summary>
-    public async Task OpenAsync(Metadata headers, TimeSpan deadline, CancellationToken cancellationToken)
+    public async Task OpenAsync(Metadata headers, TimeSpan deadline, TimeProvider time, CancellationToken cancellationToken)
     {
         var calls = Verification.Select(async client =>
         {
             using var call = client.ListIssuerKeysAsync(new ListIssuerKeysRequest(),
-                new CallOptions(headers, DateTime.UtcNow + deadline, cancellationToken));
+                new CallOptions(headers, time.GetUtcNow().UtcDateTime + deadline, cancellationToken));
             await call;
         });
         await Task.WhenAll(calls);

@@ -167,7 +167,7 @@ public sealed class CredentialPool(
         {
             try
             {
-                using var call = client.IssueCredentialAsync(request, new CallOptions(headers, DateTime.UtcNow + deadline, cancellationToken));
+                using var call = client.IssueCredentialAsync(request, new CallOptions(headers, time.GetUtcNow().UtcDateTime + deadline, cancellationToken));
                 var response = await call;
                 var expires = response.ExpireTime.ToDateTimeOffset();
                 ObservedLifetime ??= expires - response.IssueTime.ToDateTimeOffset();
