@@ -65,9 +65,11 @@ public sealed class BenchClock(TimeProvider time, TimeSpan spinWindow)
         // Task.Delay truncates to whole milliseconds, so a timer of the provider's own is set for the exact
         // span (FakeTimeProvider honours it to the tick; the system's timer is as coarse as ever, hence the spin).
         var wakeAt = timestamp - _spinTicks;
-        while (Now < wakeAt)
+        // One reading of the clock per round: read twice, it can pass wakeAt in between and make a
+        // negative delay, which the timer refuses.
+        for (var now = Now; now < wakeAt; now = Now)
         {
-            await DelayAsync(Time.GetElapsedTime(Now, wakeAt), cancellationToken);
+            await DelayAsync(Time.GetElapsedTime(now, wakeAt), cancellationToken);
         }
 
         if (_spinTicks > 0)
