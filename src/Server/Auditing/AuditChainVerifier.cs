@@ -65,23 +65,22 @@ public static class AuditChainVerifier
 
     private const string SelectAll = $"SELECT {AuditChain.RecordColumns}, prev_hash, hash FROM audit ORDER BY seq";
 
+    // Read-only and unpooled: the checker never writes, and leaves no handle open on the file it checked.
+    private static string ReadOnlyConnectionString(string fullPath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = fullPath,
+        Mode = SqliteOpenMode.ReadOnly,
+        Pooling = false,
+    }.ToString();
+
     /// <inheritdoc cref="VerifyAsync(string, IProgress{AuditVerifyProgress}?, CancellationToken)"/>
     public static Task<AuditVerification> VerifyAsync(string path, CancellationToken cancellationToken) =>
         VerifyAsync(path, null, cancellationToken);
 
-    /// <summary>Checks the audit file at <paramref name="path"/>, stopping at the first problem.</summary>
-    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <exception cref="SqliteException">The file is not an audit database (e.g. not SQLite, or no audit table).</exception>
     /// <summary>The hash of record <paramref name="sequence"/>, or null when there is no such record.</summary>
     public static async Task<byte[]?> HashAtAsync(string path, long sequence, CancellationToken cancellationToken)
     {
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(path),
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = new SqliteConnection(ReadOnlyConnectionString(Path.GetFullPath(path)));
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
@@ -89,6 +88,9 @@ public static class AuditChainVerifier
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
+    /// <summary>Checks the audit file at <paramref name="path"/>, stopping at the first problem.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="SqliteException">The file is not an audit database (e.g. not SQLite, or no audit table).</exception>
     public static async Task<AuditVerification> VerifyAsync(string path, IProgress<AuditVerifyProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -98,13 +100,7 @@ public static class AuditChainVerifier
             throw new FileNotFoundException($"There is no audit file at {fullPath}.", fullPath);
         }
 
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = new SqliteConnection(ReadOnlyConnectionString(fullPath));
         await connection.OpenAsync(cancellationToken);
 
         // One read transaction: the meta row and the records come from the same snapshot, even while a
