@@ -72,7 +72,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     private byte[] _encodeBuffer = new byte[1024];
 
     // The subject key's fingerprint this log writes with; null for tools that only read or verify.
-    private byte[]? _subjectKeyFingerprint;
+    private readonly byte[]? _subjectKeyFingerprint;
 
     public SqliteAuditLog(IOptions<AuditOptions> options, AuditSubjects subjects, ILogger<SqliteAuditLog> logger)
         : this(options.Value, logger, TimeProvider.System)
@@ -125,13 +125,6 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     /// <summary>The audit file.</summary>
     public string FilePath => _path;
-
-    /// <summary>Sets the subject key's fingerprint checked against the file at start (tests and tools built without DI).</summary>
-    internal byte[]? SubjectKeyFingerprint
-    {
-        get => _subjectKeyFingerprint;
-        init => _subjectKeyFingerprint = value;
-    }
 
     /// <summary>Opens a log on <paramref name="options"/>'s file and starts its writer (tools and tests; the host uses DI).</summary>
     internal static async Task<SqliteAuditLog> OpenAsync(AuditOptions options, ILogger logger, CancellationToken cancellationToken)
@@ -595,8 +588,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     private long _commits;
     private long _recordsCommitted;
 
-    // Continuations run on whichever thread completes the append: the batch's answering work item
-    // (see Commit), never the writer, which only hands the batch over.
+    // No RunContinuationsAsynchronously: continuations run inline on the pool thread that answers the
+    // append (a slice of its batch, see Answer), never on the writer, which only hands the batch over.
     private sealed class PendingAppend(AuditRecord record) : TaskCompletionSource
     {
         public AuditRecord Record { get; } = record;
