@@ -114,7 +114,8 @@ public sealed class CallerDirectory : IDisposable
         var found = VerifyCertificate(certificate);
         if (found is not null)
         {
-            var until = new[] { now + CertificateRecheck, new DateTimeOffset(certificate.NotAfter.ToUniversalTime()) }.Min();
+            var expiry = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+            var until = now + CertificateRecheck < expiry ? now + CertificateRecheck : expiry;
             _verifiedCertificates.AddOrUpdate(certificate, new VerifiedCertificate(found, until));
         }
         else
