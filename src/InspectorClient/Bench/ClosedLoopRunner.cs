@@ -37,8 +37,7 @@ public sealed class ClosedLoopRunner(BenchClock clock, ClosedLoopPlan plan, IBen
         }
 
         await Task.WhenAll(workers);
-        var finished = clock.Now;
-        return new RunTimes(start, measureStart, finished, finished);
+        return new RunTimes(start, measureStart, clock.Now);
     }
 
     private async Task WorkAsync(long measureStart, long end, CancellationToken stop, CancellationToken abort)

@@ -78,9 +78,8 @@ public sealed class OpenLoopScheduler(BenchClock clock, OpenLoopPlan plan, IBenc
             _ = TrackAsync(index, due, index >= firstMeasured, abort);
         }
 
-        var dispatchEnd = clock.Now;
         await _limiter.WhenIdleAsync();
-        return new RunTimes(start, start + clock.ToTicks(plan.Warmup), dispatchEnd, clock.Now);
+        return new RunTimes(start, start + clock.ToTicks(plan.Warmup), clock.Now);
     }
 
     private async Task TrackAsync(long index, long due, bool measured, CancellationToken abort)
