@@ -37,6 +37,25 @@ public sealed class AuditOptions
     /// </summary>
     public string SubjectKeyPath { get; set; } = DefaultSubjectKeyPath;
 
+    /// <summary>
+    /// The subject index (see <c>AuditSubjectIndex</c>), derived from the trail and rebuilt from it when
+    /// missing. Default: beside <see cref="Path"/>, its name with <c>.subjects</c> before the extension
+    /// (<c>data/audit.subjects.db</c>).
+    /// </summary>
+    public string? SubjectIndexPath { get; set; }
+
+    /// <summary>
+    /// How often the subject index takes in the records committed since its last pass. A lookup scans the
+    /// records not indexed yet, so this bounds its cost (about this long's worth of audited calls); each
+    /// pass writes one sorted run, so shorter intervals mean more, smaller runs to merge.
+    /// </summary>
+    public TimeSpan SubjectIndexInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The subject index file: <see cref="SubjectIndexPath"/>, else derived from <see cref="Path"/>.</summary>
+    public string ResolveSubjectIndexPath() =>
+        !string.IsNullOrWhiteSpace(SubjectIndexPath) ? SubjectIndexPath
+        : System.IO.Path.ChangeExtension(Path, ".subjects" + (System.IO.Path.GetExtension(Path) is { Length: > 0 } extension ? extension : ".db"));
+
     /// <summary>Most records written in one transaction.</summary>
     public int MaxBatch { get; set; } = 4096;
 
@@ -91,6 +110,16 @@ public sealed class AuditOptions
         if (QueueCapacity is < 1 or > 10_000_000)
         {
             errors.Add($"{SectionName}:{nameof(QueueCapacity)} must be between 1 and 10000000.");
+        }
+
+        if (SubjectIndexInterval < TimeSpan.FromMilliseconds(10) || SubjectIndexInterval > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{SectionName}:{nameof(SubjectIndexInterval)} must be between 10 ms and 10 minutes.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Path) && string.Equals(System.IO.Path.GetFullPath(ResolveSubjectIndexPath()), System.IO.Path.GetFullPath(Path), StringComparison.Ordinal))
+        {
+            errors.Add($"{SectionName}:{nameof(SubjectIndexPath)} must not be the audit file itself.");
         }
 
         if (BusyTimeoutMs is < 0 or > 600_000)

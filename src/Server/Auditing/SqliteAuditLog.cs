@@ -47,12 +47,6 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     private const string SelectLast = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
 
-    private const string SelectBySubject = $"""
-        SELECT {AuditChain.RecordColumns} FROM audit
-        WHERE subject = $subject AND seq < $before
-        ORDER BY seq DESC LIMIT $limit
-        """;
-
     private readonly string _path;
     private readonly string _connectionString;
     private readonly string _readConnectionString;
@@ -64,6 +58,10 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     private readonly Channel<PendingAppend> _queue;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private Task? _writer;
+    private readonly AuditSubjectIndex _subjectIndex;
+    private readonly TimeSpan _subjectIndexInterval;
+    private readonly CancellationTokenSource _indexerStop = new();
+    private Task? _indexer;
     private volatile bool _closed;
     private int _disposed;
 
@@ -115,6 +113,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             Cache = SqliteCacheMode.Private,
             Pooling = true,
         }.ToString();
+        _subjectIndexInterval = options.SubjectIndexInterval;
+        _subjectIndex = new AuditSubjectIndex(Path.GetFullPath(options.ResolveSubjectIndexPath()), _readConnectionString, _busyTimeoutMs, logger);
         _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -172,37 +172,18 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         await pending.Task.WaitAsync(cancellationToken);
     }
 
+    /// <remarks>Served by the subject index (<see cref="AuditSubjectIndex"/>) and the records it has not taken in yet: complete however far it lags.</remarks>
     public async Task<IReadOnlyList<AuditEntry>> ListBySubjectAsync(string subject, long? beforeSequence, int limit,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ObjectDisposedException.ThrowIf(_closed, this);
-
-        await using var connection = new SqliteConnection(_readConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SelectBySubject;
-        command.Parameters.AddWithValue("$subject", subject);
-        command.Parameters.AddWithValue("$before", beforeSequence ?? long.MaxValue);
-        command.Parameters.AddWithValue("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<AuditEntry>(Math.Min(limit, 256));
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new AuditEntry(reader.GetInt64(0), new AuditRecord(
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                (LookupPurpose)reader.GetInt32(6),
-                reader.GetString(7),
-                (DataSource)reader.GetInt32(8))));
-        }
-
-        return entries;
+        return await _subjectIndex.ListAsync(subject, beforeSequence ?? long.MaxValue, limit, cancellationToken);
     }
+
+    /// <summary>One pass of the subject index now, as its timer would run it (tests; returns the records taken in).</summary>
+    internal int IndexSubjects() => _subjectIndex.IndexOnce();
 
     /// <summary>Opens the file, creates the schema, reads the head of the chain and starts the writer.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -222,9 +203,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                 Directory.CreateDirectory(directory);
             }
 
+            // The index first: should it fail, nothing else is open yet.
+            _subjectIndex.Open();
             _session = OpenSession(out var count, out var headSequence);
             LogOpened(_logger, _path, count, headSequence);
             _writer = Task.Run(RunWriterAsync, CancellationToken.None);
+            _indexer = Task.Run(() => RunIndexerAsync(_indexerStop.Token), CancellationToken.None);
         }
         finally
         {
@@ -245,6 +229,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
         await CloseAsync(CancellationToken.None);
         _lifecycle.Dispose();
+        _indexerStop.Dispose();
+        _subjectIndex.Close();
         // Release the pooled read connections of ListBySubjectAsync, which keep the file open otherwise.
         using var pooled = new SqliteConnection(_readConnectionString);
         SqliteConnection.ClearPool(pooled);
@@ -283,6 +269,13 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         if (writer is not null)
         {
             await writer.WaitAsync(cancellationToken);
+        }
+
+        // The index is derived: a pass cut short is redone at the next start.
+        await _indexerStop.CancelAsync();
+        if (_indexer is { } indexer)
+        {
+            await indexer.WaitAsync(cancellationToken);
         }
     }
 
@@ -337,6 +330,30 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         {
             _session?.Dispose();
             _session = null;
+        }
+    }
+
+    /// <summary>Runs the subject index's passes until the log closes; a failed pass is logged and retried at the next tick.</summary>
+    private async Task RunIndexerAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_subjectIndexInterval, _batchClock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    _subjectIndex.IndexOnce();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Holder lookups stay complete meanwhile (they scan what is not indexed), only slower.
+                    LogIndexFailed(_logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
     }
 
@@ -571,6 +588,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit commit of {Count} record(s) failed; the appends were not acknowledged.")]
     private static partial void LogCommitFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit subject index pass failed; holder lookups scan the records not indexed yet until a pass succeeds.")]
+    private static partial void LogIndexFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Audit trail {Path} does not match its committed head (meta head seq {MetaSequence}, last record seq {LastSequence}): records were removed or forged. Run `audit verify`; the chain continues from the committed head.")]
     private static partial void LogHeadMismatch(ILogger logger, string path, long metaSequence, long lastSequence);
