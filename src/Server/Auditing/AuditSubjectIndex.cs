@@ -236,7 +236,7 @@ internal sealed partial class AuditSubjectIndex
         using var trail = new SqliteConnection(_trailConnectionString);
         trail.Open();
         using var snapshot = trail.BeginTransaction(deferred: true);
-        var reset = indexedSequence > 0 && !TrailHas(trail, snapshot, indexedSequence, indexedHash);
+        var reset = indexedSequence > 0 && !(TrailHash(trail, snapshot, indexedSequence) is { } stored && stored.AsSpan().SequenceEqual(indexedHash));
         if (reset)
         {
             LogReset(_logger, _indexPath, indexedSequence);
@@ -270,14 +270,7 @@ internal sealed partial class AuditSubjectIndex
         }
 
         var lastSequence = pending[^1].Sequence;
-        byte[] lastHash;
-        using (var hash = trail.CreateCommand())
-        {
-            hash.Transaction = snapshot;
-            hash.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
-            hash.Parameters.AddWithValue("$seq", lastSequence);
-            lastHash = (byte[])hash.ExecuteScalar()!;
-        }
+        var lastHash = TrailHash(trail, snapshot, lastSequence)!;
 
         // Sorted as the key is, so that the run's pages are filled in order.
         pending.Sort(static (a, b) =>
@@ -401,13 +394,14 @@ internal sealed partial class AuditSubjectIndex
         command.ExecuteNonQuery();
     }
 
-    private static bool TrailHas(SqliteConnection trail, SqliteTransaction snapshot, long sequence, byte[] hash)
+    /// <summary>The hash of the trail's record <paramref name="sequence"/>; null when the trail has no such record.</summary>
+    private static byte[]? TrailHash(SqliteConnection trail, SqliteTransaction snapshot, long sequence)
     {
         using var command = trail.CreateCommand();
         command.Transaction = snapshot;
         command.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
         command.Parameters.AddWithValue("$seq", sequence);
-        return command.ExecuteScalar() is byte[] stored && stored.AsSpan().SequenceEqual(hash);
+        return command.ExecuteScalar() as byte[];
     }
 
     private SqliteConnection OpenIndex()

@@ -182,6 +182,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         return await _subjectIndex.ListAsync(subject, beforeSequence ?? long.MaxValue, limit, cancellationToken);
     }
 
+    /// <summary>Called after each timed pass of the subject index with the records it took in (tests wait on it).</summary>
+    internal Action<int>? AfterIndexPass { get; set; }
+
     /// <summary>One pass of the subject index now, as its timer would run it (tests; returns the records taken in).</summary>
     internal int IndexSubjects() => _subjectIndex.IndexOnce();
 
@@ -343,7 +346,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             {
                 try
                 {
-                    _subjectIndex.IndexOnce();
+                    var indexed = _subjectIndex.IndexOnce();
+                    AfterIndexPass?.Invoke(indexed);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -154,20 +154,17 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         var options = _audit.Options();
         options.SubjectIndexInterval = TimeSpan.FromSeconds(5);
         await using var log = new SqliteAuditLog(options, NullLogger.Instance, clock);
+        var passed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        log.AfterIndexPass = indexed => passed.TrySetResult(indexed);
         await log.StartAsync(Ct);
         await AppendAsync(log, 40, new Random(5));
 
         Assert.Equal(0, IndexScalar("SELECT indexed_seq FROM state"));
         clock.Advance(TimeSpan.FromSeconds(5));
 
-        // The pass runs on the pool after the tick: wait for its effect (bounded), not for a time.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (IndexScalar("SELECT indexed_seq FROM state") != 40)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-
+        // The pass runs on the pool after the tick: wait for it (bounded), not for a time.
+        Assert.Equal(40, await passed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal(40, IndexScalar("SELECT indexed_seq FROM state"));
         Assert.Equal(40, IndexScalar("SELECT count(*) FROM entries"));
     }
 
