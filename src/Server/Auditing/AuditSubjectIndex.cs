@@ -363,7 +363,7 @@ internal sealed partial class AuditSubjectIndex
             foreach (var (subject, sequence) in entries)
             {
                 raw.sqlite3_bind_int64(statement, 1, runId);
-                raw.sqlite3_bind_text(statement, 2, subject);
+                raw.sqlite3_bind_text16(statement, 2, subject);
                 raw.sqlite3_bind_int64(statement, 3, sequence);
                 rc = raw.sqlite3_step(statement);
                 raw.sqlite3_reset(statement);

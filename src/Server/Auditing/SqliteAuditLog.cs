@@ -152,21 +152,26 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     /// </remarks>
     /// <exception cref="ObjectDisposedException">The log is stopped or disposed.</exception>
     /// <exception cref="AuditUnavailableException">The batch could not be committed; the record is not acknowledged.</exception>
-    public async ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         Validate(record);
         ObjectDisposedException.ThrowIf(_closed, this);
         var pending = new PendingAppend(record);
-        if (!_queue.Writer.TryWrite(pending))
+        // The usual case, queued at once, needs no async frame of its own: the caller awaits the commit directly.
+        return _queue.Writer.TryWrite(pending)
+            ? new ValueTask(pending.Task.WaitAsync(cancellationToken))
+            : QueueWhenFullAsync(pending, cancellationToken);
+    }
+
+    private async ValueTask QueueWhenFullAsync(PendingAppend pending, CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                await _queue.Writer.WriteAsync(pending, cancellationToken);
-            }
-            catch (ChannelClosedException)
-            {
-                throw new ObjectDisposedException(nameof(SqliteAuditLog));
-            }
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteAuditLog));
         }
 
         await pending.Task.WaitAsync(cancellationToken);
@@ -654,12 +659,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             var statement = _raw;
             raw.sqlite3_bind_int64(statement, 1, sequence);
             raw.sqlite3_bind_int64(statement, 2, timeUnixMs);
-            raw.sqlite3_bind_text(statement, 3, record.CallerId);
-            raw.sqlite3_bind_text(statement, 4, record.DeviceId);
-            raw.sqlite3_bind_text(statement, 5, record.Method);
-            raw.sqlite3_bind_text(statement, 6, record.Subject);
+            BindText(statement, 3, record.CallerId);
+            BindText(statement, 4, record.DeviceId);
+            BindText(statement, 5, record.Method);
+            BindText(statement, 6, record.Subject);
             raw.sqlite3_bind_int(statement, 7, (int)record.Purpose);
-            raw.sqlite3_bind_text(statement, 8, record.Result);
+            BindText(statement, 8, record.Result);
             raw.sqlite3_bind_int(statement, 9, (int)record.Source);
             raw.sqlite3_bind_blob(statement, 10, previous);
             raw.sqlite3_bind_blob(statement, 11, hash);
@@ -670,6 +675,10 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                 throw new SqliteException($"Audit insert failed: {raw.sqlite3_errmsg(Connection.Handle).utf8_to_string()}", rc);
             }
         }
+
+        /// <summary>Binds UTF-16 straight from the string: SQLite converts it, with no managed UTF-8 copy per column.</summary>
+        private static void BindText(sqlite3_stmt statement, int index, string value) =>
+            _ = raw.sqlite3_bind_text16(statement, index, value);
 
         private sqlite3_stmt Prepare()
         {

@@ -232,6 +232,22 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_EmptyAndNonAsciiText_StoredExactlyAndChainVerifies()
+    {
+        // Text is bound as UTF-16 and converted by SQLite: empty text must stay '' (not NULL), the rest byte for byte.
+        var log = await _audit.OpenAsync();
+        await log.AppendAsync(_audit.Record("", subject: "", result: "") with { DeviceId = "" }, Ct);
+        await log.AppendAsync(_audit.Record("交警-京A12345 \U0001F600", subject: "L:é"), Ct);
+        await log.DisposeAsync();
+
+        Assert.Equal(1L, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id = '' AND device_id = '' AND subject = '' AND result = ''"));
+        Assert.Equal(1L, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id = '交警-京A12345 \U0001F600' AND subject = 'L:é'"));
+        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        Assert.True(result.Intact, result.Problem?.Description);
+        Assert.Equal(2, result.RecordsChecked);
+    }
+
+    [Fact]
     public async Task StartAsync_ReplicaWithAnotherSubjectKey_RefusesToStartSameKeyStarts()
     {
         // Two replicas on one file: the first records its key's fingerprint; one with another key would
