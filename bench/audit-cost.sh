@@ -8,6 +8,7 @@
 #   uniform  GetLicense, inspector bench, licences drawn uniformly from 100k (an audit subject per call)
 # Reports throughput and server CPU per call (from /proc, charged per round including work after it).
 #   ROUNDS  measured rounds (default 5)    PIN=1  servers on core 0, load generators on core 1
+#   LOADS   which loads, in order (default "verify hot uniform")
 #   ON_ARGS   extra server arguments for the current tree only (e.g. --Audit:MaxBatchDelay=00:00:00.001)
 #   NOWAIT=1  also a third copy that appends its records but answers without waiting for them to be
 #             durable (not a valid build: it splits the cost into the wait and the append plus writer)
@@ -137,7 +138,7 @@ run() {
   echo "$load $label $round $rate $((after - before)) $count $(($(commits "$port") - commits_before))" >> "$WORK/results.txt"
 }
 for round in $(seq 0 "$ROUNDS"); do
-  for load in verify hot uniform; do
+  for load in ${LOADS:-verify hot uniform}; do
     case $load in verify) n=30000 ;; hot) n=150000 ;; uniform) n=60000 ;; esac
     # Rotate which build goes first, so that none always runs on a machine warmed by another.
     for i in "${!LABELS[@]}"; do run "${LABELS[$(((i + round) % ${#LABELS[@]}))]}" $load "$round" $n; done
@@ -157,6 +158,8 @@ out = {}
 print(f"audit cost, medians of {rounds} rounds{' (servers pinned to core 0, load to core 1)' if pin == '1' else ''}:")
 for load, title in (('verify', 'VerifyCredential (h2load)'), ('hot', 'GetLicense, one licence (h2load)'),
                     ('uniform', 'GetLicense, uniform over 100k (inspector)')):
+    if not rows[load, labels[0]]:
+        continue
     m = {label: tuple(statistics.median(row[i] for row in rows[load, label]) for i in range(3)) for label in labels}
     out[load] = {names[label]: {'rps': rate, 'cpu_us_per_call': cpu, 'audit_commits_per_s': commits} for label, (rate, cpu, commits) in m.items()}
     print(f"  {title}")
