@@ -75,6 +75,35 @@ public class RegistryAndQueryTests(SharedEnvironment env)
     }
 
     [Fact]
+    public async Task RecordViolation_UnknownLicence_IsNotFoundAndRecordsNothing()
+    {
+        var number = TestData.NewLicenseNumber();
+        var vehicle = (await Server.Registry.UpsertVehicleAsync(new UpsertVehicleRequest { Vehicle = TestData.NewVehicle() }, cancellationToken: Ct)).Vehicle;
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Server.Registry.RecordViolationAsync(new RecordViolationRequest
+        {
+            Violation = new Violation
+            {
+                OccurTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)),
+                Place = "北京市东城区建国门内大街",
+                Code = "1625",
+                Points = 6,
+                FineYuan = 200,
+                Plate = vehicle.Plate,
+                LicenseNumber = number,
+                Source = ViolationSource.Camera,
+            },
+        }, cancellationToken: Ct));
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal("LICENSE_NOT_FOUND", TestData.RichStatus(error).GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
+        Assert.DoesNotContain(number, error.Status.Detail, StringComparison.Ordinal);
+        var listed = await Server.Verification.ListViolationsAsync(new ListViolationsRequest { Plate = vehicle.Plate, Purpose = LookupPurpose.RoadsideCheck },
+            cancellationToken: Ct);
+        Assert.Empty(listed.Violations);
+    }
+
+    [Fact]
     public async Task ViolationLifecycle_RecordListResolve_UpdatesEverySummary()
     {
         var license = await TestData.CreateLicenseAsync(Server);

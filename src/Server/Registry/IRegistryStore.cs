@@ -37,6 +37,7 @@ public interface IRegistryStore
     /// Records a violation and assigns its id. With a non-empty <paramref name="requestId"/> the call is
     /// idempotent: a second call with the same id returns the first violation and changes nothing.
     /// </summary>
+    /// <exception cref="RegistryRuleException">The violation names a licence that is not in the registry (<c>LICENSE_NOT_FOUND</c>).</exception>
     Task<WriteResult<Violation>> RecordViolationAsync(Violation violation, string requestId, CancellationToken cancellationToken);
 
     /// <summary>

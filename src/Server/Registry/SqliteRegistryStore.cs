@@ -411,6 +411,15 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
             }
 
             var licenseNumber = string.IsNullOrEmpty(stored.LicenseNumber) ? null : stored.LicenseNumber;
+            if (licenseNumber is not null)
+            {
+                // Attributed to a licence that is not in the registry, it would never reach anyone's record
+                // (nor its points, when processed) and would show to whoever is later issued that number.
+                _ = await ReadLicenseAsync(session.Command(SelectLicense, transaction).Bind("$number", licenseNumber), ct)
+                    ?? throw new RegistryRuleException(ErrorReasons.LicenseNotFound,
+                        $"Licence {IdentityNumber.Mask(licenseNumber)} not found; a violation can only be attributed to a licence in the registry.");
+            }
+
             var insert = session.Command(InsertViolationSql, transaction)
                 .Bind("$occur", RegistryMapping.ToUnixMs(stored.OccurTime))
                 .Bind("$place", stored.Place)

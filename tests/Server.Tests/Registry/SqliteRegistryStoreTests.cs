@@ -1,4 +1,5 @@
 using ELicense.Server.Registry;
+using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Data.Sqlite;
@@ -149,6 +150,7 @@ public sealed class SqliteRegistryStoreTests
     {
         var (registry, store) = await TempRegistry.CreateAsync();
         using var _ = registry;
+        await store.UpsertLicenseAsync(License(HolderA), Ct);
         var recorded = new List<Violation>();
         for (var i = 0; i < 23; i++)
         {
@@ -208,6 +210,7 @@ public sealed class SqliteRegistryStoreTests
     {
         var (registry, store) = await TempRegistry.CreateAsync();
         using var _ = registry;
+        await store.UpsertLicenseAsync(License(HolderA), Ct);
         for (var i = 0; i < 10; i++)
         {
             await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start.AddDays(-i), points: 1, fine: 100,
@@ -247,11 +250,32 @@ public sealed class SqliteRegistryStoreTests
     }
 
     [Fact]
+    public async Task RecordViolation_LicenceNotInRegistry_ThrowsLicenseNotFoundAndStoresNothing()
+    {
+        var (registry, store) = await TempRegistry.CreateAsync();
+        using var _ = registry;
+        var before = await store.GetLatestChangeSequenceAsync(Ct);
+
+        var error = await Assert.ThrowsAsync<RegistryRuleException>(
+            () => store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, license: HolderA), "req-ghost", Ct));
+
+        Assert.Equal(ErrorReasons.LicenseNotFound, error.Reason);
+        Assert.DoesNotContain(HolderA, error.Message, StringComparison.Ordinal); // masked, never the full number
+        Assert.Equal(before, await store.GetLatestChangeSequenceAsync(Ct));
+        Assert.Empty((await store.ListViolationsAsync(new ViolationQuery(null, PlateA, false), null, 10, Ct)).Violations);
+        // The request id was not consumed: once the licence exists, the same request records the violation.
+        await store.UpsertLicenseAsync(License(HolderA), Ct);
+        var recorded = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, license: HolderA), "req-ghost", Ct);
+        Assert.Equal(HolderA, recorded.Value.LicenseNumber);
+    }
+
+    [Fact]
     public async Task RecordViolation_WithVehicleAndLicence_EmitsPlateVinAndLicenceChanges()
     {
         var (registry, store) = await TempRegistry.CreateAsync();
         using var _ = registry;
         await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
+        await store.UpsertLicenseAsync(License(HolderA), Ct);
         var before = await store.GetLatestChangeSequenceAsync(Ct);
 
         var attributed = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, license: HolderA), "", Ct);
