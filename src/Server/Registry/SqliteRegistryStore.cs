@@ -97,6 +97,8 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
 
     private const string SelectLicense = $"SELECT {LicenseColumns} FROM licenses WHERE license_number = $number";
 
+    private const string SelectLicenseExists = "SELECT 1 FROM licenses WHERE license_number = $number";
+
     private const string UpsertLicenseSql = """
         INSERT INTO licenses (license_number, file_number, holder_name, license_class, status, first_issue_date,
                               valid_from_date, valid_until_date, points, issuing_authority, update_unix_ms)
@@ -415,7 +417,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
             {
                 // Attributed to a licence that is not in the registry, it would never reach anyone's record
                 // (nor its points, when processed) and would show to whoever is later issued that number.
-                _ = await ReadLicenseAsync(session.Command(SelectLicense, transaction).Bind("$number", licenseNumber), ct)
+                _ = await session.Command(SelectLicenseExists, transaction).Bind("$number", licenseNumber).ExecuteScalarAsync(ct)
                     ?? throw new RegistryRuleException(ErrorReasons.LicenseNotFound,
                         $"Licence {IdentityNumber.Mask(licenseNumber)} not found; a violation can only be attributed to a licence in the registry.");
             }
