@@ -37,7 +37,11 @@ if [ "$PIN" = 1 ]; then SERVER_CPU=(taskset -c 0); LOAD_CPU=(taskset -c 1); fi
 
 LABELS=(off on); [ "${NOWAIT:-0}" = 1 ] && LABELS+=(nowait)
 echo "building the current tree and copies: ${LABELS[*]} ..."
-dotnet build ELicense.slnx -c Release --nologo -v quiet >/dev/null
+build() { # directory project: quiet, but a failure shows its errors
+  (cd "$1" && dotnet build "$2" -c Release --nologo -v quiet > "$WORK/build.log" 2>&1) \
+    || { grep -E ' error |rror\(s\)' "$WORK/build.log" | sort -u | head -20; echo "building $2 in $1 failed"; exit 1; }
+}
+build . ELicense.slnx
 copy() { # label: a worktree of HEAD plus the uncommitted changes to src/, then edited
   git worktree add -q --detach "$WORK/$1" HEAD
   git diff HEAD -- src | (cd "$WORK/$1" && git apply --allow-empty)
@@ -46,7 +50,7 @@ copy off
 INTERCEPTOR="$WORK/off/src/Server/Auditing/AuditInterceptor.cs"
 sed -i 's/? AuditedAsync(request, context, continuation, method, caller)/? continuation(request, context)/' "$INTERCEPTOR"
 grep -q '? continuation(request, context)$' "$INTERCEPTOR" || { echo "could not reduce $INTERCEPTOR to a pass-through"; exit 1; }
-(cd "$WORK/off" && dotnet build src/Server -c Release --nologo -v quiet >/dev/null)
+build "$WORK/off" src/Server
 if [ "${NOWAIT:-0}" = 1 ]; then
   copy nowait
   python3 - "$WORK/nowait/src/Server/Auditing/SqliteAuditLog.cs" <<'PY'
@@ -56,7 +60,7 @@ wait = "        await pending.Task.WaitAsync(cancellationToken);\n"
 if wait not in text: sys.exit(f"could not find the durable wait in {path}")
 open(path, 'w').write(text.replace(wait, ""))
 PY
-  (cd "$WORK/nowait" && dotnet build src/Server -c Release --nologo -v quiet >/dev/null)
+  build "$WORK/nowait" src/Server
 fi
 
 SERVER=src/Server/bin/Release/net10.0/ELicense.Server
