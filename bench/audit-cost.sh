@@ -162,7 +162,7 @@ PY
 
 export ELICENSE_API_KEY=bench-officer-key-0001
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # clock ticks (1/100 s)
-commits() { curl -sf "http://127.0.0.1:$(($1 + 100))/metrics" | awk '/^elicense_audit_commits_total/ {print int($2)} END {if (NR == 0) print 0}'; }
+commits() { curl -sf "http://127.0.0.1:$(($1 + 100))/metrics" | awk '/^elicense_audit_commits_total/ {n = int($2)} END {print n + 0}'; }
 H=(-H content-type:application/grpc -H te:trailers -H "authorization: Bearer bench-officer-key-0001")
 # One run: label load round count. Prints nothing; writes "load label round rate cpu_ticks count audit_commits".
 run() {
