@@ -659,12 +659,13 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             var statement = _raw;
             raw.sqlite3_bind_int64(statement, 1, sequence);
             raw.sqlite3_bind_int64(statement, 2, timeUnixMs);
-            BindText(statement, 3, record.CallerId);
-            BindText(statement, 4, record.DeviceId);
-            BindText(statement, 5, record.Method);
-            BindText(statement, 6, record.Subject);
+            // Text as UTF-16 straight from the strings: SQLite converts it, with no managed UTF-8 copy per column.
+            raw.sqlite3_bind_text16(statement, 3, record.CallerId);
+            raw.sqlite3_bind_text16(statement, 4, record.DeviceId);
+            raw.sqlite3_bind_text16(statement, 5, record.Method);
+            raw.sqlite3_bind_text16(statement, 6, record.Subject);
             raw.sqlite3_bind_int(statement, 7, (int)record.Purpose);
-            BindText(statement, 8, record.Result);
+            raw.sqlite3_bind_text16(statement, 8, record.Result);
             raw.sqlite3_bind_int(statement, 9, (int)record.Source);
             raw.sqlite3_bind_blob(statement, 10, previous);
             raw.sqlite3_bind_blob(statement, 11, hash);
@@ -675,10 +676,6 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                 throw new SqliteException($"Audit insert failed: {raw.sqlite3_errmsg(Connection.Handle).utf8_to_string()}", rc);
             }
         }
-
-        /// <summary>Binds UTF-16 straight from the string: SQLite converts it, with no managed UTF-8 copy per column.</summary>
-        private static void BindText(sqlite3_stmt statement, int index, string value) =>
-            _ = raw.sqlite3_bind_text16(statement, index, value);
 
         private sqlite3_stmt Prepare()
         {
