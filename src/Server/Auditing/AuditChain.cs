@@ -1,20 +1,31 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace ELicense.Server.Auditing;
 
 /// <summary>
-/// The audit file's schema and the hash chain over its records, shared by the writer
-/// (<see cref="SqliteAuditLog"/>) and the checker (<see cref="AuditChainVerifier"/>).
+/// The audit file's schema, the hash chain over its records and their encoding, shared by the writer
+/// (<see cref="SqliteAuditLog"/>), the readers (<see cref="AuditTrailReader"/>) and the checker
+/// (<see cref="AuditChainVerifier"/>).
 /// </summary>
 /// <remarks>
 /// <para>
-/// <c>hash = SHA-256(prev_hash || canonical(record))</c>, where the first record's <c>prev_hash</c> is 32
-/// zero bytes and <c>canonical</c> is a version tag, then <c>seq</c> and <c>time_unix_ms</c> as 8-byte
-/// big-endian integers, the text fields as a 4-byte big-endian length followed by their UTF-8 bytes (so
-/// that no byte can move from one field to the next without changing the hash), and the enums as 4-byte
-/// big-endian integers — always in the column order of the table.
+/// <c>hash = SHA-256(tag || prev_hash || body)</c>, where the first record's <c>prev_hash</c> is 32 zero
+/// bytes, the tag is <c>elicense-audit-v1</c> and the body is <c>seq</c> and <c>time_unix_ms</c> as
+/// 8-byte big-endian integers, then caller, device, method and subject as a 4-byte big-endian length
+/// followed by their UTF-8 bytes (so that no byte can move from one field to the next without changing
+/// the hash), the purpose as a 4-byte big-endian integer, the result as text, the source as an integer.
+/// </para>
+/// <para>
+/// Storage (schema 2): a group commit writes its records as blocks, rows of <c>audit_block</c> holding
+/// up to <see cref="MaxBlockRecords"/> consecutive records, each as a 4-byte big-endian body length, the
+/// body and the record's hash. The previous hash is not stored: it is the hash before it in the trail.
+/// One row per block instead of one per record is what makes the trail cheap to write: SQLite's cost is
+/// per row and per column, and a record's body is the very bytes its hash needed anyway. Files from
+/// schema 1 hold one row per record in <c>audit</c> (those columns, plus <c>prev_hash</c> and
+/// <c>hash</c>); their records come first, the blocks continue the same chain.
 /// </para>
 /// <para>
 /// The <c>meta</c> row (count, head seq, head hash) is updated in the same transaction as every batch,
@@ -25,25 +36,22 @@ internal static class AuditChain
 {
     public const int HashSize = 32;
 
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
-    public const string Tables = """
-        CREATE TABLE IF NOT EXISTS audit (
-            seq          INTEGER PRIMARY KEY,
-            time_unix_ms INTEGER NOT NULL,
-            caller_id    TEXT NOT NULL,
-            device_id    TEXT NOT NULL,
-            method       TEXT NOT NULL,
-            subject      TEXT NOT NULL,
-            purpose      INTEGER NOT NULL,
-            result       TEXT NOT NULL,
-            source       INTEGER NOT NULL,
-            prev_hash    BLOB NOT NULL,
-            hash         BLOB NOT NULL
+    /// <summary>
+    /// Most records in one block. A holder's lookup reads a whole block to show one record, so blocks stay
+    /// small (about 20 KB) while a batch of thousands still costs only tens of rows.
+    /// </summary>
+    public const int MaxBlockRecords = 128;
+
+    public static readonly string Tables = $$"""
+        CREATE TABLE IF NOT EXISTS audit_block (
+            first_seq INTEGER PRIMARY KEY,
+            last_seq  INTEGER NOT NULL,
+            records   BLOB NOT NULL
         );
 
-        -- Files from before the subject index moved to a file of its own (see AuditSubjectIndex) carry
-        -- this index; every commit paid for it.
+        -- Schema-1 files (one row per record in audit) may carry this index; every commit paid for it.
         DROP INDEX IF EXISTS ix_audit_subject;
 
         CREATE TABLE IF NOT EXISTS meta (
@@ -55,46 +63,177 @@ internal static class AuditChain
         );
 
         INSERT OR IGNORE INTO meta (id, schema_version, record_count, head_seq, head_hash)
-        VALUES (1, 1, 0, 0, zeroblob(32));
+        VALUES (1, {{SchemaVersion}}, 0, 0, zeroblob(32));
+        UPDATE meta SET schema_version = {{SchemaVersion}} WHERE id = 1 AND schema_version < {{SchemaVersion}};
         """;
+
+    /// <summary>The schema-1 table of one row per record; files written since have none.</summary>
+    public const string LegacyTable = "audit";
 
     public const string RecordColumns = "seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source";
 
     private static ReadOnlySpan<byte> VersionTag => "elicense-audit-v1"u8;
 
-    private static int FixedBytes => VersionTag.Length + HashSize + 8 + 8 + (5 * 4) + 4 + 4;
+    /// <summary>The bytes hashed ahead of a record's body: the version tag and the previous hash.</summary>
+    private static int PrefixBytes => VersionTag.Length + HashSize;
+
+    /// <summary>A body's bytes besides its text: seq and time, five text lengths, purpose and source.</summary>
+    private const int BodyFixedBytes = 8 + 8 + (5 * 4) + 4 + 4;
+
+    /// <summary>
+    /// The most bytes <see cref="EncodeBody"/> writes for a record with these text fields (the UTF-8 bound
+    /// of each text, so no pass over the text is needed to size a buffer).
+    /// </summary>
+    public static int MaxBodyBytes(string callerId, string deviceId, string method, string subject, string result) =>
+        BodyFixedBytes + MaxBytes(callerId) + MaxBytes(deviceId) + MaxBytes(method) + MaxBytes(subject) + MaxBytes(result);
+
+    /// <summary>
+    /// Writes a record's canonical body (everything the hash covers after the tag and the previous hash)
+    /// into <paramref name="destination"/>, which must hold <see cref="MaxBodyBytes"/>; returns its length.
+    /// </summary>
+    public static int EncodeBody(Span<byte> destination, long sequence, long timeUnixMs, string callerId, string deviceId,
+        string method, string subject, int purpose, string result, int source)
+    {
+        var at = 0;
+        BinaryPrimitives.WriteInt64BigEndian(destination, sequence);
+        at += 8;
+        BinaryPrimitives.WriteInt64BigEndian(destination[at..], timeUnixMs);
+        at += 8;
+        at = WriteText(destination, at, callerId);
+        at = WriteText(destination, at, deviceId);
+        at = WriteText(destination, at, method);
+        at = WriteText(destination, at, subject);
+        BinaryPrimitives.WriteInt32BigEndian(destination[at..], purpose);
+        at += 4;
+        at = WriteText(destination, at, result);
+        BinaryPrimitives.WriteInt32BigEndian(destination[at..], source);
+        return at + 4;
+    }
+
+    /// <summary>
+    /// The chain hash of a record from its body (see <see cref="EncodeBody"/>) and its predecessor's hash;
+    /// reuses and grows <paramref name="scratch"/>.
+    /// </summary>
+    public static void HashBody(ReadOnlySpan<byte> prevHash, ReadOnlySpan<byte> body, ref byte[] scratch, Span<byte> destination)
+    {
+        var length = PrefixBytes + body.Length;
+        if (scratch.Length < length)
+        {
+            scratch = new byte[Math.Max(length, scratch.Length * 2)];
+        }
+
+        // One contiguous input: a single one-shot hash is cheaper than an incremental one for ~200 bytes.
+        VersionTag.CopyTo(scratch);
+        prevHash.CopyTo(scratch.AsSpan(VersionTag.Length));
+        body.CopyTo(scratch.AsSpan(PrefixBytes));
+        SHA256.HashData(scratch.AsSpan(0, length), destination);
+    }
 
     /// <summary>Writes the hash of one record into <paramref name="destination"/>; reuses and grows <paramref name="buffer"/>.</summary>
     public static void ComputeHash(ReadOnlySpan<byte> prevHash, long sequence, long timeUnixMs, string callerId, string deviceId,
         string method, string subject, int purpose, string result, int source, ref byte[] buffer, Span<byte> destination)
     {
-        var max = FixedBytes + MaxBytes(callerId) + MaxBytes(deviceId) + MaxBytes(method) + MaxBytes(subject) + MaxBytes(result);
+        var max = PrefixBytes + MaxBodyBytes(callerId, deviceId, method, subject, result);
         if (buffer.Length < max)
         {
             buffer = new byte[Math.Max(max, buffer.Length * 2)];
         }
 
         var span = buffer.AsSpan();
-        var at = 0;
         VersionTag.CopyTo(span);
-        at += VersionTag.Length;
-        prevHash.CopyTo(span[at..]);
-        at += HashSize;
-        BinaryPrimitives.WriteInt64BigEndian(span[at..], sequence);
-        at += 8;
-        BinaryPrimitives.WriteInt64BigEndian(span[at..], timeUnixMs);
-        at += 8;
-        at = WriteText(span, at, callerId);
-        at = WriteText(span, at, deviceId);
-        at = WriteText(span, at, method);
-        at = WriteText(span, at, subject);
-        BinaryPrimitives.WriteInt32BigEndian(span[at..], purpose);
-        at += 4;
-        at = WriteText(span, at, result);
-        BinaryPrimitives.WriteInt32BigEndian(span[at..], source);
-        at += 4;
-        SHA256.HashData(span[..at], destination);
+        prevHash.CopyTo(span[VersionTag.Length..]);
+        var length = EncodeBody(span[PrefixBytes..], sequence, timeUnixMs, callerId, deviceId, method, subject, purpose, result, source);
+        SHA256.HashData(span[..(PrefixBytes + length)], destination);
     }
+
+    /// <summary>
+    /// Reads a body back (see <see cref="EncodeBody"/>); false when it is not one: lengths that run past
+    /// its end, bytes left over, or text that is not UTF-8.
+    /// </summary>
+    public static bool TryDecodeBody(ReadOnlySpan<byte> body, out long sequence, [NotNullWhen(true)] out AuditRecord? record)
+    {
+        record = null;
+        sequence = 0;
+        if (body.Length < BodyFixedBytes)
+        {
+            return false;
+        }
+
+        sequence = BinaryPrimitives.ReadInt64BigEndian(body);
+        var time = BinaryPrimitives.ReadInt64BigEndian(body[8..]);
+        var at = 16;
+        if (!TryReadText(body, ref at, out var callerId) || !TryReadText(body, ref at, out var deviceId)
+            || !TryReadText(body, ref at, out var method) || !TryReadText(body, ref at, out var subject)
+            || body.Length - at < 4)
+        {
+            return false;
+        }
+
+        var purpose = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+        at += 4;
+        if (!TryReadText(body, ref at, out var result) || body.Length - at != 4
+            || time < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || time > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        var source = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+        record = new AuditRecord(DateTimeOffset.FromUnixTimeMilliseconds(time), callerId, deviceId, method, subject,
+            (ELicense.V1.LookupPurpose)purpose, result, (ELicense.V1.DataSource)source);
+        return true;
+    }
+
+    /// <summary>The subject of a body without decoding the rest (the subject index reads nothing else); null when malformed.</summary>
+    public static string? ReadSubject(ReadOnlySpan<byte> body)
+    {
+        var at = 16;
+        for (var skip = 0; skip < 3; skip++)
+        {
+            if (body.Length - at < 4)
+            {
+                return null;
+            }
+
+            var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+            if (length < 0 || length > body.Length - at - 4)
+            {
+                return null;
+            }
+
+            at += 4 + length;
+        }
+
+        return TryReadText(body, ref at, out var subject) ? subject : null;
+    }
+
+    private static bool TryReadText(ReadOnlySpan<byte> body, ref int at, [NotNullWhen(true)] out string? text)
+    {
+        text = null;
+        if (body.Length - at < 4)
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+        if (length < 0 || length > body.Length - at - 4)
+        {
+            return false;
+        }
+
+        try
+        {
+            text = StrictUtf8.GetString(body.Slice(at + 4, length));
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        at += 4 + length;
+        return true;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// True when the text is well-formed UTF-16 (no unpaired surrogate): only then does it reach SQLite and

@@ -6,16 +6,22 @@ namespace ELicense.Server.Auditing;
 /// <summary>What is wrong with an audit file.</summary>
 public enum AuditProblemKind
 {
-    /// <summary>A record's hash does not match its content: a field was changed (or records swapped).</summary>
+    /// <summary>
+    /// A record's hash does not match its content (and, in blocks, the hash before it): a field was
+    /// changed, records swapped or replaced; or a block cannot be read as records.
+    /// </summary>
     Altered,
 
     /// <summary>Sequence numbers are missing, in the middle or at the end: records were deleted.</summary>
     Removed,
 
-    /// <summary>A record's prev_hash is not its predecessor's hash: records were reordered, removed or inserted.</summary>
+    /// <summary>
+    /// A schema-1 row's stored prev_hash is not its predecessor's hash: records were reordered, removed or
+    /// inserted. (Blocks store no prev_hash; there the same shows as <see cref="Altered"/>.)
+    /// </summary>
     BrokenLink,
 
-    /// <summary>The first record's prev_hash is not 32 zero bytes.</summary>
+    /// <summary>The first record's stored prev_hash is not 32 zero bytes (schema-1 rows; in blocks: <see cref="Altered"/>).</summary>
     BadFirstRecord,
 
     /// <summary>Records that the log never committed: a sequence below 1, or beyond the committed head.</summary>
@@ -40,9 +46,9 @@ public sealed record AuditVerification(long RecordsChecked, long HeadSequence, b
 public readonly record struct AuditVerifyProgress(long Checked, long Total);
 
 /// <summary>
-/// Checks an audit file offline: every record's hash against its content, the sequence for gaps, every
-/// prev_hash against the previous record's hash (the first against 32 zero bytes), and the records'
-/// end against the head the last commit recorded in <c>meta</c>.
+/// Checks an audit file offline: every record's hash against its content and the hash before it (32
+/// zero bytes for the first), the sequence for gaps, every block for records it cannot hold, and the
+/// records' end against the head the last commit recorded in <c>meta</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -63,8 +69,6 @@ public static class AuditChainVerifier
 {
     private const string SelectMeta = "SELECT record_count, head_seq, head_hash FROM meta WHERE id = 1";
 
-    private const string SelectAll = $"SELECT {AuditChain.RecordColumns}, prev_hash, hash FROM audit ORDER BY seq";
-
     // Read-only and unpooled: the checker never writes, and leaves no handle open on the file it checked.
     private static string ReadOnlyConnectionString(string fullPath) => new SqliteConnectionStringBuilder
     {
@@ -82,10 +86,7 @@ public static class AuditChainVerifier
     {
         await using var connection = new SqliteConnection(ReadOnlyConnectionString(Path.GetFullPath(path)));
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
-        command.Parameters.AddWithValue("$seq", sequence);
-        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+        return new AuditTrailReader(connection, null).EntryAt(sequence)?.Hash.ToArray();
     }
 
     /// <summary>Checks the audit file at <paramref name="path"/>, stopping at the first problem.</summary>
@@ -124,71 +125,59 @@ public static class AuditChainVerifier
 
         var total = Math.Max(metaCount ?? 0, metaSequence ?? 0);
         var reportEvery = Math.Max(1, total / 100);
-        var buffer = new byte[1024];
+        var scratch = new byte[1024];
         var computed = new byte[AuditChain.HashSize];
         var previous = new byte[AuditChain.HashSize];
         long expected = 1, checkedCount = 0;
 
-        await using (var command = connection.CreateCommand())
+        foreach (var entry in new AuditTrailReader(connection, transaction).ReadAfter(null))
         {
-            command.CommandText = SelectAll;
-            command.Transaction = transaction;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var sequence = entry.Sequence;
+            if (entry.Problem is { } problem)
             {
-                var sequence = reader.GetInt64(0);
-                if (sequence < expected)
-                {
-                    return Fail(AuditProblemKind.Inserted, sequence, $"record seq {sequence} was inserted: sequences start at 1");
-                }
+                return Fail(AuditProblemKind.Altered, sequence, problem);
+            }
 
-                if (sequence > expected)
-                {
-                    return Fail(AuditProblemKind.Removed, expected, expected == sequence - 1
-                        ? $"record seq {expected} was removed (the next present is seq {sequence})"
-                        : $"records seq {expected} to {sequence - 1} were removed (the next present is seq {sequence})");
-                }
+            if (sequence < expected)
+            {
+                return Fail(AuditProblemKind.Inserted, sequence, sequence < 1
+                    ? $"record seq {sequence} was inserted: sequences start at 1"
+                    : $"record seq {sequence} was inserted: it follows seq {expected - 1} (records reordered or duplicated)");
+            }
 
-                var time = Integer(reader, 1);
-                var callerId = Text(reader, 2);
-                var deviceId = Text(reader, 3);
-                var method = Text(reader, 4);
-                var subject = Text(reader, 5);
-                var purpose = Integer(reader, 6);
-                var result = Text(reader, 7);
-                var source = Integer(reader, 8);
-                var prevHash = reader.GetValue(9) as byte[];
-                var hash = reader.GetValue(10) as byte[];
-                if (time is null || callerId is null || deviceId is null || method is null || subject is null || purpose is null
-                    || result is null || source is null || prevHash is not { Length: AuditChain.HashSize } || hash is not { Length: AuditChain.HashSize }
-                    || purpose is < int.MinValue or > int.MaxValue || source is < int.MinValue or > int.MaxValue)
-                {
-                    return Fail(AuditProblemKind.Altered, sequence, $"record seq {sequence} was altered: a field has the wrong type or is missing");
-                }
+            if (sequence > expected)
+            {
+                return Fail(AuditProblemKind.Removed, expected, expected == sequence - 1
+                    ? $"record seq {expected} was removed (the next present is seq {sequence})"
+                    : $"records seq {expected} to {sequence - 1} were removed (the next present is seq {sequence})");
+            }
 
-                AuditChain.ComputeHash(prevHash, sequence, time.Value, callerId, deviceId, method, subject, (int)purpose.Value,
-                    result, (int)source.Value, ref buffer, computed);
-                if (!computed.AsSpan().SequenceEqual(hash))
-                {
-                    return Fail(AuditProblemKind.Altered, sequence, $"record seq {sequence} was altered: its hash does not match its content");
-                }
+            // Schema-1 rows stored their prev_hash: hashed with it, a mismatch is the content's, and the
+            // link is checked on its own. A block's record is hashed with the hash before it.
+            var prevHash = entry.StoredPrevHash ?? previous;
+            AuditChain.HashBody(prevHash, entry.Body.Span, ref scratch, computed);
+            if (!computed.AsSpan().SequenceEqual(entry.Hash.Span))
+            {
+                return Fail(AuditProblemKind.Altered, sequence, entry.StoredPrevHash is null
+                    ? $"record seq {sequence} was altered: its hash does not match its content and its place in the chain"
+                    : $"record seq {sequence} was altered: its hash does not match its content");
+            }
 
-                if (!prevHash.AsSpan().SequenceEqual(previous))
-                {
-                    return sequence == 1
-                        ? Fail(AuditProblemKind.BadFirstRecord, sequence, "record seq 1 does not start the chain: its prev_hash is not 32 zero bytes")
-                        : Fail(AuditProblemKind.BrokenLink, sequence,
-                            $"record seq {sequence} does not follow seq {sequence - 1}: its prev_hash is not that record's hash (records reordered, removed or inserted)");
-                }
+            if (!prevHash.AsSpan().SequenceEqual(previous))
+            {
+                return sequence == 1
+                    ? Fail(AuditProblemKind.BadFirstRecord, sequence, "record seq 1 does not start the chain: its prev_hash is not 32 zero bytes")
+                    : Fail(AuditProblemKind.BrokenLink, sequence,
+                        $"record seq {sequence} does not follow seq {sequence - 1}: its prev_hash is not that record's hash (records reordered, removed or inserted)");
+            }
 
-                previous = hash;
-                checkedCount++;
-                expected++;
-                if (checkedCount % reportEvery == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Report(new AuditVerifyProgress(checkedCount, Math.Max(total, checkedCount)));
-                }
+            entry.Hash.Span.CopyTo(previous);
+            checkedCount++;
+            expected++;
+            if (checkedCount % reportEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new AuditVerifyProgress(checkedCount, Math.Max(total, checkedCount)));
             }
         }
 
@@ -228,10 +217,4 @@ public static class AuditChainVerifier
         AuditVerification Fail(AuditProblemKind kind, long sequence, string description) =>
             new(checkedCount, expected - 1, previous, new AuditProblem(kind, sequence, description));
     }
-
-    private static string? Text(SqliteDataReader reader, int ordinal) =>
-        !reader.IsDBNull(ordinal) && reader.GetFieldType(ordinal) == typeof(string) ? reader.GetString(ordinal) : null;
-
-    private static long? Integer(SqliteDataReader reader, int ordinal) =>
-        !reader.IsDBNull(ordinal) && reader.GetFieldType(ordinal) == typeof(long) ? reader.GetInt64(ordinal) : null;
 }

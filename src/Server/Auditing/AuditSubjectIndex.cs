@@ -162,68 +162,65 @@ internal sealed partial class AuditSubjectIndex
             hits.Parameters.AddWithValue("$subject", subject);
             hits.Parameters.AddWithValue("$before", beforeSequence);
             hits.Parameters.AddWithValue("$limit", limit);
-            await using var reader = await hits.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await using var rows = await hits.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
             {
-                indexedHits.Add(reader.GetInt64(0));
+                indexedHits.Add(rows.GetInt64(0));
             }
         }
 
         await using var trail = new SqliteConnection(_trailConnectionString);
         await trail.OpenAsync(cancellationToken);
-        // Records are never removed from the trail, so reading it after the index's snapshot finds every
-        // record that snapshot had not indexed yet: nothing falls between the two.
-        await using var tail = trail.CreateCommand();
-        tail.CommandText = $"""
-            SELECT {AuditChain.RecordColumns} FROM audit
-            WHERE seq > $indexed AND seq < $before AND subject = $subject
-            ORDER BY seq DESC LIMIT $limit
-            """;
-        tail.Parameters.AddWithValue("$indexed", indexedSequence);
-        tail.Parameters.AddWithValue("$before", beforeSequence);
-        tail.Parameters.AddWithValue("$subject", subject);
-        tail.Parameters.AddWithValue("$limit", limit);
-        var entries = new List<AuditEntry>(limit);
-        await ReadEntriesAsync(tail, entries, cancellationToken);
+        // One read transaction on the trail too. Records are never removed from it, so reading it after
+        // the index's snapshot finds every record that snapshot had not indexed yet: nothing falls between.
+        await using var trailSnapshot = trail.BeginTransaction(deferred: true);
+        var reader = new AuditTrailReader(trail, trailSnapshot);
 
-        if (entries.Count < limit && indexedHits.Count > 0)
+        // The tail the index has not taken in: at most about one indexer interval of records, scanned in
+        // order; only the newest `limit` matches are kept.
+        var tail = new Queue<AuditEntry>(limit);
+        foreach (var stored in reader.ReadAfter(indexedSequence))
         {
-            await using var bySequence = trail.CreateCommand();
-            // The subject is checked again: an index entry that disagrees with the trail is never shown.
-            bySequence.CommandText = $"SELECT {AuditChain.RecordColumns} FROM audit WHERE seq = $seq AND subject = $subject";
-            var sequence = bySequence.Parameters.Add("$seq", SqliteType.Integer);
-            bySequence.Parameters.AddWithValue("$subject", subject);
-            foreach (var hit in indexedHits)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (stored.Sequence >= beforeSequence)
             {
-                if (entries.Count == limit)
+                break;
+            }
+
+            if (stored.Problem is null && AuditChain.ReadSubject(stored.Body.Span) == subject && Decode(stored) is { } entry)
+            {
+                if (tail.Count == limit)
                 {
-                    break;
+                    tail.Dequeue();
                 }
 
-                sequence.Value = hit;
-                await ReadEntriesAsync(bySequence, entries, cancellationToken);
+                tail.Enqueue(entry);
+            }
+        }
+
+        var entries = new List<AuditEntry>(limit);
+        entries.AddRange(tail.Reverse());
+        foreach (var hit in indexedHits)
+        {
+            if (entries.Count == limit)
+            {
+                break;
+            }
+
+            // The subject is checked again: an index entry that disagrees with the trail is never shown.
+            if (reader.EntryAt(hit) is { } stored && AuditChain.ReadSubject(stored.Body.Span) == subject && Decode(stored) is { } entry)
+            {
+                entries.Add(entry);
             }
         }
 
         return entries;
     }
 
-    private static async Task ReadEntriesAsync(SqliteCommand command, List<AuditEntry> entries, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new AuditEntry(reader.GetInt64(0), new AuditRecord(
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                (LookupPurpose)reader.GetInt32(6),
-                reader.GetString(7),
-                (DataSource)reader.GetInt32(8))));
-        }
-    }
+    private static AuditEntry? Decode(TrailEntry stored) =>
+        AuditChain.TryDecodeBody(stored.Body.Span, out var sequence, out var record) && sequence == stored.Sequence
+            ? new AuditEntry(sequence, record)
+            : null;
 
     /// <summary>Indexes the records after the state's sequence as one level-0 run.</summary>
     private int AppendRun()
@@ -236,7 +233,7 @@ internal sealed partial class AuditSubjectIndex
         using var trail = new SqliteConnection(_trailConnectionString);
         trail.Open();
         using var snapshot = trail.BeginTransaction(deferred: true);
-        var reset = indexedSequence > 0 && !(TrailHash(trail, snapshot, indexedSequence) is { } stored && stored.AsSpan().SequenceEqual(indexedHash));
+        var reset = indexedSequence > 0 && !(TrailHash(trail, snapshot, indexedSequence) is { } indexedInTrail && indexedInTrail.AsSpan().SequenceEqual(indexedHash));
         if (reset)
         {
             LogReset(_logger, _indexPath, indexedSequence);
@@ -245,16 +242,18 @@ internal sealed partial class AuditSubjectIndex
         }
 
         var pending = new List<(string Subject, long Sequence)>();
-        using (var read = trail.CreateCommand())
+        byte[]? lastHash = null;
+        foreach (var stored in new AuditTrailReader(trail, snapshot).ReadAfter(indexedSequence))
         {
-            read.Transaction = snapshot;
-            read.CommandText = "SELECT seq, subject FROM audit WHERE seq > $after ORDER BY seq LIMIT $max";
-            read.Parameters.AddWithValue("$after", indexedSequence);
-            read.Parameters.AddWithValue("$max", MaxRunRecords);
-            using var reader = read.ExecuteReader();
-            while (reader.Read())
+            // A record that cannot be read is left out of the index; `audit verify` reports it.
+            if (stored.Problem is null && AuditChain.ReadSubject(stored.Body.Span) is { } subject)
             {
-                pending.Add((reader.GetString(1), reader.GetInt64(0)));
+                pending.Add((subject, stored.Sequence));
+                lastHash = stored.Hash.ToArray();
+                if (pending.Count == MaxRunRecords)
+                {
+                    break;
+                }
             }
         }
 
@@ -270,7 +269,6 @@ internal sealed partial class AuditSubjectIndex
         }
 
         var lastSequence = pending[^1].Sequence;
-        var lastHash = TrailHash(trail, snapshot, lastSequence)!;
 
         // Sorted as the key is, so that the run's pages are filled in order.
         pending.Sort(static (a, b) =>
@@ -281,7 +279,7 @@ internal sealed partial class AuditSubjectIndex
 
         var runId = NewRun(index, transaction, level: 0, pending.Count);
         InsertEntries(index, runId, pending);
-        WriteState(index, transaction, lastSequence, lastHash);
+        WriteState(index, transaction, lastSequence, lastHash!);
         transaction.Commit();
         return pending.Count;
     }
@@ -395,14 +393,8 @@ internal sealed partial class AuditSubjectIndex
     }
 
     /// <summary>The hash of the trail's record <paramref name="sequence"/>; null when the trail has no such record.</summary>
-    private static byte[]? TrailHash(SqliteConnection trail, SqliteTransaction snapshot, long sequence)
-    {
-        using var command = trail.CreateCommand();
-        command.Transaction = snapshot;
-        command.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
-        command.Parameters.AddWithValue("$seq", sequence);
-        return command.ExecuteScalar() as byte[];
-    }
+    private static byte[]? TrailHash(SqliteConnection trail, SqliteTransaction snapshot, long sequence) =>
+        new AuditTrailReader(trail, snapshot).EntryAt(sequence)?.Hash.ToArray();
 
     private SqliteConnection OpenIndex()
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using SQLitePCL;
@@ -36,16 +37,11 @@ namespace ELicense.Server.Auditing;
 /// </remarks>
 public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDisposable
 {
-    private const string InsertSql = """
-        INSERT INTO audit (seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash)
-        VALUES ($seq, $time, $caller, $device, $method, $subject, $purpose, $result, $source, $prev, $hash)
-        """;
+    private const string InsertSql = "INSERT INTO audit_block (first_seq, last_seq, records) VALUES (?1, ?2, ?3)";
 
     private const string UpdateMetaSql = "UPDATE meta SET record_count = $count, head_seq = $seq, head_hash = $hash WHERE id = 1";
 
     private const string SelectMeta = "SELECT record_count, head_seq, head_hash FROM meta WHERE id = 1";
-
-    private const string SelectLast = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
 
     private readonly string _path;
     private readonly string _connectionString;
@@ -67,7 +63,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     // Owned by whoever runs the writer: StartAsync until the loop starts, then the loop alone.
     private WriterSession? _session;
-    private byte[] _encodeBuffer = new byte[1024];
+    private byte[] _block = new byte[64 * 1024];
+    private byte[] _hashScratch = new byte[1024];
 
     // The subject key's fingerprint this log writes with; null for tools that only read or verify.
     private readonly byte[]? _subjectKeyFingerprint;
@@ -416,19 +413,43 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
                 count = reader.GetInt64(0);
                 sequence = reader.GetInt64(1);
-                previous = (byte[])reader.GetValue(2);
+                previous = reader.GetValue(2) is byte[] { Length: AuditChain.HashSize } head ? head
+                    : throw new InvalidOperationException("The audit file's meta row holds no valid head hash.");
             }
 
+            // Records go into blocks of up to MaxBlockRecords (see AuditChain): per record, only its body
+            // (the bytes its hash covers) and its hash are written, straight into the block.
+            var inBlock = 0;
+            var blockLength = 0;
             foreach (var pending in batch)
             {
                 var record = pending.Record;
                 sequence++;
-                var time = record.Time.ToUnixTimeMilliseconds();
-                var hash = new byte[AuditChain.HashSize];
-                AuditChain.ComputeHash(previous, sequence, time, record.CallerId, record.DeviceId, record.Method, record.Subject,
-                    (int)record.Purpose, record.Result, (int)record.Source, ref _encodeBuffer, hash);
-                session.InsertRow(sequence, time, record, previous, hash);
-                previous = hash;
+                var max = 4 + AuditChain.MaxBodyBytes(record.CallerId, record.DeviceId, record.Method, record.Subject, record.Result) + AuditChain.HashSize;
+                if (_block.Length - blockLength < max)
+                {
+                    Array.Resize(ref _block, Math.Max(_block.Length * 2, blockLength + max));
+                }
+
+                var block = _block.AsSpan();
+                var bodyLength = AuditChain.EncodeBody(block[(blockLength + 4)..], sequence, record.Time.ToUnixTimeMilliseconds(),
+                    record.CallerId, record.DeviceId, record.Method, record.Subject, (int)record.Purpose, record.Result, (int)record.Source);
+                BinaryPrimitives.WriteInt32BigEndian(block[blockLength..], bodyLength);
+                var hash = block.Slice(blockLength + 4 + bodyLength, AuditChain.HashSize);
+                AuditChain.HashBody(previous, block.Slice(blockLength + 4, bodyLength), ref _hashScratch, hash);
+                hash.CopyTo(previous);
+                blockLength += 4 + bodyLength + AuditChain.HashSize;
+                if (++inBlock == AuditChain.MaxBlockRecords)
+                {
+                    session.InsertBlock(sequence - inBlock + 1, sequence, _block.AsSpan(0, blockLength));
+                    inBlock = 0;
+                    blockLength = 0;
+                }
+            }
+
+            if (inBlock > 0)
+            {
+                session.InsertBlock(sequence - inBlock + 1, sequence, _block.AsSpan(0, blockLength));
             }
 
             count += batch.Count;
@@ -562,18 +583,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             }
         }
 
-        long lastSequence = 0;
-        var lastHash = new byte[AuditChain.HashSize];
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = SelectLast;
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-            {
-                lastSequence = reader.GetInt64(0);
-                lastHash = reader.GetValue(1) as byte[] ?? lastHash;
-            }
-        }
+        var last = new AuditTrailReader(connection, null).Last();
+        var lastSequence = last?.Sequence ?? 0;
+        var lastHash = last is { Problem: null } entry ? entry.Hash.ToArray() : new byte[AuditChain.HashSize];
 
         if (lastSequence != metaSequence || !lastHash.AsSpan().SequenceEqual(metaHash))
         {
@@ -649,26 +661,16 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         public SqliteCommand UpdateMeta { get; }
 
         /// <summary>
-        /// Inserts one row through SQLite's own API: bound by index, no boxing, no data reader. The row
-        /// insert is the writer's inner loop, and ADO.NET's per-execution overhead (name lookups for
-        /// every parameter, a reader per statement) was most of its cost.
+        /// Inserts one block through SQLite's own API: bound by index, no boxing, no data reader, the
+        /// bytes copied once by SQLite straight from the writer's buffer.
         /// </summary>
-        public void InsertRow(long sequence, long timeUnixMs, AuditRecord record, byte[] previous, byte[] hash)
+        public void InsertBlock(long firstSequence, long lastSequence, ReadOnlySpan<byte> records)
         {
             _raw ??= Prepare();
             var statement = _raw;
-            raw.sqlite3_bind_int64(statement, 1, sequence);
-            raw.sqlite3_bind_int64(statement, 2, timeUnixMs);
-            // Text as UTF-16 straight from the strings: SQLite converts it, with no managed UTF-8 copy per column.
-            raw.sqlite3_bind_text16(statement, 3, record.CallerId);
-            raw.sqlite3_bind_text16(statement, 4, record.DeviceId);
-            raw.sqlite3_bind_text16(statement, 5, record.Method);
-            raw.sqlite3_bind_text16(statement, 6, record.Subject);
-            raw.sqlite3_bind_int(statement, 7, (int)record.Purpose);
-            raw.sqlite3_bind_text16(statement, 8, record.Result);
-            raw.sqlite3_bind_int(statement, 9, (int)record.Source);
-            raw.sqlite3_bind_blob(statement, 10, previous);
-            raw.sqlite3_bind_blob(statement, 11, hash);
+            raw.sqlite3_bind_int64(statement, 1, firstSequence);
+            raw.sqlite3_bind_int64(statement, 2, lastSequence);
+            raw.sqlite3_bind_blob(statement, 3, records);
             var rc = raw.sqlite3_step(statement);
             raw.sqlite3_reset(statement);
             if (rc != raw.SQLITE_DONE)

@@ -1,5 +1,4 @@
 using ELicense.Server.Auditing;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace ELicense.Server.Tests.Auditing;
@@ -34,10 +33,7 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
         Assert.True(result.Intact);
         Assert.Equal(Records, result.RecordsChecked);
         Assert.Equal(Records, result.HeadSequence);
-        using var connection = _audit.Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT hash FROM audit WHERE seq = 10";
-        Assert.Equal((byte[])command.ExecuteScalar()!, result.HeadHash);
+        Assert.Equal(_audit.Stored()[^1].Hash, result.HeadHash);
     }
 
     [Fact]
@@ -53,39 +49,102 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
         Assert.Equal(new byte[32], result.HeadHash);
     }
 
-    [Theory]
-    [InlineData("result = 'INVALID'")]
-    [InlineData("caller_id = 'someone else'")]
-    [InlineData("device_id = 'device-2'")]
-    [InlineData("method = '/elicense.v1.HolderService/ListLicenseChecks'")]
-    [InlineData("subject = 'L:ffffffffffffffffffffffffffffffff'")]
-    [InlineData("time_unix_ms = time_unix_ms + 1")]
-    [InlineData("purpose = 2")]
-    [InlineData("source = 3")]
-    [InlineData("prev_hash = zeroblob(32)")]
-    [InlineData("hash = zeroblob(32)")]
-    [InlineData("result = x'56414c4944'")] // the same bytes as a blob, not text
-    [InlineData("purpose = 'one'")]
-    [InlineData("caller_id = 'c4d', device_id = 'evice-1'")] // a byte moved between adjacent fields: same concatenation
-    public async Task VerifyAsync_FieldAltered_ReportsAlteredAtThatRecord(string assignment)
+    /// <summary>Each alteration of record 4's fields, as an editor of the file could make it.</summary>
+    public static TheoryData<string> Alterations => [.. Alter.Keys];
+
+    private static readonly Dictionary<string, Func<StoredRecord, StoredRecord>> Alter = new()
     {
-        _audit.Execute($"UPDATE audit SET {assignment} WHERE seq = 4;");
+        ["result"] = r => r with { Result = "INVALID" },
+        ["caller"] = r => r with { CallerId = "someone else" },
+        ["device"] = r => r with { DeviceId = "device-2" },
+        ["method"] = r => r with { Method = "/elicense.v1.HolderService/ListLicenseChecks" },
+        ["subject"] = r => r with { Subject = "L:ffffffffffffffffffffffffffffffff" },
+        ["time"] = r => r with { TimeUnixMs = r.TimeUnixMs + 1 },
+        ["purpose"] = r => r with { Purpose = 2 },
+        ["source"] = r => r with { Source = 3 },
+        ["hash"] = r => r with { Hash = new byte[32] },
+        // A byte moved between adjacent fields: the same concatenation, told apart by the length prefixes.
+        ["byte moved between fields"] = r => r with { CallerId = "c4d", DeviceId = "evice-1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Alterations))]
+    public async Task VerifyAsync_FieldAltered_ReportsAlteredAtThatRecord(string alteration)
+    {
+        _audit.Tamper(records => records.Select(r => r.Sequence == 4 ? Alter[alteration](r) : r));
 
         AssertProblem(await VerifyAsync(), AuditProblemKind.Altered, 4);
     }
 
     [Fact]
+    public async Task VerifyAsync_AnyByteOfTheStoredRecordsFlipped_NeverIntact()
+    {
+        _audit.Replace(_audit.Stored(), perBlock: Records);
+        byte[] original;
+        using (var connection = _audit.Connect())
+        using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT records FROM audit_block";
+            original = (byte[])read.ExecuteScalar()!;
+        }
+
+        // Every byte of the block, each flipped on its own: a length, a sequence, a text byte, a hash byte.
+        for (var i = 0; i < original.Length; i++)
+        {
+            var flipped = (byte[])original.Clone();
+            flipped[i] ^= 0x01;
+            SetRecords(flipped);
+
+            var result = await VerifyAsync();
+
+            Assert.False(result.Intact, $"byte {i} of {original.Length} flipped, yet the file verified");
+        }
+    }
+
+    [Theory]
+    [InlineData("records = 'text'")]
+    [InlineData("records = x''")]
+    [InlineData("records = substr(records, 1, length(records) - 1)")]
+    [InlineData("records = records || x'00'")]
+    [InlineData("last_seq = 'x'")]
+    [InlineData("last_seq = last_seq + 1")]
+    [InlineData("first_seq = 0")]
+    public async Task VerifyAsync_BlockRowDamaged_ReportsAltered(string assignment)
+    {
+        _audit.Replace(_audit.Stored(), perBlock: Records);
+        _audit.Execute($"UPDATE audit_block SET {assignment};");
+
+        var result = await VerifyAsync();
+
+        Assert.False(result.Intact);
+        Assert.Equal(AuditProblemKind.Altered, result.Problem!.Kind);
+        Assert.Contains("block", result.Problem.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VerifyAsync_MiddleRecordDeleted_ReportsRemoved()
     {
-        _audit.Execute("DELETE FROM audit WHERE seq = 5;");
+        _audit.Tamper(records => records.Where(r => r.Sequence != 5));
 
         AssertProblem(await VerifyAsync(), AuditProblemKind.Removed, 5);
     }
 
     [Fact]
+    public async Task VerifyAsync_BlockDeleted_ReportsRemoved()
+    {
+        _audit.Replace(_audit.Stored(), perBlock: 4); // the second block holds seq 5 to 8
+        _audit.Execute("DELETE FROM audit_block WHERE first_seq = (SELECT first_seq FROM audit_block ORDER BY first_seq LIMIT 1 OFFSET 1);");
+
+        var result = await VerifyAsync();
+
+        Assert.Equal(AuditProblemKind.Removed, result.Problem?.Kind);
+        Assert.Contains("were removed", result.Problem!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VerifyAsync_LastRecordDeleted_ReportsRemovedThroughCommittedHead()
     {
-        _audit.Execute("DELETE FROM audit WHERE seq = 10;");
+        _audit.Tamper(records => records.Where(r => r.Sequence != 10));
 
         AssertProblem(await VerifyAsync(), AuditProblemKind.Removed, 10);
     }
@@ -93,19 +152,31 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_TwoRecordsContentsSwapped_ReportsAlteredAtTheFirst()
     {
-        _audit.Execute("""
-            UPDATE audit SET seq = -3 WHERE seq = 3;
-            UPDATE audit SET seq = 3 WHERE seq = 4;
-            UPDATE audit SET seq = 4 WHERE seq = -3;
-            """);
+        _audit.Tamper(records => records.Select(r => r.Sequence switch
+        {
+            3 => records[3] with { Sequence = 3 },
+            4 => records[2] with { Sequence = 4 },
+            _ => r,
+        }));
 
         AssertProblem(await VerifyAsync(), AuditProblemKind.Altered, 3);
     }
 
     [Fact]
+    public async Task VerifyAsync_TwoRecordsReordered_ReportsAProblemAtTheFirst()
+    {
+        _audit.Tamper(records => records.Select(r => r.Sequence switch { 3 => records[3], 4 => records[2], _ => r }));
+
+        var result = await VerifyAsync();
+
+        Assert.False(result.Intact);
+        Assert.Equal(3, result.Problem!.Sequence);
+    }
+
+    [Fact]
     public async Task VerifyAsync_ForgedRecordAppendedWithValidHash_ReportsInsertedBeyondCommittedHead()
     {
-        Forge(11, prevHash: Hash(10));
+        _audit.Tamper(records => [.. records, TempAudit.Forge(11, prevHash: records[^1].Hash)]);
 
         AssertProblem(await VerifyAsync(), AuditProblemKind.Inserted, 11);
     }
@@ -113,27 +184,25 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_ForgedRecordBeforeTheFirst_ReportsInserted()
     {
-        Forge(0, prevHash: new byte[32]);
+        _audit.Tamper(records => [TempAudit.Forge(0, prevHash: new byte[32]), .. records]);
 
         AssertProblem(await VerifyAsync(), AuditProblemKind.Inserted, 0);
     }
 
     [Fact]
-    public async Task VerifyAsync_RecordReplacedWithRecomputedHash_ReportsBrokenLinkAtTheNext()
+    public async Task VerifyAsync_RecordReplacedWithRecomputedHash_ReportsAlteredAtTheNext()
     {
-        _audit.Execute("DELETE FROM audit WHERE seq = 4;");
-        Forge(4, prevHash: Hash(3));
+        _audit.Tamper(records => records.Select(r => r.Sequence == 4 ? TempAudit.Forge(4, prevHash: records[2].Hash) : r));
 
-        AssertProblem(await VerifyAsync(), AuditProblemKind.BrokenLink, 5);
+        AssertProblem(await VerifyAsync(), AuditProblemKind.Altered, 5);
     }
 
     [Fact]
-    public async Task VerifyAsync_FirstRecordRechainedFromNonZero_ReportsBadFirstRecord()
+    public async Task VerifyAsync_FirstRecordRechainedFromNonZero_ReportsAlteredAtTheFirst()
     {
-        _audit.Execute("DELETE FROM audit WHERE seq = 1;");
-        Forge(1, prevHash: Enumerable.Repeat((byte)1, 32).ToArray());
+        _audit.Tamper(records => records.Select(r => r.Sequence == 1 ? TempAudit.Forge(1, prevHash: Enumerable.Repeat((byte)1, 32).ToArray()) : r));
 
-        AssertProblem(await VerifyAsync(), AuditProblemKind.BadFirstRecord, 1);
+        AssertProblem(await VerifyAsync(), AuditProblemKind.Altered, 1);
     }
 
     [Fact]
@@ -160,7 +229,15 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
     public async Task VerifyAsync_TruncatedAndHeadRewritten_IsNotDetectableFromTheFileAlone()
     {
         var anchored = (await VerifyAsync()).HeadHash;
-        _audit.Execute("DELETE FROM audit WHERE seq = 10; UPDATE meta SET record_count = 9, head_seq = 9, head_hash = (SELECT hash FROM audit WHERE seq = 9);");
+        var records = _audit.Stored();
+        _audit.Replace(records.Take(9));
+        using (var connection = _audit.Connect())
+        using (var head = connection.CreateCommand())
+        {
+            head.CommandText = "UPDATE meta SET record_count = 9, head_seq = 9, head_hash = $hash";
+            head.Parameters.AddWithValue("$hash", records[8].Hash);
+            head.ExecuteNonQuery();
+        }
 
         var result = await VerifyAsync();
 
@@ -184,32 +261,13 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
         Assert.Equal(new AuditVerifyProgress(Records, Records), reports[^1]);
     }
 
-    private byte[] Hash(long sequence)
+    private void SetRecords(byte[] records)
     {
         using var connection = _audit.Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT hash FROM audit WHERE seq = {sequence}";
-        return (byte[])command.ExecuteScalar()!;
-    }
-
-    /// <summary>Inserts a record whose hash is correct for its content, as an attacker knowing the format would.</summary>
-    private void Forge(long sequence, byte[] prevHash)
-    {
-        const long time = 1_795_000_000_000;
-        var hash = new byte[32];
-        var buffer = Array.Empty<byte>();
-        AuditChain.ComputeHash(prevHash, sequence, time, "forger", "device-x", "/m", "L:00", 1, "VALID", 3, ref buffer, hash);
-        using var connection = _audit.Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO audit (seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash)
-            VALUES ($seq, $time, 'forger', 'device-x', '/m', 'L:00', 1, 'VALID', 3, $prev, $hash)
-            """;
-        command.Parameters.AddWithValue("$seq", sequence);
-        command.Parameters.AddWithValue("$time", time);
-        command.Parameters.Add("$prev", SqliteType.Blob).Value = prevHash;
-        command.Parameters.Add("$hash", SqliteType.Blob).Value = hash;
-        command.ExecuteNonQuery();
+        using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE audit_block SET records = $records";
+        update.Parameters.AddWithValue("$records", records);
+        update.ExecuteNonQuery();
     }
 
     private sealed class SyncProgress(Action<AuditVerifyProgress> report) : IProgress<AuditVerifyProgress>

@@ -116,12 +116,12 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_TamperedFile_PrintsWhatAndWhereAndExits1()
     {
-        _audit.Execute("UPDATE audit SET result = 'INVALID' WHERE seq = 7;");
+        _audit.Tamper(records => records.Select(r => r.Sequence == 7 ? r with { Result = "INVALID" } : r));
 
         var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, Ct);
 
         Assert.Equal(1, exit);
-        Assert.Equal("TAMPERED: record seq 7 was altered: its hash does not match its content", _output.ToString().Trim());
+        Assert.Equal("TAMPERED: record seq 7 was altered: its hash does not match its content and its place in the chain", _output.ToString().Trim());
     }
 
     [Fact]

@@ -137,17 +137,6 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Open_FileWithTheOldSubjectIndex_IndexDropped()
-    {
-        await _audit.WriteRecordsAsync(3);
-        _audit.Execute("CREATE INDEX ix_audit_subject ON audit (subject, seq DESC)");
-
-        await _audit.OpenAsync(Quiet());
-
-        Assert.Equal(0, _audit.Scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'ix_audit_subject'"));
-    }
-
-    [Fact]
     public async Task Indexer_OnEachTick_TakesInWhatWasCommitted()
     {
         var clock = new FakeTimeProvider(TempAudit.Start);

@@ -40,10 +40,11 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
         await log.DisposeAsync();
 
         var total = tasks * perTask;
-        Assert.Equal(total, _audit.Scalar("SELECT count(*) FROM audit"));
-        Assert.Equal(1, _audit.Scalar("SELECT min(seq) FROM audit"));
-        Assert.Equal(total, _audit.Scalar("SELECT max(seq) FROM audit"));
-        Assert.Equal(total, _audit.Scalar("SELECT count(DISTINCT caller_id) FROM audit WHERE caller_id LIKE 't%'"));
+        var stored = _audit.Stored();
+        Assert.Equal(total, stored.Count);
+        Assert.Equal(1, stored.Min(r => r.Sequence));
+        Assert.Equal(total, stored.Max(r => r.Sequence));
+        Assert.Equal(total, stored.Select(r => r.CallerId).Where(c => c.StartsWith('t')).Distinct().Count());
         var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(total, result.RecordsChecked);
@@ -85,7 +86,7 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
         await log.DisposeAsync();
 
         await Task.WhenAll(appends); // every one acknowledged, none faulted
-        Assert.Equal(2000, _audit.Scalar("SELECT count(*) FROM audit"));
+        Assert.Equal(2000, _audit.Stored().Count);
         Assert.True((await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).Intact);
     }
 
@@ -99,7 +100,7 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await log.AppendAsync(_audit.Record("gone"), cancelled.Token));
         await log.DisposeAsync();
 
-        Assert.Equal(1, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id = 'gone'"));
+        Assert.Single(_audit.Stored(), r => r.CallerId == "gone");
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
         await log.AppendAsync(_audit.Record("after"), Ct);
         await log.DisposeAsync();
 
-        Assert.Equal(0, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id LIKE 'blocked%'"));
+        Assert.DoesNotContain(_audit.Stored(), r => r.CallerId.StartsWith("blocked", StringComparison.Ordinal));
         var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(2, result.RecordsChecked);
@@ -144,7 +145,7 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
             await Assert.ThrowsAsync<AuditUnavailableException>(() => append);
         }
 
-        Assert.Equal(1, _audit.Scalar("SELECT count(*) FROM audit"));
+        Assert.Single(_audit.Stored());
         _audit.Execute("DROP TRIGGER fail_commit;");
         await log.AppendAsync(_audit.Record("after"), Ct);
         await log.DisposeAsync();
@@ -152,7 +153,7 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
         var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(2, result.RecordsChecked);
-        Assert.Equal(2, _audit.Scalar("SELECT seq FROM audit WHERE caller_id = 'after'"));
+        Assert.Equal(2, _audit.Stored().Single(r => r.CallerId == "after").Sequence);
     }
 
     [Fact]
@@ -204,14 +205,14 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
         var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(20, result.RecordsChecked);
-        Assert.Equal(11, _audit.Scalar("SELECT seq FROM audit WHERE caller_id = 'b0'"));
+        Assert.Equal(11, _audit.Stored().Single(r => r.CallerId == "b0").Sequence);
     }
 
     [Fact]
     public async Task Reopen_LastRecordRemovedWhileClosed_ContinuesFromCommittedHeadSoRemovalStaysVisible()
     {
         await _audit.WriteRecordsAsync(5);
-        _audit.Execute("DELETE FROM audit WHERE seq = 5;");
+        _audit.Tamper(records => records.Where(r => r.Sequence != 5));
 
         var log = await _audit.OpenAsync();
         await log.AppendAsync(_audit.Record("next"), Ct);
@@ -219,7 +220,7 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
 
         var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
         Assert.Equal(new AuditProblem(AuditProblemKind.Removed, 5, result.Problem!.Description), result.Problem);
-        Assert.Equal(6, _audit.Scalar("SELECT seq FROM audit WHERE caller_id = 'next'"));
+        Assert.Equal(6, _audit.Stored().Single(r => r.CallerId == "next").Sequence);
     }
 
     [Fact]
@@ -234,14 +235,15 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
     [Fact]
     public async Task AppendAsync_EmptyAndNonAsciiText_StoredExactlyAndChainVerifies()
     {
-        // Text is bound as UTF-16 and converted by SQLite: empty text must stay '' (not NULL), the rest byte for byte.
+        // Empty text must come back empty, the rest byte for byte (UTF-8 in the block, decoded strictly).
         var log = await _audit.OpenAsync();
         await log.AppendAsync(_audit.Record("", subject: "", result: "") with { DeviceId = "" }, Ct);
         await log.AppendAsync(_audit.Record("交警-京A12345 \U0001F600", subject: "L:é"), Ct);
         await log.DisposeAsync();
 
-        Assert.Equal(1L, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id = '' AND device_id = '' AND subject = '' AND result = ''"));
-        Assert.Equal(1L, _audit.Scalar("SELECT count(*) FROM audit WHERE caller_id = '交警-京A12345 \U0001F600' AND subject = 'L:é'"));
+        var stored = _audit.Stored();
+        Assert.Single(stored, r => r is { CallerId: "", DeviceId: "", Subject: "", Result: "" });
+        Assert.Single(stored, r => r is { CallerId: "交警-京A12345 \U0001F600", Subject: "L:é" });
         var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(2, result.RecordsChecked);

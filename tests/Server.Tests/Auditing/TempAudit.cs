@@ -70,6 +70,74 @@ internal sealed class TempAudit : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A schema-1 file (one row per record in <c>audit</c>, as servers wrote before blocks) holding
+    /// <paramref name="count"/> chained records (callers "old1".."oldN", subjects cycling through
+    /// <paramref name="subjects"/>), written the way that writer did.
+    /// </summary>
+    public List<StoredRecord> WriteSchema1Records(int count, params string[] subjects)
+    {
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        using (var schema = connection.CreateCommand())
+        {
+            schema.Transaction = transaction;
+            schema.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY, time_unix_ms INTEGER NOT NULL, caller_id TEXT NOT NULL, device_id TEXT NOT NULL,
+                    method TEXT NOT NULL, subject TEXT NOT NULL, purpose INTEGER NOT NULL, result TEXT NOT NULL,
+                    source INTEGER NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
+                CREATE INDEX ix_audit_subject ON audit (subject, seq DESC);
+                CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), schema_version INTEGER NOT NULL,
+                    record_count INTEGER NOT NULL, head_seq INTEGER NOT NULL, head_hash BLOB NOT NULL);
+                """;
+            schema.ExecuteNonQuery();
+        }
+
+        var written = new List<StoredRecord>();
+        var previous = new byte[AuditChain.HashSize];
+        var buffer = Array.Empty<byte>();
+        for (var sequence = 1; sequence <= count; sequence++)
+        {
+            var r = Record($"old{sequence}", subjects.Length > 0 ? subjects[sequence % subjects.Length] : "L:00112233445566778899aabbccddeeff");
+            var hash = new byte[AuditChain.HashSize];
+            var time = r.Time.ToUnixTimeMilliseconds();
+            AuditChain.ComputeHash(previous, sequence, time, r.CallerId, r.DeviceId, r.Method, r.Subject, (int)r.Purpose, r.Result, (int)r.Source, ref buffer, hash);
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO audit (seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash)
+                VALUES ($seq, $time, $caller, $device, $method, $subject, $purpose, $result, $source, $prev, $hash)
+                """;
+            foreach (var (name, value) in new (string, object)[]
+            {
+                ("$seq", sequence), ("$time", time), ("$caller", r.CallerId), ("$device", r.DeviceId), ("$method", r.Method),
+                ("$subject", r.Subject), ("$purpose", (int)r.Purpose), ("$result", r.Result), ("$source", (int)r.Source),
+                ("$prev", previous), ("$hash", hash),
+            })
+            {
+                insert.Parameters.AddWithValue(name, value);
+            }
+
+            insert.ExecuteNonQuery();
+            written.Add(new StoredRecord(sequence, time, r.CallerId, r.DeviceId, r.Method, r.Subject, (int)r.Purpose, r.Result, (int)r.Source, hash));
+            previous = hash;
+        }
+
+        using (var meta = connection.CreateCommand())
+        {
+            meta.Transaction = transaction;
+            meta.CommandText = "INSERT INTO meta VALUES (1, 1, $count, $count, $head)";
+            meta.Parameters.AddWithValue("$count", count);
+            meta.Parameters.AddWithValue("$head", previous);
+            meta.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return written;
+    }
+
     /// <summary>A raw connection to the file, as an attacker or another process would have.</summary>
     public SqliteConnection Connect()
     {
@@ -94,6 +162,93 @@ internal sealed class TempAudit : IAsyncDisposable
         return (long)command.ExecuteScalar()!;
     }
 
+    /// <summary>The records as the file stores them, in stored order (a record that cannot be read fails the test).</summary>
+    public List<StoredRecord> Stored()
+    {
+        using var connection = Connect();
+        var records = new List<StoredRecord>();
+        foreach (var entry in new AuditTrailReader(connection, null).ReadAfter(null))
+        {
+            Assert.Null(entry.Problem);
+            Assert.True(AuditChain.TryDecodeBody(entry.Body.Span, out var sequence, out var record));
+            records.Add(new StoredRecord(sequence, record.Time.ToUnixTimeMilliseconds(), record.CallerId, record.DeviceId, record.Method,
+                record.Subject, (int)record.Purpose, record.Result, (int)record.Source, entry.Hash.ToArray()));
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Replaces the file's blocks with <paramref name="records"/> as given, <paramref name="perBlock"/> to a
+    /// block, hashes as they are (an attacker editing the file; <see cref="Forge"/> makes valid ones).
+    /// </summary>
+    public void Replace(IEnumerable<StoredRecord> records, int perBlock = 4)
+    {
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM audit_block";
+            delete.ExecuteNonQuery();
+        }
+
+        foreach (var block in records.Chunk(perBlock))
+        {
+            InsertBlock(connection, transaction, block[0].Sequence, block[^1].Sequence, Encode(block));
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Rewrites the stored records through <paramref name="change"/> (see <see cref="Replace"/>).</summary>
+    public void Tamper(Func<List<StoredRecord>, IEnumerable<StoredRecord>> change) => Replace(change(Stored()).ToList());
+
+    /// <summary>A record whose hash is right for its content and <paramref name="prevHash"/>, as an attacker knowing the format would make.</summary>
+    public static StoredRecord Forge(long sequence, byte[] prevHash)
+    {
+        var record = new StoredRecord(sequence, 1_795_000_000_000, "forger", "device-x", "/m", "L:00", 1, "VALID", 3, []);
+        var hash = new byte[AuditChain.HashSize];
+        var scratch = Array.Empty<byte>();
+        AuditChain.HashBody(prevHash, Body(record), ref scratch, hash);
+        return record with { Hash = hash };
+    }
+
+    /// <summary>The stored form of a block holding <paramref name="records"/>.</summary>
+    public static byte[] Encode(IEnumerable<StoredRecord> records)
+    {
+        var bytes = new List<byte>();
+        foreach (var record in records)
+        {
+            var body = Body(record);
+            var length = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, body.Length);
+            bytes.AddRange(length);
+            bytes.AddRange(body);
+            bytes.AddRange(record.Hash);
+        }
+
+        return [.. bytes];
+    }
+
+    public static void InsertBlock(SqliteConnection connection, SqliteTransaction? transaction, object firstSequence, object lastSequence, object records)
+    {
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO audit_block (first_seq, last_seq, records) VALUES ($first, $last, $records)";
+        insert.Parameters.AddWithValue("$first", firstSequence);
+        insert.Parameters.AddWithValue("$last", lastSequence);
+        insert.Parameters.AddWithValue("$records", records);
+        insert.ExecuteNonQuery();
+    }
+
+    private static byte[] Body(StoredRecord r)
+    {
+        var body = new byte[AuditChain.MaxBodyBytes(r.CallerId, r.DeviceId, r.Method, r.Subject, r.Result)];
+        var length = AuditChain.EncodeBody(body, r.Sequence, r.TimeUnixMs, r.CallerId, r.DeviceId, r.Method, r.Subject, r.Purpose, r.Result, r.Source);
+        return body[..length];
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var log in _logs)
@@ -108,3 +263,7 @@ internal sealed class TempAudit : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One stored record, decoded, for reading and tampering in tests.</summary>
+internal sealed record StoredRecord(long Sequence, long TimeUnixMs, string CallerId, string DeviceId, string Method, string Subject,
+    int Purpose, string Result, int Source, byte[] Hash);

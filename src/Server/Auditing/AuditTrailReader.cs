@@ -1,0 +1,243 @@
+using System.Buffers.Binary;
+using Microsoft.Data.Sqlite;
+
+namespace ELicense.Server.Auditing;
+
+/// <summary>
+/// One record as stored: its sequence number, its body (see <see cref="AuditChain.EncodeBody"/>) and its
+/// hash. <see cref="StoredPrevHash"/> is set for schema-1 rows only, which stored it; a block's records
+/// chain to the hash before them. <see cref="Problem"/> says what is wrong when the stored form cannot be
+/// read as a record (the other fields are then empty and <see cref="Sequence"/> is where it shows).
+/// </summary>
+internal readonly record struct TrailEntry(long Sequence, ReadOnlyMemory<byte> Body, ReadOnlyMemory<byte> Hash,
+    byte[]? StoredPrevHash = null, string? Problem = null);
+
+/// <summary>
+/// Reads the audit trail's records in order, whichever way they are stored: schema-1 rows of
+/// <c>audit</c> first (files written before blocks), then the records of <c>audit_block</c> (see
+/// <see cref="AuditChain"/>). Reads on the given connection and transaction, so that callers choose the
+/// snapshot; checks nothing beyond what it needs to parse (the chain is the verifier's business).
+/// </summary>
+internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransaction? transaction)
+{
+    private const string LegacyColumns = "seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash";
+
+    private bool? _hasLegacy;
+    private bool? _hasBlocks;
+
+    // The block EntryAt read last: a holder's page of records mostly falls in few blocks.
+    private long _cachedFirst = long.MinValue;
+    private List<TrailEntry>? _cachedBlock;
+
+    /// <summary>The records after <paramref name="afterSequence"/> (all of them when null), in stored order.</summary>
+    public IEnumerable<TrailEntry> ReadAfter(long? afterSequence)
+    {
+        if (HasLegacy())
+        {
+            using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable}"
+                + (afterSequence is null ? "" : " WHERE seq > $after") + " ORDER BY seq", afterSequence);
+            using var rows = legacy.ExecuteReader();
+            while (rows.Read())
+            {
+                yield return LegacyEntry(rows);
+            }
+        }
+
+        if (!HasBlocks())
+        {
+            yield break;
+        }
+
+        // A block's last_seq is trusted only for skipping what precedes the start: reading everything
+        // (afterSequence null, as the verifier does) takes every block whatever its columns say.
+        using var blocks = Command("SELECT first_seq, last_seq, records FROM audit_block"
+            + (afterSequence is null ? "" : " WHERE last_seq > $after") + " ORDER BY first_seq", afterSequence);
+        using var reader = blocks.ExecuteReader();
+        while (reader.Read())
+        {
+            foreach (var entry in ParseBlock(reader))
+            {
+                if (afterSequence is null || entry.Sequence > afterSequence || entry.Problem is not null)
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    /// <summary>Record <paramref name="sequence"/>, or null when the trail has no readable record with that number.</summary>
+    public TrailEntry? EntryAt(long sequence)
+    {
+        if (HasLegacy())
+        {
+            using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable} WHERE seq = $after", sequence);
+            using var row = legacy.ExecuteReader();
+            if (row.Read())
+            {
+                return LegacyEntry(row) is { Problem: null } entry ? entry : null;
+            }
+        }
+
+        if (!HasBlocks())
+        {
+            return null;
+        }
+
+        if (_cachedBlock is null || sequence < _cachedFirst || sequence > _cachedBlock[^1].Sequence)
+        {
+            using var block = Command("SELECT first_seq, last_seq, records FROM audit_block WHERE first_seq <= $after ORDER BY first_seq DESC LIMIT 1", sequence);
+            using var reader = block.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            var entries = ParseBlock(reader);
+            if (entries.Count == 0 || entries[0].Problem is not null)
+            {
+                return null;
+            }
+
+            _cachedFirst = reader.GetInt64(0);
+            _cachedBlock = entries;
+        }
+
+        foreach (var entry in _cachedBlock)
+        {
+            if (entry.Sequence == sequence && entry.Problem is null)
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The last stored record (the end of the last block, else the last schema-1 row); null for an empty trail.</summary>
+    public TrailEntry? Last()
+    {
+        if (HasBlocks())
+        {
+            using var block = Command("SELECT first_seq, last_seq, records FROM audit_block ORDER BY first_seq DESC LIMIT 1", null);
+            using var reader = block.ExecuteReader();
+            if (reader.Read())
+            {
+                return ParseBlock(reader)[^1];
+            }
+        }
+
+        if (!HasLegacy())
+        {
+            return null;
+        }
+
+        using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable} ORDER BY seq DESC LIMIT 1", null);
+        using var row = legacy.ExecuteReader();
+        return row.Read() ? LegacyEntry(row) : null;
+    }
+
+    /// <summary>
+    /// Splits a block row into its records. A block that cannot be parsed, or whose records do not match
+    /// its first_seq and last_seq, ends in one entry with the problem (parsed records before it are kept).
+    /// </summary>
+    private static List<TrailEntry> ParseBlock(SqliteDataReader reader)
+    {
+        var first = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
+        var last = reader.IsDBNull(1) || reader.GetFieldType(1) != typeof(long) ? (long?)null : reader.GetInt64(1);
+        var entries = new List<TrailEntry>();
+        if (first is null || last is null || reader.IsDBNull(2) || reader.GetValue(2) is not byte[] { Length: > 0 } records)
+        {
+            entries.Add(Malformed(first ?? 0, $"the block at seq {first} was altered: a column has the wrong type or is missing"));
+            return entries;
+        }
+
+        var at = 0;
+        while (at < records.Length)
+        {
+            if (records.Length - at < 4)
+            {
+                entries.Add(Malformed(first.Value, $"the block at seq {first} was altered: it ends in a partial record"));
+                return entries;
+            }
+
+            var length = BinaryPrimitives.ReadInt32BigEndian(records.AsSpan(at));
+            if (length < 16 || length > records.Length - at - 4 - AuditChain.HashSize)
+            {
+                entries.Add(Malformed(first.Value, $"the block at seq {first} was altered: a record's length runs past the block"));
+                return entries;
+            }
+
+            var body = new ReadOnlyMemory<byte>(records, at + 4, length);
+            var sequence = BinaryPrimitives.ReadInt64BigEndian(body.Span);
+            entries.Add(new TrailEntry(sequence, body, new ReadOnlyMemory<byte>(records, at + 4 + length, AuditChain.HashSize)));
+            at += 4 + length + AuditChain.HashSize;
+        }
+
+        if (entries[0].Sequence != first || entries[^1].Sequence != last)
+        {
+            entries.Add(Malformed(first.Value,
+                $"the block at seq {first} was altered: it holds records seq {entries[0].Sequence} to {entries[^1].Sequence}, not {first} to {last}"));
+        }
+
+        return entries;
+    }
+
+    private static TrailEntry Malformed(long sequence, string problem) => new(sequence, default, default, null, problem);
+
+    /// <summary>A schema-1 row as an entry: its columns encoded as the body they were hashed as.</summary>
+    private static TrailEntry LegacyEntry(SqliteDataReader row)
+    {
+        var sequence = row.GetInt64(0);
+        var time = Integer(row, 1);
+        var callerId = Text(row, 2);
+        var deviceId = Text(row, 3);
+        var method = Text(row, 4);
+        var subject = Text(row, 5);
+        var purpose = Integer(row, 6);
+        var result = Text(row, 7);
+        var source = Integer(row, 8);
+        var prevHash = row.GetValue(9) as byte[];
+        var hash = row.GetValue(10) as byte[];
+        if (time is null || callerId is null || deviceId is null || method is null || subject is null || purpose is null
+            || result is null || source is null || prevHash is not { Length: AuditChain.HashSize } || hash is not { Length: AuditChain.HashSize }
+            || purpose is < int.MinValue or > int.MaxValue || source is < int.MinValue or > int.MaxValue)
+        {
+            return Malformed(sequence, $"record seq {sequence} was altered: a field has the wrong type or is missing");
+        }
+
+        var body = new byte[AuditChain.MaxBodyBytes(callerId, deviceId, method, subject, result)];
+        var length = AuditChain.EncodeBody(body, sequence, time.Value, callerId, deviceId, method, subject, (int)purpose.Value, result, (int)source.Value);
+        return new TrailEntry(sequence, body.AsMemory(0, length), hash, prevHash);
+    }
+
+    private bool HasLegacy() => _hasLegacy ??= HasTable(AuditChain.LegacyTable);
+
+    // A schema-1 file that no server of schema 2 has opened yet has no blocks table.
+    private bool HasBlocks() => _hasBlocks ??= HasTable("audit_block");
+
+    private bool HasTable(string name)
+    {
+        using var command = Command("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name", null);
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteScalar() is not null;
+    }
+
+    private SqliteCommand Command(string sql, long? after)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        if (after is { } value && sql.Contains("$after", StringComparison.Ordinal))
+        {
+            command.Parameters.AddWithValue("$after", value);
+        }
+
+        return command;
+    }
+
+    private static string? Text(SqliteDataReader reader, int ordinal) =>
+        !reader.IsDBNull(ordinal) && reader.GetFieldType(ordinal) == typeof(string) ? reader.GetString(ordinal) : null;
+
+    private static long? Integer(SqliteDataReader reader, int ordinal) =>
+        !reader.IsDBNull(ordinal) && reader.GetFieldType(ordinal) == typeof(long) ? reader.GetInt64(ordinal) : null;
+}
