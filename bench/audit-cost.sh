@@ -12,6 +12,7 @@
 #   ON_ARGS   extra server arguments for the current tree only (e.g. --Audit:MaxBatchDelay=00:00:00.001)
 #   NOWAIT=1  also a copy that appends its records but answers without waiting for them to be
 #             durable (not a valid build: it splits the cost into the wait and the append plus writer)
+#   AGAINST=COMMIT  also that commit's build, audit on (e.g. the trail's previous storage, side by side)
 #   PLAINFILE=1  also a copy whose writer appends each record's canonical encoding and chain hash to a
 #             plain file (one write per batch, one fsync, still waited for) instead of SQLite rows; no
 #             subject index, no verifier: what a trail format of our own could save, not a valid build
@@ -28,7 +29,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  for copy in off nowait plainfile; do git worktree remove --force "$WORK/$copy" >/dev/null 2>&1 || true; done
+  for copy in off nowait plainfile against; do git worktree remove --force "$WORK/$copy" >/dev/null 2>&1 || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -39,6 +40,7 @@ SERVER_CPU=(); LOAD_CPU=()
 if [ "$PIN" = 1 ]; then SERVER_CPU=(taskset -c 0); LOAD_CPU=(taskset -c 1); fi
 
 LABELS=(off on); [ "${NOWAIT:-0}" = 1 ] && LABELS+=(nowait); [ "${PLAINFILE:-0}" = 1 ] && LABELS+=(plainfile)
+[ -n "${AGAINST:-}" ] && LABELS+=(against)
 echo "building the current tree and copies: ${LABELS[*]} ..."
 build() { # directory project: quiet, but a failure shows its errors
   (cd "$1" && dotnet build "$2" -c Release --nologo -v quiet > "$WORK/build.log" 2>&1) \
@@ -104,6 +106,10 @@ text = text.replace(fields, fields + "    private FileStream? _plain;\n    priva
 open(path, 'w').write(text)
 PY
   build "$WORK/plainfile" src/Server
+fi
+if [ -n "${AGAINST:-}" ]; then
+  git worktree add -q --detach "$WORK/against" "$AGAINST"
+  build "$WORK/against" src/Server
 fi
 
 SERVER=src/Server/bin/Release/net10.0/ELicense.Server
@@ -200,7 +206,8 @@ for line in open(path):
     load, label, rnd, rate, ticks, count, commits = line.split()
     if int(rnd) > 0:
         rows[load, label].append((float(rate), int(ticks) * 10000 / int(count), int(commits) * float(rate) / int(count)))
-names = {'off': 'without audit', 'on': 'with audit', 'nowait': 'append, no wait', 'plainfile': 'plain-file writer'}
+names = {'off': 'without audit', 'on': 'with audit', 'nowait': 'append, no wait', 'plainfile': 'plain-file writer',
+         'against': 'audit at AGAINST'}
 out = {}
 print(f"audit cost, medians of {rounds} rounds{' (servers pinned to core 0, load to core 1)' if pin == '1' else ''}:")
 for load, title in (('verify', 'VerifyCredential (h2load)'), ('hot', 'GetLicense, one licence (h2load)'),

@@ -23,10 +23,10 @@ namespace ELicense.Server.Auditing;
 /// acknowledged: every append of that batch faults with <see cref="AuditUnavailableException"/>.
 /// </para>
 /// <para>
-/// Group commit: the writer takes everything queued (up to <see cref="AuditOptions.MaxBatch"/>), waits at
-/// most <see cref="AuditOptions.MaxBatchDelay"/> for more while the batch is not full, then writes the
-/// batch in one transaction with one fsync. Records that arrive during a commit form the next batch, so
-/// throughput grows with load while a lone append pays about one fsync (plus the delay, when one is set).
+/// Group commit: the writer takes everything queued (up to <see cref="AuditOptions.MaxBatch"/>) and writes
+/// it in one transaction with one fsync, as blocks of records (see <see cref="AuditChain"/>). Records that
+/// arrive during a commit form the next batch, so throughput grows with load while a lone append pays
+/// about one fsync. Under load, <see cref="AuditOptions.MaxBatchDelay"/> lets more gather before the next.
 /// </para>
 /// <para>
 /// Lifecycle: <see cref="StartAsync"/> opens the file, creates the schema, reads the chain's head and
@@ -315,20 +315,25 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         var batch = new List<PendingAppend>(Math.Min(_maxBatch, 4096));
         try
         {
+            var underLoad = false;
             while (await reader.WaitToReadAsync())
             {
+                // Under load (records were already waiting when the last commit ended) let more gather
+                // for one timer's wait, so that they share the next commit's fixed cost; idle, a lone
+                // record is committed at once. One wait, not one wake-up per arriving record.
+                if (underLoad && _maxBatchDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_maxBatchDelay, _batchClock);
+                }
+
                 while (batch.Count < _maxBatch && reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
                 }
 
-                if (batch.Count < _maxBatch && _maxBatchDelay > TimeSpan.Zero)
-                {
-                    await FillAsync(reader, batch);
-                }
-
                 Commit(batch);
                 batch.Clear();
+                underLoad = reader.TryPeek(out _);
             }
         }
         finally
@@ -360,30 +365,6 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-        }
-    }
-
-    /// <summary>Adds records arriving within the batch delay, until the batch is full or the queue closes.</summary>
-    private async Task FillAsync(ChannelReader<PendingAppend> reader, List<PendingAppend> batch)
-    {
-        using var timeout = new CancellationTokenSource(_maxBatchDelay, _batchClock);
-        try
-        {
-            while (batch.Count < _maxBatch)
-            {
-                if (reader.TryRead(out var pending))
-                {
-                    batch.Add(pending);
-                }
-                else if (!await reader.WaitToReadAsync(timeout.Token))
-                {
-                    return; // closed and drained
-                }
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            // The delay is over: commit what we have.
         }
     }
 

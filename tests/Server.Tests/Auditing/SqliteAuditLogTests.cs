@@ -3,6 +3,8 @@ using ELicense.V1;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace ELicense.Server.Tests.Auditing;
@@ -49,6 +51,50 @@ public sealed class SqliteAuditLogTests : IAsyncLifetime
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(total, result.RecordsChecked);
         Assert.Equal(total, result.HeadSequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_BatchDelaySetButIdle_LoneRecordCommittedWithoutWaiting()
+    {
+        var options = _audit.Options();
+        options.MaxBatchDelay = TimeSpan.FromSeconds(1);
+        var frozen = new FakeTimeProvider(TempAudit.Start);
+        await using var log = new SqliteAuditLog(options, NullLogger.Instance, frozen);
+        await log.StartAsync(Ct);
+
+        // The batch clock never moves: a delay applied while idle would never end.
+        for (var i = 0; i < 3; i++)
+        {
+            await log.AppendAsync(_audit.Record($"lone{i}"), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        }
+
+        Assert.Equal(3, log.Commits);
+    }
+
+    [Fact]
+    public async Task AppendAsync_BatchDelayUnderLoad_RestWaitsForTheDelayThenAllCommitted()
+    {
+        var options = _audit.Options(maxBatch: 10);
+        options.MaxBatchDelay = TimeSpan.FromSeconds(1);
+        var clock = new FakeTimeProvider(TempAudit.Start);
+        await using var log = new SqliteAuditLog(options, NullLogger.Instance, clock);
+        await log.StartAsync(Ct);
+
+        var appends = Enumerable.Range(0, 50).Select(i => log.AppendAsync(_audit.Record($"load{i}"), Ct).AsTask()).ToList();
+        await Task.WhenAny(appends).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Contains(appends, a => !a.IsCompleted); // the rest waits for the delay (the clock is frozen)
+
+        // Each later batch waits one delay: advance until everything is in.
+        var all = Task.WhenAll(appends);
+        for (var step = 0; step < 100 && !all.IsCompleted; step++)
+        {
+            clock.Advance(options.MaxBatchDelay);
+            await Task.WhenAny(all, Task.Delay(50, Ct));
+        }
+
+        await all.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.True((await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).Intact);
+        Assert.Equal(50, _audit.Stored().Count);
     }
 
     [Fact]
