@@ -22,6 +22,9 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
 {
     private const string LegacyColumns = "seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash";
 
+    private const string StartingAfter =
+        " WHERE first_seq >= coalesce((SELECT max(first_seq) FROM audit_block WHERE first_seq <= $after + 1), $after + 1)";
+
     private bool? _hasLegacy;
     private bool? _hasBlocks;
 
@@ -48,10 +51,11 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
             yield break;
         }
 
-        // A block's last_seq is trusted only for skipping what precedes the start: reading everything
+        // From the block holding the record after the start: a range of the primary key, found by one
+        // seek, so that a pass over the trail's end costs the end, not the whole trail. Reading everything
         // (afterSequence null, as the verifier does) takes every block whatever its columns say.
         using var blocks = Command("SELECT first_seq, last_seq, records FROM audit_block"
-            + (afterSequence is null ? "" : " WHERE last_seq > $after") + " ORDER BY first_seq", afterSequence);
+            + (afterSequence is null ? "" : StartingAfter) + " ORDER BY first_seq", afterSequence);
         using var reader = blocks.ExecuteReader();
         while (reader.Read())
         {
