@@ -13,9 +13,6 @@
 #   NOWAIT=1  also a copy that appends its records but answers without waiting for them to be
 #             durable (not a valid build: it splits the cost into the wait and the append plus writer)
 #   AGAINST=COMMIT  also that commit's build, audit on (e.g. the trail's previous storage, side by side)
-#   PLAINFILE=1  also a copy whose writer appends each record's canonical encoding and chain hash to a
-#             plain file (one write per batch, one fsync, still waited for) instead of SQLite rows; no
-#             subject index, no verifier: what a trail format of our own could save, not a valid build
 # The pass-through is made by editing the copy (sed on AuditInterceptor.cs): no switch to turn auditing
 # off exists in the product, on purpose. Needs h2load (nghttp2-client), redis-server, python3, curl.
 # Only loopback; stops everything it starts.
@@ -29,7 +26,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  for copy in off nowait plainfile against; do git worktree remove --force "$WORK/$copy" >/dev/null 2>&1 || true; done
+  for copy in off nowait against; do git worktree remove --force "$WORK/$copy" >/dev/null 2>&1 || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -39,7 +36,7 @@ done
 SERVER_CPU=(); LOAD_CPU=()
 if [ "$PIN" = 1 ]; then SERVER_CPU=(taskset -c 0); LOAD_CPU=(taskset -c 1); fi
 
-LABELS=(off on); [ "${NOWAIT:-0}" = 1 ] && LABELS+=(nowait); [ "${PLAINFILE:-0}" = 1 ] && LABELS+=(plainfile)
+LABELS=(off on); [ "${NOWAIT:-0}" = 1 ] && LABELS+=(nowait)
 [ -n "${AGAINST:-}" ] && LABELS+=(against)
 echo "building the current tree and copies: ${LABELS[*]} ..."
 build() { # directory project: quiet, but a failure shows its errors
@@ -70,42 +67,6 @@ for wait, instead in waits.items():
 open(path, 'w').write(text)
 PY
   build "$WORK/nowait" src/Server
-fi
-if [ "${PLAINFILE:-0}" = 1 ]; then
-  copy plainfile
-  python3 - "$WORK/plainfile/src/Server/Auditing/SqliteAuditLog.cs" <<'PY'
-import sys
-path = sys.argv[1]; text = open(path).read()
-anchor = "            // After a failure the session was dropped: reopen it (the head itself is read below, in the transaction).\n"
-fields = "    private long _commits;\n"
-if text.count(anchor) != 1 or text.count(fields) != 1: sys.exit(f"could not find where to put the plain-file writer in {path}")
-writer = """            _plain ??= new FileStream(_path + ".plain", FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 20);
-            foreach (var pending in batch)
-            {
-                var record = pending.Record;
-                var hash = new byte[AuditChain.HashSize];
-                AuditChain.ComputeHash(_plainHead, ++_plainSequence, record.Time.ToUnixTimeMilliseconds(), record.CallerId, record.DeviceId,
-                    record.Method, record.Subject, (int)record.Purpose, record.Result, (int)record.Source, ref _encodeBuffer, hash);
-                _plain.Write(_encodeBuffer, 0, 160); // about a record's encoded size
-                _plain.Write(hash);
-                _plainHead = hash;
-            }
-
-            _plain.Flush(flushToDisk: true);
-            Interlocked.Increment(ref _commits);
-            Interlocked.Add(ref _recordsCommitted, batch.Count);
-            if (_plainSequence > 0)
-            {
-                Answer(batch, failure: null);
-                return;
-            }
-
-"""
-text = text.replace(anchor, writer + anchor)
-text = text.replace(fields, fields + "    private FileStream? _plain;\n    private long _plainSequence;\n    private byte[] _plainHead = new byte[32];\n")
-open(path, 'w').write(text)
-PY
-  build "$WORK/plainfile" src/Server
 fi
 if [ -n "${AGAINST:-}" ]; then
   git worktree add -q --detach "$WORK/against" "$AGAINST"
@@ -206,8 +167,7 @@ for line in open(path):
     load, label, rnd, rate, ticks, count, commits = line.split()
     if int(rnd) > 0:
         rows[load, label].append((float(rate), int(ticks) * 10000 / int(count), int(commits) * float(rate) / int(count)))
-names = {'off': 'without audit', 'on': 'with audit', 'nowait': 'append, no wait', 'plainfile': 'plain-file writer',
-         'against': 'audit at AGAINST'}
+names = {'off': 'without audit', 'on': 'with audit', 'nowait': 'append, no wait', 'against': 'audit at AGAINST'}
 out = {}
 print(f"audit cost, medians of {rounds} rounds{' (servers pinned to core 0, load to core 1)' if pin == '1' else ''}:")
 for load, title in (('verify', 'VerifyCredential (h2load)'), ('hot', 'GetLicense, one licence (h2load)'),

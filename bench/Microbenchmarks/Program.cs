@@ -11,10 +11,15 @@ internal static class Program
     /// <summary>
     /// Everything BenchmarkDotNet's command line offers works here (--filter, --job short, --exporters json,
     /// ...). Results go to this project's BenchmarkDotNet.Artifacts unless --artifacts says otherwise, so that
-    /// a script finds them wherever it was started from.
+    /// a script finds them wherever it was started from. "audit-writer" runs <see cref="AuditWriterLoad"/> instead.
     /// </summary>
-    public static void Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        if (args is ["audit-writer", .. var rest])
+        {
+            return await AuditWriterLoad.RunAsync(rest);
+        }
+
         // Allocations in bytes, not rounded to KB: the per-call differences of interest are a few hundred bytes.
         IConfig config = DefaultConfig.Instance.WithSummaryStyle(SummaryStyle.Default.WithSizeUnit(SizeUnit.B));
         if (!args.Contains("--artifacts", StringComparer.Ordinal))
@@ -25,5 +30,6 @@ internal static class Program
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
     }
 }
