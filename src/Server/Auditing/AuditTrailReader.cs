@@ -23,7 +23,7 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
     private const string LegacyColumns = "seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash";
 
     private const string StartingAfter =
-        " WHERE first_seq >= coalesce((SELECT max(first_seq) FROM audit_block WHERE first_seq <= $after + 1), $after + 1)";
+        " WHERE first_seq >= coalesce((SELECT max(first_seq) FROM audit_block WHERE first_seq <= $seq + 1), $seq + 1)";
 
     private bool? _hasLegacy;
     private bool? _hasBlocks;
@@ -38,7 +38,7 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
         if (HasLegacy())
         {
             using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable}"
-                + (afterSequence is null ? "" : " WHERE seq > $after") + " ORDER BY seq", afterSequence);
+                + (afterSequence is null ? "" : " WHERE seq > $seq") + " ORDER BY seq", afterSequence);
             using var rows = legacy.ExecuteReader();
             while (rows.Read())
             {
@@ -74,7 +74,7 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
     {
         if (HasLegacy())
         {
-            using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable} WHERE seq = $after", sequence);
+            using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable} WHERE seq = $seq", sequence);
             using var row = legacy.ExecuteReader();
             if (row.Read())
             {
@@ -89,7 +89,7 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
 
         if (_cachedBlock is null || sequence < _cachedFirst || sequence > _cachedBlock[^1].Sequence)
         {
-            using var block = Command("SELECT first_seq, last_seq, records FROM audit_block WHERE first_seq <= $after ORDER BY first_seq DESC LIMIT 1", sequence);
+            using var block = Command("SELECT first_seq, last_seq, records FROM audit_block WHERE first_seq <= $seq ORDER BY first_seq DESC LIMIT 1", sequence);
             using var reader = block.ExecuteReader();
             if (!reader.Read())
             {
@@ -226,14 +226,14 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
         return command.ExecuteScalar() is not null;
     }
 
-    private SqliteCommand Command(string sql, long? after)
+    private SqliteCommand Command(string sql, long? sequence)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        if (after is { } value && sql.Contains("$after", StringComparison.Ordinal))
+        if (sequence is { } value && sql.Contains("$seq", StringComparison.Ordinal))
         {
-            command.Parameters.AddWithValue("$after", value);
+            command.Parameters.AddWithValue("$seq", value);
         }
 
         return command;
