@@ -6,11 +6,30 @@ namespace ELicense.Server.Security;
 /// <summary>
 /// Data minimisation, in one place: what each role may see of a response. Officers see everything.
 /// Transfer systems see whether a licence or vehicle passes, never who the holder or owner is: no
-/// names, masked identity numbers, no violation details of a person. Cached messages are shared
-/// between calls, so shaping always works on copies.
+/// names, masked identity numbers, no violation details of a person. Every field cleared or masked here
+/// is named in the response's withheld_fields or masked_fields by the same call that strips it
+/// (<see cref="ShapingRecord"/>), so that a client shows "withheld" instead of a default value.
+/// Cached messages are shared between calls, so shaping always works on copies.
 /// </summary>
 public static class ResponseShaping
 {
+    /// <summary>What a non-officer may know of a licence: whether and what it entitles, not whose it is.</summary>
+    private static readonly FieldPolicy MinimalLicense = new(License.Descriptor,
+        [License.LicenseClassFieldNumber, License.StatusFieldNumber, License.ValidFromDateFieldNumber, License.ValidUntilDateFieldNumber],
+        new Dictionary<int, Func<string, string>> { [License.LicenseNumberFieldNumber] = IdentityNumber.Mask });
+
+    /// <summary>The signed snapshot under the same rule as the live licence.</summary>
+    private static readonly FieldPolicy MinimalSnapshot = new(CredentialSnapshot.Descriptor,
+        [CredentialSnapshot.LicenseClassFieldNumber, CredentialSnapshot.StatusFieldNumber,
+            CredentialSnapshot.ValidFromDateFieldNumber, CredentialSnapshot.ValidUntilDateFieldNumber],
+        new Dictionary<int, Func<string, string>> { [CredentialSnapshot.LicenseNumberFieldNumber] = IdentityNumber.Mask });
+
+    /// <summary>The vehicle without its owner's name (first character kept, so a clerk can match a document).</summary>
+    private static readonly FieldPolicy MinimalVehicle = new(Vehicle.Descriptor,
+        [Vehicle.PlateFieldNumber, Vehicle.VinFieldNumber, Vehicle.ModelFieldNumber, Vehicle.StatusesFieldNumber,
+            Vehicle.InspectionValidUntilDateFieldNumber, Vehicle.InsuranceValidUntilDateFieldNumber, Vehicle.UpdateTimeFieldNumber],
+        new Dictionary<int, Func<string, string>> { [Vehicle.OwnerNameFieldNumber] = MaskName });
+
     public static bool SeesPersonalData(Caller caller) => caller.IsIn(Roles.Officer);
 
     public static VerifyCredentialResponse ForCaller(VerifyCredentialResponse response, Caller caller)
@@ -21,20 +40,24 @@ public static class ResponseShaping
         }
 
         var shaped = response.Clone();
-        shaped.License = shaped.License is null ? null : MinimalLicense(shaped.License);
-        shaped.Violations = null;
-        if (shaped.Credential?.Snapshot is { } snapshot)
+        var record = new ShapingRecord();
+        if (shaped.License is { } license)
         {
-            shaped.Credential.Snapshot = new CredentialSnapshot
-            {
-                LicenseNumber = IdentityNumber.Mask(snapshot.LicenseNumber),
-                LicenseClass = snapshot.LicenseClass,
-                Status = snapshot.Status,
-                ValidFromDate = snapshot.ValidFromDate,
-                ValidUntilDate = snapshot.ValidUntilDate,
-            };
+            MinimalLicense.Apply(license, "license.", record);
         }
 
+        if (shaped.Violations is not null)
+        {
+            // The licence's violation totals describe the person: withheld whole.
+            record.Withhold(shaped, VerifyCredentialResponse.ViolationsFieldNumber);
+        }
+
+        if (shaped.Credential?.Snapshot is { } snapshot)
+        {
+            MinimalSnapshot.Apply(snapshot, "credential.snapshot.", record);
+        }
+
+        (shaped.WithheldFields, shaped.MaskedFields) = (record.Withheld, record.Masked);
         return shaped;
     }
 
@@ -46,7 +69,13 @@ public static class ResponseShaping
         }
 
         var shaped = response.Clone();
-        shaped.Vehicle = MinimalVehicle(shaped.Vehicle);
+        var record = new ShapingRecord();
+        if (shaped.Vehicle is { } vehicle)
+        {
+            MinimalVehicle.Apply(vehicle, "vehicle.", record);
+        }
+
+        (shaped.WithheldFields, shaped.MaskedFields) = (record.Withheld, record.Masked);
         return shaped;
     }
 
@@ -58,30 +87,13 @@ public static class ResponseShaping
         }
 
         var shaped = response.Clone();
-        shaped.Vehicle = MinimalVehicle(shaped.Vehicle);
-        return shaped;
-    }
-
-    /// <summary>What a non-officer may know of a licence: whether and what it entitles, not whose it is.</summary>
-    internal static License MinimalLicense(License license) => new()
-    {
-        LicenseNumber = IdentityNumber.Mask(license.LicenseNumber),
-        LicenseClass = license.LicenseClass,
-        Status = license.Status,
-        ValidFromDate = license.ValidFromDate,
-        ValidUntilDate = license.ValidUntilDate,
-    };
-
-    /// <summary>The vehicle without its owner's name (first character kept, so a clerk can match a document).</summary>
-    internal static Vehicle? MinimalVehicle(Vehicle? vehicle)
-    {
-        if (vehicle is null)
+        var record = new ShapingRecord();
+        if (shaped.Vehicle is { } vehicle)
         {
-            return null;
+            MinimalVehicle.Apply(vehicle, "vehicle.", record);
         }
 
-        var shaped = vehicle.Clone();
-        shaped.OwnerName = MaskName(vehicle.OwnerName);
+        (shaped.WithheldFields, shaped.MaskedFields) = (record.Withheld, record.Masked);
         return shaped;
     }
 

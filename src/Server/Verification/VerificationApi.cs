@@ -332,6 +332,8 @@ public sealed class VerificationApi(
             FirstScanTime = r.FirstScanTime,
             ReplayCheck = r.ReplayCheck,
             VerifyTime = r.VerifyTime,
+            WithheldFields = r.WithheldFields,
+            MaskedFields = r.MaskedFields,
         };
         response.NotValidReasons.AddRange(r.NotValidReasons);
         return response;
