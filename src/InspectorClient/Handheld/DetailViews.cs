@@ -30,7 +30,8 @@ public static class DetailViews
             items.Add(ResultCardView.Line("⚠ " + text.StaleVehicle(Formats.Age(freshness.Age?.ToTimeSpan() ?? TimeSpan.Zero)), Palette.Amber));
         }
 
-        items.Add(VehicleCard(response.Vehicle, response.InspectionValid, response.InsuranceValid, response.Violations, response.Freshness, text, time));
+        items.Add(VehicleCard(response.Vehicle, response.InspectionValid, response.InsuranceValid, response.Violations, response.Freshness, text, time,
+            Withholding.Of(response)));
         return new Rows(items);
     }
 
@@ -40,7 +41,7 @@ public static class DetailViews
         items.AddRange(response.Blocks.Select(b => ResultCardView.Line("✗ " + text.Describe(b.Reason), $"bold {Palette.Red}")));
         var blocks = response.Blocks.Select(b => b.Reason).ToHashSet();
         items.Add(VehicleCard(response.Vehicle, !blocks.Contains(TransferBlockReason.InspectionExpired),
-            !blocks.Contains(TransferBlockReason.InsuranceExpired), response.Violations, response.Freshness, text, time));
+            !blocks.Contains(TransferBlockReason.InsuranceExpired), response.Violations, response.Freshness, text, time, Withholding.Of(response)));
         return new Rows(items);
     }
 
@@ -147,23 +148,25 @@ public static class DetailViews
     }
 
     private static Panel VehicleCard(
-        Vehicle? vehicle, bool inspectionValid, bool insuranceValid, ViolationSummary? violations, Freshness? freshness, UiText text, TimeProvider time)
+        Vehicle? vehicle, bool inspectionValid, bool insuranceValid, ViolationSummary? violations, Freshness? freshness, UiText text, TimeProvider time,
+        Withholding withheld)
     {
         var grid = ResultCardView.NewGrid();
         if (vehicle is not null)
         {
             ResultCardView.Row(grid, text.Plate, Markup.Escape(vehicle.Plate is null ? "—" : $"{vehicle.Plate.Number} ({text.Describe(vehicle.Plate.Type)})"));
-            if (!string.IsNullOrEmpty(vehicle.Vin))
+            if (withheld.IsWithheld(FieldPaths.Vin) || !string.IsNullOrEmpty(vehicle.Vin))
             {
-                ResultCardView.Row(grid, text.Vin, Markup.Escape(vehicle.Vin));
+                ResultCardView.Row(grid, text.Vin, withheld.TextCell(FieldPaths.Vin, vehicle.Vin, text));
             }
 
-            if (!string.IsNullOrEmpty(vehicle.OwnerName))
+            // For a transfer system the owner is masked ("张**") and said to be.
+            if (withheld.IsWithheld(FieldPaths.OwnerName) || !string.IsNullOrEmpty(vehicle.OwnerName))
             {
-                ResultCardView.Row(grid, text.Owner, Markup.Escape(vehicle.OwnerName));
+                ResultCardView.Row(grid, text.Owner, withheld.TextCell(FieldPaths.OwnerName, vehicle.OwnerName, text));
             }
 
-            ResultCardView.Row(grid, text.Model, Markup.Escape(vehicle.Model));
+            ResultCardView.Row(grid, text.Model, withheld.TextCell(FieldPaths.Model, vehicle.Model, text));
             var abnormal = vehicle.Statuses.Where(s => s is not (VehicleStatus.Normal or VehicleStatus.Unspecified)).Distinct().ToList();
             ResultCardView.Row(grid, text.Status, abnormal.Count == 0
                 ? $"[{Palette.Green}]{Markup.Escape(text.Normal)}[/]"
@@ -172,7 +175,7 @@ public static class DetailViews
             ResultCardView.Row(grid, text.Insurance, Flag(Formats.Date(vehicle.InsuranceValidUntilDate), insuranceValid));
         }
 
-        ResultCardView.Row(grid, text.Violations, ResultCardView.ViolationsMarkup(violations, text));
+        ResultCardView.Row(grid, text.Violations, withheld.Cell(FieldPaths.Violations, text, () => ResultCardView.ViolationsMarkup(violations, text)));
         if (freshness is not null)
         {
             ResultCardView.Row(grid, text.Freshness, ResultCardView.FreshnessMarkup(freshness, text, time));

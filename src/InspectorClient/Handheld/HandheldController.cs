@@ -772,7 +772,7 @@ public sealed class HandheldController : IDisposable
             At = result.CheckedAt,
             Kind = result.Kind,
             Subject = subject ?? (result.LicenseNumber is { } number ? Masking.MaskIdentityNumber(number) : "—"),
-            Holder = result.HolderName,
+            Holder = result.HolderName, HolderWithheld = result.HolderWithheld,
             Result = reasons.Count > 0 ? Text.WithReason(Verdicts.Headline(response, Text), reasons[0]) : Verdicts.Headline(response, Text),
             ResultCode = Verdicts.Code(response),
             Reasons = Verdicts.ReasonCodes(result),

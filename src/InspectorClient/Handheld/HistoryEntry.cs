@@ -34,6 +34,9 @@ public sealed class HistoryEntry
     /// <summary>The holder's name, when known.</summary>
     public string? Holder { get; init; }
 
+    /// <summary>True when the server withheld the holder's name for the caller's role (exported as "withheld").</summary>
+    public bool HolderWithheld { get; init; }
+
     /// <summary>The answer in the console's language.</summary>
     public required string Result { get; init; }
 

@@ -1,3 +1,4 @@
+using ELicense.Inspector.Rendering;
 using ELicense.V1;
 
 namespace ELicense.Inspector.Handheld;
@@ -47,6 +48,13 @@ public sealed class LicenceResult
         Response.License?.HolderName is { Length: > 0 } live ? live
         : Response.Credential?.Snapshot?.HolderName is { Length: > 0 } signed ? signed
         : null;
+
+    /// <summary>
+    /// True when there is no holder name because the server withheld it for the caller's role (a transfer
+    /// system's answer), not because the record has none.
+    /// </summary>
+    public bool HolderWithheld =>
+        HolderName is null && Withholding.Of(Response) is var w && (w.IsWithheld(FieldPaths.HolderName) || w.IsWithheld(FieldPaths.SnapshotHolderName));
 
     /// <summary>True when the licence may be accepted (possibly with a warning).</summary>
     public bool Accepts => Response.Verdict == Verdict.Valid;

@@ -100,20 +100,23 @@ public static class ResultCardView
     {
         var response = result.Response;
         var today = Dates.ChinaToday(time.GetUtcNow());
+        // Fields withheld for the caller's role carry defaults (0 points, no violations): shown as withheld.
+        var w = Withholding.Of(response);
         var grid = NewGrid();
-        Row(grid, text.Holder, Markup.Escape(license.HolderName));
-        Row(grid, text.LicenceNumber, Markup.Escape(Masking.MaskIdentityNumber(license.LicenseNumber)));
-        Row(grid, text.Class, Markup.Escape(ClassText(license.LicenseClass, text)));
-        Row(grid, text.Entitles, Markup.Escape(EntitledText(license.LicenseClass)));
-        Row(grid, text.Status, StatusMarkup(license.Status, text));
-        Row(grid, text.Validity, DateMarkup(ValidityText(license.ValidFromDate, license.ValidUntilDate, text),
-            response.NotValidReasons.Any(r => r is NotValidReason.ValidityExpired or NotValidReason.NotYetValid)));
-        Row(grid, text.Points, Formats.PointsMarkup(license.Points));
-        Row(grid, text.Probation, Markup.Escape(ProbationText(license, today, text)));
-        Row(grid, text.Violations, ViolationsMarkup(response.Violations, text));
-        if (!string.IsNullOrEmpty(license.IssuingAuthority))
+        Row(grid, text.Holder, w.TextCell(FieldPaths.HolderName, license.HolderName, text));
+        Row(grid, text.LicenceNumber, w.Cell(FieldPaths.LicenseNumber, text, () => Markup.Escape(Masking.MaskIdentityNumber(license.LicenseNumber))));
+        Row(grid, text.Class, w.Cell(FieldPaths.LicenseClass, text, () => Markup.Escape(ClassText(license.LicenseClass, text))));
+        Row(grid, text.Entitles, w.Cell(FieldPaths.LicenseClass, text, () => Markup.Escape(EntitledText(license.LicenseClass))));
+        Row(grid, text.Status, w.Cell(FieldPaths.Status, text, () => StatusMarkup(license.Status, text)));
+        Row(grid, text.Validity, w.Cell([FieldPaths.ValidFrom, FieldPaths.ValidUntil], text, () => DateMarkup(
+            ValidityText(license.ValidFromDate, license.ValidUntilDate, text),
+            response.NotValidReasons.Any(r => r is NotValidReason.ValidityExpired or NotValidReason.NotYetValid))));
+        Row(grid, text.Points, w.Cell(FieldPaths.Points, text, () => Formats.PointsMarkup(license.Points)));
+        Row(grid, text.Probation, w.Cell(FieldPaths.FirstIssueDate, text, () => Markup.Escape(ProbationText(license, today, text))));
+        Row(grid, text.Violations, w.Cell(FieldPaths.Violations, text, () => ViolationsMarkup(response.Violations, text)));
+        if (w.IsWithheld(FieldPaths.IssuingAuthority) || !string.IsNullOrEmpty(license.IssuingAuthority))
         {
-            Row(grid, text.IssuedBy, Markup.Escape(license.IssuingAuthority));
+            Row(grid, text.IssuedBy, w.TextCell(FieldPaths.IssuingAuthority, license.IssuingAuthority, text));
         }
 
         if (result.Kind == CheckKind.Lookup)
@@ -131,14 +134,17 @@ public static class ResultCardView
 
     private static Panel SnapshotCard(LicenceResult result, CredentialSnapshot snapshot, UiText text, TimeProvider time)
     {
+        // Offline checks withhold nothing (the signed snapshot is the holder's own); a server's answer may.
+        var w = Withholding.Of(result.Response);
         var grid = NewGrid();
-        Row(grid, text.Holder, Markup.Escape(snapshot.HolderName));
-        Row(grid, text.LicenceNumber, Markup.Escape(Masking.MaskIdentityNumber(snapshot.LicenseNumber)));
-        Row(grid, text.Class, Markup.Escape(ClassText(snapshot.LicenseClass, text)));
-        Row(grid, text.Entitles, Markup.Escape(EntitledText(snapshot.LicenseClass)));
-        Row(grid, text.StatusAtIssue, StatusMarkup(snapshot.Status, text));
-        Row(grid, text.Validity, DateMarkup(ValidityText(snapshot.ValidFromDate, snapshot.ValidUntilDate, text),
-            result.Response.NotValidReasons.Any(r => r is NotValidReason.ValidityExpired or NotValidReason.NotYetValid)));
+        Row(grid, text.Holder, w.TextCell(FieldPaths.SnapshotHolderName, snapshot.HolderName, text));
+        Row(grid, text.LicenceNumber, w.Cell(FieldPaths.SnapshotLicenseNumber, text, () => Markup.Escape(Masking.MaskIdentityNumber(snapshot.LicenseNumber))));
+        Row(grid, text.Class, w.Cell(FieldPaths.SnapshotLicenseClass, text, () => Markup.Escape(ClassText(snapshot.LicenseClass, text))));
+        Row(grid, text.Entitles, w.Cell(FieldPaths.SnapshotLicenseClass, text, () => Markup.Escape(EntitledText(snapshot.LicenseClass))));
+        Row(grid, text.StatusAtIssue, w.Cell(FieldPaths.SnapshotStatus, text, () => StatusMarkup(snapshot.Status, text)));
+        Row(grid, text.Validity, w.Cell([FieldPaths.SnapshotValidFrom, FieldPaths.SnapshotValidUntil], text, () => DateMarkup(
+            ValidityText(snapshot.ValidFromDate, snapshot.ValidUntilDate, text),
+            result.Response.NotValidReasons.Any(r => r is NotValidReason.ValidityExpired or NotValidReason.NotYetValid))));
         Row(grid, text.Points, $"[grey]{Markup.Escape(text.NotInSnapshot)}[/]");
         Row(grid, text.Probation, $"[grey]{Markup.Escape(text.NotInSnapshot)}[/]");
         Row(grid, text.Violations, $"[grey]{Markup.Escape(text.NotInSnapshot)}[/]");

@@ -12,6 +12,9 @@ public static class ShiftCsv
     /// <summary>The header row.</summary>
     public const string Header = "time,officer,device,check,subject,holder,result,reasons,mode,sync,live_result";
 
+    /// <summary>The cell of a value the server withheld for the caller's role: never an empty or default value.</summary>
+    public const string Withheld = "withheld";
+
     /// <summary>The whole file's text, times in <paramref name="zone"/> with their offset.</summary>
     public static string Format(IEnumerable<HistoryEntry> history, string officer, string deviceId, TimeZoneInfo zone)
     {
@@ -25,7 +28,7 @@ public static class ShiftCsv
                 deviceId,
                 entry.Kind.ToString().ToLowerInvariant(),
                 entry.Subject,
-                entry.Holder ?? string.Empty,
+                entry.Holder ?? (entry.HolderWithheld ? Withheld : string.Empty),
                 entry.ResultCode,
                 entry.Reasons,
                 entry.Offline ? "offline" : "online",

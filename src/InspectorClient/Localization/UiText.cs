@@ -103,6 +103,8 @@ public sealed class UiText
     public string LongTerm => T("long-term", "长期");
     public string Unknown => T("unknown", "未知");
     public string NotInSnapshot => T("not in the signed snapshot", "快照中无此项");
+    public string WithheldForRole => T("withheld for this role", "本角色无权查看");
+    public string MaskedForRole => T("masked for this role", "本角色仅见部分");
     public string None => T("none", "无");
     public string Yes => T("yes", "是");
     public string No => T("no", "否");

@@ -1,3 +1,4 @@
+using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -7,25 +8,32 @@ namespace ELicense.Inspector.Rendering;
 /// <summary>The licence card: holder, masked number, class, status, validity, points, violations, freshness.</summary>
 public static class LicenseCard
 {
-    /// <summary>Builds the card's rows; <paramref name="extraRows"/> are appended as (label, markup).</summary>
+    /// <summary>
+    /// Builds the card's rows; <paramref name="extraRows"/> are appended as (label, markup). A field in
+    /// <paramref name="withheld"/> shows as withheld for this role, never as its default value.
+    /// </summary>
     public static IRenderable Build(
         License license,
         ViolationSummary? violations,
         Freshness? freshness,
         TimeProvider time,
-        IEnumerable<(string Label, string Markup)>? extraRows = null)
+        IEnumerable<(string Label, string Markup)>? extraRows = null,
+        Withholding? withheld = null)
     {
+        var w = withheld ?? Withholding.None;
+        var en = UiText.English;
         var grid = NewGrid();
-        AddRow(grid, "Holder", Markup.Escape(license.HolderName));
-        AddRow(grid, "Licence no.", Markup.Escape(Masking.MaskIdentityNumber(license.LicenseNumber)));
-        AddRow(grid, "Class", Markup.Escape(license.LicenseClass));
-        AddRow(grid, "Status", StatusMarkup(license.Status));
-        AddRow(grid, "Validity", Markup.Escape(Formats.Validity(license.ValidFromDate, license.ValidUntilDate)));
-        AddRow(grid, "Points", Formats.PointsMarkup(license.Points));
-        AddRow(grid, "Unprocessed violations", Markup.Escape(Formats.Violations(violations)));
-        if (!string.IsNullOrEmpty(license.IssuingAuthority))
+        AddRow(grid, "Holder", w.TextCell(FieldPaths.HolderName, license.HolderName, en));
+        AddRow(grid, "Licence no.", w.Cell(FieldPaths.LicenseNumber, en, () => Markup.Escape(Masking.MaskIdentityNumber(license.LicenseNumber))));
+        AddRow(grid, "Class", w.Cell(FieldPaths.LicenseClass, en, () => Markup.Escape(license.LicenseClass)));
+        AddRow(grid, "Status", w.Cell(FieldPaths.Status, en, () => StatusMarkup(license.Status)));
+        AddRow(grid, "Validity", w.Cell([FieldPaths.ValidFrom, FieldPaths.ValidUntil], en,
+            () => Markup.Escape(Formats.Validity(license.ValidFromDate, license.ValidUntilDate))));
+        AddRow(grid, "Points", w.Cell(FieldPaths.Points, en, () => Formats.PointsMarkup(license.Points)));
+        AddRow(grid, "Unprocessed violations", w.Cell(FieldPaths.Violations, en, () => Markup.Escape(Formats.Violations(violations))));
+        if (w.IsWithheld(FieldPaths.IssuingAuthority) || !string.IsNullOrEmpty(license.IssuingAuthority))
         {
-            AddRow(grid, "Issued by", Markup.Escape(license.IssuingAuthority));
+            AddRow(grid, "Issued by", w.TextCell(FieldPaths.IssuingAuthority, license.IssuingAuthority, en));
         }
 
         if (freshness is not null)
@@ -42,14 +50,17 @@ public static class LicenseCard
     }
 
     /// <summary>The signed snapshot of a credential, shown when the live licence is missing.</summary>
-    public static IRenderable BuildSnapshot(CredentialSnapshot snapshot)
+    public static IRenderable BuildSnapshot(CredentialSnapshot snapshot, Withholding? withheld = null)
     {
+        var w = withheld ?? Withholding.None;
+        var en = UiText.English;
         var grid = NewGrid();
-        AddRow(grid, "Holder", Markup.Escape(snapshot.HolderName));
-        AddRow(grid, "Licence no.", Markup.Escape(Masking.MaskIdentityNumber(snapshot.LicenseNumber)));
-        AddRow(grid, "Class", Markup.Escape(snapshot.LicenseClass));
-        AddRow(grid, "Status at issue", StatusMarkup(snapshot.Status));
-        AddRow(grid, "Validity", Markup.Escape(Formats.Validity(snapshot.ValidFromDate, snapshot.ValidUntilDate)));
+        AddRow(grid, "Holder", w.TextCell(FieldPaths.SnapshotHolderName, snapshot.HolderName, en));
+        AddRow(grid, "Licence no.", w.Cell(FieldPaths.SnapshotLicenseNumber, en, () => Markup.Escape(Masking.MaskIdentityNumber(snapshot.LicenseNumber))));
+        AddRow(grid, "Class", w.Cell(FieldPaths.SnapshotLicenseClass, en, () => Markup.Escape(snapshot.LicenseClass)));
+        AddRow(grid, "Status at issue", w.Cell(FieldPaths.SnapshotStatus, en, () => StatusMarkup(snapshot.Status)));
+        AddRow(grid, "Validity", w.Cell([FieldPaths.SnapshotValidFrom, FieldPaths.SnapshotValidUntil], en,
+            () => Markup.Escape(Formats.Validity(snapshot.ValidFromDate, snapshot.ValidUntilDate))));
         return new Panel(grid).Header("Signed snapshot (not live data)").Border(BoxBorder.Rounded);
     }
 

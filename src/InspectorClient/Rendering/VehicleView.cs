@@ -1,4 +1,5 @@
 using ELicense.Inspector.Commands;
+using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -23,7 +24,7 @@ public static class VehicleView
             ("Status normal", YesNo(response.StatusNormal)),
             ("Inspection valid", YesNo(response.InspectionValid)),
             ("Insurance valid", YesNo(response.InsuranceValid)),
-        ]));
+        ], Withholding.Of(response)));
     }
 
     /// <summary>True when status, inspection and insurance are all fine.</summary>
@@ -51,7 +52,7 @@ public static class VehicleView
             console.WriteLine();
         }
 
-        console.Write(Card(response.Vehicle, response.Violations, response.Freshness, time, []));
+        console.Write(Card(response.Vehicle, response.Violations, response.Freshness, time, [], Withholding.Of(response)));
     }
 
     private static Panel Card(
@@ -59,17 +60,19 @@ public static class VehicleView
         ViolationSummary? violations,
         Freshness? freshness,
         TimeProvider time,
-        IEnumerable<(string Label, string Markup)> extraRows)
+        IEnumerable<(string Label, string Markup)> extraRows,
+        Withholding withheld)
     {
+        var en = UiText.English;
         var grid = LicenseCard.NewGrid();
         if (vehicle is not null)
         {
             LicenseCard.AddRow(grid, "Plate", Markup.Escape(vehicle.Plate is null
                 ? "—"
                 : $"{vehicle.Plate.Number} ({PlateTypes.Describe(vehicle.Plate.Type)})"));
-            LicenseCard.AddRow(grid, "VIN", Markup.Escape(vehicle.Vin));
-            LicenseCard.AddRow(grid, "Owner", Markup.Escape(vehicle.OwnerName));
-            LicenseCard.AddRow(grid, "Model", Markup.Escape(vehicle.Model));
+            LicenseCard.AddRow(grid, "VIN", withheld.TextCell(FieldPaths.Vin, vehicle.Vin, en));
+            LicenseCard.AddRow(grid, "Owner", withheld.TextCell(FieldPaths.OwnerName, vehicle.OwnerName, en));
+            LicenseCard.AddRow(grid, "Model", withheld.TextCell(FieldPaths.Model, vehicle.Model, en));
             LicenseCard.AddRow(grid, "Statuses", StatusesMarkup(vehicle.Statuses));
             LicenseCard.AddRow(grid, "Inspection until", Markup.Escape(Formats.Date(vehicle.InspectionValidUntilDate)));
             LicenseCard.AddRow(grid, "Insurance until", Markup.Escape(Formats.Date(vehicle.InsuranceValidUntilDate)));
@@ -80,7 +83,7 @@ public static class VehicleView
             LicenseCard.AddRow(grid, label, markup);
         }
 
-        LicenseCard.AddRow(grid, "Unprocessed violations", Markup.Escape(Formats.Violations(violations)));
+        LicenseCard.AddRow(grid, "Unprocessed violations", withheld.Cell(FieldPaths.Violations, en, () => Markup.Escape(Formats.Violations(violations))));
         if (freshness is not null)
         {
             LicenseCard.AddRow(grid, "Freshness", Formats.FreshnessMarkup(freshness, time));

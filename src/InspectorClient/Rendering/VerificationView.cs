@@ -33,13 +33,14 @@ public static class VerificationView
             console.MarkupLine($"[grey]server: {Markup.Escape(response.Message)}[/]");
         }
 
+        var withheld = Withholding.Of(response);
         if (response.License is not null)
         {
-            console.Write(LicenseCard.Build(response.License, response.Violations, response.Freshness, time));
+            console.Write(LicenseCard.Build(response.License, response.Violations, response.Freshness, time, withheld: withheld));
         }
         else if (response.Credential?.Snapshot is not null)
         {
-            console.Write(LicenseCard.BuildSnapshot(response.Credential.Snapshot));
+            console.Write(LicenseCard.BuildSnapshot(response.Credential.Snapshot, withheld));
         }
 
         if (response.Credential is not null)
