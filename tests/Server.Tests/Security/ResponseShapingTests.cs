@@ -1,0 +1,111 @@
+using ELicense.Server.Security;
+using ELicense.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Xunit;
+
+namespace ELicense.Server.Tests.Security;
+
+/// <summary>The shaping lists against the messages' descriptors: every field is kept, masked or listed as withheld.</summary>
+public sealed class ResponseShapingTests
+{
+    private static readonly Caller Transfer = new("transfer-1", new HashSet<string> { Roles.Transfer }, 50, null);
+    private static readonly Caller Officer = new("officer-1", new HashSet<string> { Roles.Officer }, 500, null);
+
+    private static License FullLicense() => new()
+    {
+        LicenseNumber = "11010119900307803X",
+        FileNumber = "110100123456",
+        HolderName = "张伟",
+        LicenseClass = "C1",
+        Status = LicenseStatus.Normal,
+        FirstIssueDate = new Google.Type.Date { Year = 2012, Month = 5, Day = 20 },
+        ValidFromDate = new Google.Type.Date { Year = 2018, Month = 5, Day = 20 },
+        Points = 3,
+        IssuingAuthority = "北京市公安局公安交通管理局",
+        UpdateTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch),
+    };
+
+    [Fact]
+    public void ForCaller_TransferVerify_EveryLicenceFieldIsKeptMaskedOrWithheld()
+    {
+        var full = new VerifyCredentialResponse { Verdict = Verdict.Valid, License = FullLicense(), Violations = new ViolationSummary { UnprocessedCount = 1 } };
+
+        var shaped = ResponseShaping.ForCaller(full, Transfer);
+
+        foreach (var field in License.Descriptor.Fields.InFieldNumberOrder())
+        {
+            var path = "license." + field.Name;
+            var listed = shaped.WithheldFields.Paths.Contains(path) || shaped.MaskedFields.Paths.Contains(path);
+            var unchanged = Equals(field.Accessor.GetValue(full.License), field.Accessor.GetValue(shaped.License));
+            Assert.True(listed != unchanged, $"{path}: listed={listed}, unchanged={unchanged}");
+        }
+
+        Assert.Null(shaped.Violations);
+        Assert.Contains("violations", shaped.WithheldFields.Paths);
+        Assert.Equal(3, full.License.Points); // the cached original is never shaped in place
+    }
+
+    [Fact]
+    public void ForCaller_TransferNoLicence_ListsNothingItDidNotStrip()
+    {
+        var shaped = ResponseShaping.ForCaller(new VerifyCredentialResponse { Verdict = Verdict.Malformed }, Transfer);
+
+        Assert.Empty(shaped.WithheldFields.Paths);
+        Assert.Empty(shaped.MaskedFields.Paths);
+    }
+
+    [Fact]
+    public void ForCaller_TransferZeroPoints_StillListsPoints()
+    {
+        var license = FullLicense();
+        license.Points = 0;
+
+        var shaped = ResponseShaping.ForCaller(new VerifyCredentialResponse { Verdict = Verdict.Valid, License = license }, Transfer);
+
+        Assert.Contains("license.points", shaped.WithheldFields.Paths); // the list tells nothing about the record
+    }
+
+    [Fact]
+    public void ForCaller_Officer_ReturnsTheAnswerWithEmptyLists()
+    {
+        var full = new CheckVehicleResponse { Vehicle = new Vehicle { OwnerName = "王芳" } };
+
+        var shaped = ResponseShaping.ForCaller(full, Officer);
+
+        Assert.Equal("王芳", shaped.Vehicle.OwnerName);
+        Assert.Null(shaped.WithheldFields);
+        Assert.Null(shaped.MaskedFields);
+    }
+
+    [Fact]
+    public void FieldPolicy_UnknownFieldNumber_IsRefusedAtStartup()
+    {
+        Assert.Throws<ArgumentException>(() => new FieldPolicy(License.Descriptor, [999]));
+    }
+
+    [Fact]
+    public void FieldPolicy_OtherMessageType_IsRefused()
+    {
+        var policy = new FieldPolicy(License.Descriptor, [License.LicenseClassFieldNumber]);
+
+        Assert.Throws<ArgumentException>(() => policy.Apply(new Vehicle(), "vehicle.", new ShapingRecord()));
+    }
+
+    [Fact]
+    public void FieldPolicy_FieldNotAllowed_IsWithheld()
+    {
+        var policy = new FieldPolicy(Vehicle.Descriptor, [Vehicle.VinFieldNumber]);
+        var vehicle = new Vehicle { Vin = "LSVAU2180N2183294", Model = "秦", OwnerName = "王芳" };
+        var record = new ShapingRecord();
+
+        policy.Apply(vehicle, "vehicle.", record);
+
+        Assert.Equal("LSVAU2180N2183294", vehicle.Vin);
+        Assert.Equal("", vehicle.Model);
+        Assert.Contains("vehicle.model", record.Withheld.Paths);
+        Assert.Contains("vehicle.owner_name", record.Withheld.Paths);
+        Assert.DoesNotContain("vehicle.vin", record.Withheld.Paths);
+        Assert.Equal(Vehicle.Descriptor.Fields.InFieldNumberOrder().Count - 1, record.Withheld.Paths.Count);
+    }
+}
