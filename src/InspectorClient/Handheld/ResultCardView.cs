@@ -68,7 +68,8 @@ public static class ResultCardView
         var licenseClass = response.License?.LicenseClass ?? response.Credential?.Snapshot?.LicenseClass;
         var summary = string.Join(" · ", new[]
         {
-            result.HolderName,
+            // Left out, a withheld holder would read as a record without one.
+            result.HolderWithheld ? $"{text.Holder}: {text.WithheldForRole}" : result.HolderName,
             result.LicenseNumber is { } number ? Masking.MaskIdentityNumber(number) : null,
             licenseClass,
             status is { } s ? text.Describe(s) : null,

@@ -47,6 +47,17 @@ public sealed class WithheldHandheldTests : IDisposable
         Assert.Matches(@"Holder\s+withheld for this role", output);
     }
 
+    [Theory]
+    [InlineData(Language.English, "Holder: withheld for this role")]
+    [InlineData(Language.Chinese, "持证人: 本角色无权查看")]
+    public void Card_CompactTransferCaller_SaysHolderWithheld(Language language, string holder)
+    {
+        // The compact card (a vehicle or transfer answer open under it) names the holder: a withheld one must say so.
+        var output = Render(ResultCardView.Build(Online(WithheldSamples.TransferVerify()), UiText.For(language), Samples.Clock(), compact: true));
+
+        Assert.Contains($"{holder} · {Samples.MaskedNumber} · C1", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Card_Officer_ShowsPointsAndViolations()
     {
