@@ -13,8 +13,9 @@ namespace ELicense.Server.Caching;
 /// cache miss for the caller, never an error and never served.
 /// </summary>
 /// <remarks>
-/// Nonces are random (96 bits): safe for about 2^32 values under one key, far beyond what a cache writes
-/// in a key's life, and unlike a counter they need no coordination between replicas. The key id lets a
+/// Nonces are random (96 bits, drawn in batches: <see cref="NonceSource"/>): safe for about 2^32 values
+/// under one key, far beyond what a cache writes in a key's life, and unlike a counter they need no
+/// coordination between replicas. The key id lets a
 /// later version open values under an older key while it rotates; today there is one key, id
 /// <see cref="RedisKeyMaterial.CurrentKeyId"/>. Each thread keeps its own <see cref="AesGcm"/> (its
 /// instances are not safe to share, and setting the key up per call would double the cost).
@@ -29,6 +30,7 @@ public sealed partial class RedisValueSealer : IDisposable
 
     private readonly byte[] _key;
     private readonly ThreadLocal<AesGcm> _aes;
+    private readonly ThreadLocal<NonceSource> _nonces = new(() => new NonceSource());
     private readonly ILogger _logger;
     private long _failures;
 
@@ -51,7 +53,7 @@ public sealed partial class RedisValueSealer : IDisposable
         var nonce = sealedValue.AsSpan(1, NonceBytes);
         var body = sealedValue.AsSpan(1 + NonceBytes, size);
         var tag = sealedValue.AsSpan(1 + NonceBytes + size, TagBytes);
-        RandomNumberGenerator.Fill(nonce);
+        _nonces.Value!.Next(nonce);
         entry.WriteTo(body);
         var aadLength = AssociatedDataLength(redisKey);
         var aad = aadLength <= StackLimit ? stackalloc byte[StackLimit] : new byte[aadLength];
@@ -129,5 +131,6 @@ public sealed partial class RedisValueSealer : IDisposable
         }
 
         _aes.Dispose();
+        _nonces.Dispose();
     }
 }

@@ -55,6 +55,20 @@ public sealed class RedisValueSealerTests : IDisposable
         Assert.NotEqual(first.AsSpan(1, RedisValueSealer.NonceBytes).ToArray(), second.AsSpan(1, RedisValueSealer.NonceBytes).ToArray());
     }
 
+    [Fact]
+    public void NonceSource_SeveralBatches_NeverTheSameNonceTwice()
+    {
+        var source = new NonceSource();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Span<byte> nonce = stackalloc byte[RedisValueSealer.NonceBytes];
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            source.Next(nonce);
+            Assert.True(seen.Add(Convert.ToHexString(nonce)), $"nonce {i} repeated");
+        }
+    }
+
     public static TheoryData<string, int> Tampered => new()
     {
         { "key id", 0 },
