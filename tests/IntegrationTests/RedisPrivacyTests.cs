@@ -99,6 +99,30 @@ public class RedisPrivacyTests(SharedEnvironment env)
     }
 
     [Fact]
+    public async Task GetLicense_SealedValueAlteredInRedis_MissReadFromRegistryAndCounted()
+    {
+        var license = await TestData.CreateLicenseAsync(env.ServerA);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(env.Redis.Configuration);
+        var key = new RedisKey("el:v1:" + env.ServerA.GetService<CacheKeys>().License(license.LicenseNumber));
+        await TestData.EventuallyAsync(async () =>
+        {
+            await env.ServerA.Verification.GetLicenseAsync(Lookup(license.LicenseNumber), cancellationToken: Ct);
+            return await redis.GetDatabase().KeyExistsAsync(key);
+        }, TimeSpan.FromSeconds(5));
+        var value = (byte[])(await redis.GetDatabase().StringGetAsync(key))!;
+        value[^1] ^= 0x01; // one bit of the tag
+        await redis.GetDatabase().StringSetAsync(key, value);
+        var sealer = env.ServerB.GetService<server::ELicense.Server.Caching.RedisValueSealer>();
+        var failuresBefore = sealer.Failures;
+
+        var onB = await env.ServerB.Verification.GetLicenseAsync(Lookup(license.LicenseNumber), cancellationToken: Ct);
+
+        Assert.Equal(DataSource.Registry, onB.Freshness.Source);
+        Assert.Equal(license.HolderName, onB.License.HolderName);
+        Assert.Equal(failuresBefore + 1, sealer.Failures);
+    }
+
+    [Fact]
     public async Task GetLicense_ReplicaWithAnotherKey_SaysSoAndDoesNotUseTheSharedEntries()
     {
         var otherKey = Convert.ToBase64String(Enumerable.Repeat((byte)0x5a, 32).ToArray());
