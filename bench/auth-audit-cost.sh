@@ -38,7 +38,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
   --Logging:LogLevel:Default=Warning) > "$WORK/old.log" 2>&1 & pids+=($!)
 src/Server/bin/Release/net10.0/ELicense.Server --urls "http://127.0.0.1:$NEW_PORT" --Registry:Path="$WORK/new.db" \
   --Redis:Configuration="127.0.0.1:$REDIS_PORT" --Redis:KeyPrefix=new: --Credentials:DevelopmentKeyPath="$WORK/new-key.pem" \
-  --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Logging:LogLevel:Default=Warning \
+  --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Redis:ProtectionKeyPath="$WORK/redis-key" --Logging:LogLevel:Default=Warning \
   --Auth:Clients:0:Id=bench-officer --Auth:Clients:0:Key=bench-officer-key-0001 --Auth:Clients:0:Roles:0=officer --Auth:Clients:0:RateLimit=10000000 \
   --Auth:Clients:1:Id=bench-registry --Auth:Clients:1:Key=bench-registry-key-0001 --Auth:Clients:1:Roles:0=registry > "$WORK/new.log" 2>&1 & pids+=($!)
 sleep 4

@@ -36,7 +36,7 @@ echo "$LICENSE" > "$WORK/keys.txt"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --loglevel warning
 "${SERVER_CPU[@]}" src/Server/bin/Release/net10.0/ELicense.Server --urls "http://127.0.0.1:$PORT" --Registry:Path="$WORK/registry.db" \
   --Redis:Configuration="127.0.0.1:$REDIS_PORT" --Credentials:DevelopmentKeyPath="$WORK/key.pem" \
-  --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Logging:LogLevel:Default=Warning \
+  --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Redis:ProtectionKeyPath="$WORK/redis-key" --Logging:LogLevel:Default=Warning \
   --Auth:Clients:0:Id=bench-officer --Auth:Clients:0:Key=bench-officer-key-0001 --Auth:Clients:0:Roles:0=officer \
   --Auth:Clients:0:RateLimit=10000000 > "$WORK/server.log" 2>&1 & pids+=($!)
 sleep 4

@@ -78,7 +78,7 @@ done
 redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { echo "bench: redis-server :$REDIS_PORT not answering" >&2; exit 1; }
 "$SERVER" --urls "http://127.0.0.1:$PORT" --Registry:Path="$WORK/registry.db" \
   --Redis:Configuration="127.0.0.1:$REDIS_PORT" --Credentials:DevelopmentKeyPath="$WORK/issuer-key.pem" \
-  --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Metrics:Url="http://127.0.0.1:$METRICS_PORT" \
+  --Audit:Path="$WORK/audit.db" --Audit:SubjectKeyPath="$WORK/audit-key" --Redis:ProtectionKeyPath="$WORK/redis-key" --Metrics:Url="http://127.0.0.1:$METRICS_PORT" \
   --Logging:LogLevel:Default=Warning \
   --Auth:Clients:0:Id=bench-officer --Auth:Clients:0:Key=bench-officer-key-0001 --Auth:Clients:0:Roles:0=officer --Auth:Clients:0:RateLimit=100000000 \
   --Auth:Clients:1:Id=bench-registry --Auth:Clients:1:Key=bench-registry-key-0001 --Auth:Clients:1:Roles:0=registry --Auth:Clients:1:RateLimit=100000000 \

@@ -43,7 +43,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
 start() { # label directory port
   (cd "$2/src/Server/bin/Release/net10.0" && exec ./ELicense.Server --urls "http://127.0.0.1:$3" --Registry:Path="$WORK/$1.db" \
     --Redis:Configuration="127.0.0.1:$REDIS_PORT" --Redis:KeyPrefix="$1:" --Credentials:DevelopmentKeyPath="$WORK/$1-key.pem" \
-    --Audit:Path="$WORK/$1-audit.db" --Audit:SubjectKeyPath="$WORK/$1-audit-key" --Metrics:Url="http://127.0.0.1:$(($3 + 100))" \
+    --Audit:Path="$WORK/$1-audit.db" --Audit:SubjectKeyPath="$WORK/$1-audit-key" --Redis:ProtectionKeyPath="$WORK/$1-redis-key" --Metrics:Url="http://127.0.0.1:$(($3 + 100))" \
     --Logging:LogLevel:Default=Warning \
     --Auth:Clients:0:Id=bench-officer --Auth:Clients:0:Key=bench-officer-key-0001 --Auth:Clients:0:Roles:0=officer --Auth:Clients:0:RateLimit=100000000) \
     > "$WORK/$1.log" 2>&1 &

@@ -60,7 +60,7 @@ step "Server on ${SERVER_URL}"
 dotnet run --project src/Server -c Release --no-build -- --urls "$SERVER_URL" \
   --Registry:Path="$DATA/registry.db" --Redis:Configuration="127.0.0.1:${REDIS_PORT}" \
   --Credentials:DevelopmentKeyPath="$DATA/issuer-dev-key.pem" \
-  --Audit:Path="$DATA/audit.db" --Audit:SubjectKeyPath="$DATA/audit-subject-key" \
+  --Audit:Path="$DATA/audit.db" --Audit:SubjectKeyPath="$DATA/audit-subject-key" --Redis:ProtectionKeyPath="$DATA/redis-protection-key" \
   --Auth:Clients:0:Id=demo-officer-handheld --Auth:Clients:0:Key=demo-officer-key-0001 --Auth:Clients:0:Roles:0=officer \
   --Auth:Clients:1:Id=demo-transfer-office --Auth:Clients:1:Key=demo-transfer-key-0001 --Auth:Clients:1:Roles:0=transfer \
   --Auth:Clients:2:Id=demo-registry-feed --Auth:Clients:2:Key=demo-registry-key-0001 --Auth:Clients:2:Roles:0=registry \

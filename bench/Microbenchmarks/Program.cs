@@ -11,13 +11,19 @@ internal static class Program
     /// <summary>
     /// Everything BenchmarkDotNet's command line offers works here (--filter, --job short, --exporters json,
     /// ...). Results go to this project's BenchmarkDotNet.Artifacts unless --artifacts says otherwise, so that
-    /// a script finds them wherever it was started from. "audit-writer" runs <see cref="AuditWriterLoad"/> instead.
+    /// a script finds them wherever it was started from. "audit-writer" runs <see cref="AuditWriterLoad"/> instead,
+    /// "redis-cache" <see cref="RedisCacheLoad"/>.
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
         if (args is ["audit-writer", .. var rest])
         {
             return await AuditWriterLoad.RunAsync(rest);
+        }
+
+        if (args is ["redis-cache", .. var cacheArgs])
+        {
+            return RedisCacheLoad.Run(cacheArgs);
         }
 
         // Allocations in bytes, not rounded to KB: the per-call differences of interest are a few hundred bytes.

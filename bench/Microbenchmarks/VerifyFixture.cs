@@ -55,13 +55,15 @@ internal sealed class VerifyFixture : IDisposable
         _services = new ServiceCollection().AddLogging().AddMetrics().AddResiliencePipelines(new ConfigurationBuilder().Build()).BuildServiceProvider();
         var pipelines = _services.GetRequiredService<ResiliencePipelineProvider<string>>();
         var redis = new RedisConnection(Options.Create(new RedisOptions()), NullLogger<RedisConnection>.Instance);
+        var keyMaterial = RedisKeyMaterial.Ephemeral();
+        var sealer = new RedisValueSealer(keyMaterial, NullLogger<RedisValueSealer>.Instance);
         var cacheOptions = Options.Create(new CacheOptions());
         var changes = new ChangeTracker(cacheOptions, Time);
         _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = 10_000 });
-        var licenses = new TwoLevelCache<LicenseEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance);
-        var vehicles = new TwoLevelCache<VehicleEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<VehicleEntry>>.Instance);
+        var licenses = new TwoLevelCache<LicenseEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance, sealer);
+        var vehicles = new TwoLevelCache<VehicleEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<VehicleEntry>>.Instance, sealer);
         Reader = new RegistryReader(new OneLicenseStore(new LicenseRecord(License, Violations)), licenses, vehicles,
-            new ServerMetrics(_services.GetRequiredService<IMeterFactory>()));
+            new ServerMetrics(_services.GetRequiredService<IMeterFactory>()), new CacheKeys(keyMaterial));
         ReplayGuard = new ReplayGuard(redis, pipelines, Time, NullLogger<ReplayGuard>.Instance);
         Verification = new CredentialVerification(Verifier, ReplayGuard, Reader, credentialOptions, Time);
 

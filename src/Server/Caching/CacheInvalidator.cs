@@ -13,6 +13,7 @@ namespace ELicense.Server.Caching;
 /// </summary>
 public sealed partial class CacheInvalidator(
     RedisConnection redis,
+    CacheKeys cacheKeys,
     TwoLevelCache<LicenseEntry> licenses,
     TwoLevelCache<VehicleEntry> vehicles,
     ChangeTracker tracker,
@@ -39,13 +40,13 @@ public sealed partial class CacheInvalidator(
         var keys = new string[changes.Count];
         for (var i = 0; i < changes.Count; i++)
         {
-            keys[i] = CacheKeys.For(changes[i]);
+            keys[i] = cacheKeys.For(changes[i]);
             Apply(keys[i], changes[i].Sequence);
         }
 
         keys = keys.Distinct(StringComparer.Ordinal).ToArray();
 
-        if (redis.Multiplexer is not { } multiplexer)
+        if (redis.CacheMultiplexer is not { } multiplexer)
         {
             return;
         }
@@ -59,8 +60,8 @@ public sealed partial class CacheInvalidator(
                 (database, redisKeys), CancellationToken.None);
             if (publish)
             {
-                // "key|sequence" per line: receivers refuse anything read before that sequence.
-                var message = string.Join('\n', changes.Select(c => $"{CacheKeys.For(c)}|{c.Sequence}"));
+                // "key|sequence" per line (the hashed key, never the number): receivers refuse anything read before that sequence.
+                var message = string.Join('\n', changes.Select(c => $"{cacheKeys.For(c)}|{c.Sequence}"));
                 await _redisPipeline.ExecuteAsync(
                     static async (s, ct) => await s.subscriber.PublishAsync(s.channel, s.message).WaitAsync(ct),
                     (subscriber: multiplexer.GetSubscriber(), channel: Channel, message), CancellationToken.None);
@@ -77,7 +78,7 @@ public sealed partial class CacheInvalidator(
     /// <summary>Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly.</summary>
     public async Task EnsureSubscribedAsync()
     {
-        if (Volatile.Read(ref _subscribed) == 1 || redis.Multiplexer is not { IsConnected: true } multiplexer)
+        if (Volatile.Read(ref _subscribed) == 1 || redis.CacheMultiplexer is not { IsConnected: true } multiplexer)
         {
             return;
         }

@@ -9,7 +9,8 @@ public static class CachingExtensions
 {
     public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName));
+        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         services.AddOptions<CacheOptions>()
             .Bind(configuration.GetSection(CacheOptions.SectionName))
             .ValidateDataAnnotations()
@@ -18,6 +19,12 @@ public static class CachingExtensions
             .Configure<IOptions<CacheOptions>>((memory, cache) => memory.SizeLimit = cache.Value.MemoryMaxEntries);
         services.AddMemoryCache();
 
+        // What Redis sees is keyed hashes and sealed values, never a licence number, plate, VIN or name.
+        services.AddSingleton(sp => RedisKeyMaterial.Create(
+            sp.GetRequiredService<IOptions<RedisOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisKeyMaterial>()));
+        services.AddSingleton<CacheKeys>();
+        services.AddSingleton<RedisValueSealer>();
         services.AddSingleton<ChangeTracker>();
         services.AddSingleton<RedisConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());

@@ -11,6 +11,7 @@ public sealed partial class ChangeFeedFollower(
     IRegistryStore store,
     CacheInvalidator invalidator,
     ChangeTracker tracker,
+    CacheKeys cacheKeys,
     IOptions<CacheOptions> options,
     TimeProvider time,
     ILogger<ChangeFeedFollower> logger) : BackgroundService
@@ -77,7 +78,7 @@ public sealed partial class ChangeFeedFollower(
 
             foreach (var change in changes)
             {
-                tracker.Record(CacheKeys.For(change), change.Sequence);
+                tracker.Record(cacheKeys.For(change), change.Sequence);
             }
 
             from = changes[^1].Sequence;

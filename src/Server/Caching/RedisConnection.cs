@@ -7,15 +7,33 @@ namespace ELicense.Server.Caching;
 /// The one shared <see cref="ConnectionMultiplexer"/> of the process. It connects in the background and
 /// keeps reconnecting, so a Redis that is down at start or goes away later never stops the server.
 /// </summary>
-public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger) : IHostedService, IAsyncDisposable
+public sealed partial class RedisConnection : IHostedService, IAsyncDisposable
 {
-    private readonly RedisOptions _options = options.Value;
+    private readonly RedisOptions _options;
+    private readonly ILogger<RedisConnection> _logger;
     private ConnectionMultiplexer? _multiplexer;
+
+    public RedisConnection(IOptions<RedisOptions> options, RedisKeyMaterial keyMaterial, TimeProvider time, ILogger<RedisConnection> logger)
+    {
+        _options = options.Value;
+        _keyMaterial = keyMaterial;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Without a shared key (unit tests, benchmarks): an ephemeral one, so no two processes agree.</summary>
+    public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
+        : this(options, RedisKeyMaterial.Ephemeral(), TimeProvider.System, logger)
+    {
+    }
 
     /// <summary>False when no Redis is configured.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(_options.Configuration);
 
-    /// <summary>The multiplexer, or null when Redis is not configured or not started yet.</summary>
+    /// <summary>
+    /// The multiplexer, or null when Redis is not configured or not started yet. For replay claims, which
+    /// hold no personal data and need no shared key; the cache uses <see cref="CacheMultiplexer"/>.
+    /// </summary>
     public ConnectionMultiplexer? Multiplexer => _multiplexer;
 
     /// <summary>True when a connection to Redis is up right now.</summary>
@@ -27,7 +45,7 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
     {
         if (!IsConfigured)
         {
-            LogNoRedis(logger);
+            LogNoRedis(_logger);
             return;
         }
 
@@ -38,7 +56,8 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
         _multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
         if (!_multiplexer.IsConnected)
         {
-            LogNotConnected(logger, _options.Configuration);
+            LogNotConnected(_logger, _options.Configuration);
+            StartKeyChecks();
             return;
         }
 
@@ -49,15 +68,23 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
             var version = _multiplexer.GetServer(endpoint).Version;
             if (version < new Version(7, 0))
             {
-                LogOldRedis(logger, endpoint.ToString() ?? "?", version.ToString());
+                LogOldRedis(_logger, endpoint.ToString() ?? "?", version.ToString());
             }
         }
+
+        await CheckKeyAsync(_multiplexer);
+        StartKeyChecks();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
+        if (_keyCheckTimer is not null)
+        {
+            await _keyCheckTimer.DisposeAsync();
+        }
+
         if (_multiplexer is not null)
         {
             await _multiplexer.CloseAsync(allowCommandsToComplete: false);

@@ -7,21 +7,21 @@ namespace ELicense.Server.Caching;
 
 /// <summary>Cached reads of the registry's licences and vehicles, counted per answering level.</summary>
 public sealed class RegistryReader(IRegistryStore store, TwoLevelCache<LicenseEntry> licenses, TwoLevelCache<VehicleEntry> vehicles,
-    ServerMetrics metrics)
+    ServerMetrics metrics, CacheKeys cacheKeys)
 {
     public ValueTask<CacheRead<LicenseEntry>> GetLicenseAsync(string licenseNumber, CancellationToken cancellationToken) =>
-        Counted("license", licenses.GetAsync(CacheKeys.License(licenseNumber), (store, licenseNumber), static async (s, ct) =>
+        Counted("license", licenses.GetAsync(cacheKeys.License(licenseNumber), (store, licenseNumber), static async (s, ct) =>
         {
             var record = await s.store.GetLicenseAsync(s.licenseNumber, ct);
             return record is null ? new LicenseEntry() : new LicenseEntry { License = record.License, Violations = record.Violations };
         }, cancellationToken));
 
     public ValueTask<CacheRead<VehicleEntry>> GetVehicleByPlateAsync(Plate plate, CancellationToken cancellationToken) =>
-        Counted("vehicle", vehicles.GetAsync(CacheKeys.VehiclePlate(plate), (store, plate), static async (s, ct) =>
+        Counted("vehicle", vehicles.GetAsync(cacheKeys.VehiclePlate(plate), (store, plate), static async (s, ct) =>
             ToEntry(await s.store.GetVehicleByPlateAsync(s.plate, ct)), cancellationToken));
 
     public ValueTask<CacheRead<VehicleEntry>> GetVehicleByVinAsync(string vin, CancellationToken cancellationToken) =>
-        Counted("vehicle", vehicles.GetAsync(CacheKeys.VehicleVin(vin), (store, vin), static async (s, ct) =>
+        Counted("vehicle", vehicles.GetAsync(cacheKeys.VehicleVin(vin), (store, vin), static async (s, ct) =>
             ToEntry(await s.store.GetVehicleByVinAsync(s.vin, ct)), cancellationToken));
 
     // A memory hit completes synchronously and is counted without an async frame.

@@ -33,11 +33,14 @@ public sealed partial class TwoLevelCache<TEntry>
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChangeTracker _changes;
+    private readonly RedisValueSealer _sealer;
     private readonly ConcurrentDictionary<string, Task<CacheRead<TEntry>>> _inflight = new(StringComparer.Ordinal);
 
     public TwoLevelCache(IMemoryCache memory, RedisConnection redis, ResiliencePipelineProvider<string> pipelines,
-        IOptions<CacheOptions> options, ChangeTracker changes, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger)
+        IOptions<CacheOptions> options, ChangeTracker changes, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger,
+        RedisValueSealer sealer)
     {
+        _sealer = sealer;
         _changes = changes;
         _memory = memory;
         _redis = redis;
@@ -124,8 +127,8 @@ public sealed partial class TwoLevelCache<TEntry>
     {
         // Read before the registry is: everything up to this sequence is in what the registry returns.
         var stamp = _changes.Sequence;
-        var database = _redis.Multiplexer?.GetDatabase();
-        var redisKey = new RedisKey(_redis.KeyPrefix + key);
+        var database = _redis.CacheMultiplexer?.GetDatabase();
+        var redisKey = _redis.KeyPrefix + key;
         if (database is not null)
         {
             var fromRedis = await TryReadRedisAsync(database, redisKey);
@@ -171,7 +174,7 @@ public sealed partial class TwoLevelCache<TEntry>
         return new CacheRead<TEntry>(loaded, DataSource.Registry, Stale: false);
     }
 
-    private async Task<TEntry?> TryReadRedisAsync(IDatabase database, RedisKey redisKey)
+    private async Task<TEntry?> TryReadRedisAsync(IDatabase database, string redisKey)
     {
         try
         {
@@ -180,11 +183,8 @@ public sealed partial class TwoLevelCache<TEntry>
             var value = await _redisPipeline.ExecuteAsync(
                 static async (s, ct) => await s.database.StringGetAsync(s.redisKey).WaitAsync(ct),
                 (database, redisKey), CancellationToken.None);
-            return value.IsNull ? null : Parser.ParseFrom((byte[])value!);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null; // an unreadable entry (say, from another version) is a miss; the next write replaces it
+            // A value that does not open (altered, moved, another key's or version's) is a miss, counted by the sealer.
+            return !value.IsNull && _sealer.TryOpen(((ReadOnlyMemory<byte>)value).Span, redisKey, Parser, out var entry) ? entry : null;
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -193,14 +193,14 @@ public sealed partial class TwoLevelCache<TEntry>
         }
     }
 
-    private async Task TryWriteRedisAsync(IDatabase database, RedisKey redisKey, TEntry entry)
+    private async Task TryWriteRedisAsync(IDatabase database, string redisKey, TEntry entry)
     {
         try
         {
             var ttl = entry.IsNegative ? _options.NegativeTtl : _options.RedisTtl;
             await _redisPipeline.ExecuteAsync(
-                static async (s, ct) => await s.database.StringSetAsync(s.redisKey, s.entry.ToByteArray(), s.ttl).WaitAsync(ct),
-                (database, redisKey, entry, ttl), CancellationToken.None);
+                static async (s, ct) => await s.database.StringSetAsync(s.redisKey, s.value, s.ttl).WaitAsync(ct),
+                (database, redisKey, value: _sealer.Seal(entry, redisKey), ttl), CancellationToken.None);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -208,7 +208,7 @@ public sealed partial class TwoLevelCache<TEntry>
         }
     }
 
-    private async Task TryDeleteRedisAsync(IDatabase database, RedisKey redisKey)
+    private async Task TryDeleteRedisAsync(IDatabase database, string redisKey)
     {
         try
         {

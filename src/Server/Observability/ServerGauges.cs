@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ELicense.Server.Auditing;
+using ELicense.Server.Caching;
 using ELicense.Server.Resilience;
 using ELicense.Server.Verification;
 using Polly.CircuitBreaker;
@@ -12,7 +13,7 @@ namespace ELicense.Server.Observability;
 /// </summary>
 public sealed class ServerGauges
 {
-    public ServerGauges(IMeterFactory meters, CircuitStates circuits, ReplayGuard replay, SqliteAuditLog audit)
+    public ServerGauges(IMeterFactory meters, CircuitStates circuits, ReplayGuard replay, SqliteAuditLog audit, RedisValueSealer sealer)
     {
         var meter = meters.Create(ServerMetrics.MeterName);
         meter.CreateObservableGauge("elicense.circuit_breaker.state", () => new Measurement<int>(
@@ -26,6 +27,8 @@ public sealed class ServerGauges
             "Audit records made durable since start.");
         meter.CreateObservableCounter("elicense.audit.commits", () => audit.Commits, "{commit}",
             "Group commits since start (records_committed / commits is the mean batch).");
+        meter.CreateObservableCounter("elicense.cache.redis_unopened_values", () => sealer.Failures, "{value}",
+            "Values read from Redis that failed to open (altered, moved, or another protection key's): each a cache miss.");
     }
 
     private static int Position(CircuitState state) => state switch

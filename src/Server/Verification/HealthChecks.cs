@@ -31,6 +31,8 @@ public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(!redis.IsConfigured ? HealthCheckResult.Degraded("Redis not configured: memory cache and local replay checks only.")
+            : redis.KeyAgreement == RedisKeyAgreement.Mismatch
+                ? HealthCheckResult.Unhealthy("Redis holds another protection key's fingerprint: cache in memory only, replay checks still shared.")
             : redis.IsConnected ? HealthCheckResult.Healthy("Redis connected.")
             : HealthCheckResult.Unhealthy("Redis unreachable: serving from memory and the registry, replay checks local only."));
 }

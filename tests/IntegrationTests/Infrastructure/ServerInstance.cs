@@ -51,7 +51,7 @@ public sealed class ServerInstance : IAsyncDisposable
     public Uri MetricsUri => GetService<server::ELicense.Server.Observability.MetricsEndpoint>().ScrapeUri
         ?? throw new InvalidOperationException("The metrics endpoint is turned off for this server.");
 
-    /// <param name="dataDirectory">Holds the registry file and the development key; replicas share it.</param>
+    /// <param name="dataDirectory">Holds the registry file, the development key and the Redis protection key; replicas share it.</param>
     /// <param name="redisConfiguration">Empty for a replica without Redis.</param>
     public static async Task<ServerInstance> StartAsync(string dataDirectory, string redisConfiguration,
         IEnumerable<string>? extraArgs = null, Action<IServiceCollection>? overrides = null)
@@ -61,6 +61,8 @@ public sealed class ServerInstance : IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             $"--Registry:Path={Path.Combine(dataDirectory, "registry.db")}",
             $"--Redis:Configuration={redisConfiguration}",
+            // Replicas sharing the data directory share the Redis protection key, as a deployment's must.
+            $"--Redis:ProtectionKeyPath={Path.Combine(dataDirectory, "redis-protection-key")}",
             $"--Credentials:DevelopmentKeyPath={Path.Combine(dataDirectory, "issuer-dev-key.pem")}",
             $"--Audit:Path={Path.Combine(dataDirectory, "audit.db")}",
             $"--Audit:SubjectKeyPath={Path.Combine(dataDirectory, "audit-subject-key")}",
