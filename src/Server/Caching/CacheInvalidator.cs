@@ -16,11 +16,16 @@ public sealed partial class CacheInvalidator(
     TwoLevelCache<LicenseEntry> licenses,
     TwoLevelCache<VehicleEntry> vehicles,
     ChangeTracker tracker,
+    InvalidationState state,
     ResiliencePipelineProvider<string> pipelines,
     ILogger<CacheInvalidator> logger)
 {
     private readonly ResiliencePipeline _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
     private int _subscribed;
+    private int _watching;
+
+    // No '|' in it, so no invalidation parser (this version's or an older one's) reads it as a key.
+    private static readonly RedisValue Heartbeat = "heartbeat";
 
     private RedisChannel Channel => RedisChannel.Literal(redis.KeyPrefix + "invalidate");
 
@@ -74,9 +79,26 @@ public sealed partial class CacheInvalidator(
         }
     }
 
-    /// <summary>Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly.</summary>
+    /// <summary>
+    /// Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly.
+    /// Once made, the subscription is restored by the multiplexer after every reconnect; whether it is
+    /// delivering is for <see cref="InvalidationState"/> to judge from heartbeats and connection events.
+    /// </summary>
     public async Task EnsureSubscribedAsync()
     {
+        if (redis.Multiplexer is { } watched && Interlocked.Exchange(ref _watching, 1) == 0)
+        {
+            // Messages published while the subscription connection is down are lost for good. Under RESP3
+            // pub/sub rides the interactive connection, so its failure counts too (at worst one extra catch-up).
+            watched.ConnectionFailed += (_, e) =>
+            {
+                if (e.ConnectionType is ConnectionType.Subscription or ConnectionType.Interactive)
+                {
+                    state.SubscriptionLost();
+                }
+            };
+        }
+
         if (Volatile.Read(ref _subscribed) == 1 || redis.Multiplexer is not { IsConnected: true } multiplexer)
         {
             return;
@@ -88,6 +110,12 @@ public sealed partial class CacheInvalidator(
             var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel).WaitAsync(TimeSpan.FromSeconds(1));
             queue.OnMessage(message =>
             {
+                if (message.Message == Heartbeat)
+                {
+                    state.HeartbeatReceived();
+                    return;
+                }
+
                 foreach (var line in ((string?)message.Message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {
                     var separator = line.LastIndexOf('|');
@@ -103,6 +131,28 @@ public sealed partial class CacheInvalidator(
         catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
         {
             LogSubscribeFailed(logger, e);
+        }
+    }
+
+    /// <summary>
+    /// Publishes a heartbeat on the invalidation channel; every replica (this one too) that gets it back
+    /// knows its subscription is delivering. Not through the Redis breaker: it is the probe, and must keep
+    /// probing while the breaker is open. Bounded, so a frozen Redis holds up nothing.
+    /// </summary>
+    public async Task PublishHeartbeatAsync(TimeSpan timeout)
+    {
+        if (redis.Multiplexer is not { IsConnected: true } multiplexer)
+        {
+            return;
+        }
+
+        try
+        {
+            await multiplexer.GetSubscriber().PublishAsync(Channel, Heartbeat).WaitAsync(timeout);
+        }
+        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
+        {
+            LogHeartbeatFailed(logger, e);
         }
     }
 
@@ -127,6 +177,9 @@ public sealed partial class CacheInvalidator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not invalidate {Count} key(s) in Redis; replicas will catch up through the change feed.")]
     private static partial void LogRedisInvalidationFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing the invalidation heartbeat failed; pub/sub counts as down until heartbeats return.")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to invalidations yet; will retry.")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception error);

@@ -19,6 +19,7 @@ public static class CachingExtensions
         services.AddMemoryCache();
 
         services.AddSingleton<ChangeTracker>();
+        services.AddSingleton<InvalidationState>();
         services.AddSingleton<RedisConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<TwoLevelCache<LicenseEntry>>();
@@ -27,6 +28,7 @@ public static class CachingExtensions
         services.AddSingleton<CacheInvalidator>();
         services.AddSingleton<ChangeFeedFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedFollower>());
+        services.AddHostedService<InvalidationHeartbeat>();
         return services;
     }
 }

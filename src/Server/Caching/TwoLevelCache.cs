@@ -33,12 +33,14 @@ public sealed partial class TwoLevelCache<TEntry>
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChangeTracker _changes;
+    private readonly InvalidationState _invalidation;
     private readonly ConcurrentDictionary<string, Task<CacheRead<TEntry>>> _inflight = new(StringComparer.Ordinal);
 
     public TwoLevelCache(IMemoryCache memory, RedisConnection redis, ResiliencePipelineProvider<string> pipelines,
-        IOptions<CacheOptions> options, ChangeTracker changes, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger)
+        IOptions<CacheOptions> options, ChangeTracker changes, InvalidationState invalidation, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger)
     {
         _changes = changes;
+        _invalidation = invalidation;
         _memory = memory;
         _redis = redis;
         _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
@@ -62,10 +64,13 @@ public sealed partial class TwoLevelCache<TEntry>
             entry = null; // superseded by a known change: neither fresh nor fit to serve as stale
         }
 
-        if (entry is not null && entry.FreshUntilMs > _time.GetUtcNow().ToUnixTimeMilliseconds())
+        if (entry is not null && entry.FreshUntilMs > _time.GetUtcNow().ToUnixTimeMilliseconds()
+            && _invalidation.For(entry.Value.AsOfUnixMs) is { TooOld: false } bound)
         {
-            return new ValueTask<CacheRead<TEntry>>(new CacheRead<TEntry>(entry.Value, DataSource.Memory, Stale: false));
+            return new ValueTask<CacheRead<TEntry>>(new CacheRead<TEntry>(entry.Value, DataSource.Memory, Stale: false, bound));
         }
+
+        // Past its TTL, or invalidations have not been reaching this replica for too long: read through.
 
         return new ValueTask<CacheRead<TEntry>>(LoadSharedAsync(key, state, load, entry, cancellationToken));
     }
@@ -131,11 +136,14 @@ public sealed partial class TwoLevelCache<TEntry>
             var fromRedis = await TryReadRedisAsync(database, redisKey);
             if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence))
             {
-                StoreInMemory(key, fromRedis);
-                return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false);
+                // IsCurrent is only as good as this replica's knowledge of changes: too old a bound, and the registry decides.
+                if (_invalidation.For(fromRedis.AsOfUnixMs) is { TooOld: false } bound)
+                {
+                    StoreInMemory(key, fromRedis);
+                    return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false, bound);
+                }
             }
-
-            if (fromRedis is not null)
+            else if (fromRedis is not null)
             {
                 // A copy older than a change we know of: a delete was lost or a late write landed. Remove it.
                 await TryDeleteRedisAsync(database, redisKey);
@@ -154,7 +162,7 @@ public sealed partial class TwoLevelCache<TEntry>
             if (staleEntry is not null && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
             {
                 LogServingStale(_logger, typeof(TEntry).Name, e);
-                return new CacheRead<TEntry>(staleEntry.Value, DataSource.Memory, Stale: true);
+                return new CacheRead<TEntry>(staleEntry.Value, DataSource.Memory, Stale: true, _invalidation.For(staleEntry.Value.AsOfUnixMs));
             }
 
             throw new RegistryUnavailableException(e);
@@ -168,7 +176,7 @@ public sealed partial class TwoLevelCache<TEntry>
         }
 
         StoreInMemory(key, loaded);
-        return new CacheRead<TEntry>(loaded, DataSource.Registry, Stale: false);
+        return new CacheRead<TEntry>(loaded, DataSource.Registry, Stale: false, FreshnessBound.JustRead);
     }
 
     private async Task<TEntry?> TryReadRedisAsync(IDatabase database, RedisKey redisKey)
