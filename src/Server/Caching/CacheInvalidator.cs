@@ -95,6 +95,7 @@ public sealed partial class CacheInvalidator(
                 if (e.ConnectionType is ConnectionType.Subscription or ConnectionType.Interactive)
                 {
                     state.SubscriptionLost();
+                    LogSubscriptionLost(logger, e.ConnectionType, e.FailureType);
                 }
             };
         }
@@ -137,12 +138,15 @@ public sealed partial class CacheInvalidator(
     /// <summary>
     /// Publishes a heartbeat on the invalidation channel; every replica (this one too) that gets it back
     /// knows its subscription is delivering. Not through the Redis breaker: it is the probe, and must keep
-    /// probing while the breaker is open. Bounded, so a frozen Redis holds up nothing.
+    /// probing while the breaker is open. Bounded, so a frozen Redis holds up nothing; a heartbeat Redis
+    /// did not take within <paramref name="timeout"/> counts the subscription as lost at once (the same
+    /// server is sick), rather than only after the missed heartbeats add up.
     /// </summary>
     public async Task PublishHeartbeatAsync(TimeSpan timeout)
     {
         if (redis.Multiplexer is not { IsConnected: true } multiplexer)
         {
+            state.SubscriptionLost();
             return;
         }
 
@@ -152,6 +156,7 @@ public sealed partial class CacheInvalidator(
         }
         catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
         {
+            state.SubscriptionLost();
             LogHeartbeatFailed(logger, e);
         }
     }
@@ -177,6 +182,9 @@ public sealed partial class CacheInvalidator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not invalidate {Count} key(s) in Redis; replicas will catch up through the change feed.")]
     private static partial void LogRedisInvalidationFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection failed ({FailureType}): invalidations from other replicas now arrive through the change feed only, and cached answers say so.")]
+    private static partial void LogSubscriptionLost(ILogger logger, ConnectionType connectionType, ConnectionFailureType failureType);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing the invalidation heartbeat failed; pub/sub counts as down until heartbeats return.")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception error);
