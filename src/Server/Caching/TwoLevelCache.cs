@@ -71,7 +71,6 @@ public sealed partial class TwoLevelCache<TEntry>
         }
 
         // Past its TTL, or invalidations have not been reaching this replica for too long: read through.
-
         return new ValueTask<CacheRead<TEntry>>(LoadSharedAsync(key, state, load, entry, cancellationToken));
     }
 
@@ -134,16 +133,15 @@ public sealed partial class TwoLevelCache<TEntry>
         if (database is not null)
         {
             var fromRedis = await TryReadRedisAsync(database, redisKey);
-            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence))
+            // IsCurrent is only as good as this replica's knowledge of changes: with too old a bound, the registry decides.
+            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence)
+                && _invalidation.For(fromRedis.AsOfUnixMs) is { TooOld: false } bound)
             {
-                // IsCurrent is only as good as this replica's knowledge of changes: too old a bound, and the registry decides.
-                if (_invalidation.For(fromRedis.AsOfUnixMs) is { TooOld: false } bound)
-                {
-                    StoreInMemory(key, fromRedis);
-                    return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false, bound);
-                }
+                StoreInMemory(key, fromRedis);
+                return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false, bound);
             }
-            else if (fromRedis is not null)
+
+            if (fromRedis is not null && !_changes.IsCurrent(key, fromRedis.AsOfSequence))
             {
                 // A copy older than a change we know of: a delete was lost or a late write landed. Remove it.
                 await TryDeleteRedisAsync(database, redisKey);
