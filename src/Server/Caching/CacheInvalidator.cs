@@ -22,12 +22,11 @@ public sealed partial class CacheInvalidator(
 {
     private readonly ResiliencePipeline _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
     private int _subscribed;
-    private int _watching;
 
-    // No '|' in it, so no invalidation parser (this version's or an older one's) reads it as a key.
-    private static readonly RedisValue Heartbeat = "heartbeat";
+    /// <summary>What <see cref="InvalidationHeartbeat"/> publishes: no '|' in it, so no invalidation parser (this version's or an older one's) reads it as a key.</summary>
+    internal static readonly RedisValue Heartbeat = "heartbeat";
 
-    private RedisChannel Channel => RedisChannel.Literal(redis.KeyPrefix + "invalidate");
+    internal RedisChannel Channel => RedisChannel.Literal(redis.KeyPrefix + "invalidate");
 
     /// <summary>
     /// After a registry write: drop the keys here, delete them from Redis, then tell the other replicas.
@@ -80,26 +79,12 @@ public sealed partial class CacheInvalidator(
     }
 
     /// <summary>
-    /// Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly.
-    /// Once made, the subscription is restored by the multiplexer after every reconnect; whether it is
-    /// delivering is for <see cref="InvalidationState"/> to judge from heartbeats and connection events.
+    /// Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly. Made
+    /// once: the multiplexer restores it after every reconnect. Whether it is delivering right now is
+    /// <see cref="InvalidationState"/>'s call, from heartbeats and connection events.
     /// </summary>
     public async Task EnsureSubscribedAsync()
     {
-        if (redis.Multiplexer is { } watched && Interlocked.Exchange(ref _watching, 1) == 0)
-        {
-            // Messages published while the subscription connection is down are lost for good. Under RESP3
-            // pub/sub rides the interactive connection, so its failure counts too (at worst one extra catch-up).
-            watched.ConnectionFailed += (_, e) =>
-            {
-                if (e.ConnectionType is ConnectionType.Subscription or ConnectionType.Interactive)
-                {
-                    state.SubscriptionLost();
-                    LogSubscriptionLost(logger, e.ConnectionType, e.FailureType);
-                }
-            };
-        }
-
         if (Volatile.Read(ref _subscribed) == 1 || redis.Multiplexer is not { IsConnected: true } multiplexer)
         {
             return;
@@ -113,7 +98,7 @@ public sealed partial class CacheInvalidator(
             {
                 if (message.Message == Heartbeat)
                 {
-                    state.HeartbeatReceived();
+                    state.HeartbeatReceived(); // the subscription is delivering (see InvalidationState)
                     return;
                 }
 
@@ -132,32 +117,6 @@ public sealed partial class CacheInvalidator(
         catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
         {
             LogSubscribeFailed(logger, e);
-        }
-    }
-
-    /// <summary>
-    /// Publishes a heartbeat on the invalidation channel; every replica (this one too) that gets it back
-    /// knows its subscription is delivering. Not through the Redis breaker: it is the probe, and must keep
-    /// probing while the breaker is open. Bounded, so a frozen Redis holds up nothing; a heartbeat Redis
-    /// did not take within <paramref name="timeout"/> counts the subscription as lost at once (the same
-    /// server is sick), rather than only after the missed heartbeats add up.
-    /// </summary>
-    public async Task PublishHeartbeatAsync(TimeSpan timeout)
-    {
-        if (redis.Multiplexer is not { IsConnected: true } multiplexer)
-        {
-            state.SubscriptionLost();
-            return;
-        }
-
-        try
-        {
-            await multiplexer.GetSubscriber().PublishAsync(Channel, Heartbeat).WaitAsync(timeout);
-        }
-        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
-        {
-            state.SubscriptionLost();
-            LogHeartbeatFailed(logger, e);
         }
     }
 
@@ -182,12 +141,6 @@ public sealed partial class CacheInvalidator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not invalidate {Count} key(s) in Redis; replicas will catch up through the change feed.")]
     private static partial void LogRedisInvalidationFailed(ILogger logger, int count, Exception error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection failed ({FailureType}): invalidations from other replicas now arrive through the change feed only, and cached answers say so.")]
-    private static partial void LogSubscriptionLost(ILogger logger, ConnectionType connectionType, ConnectionFailureType failureType);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing the invalidation heartbeat failed; pub/sub counts as down until heartbeats return.")]
-    private static partial void LogHeartbeatFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to invalidations yet; will retry.")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception error);

@@ -1,12 +1,16 @@
+using ELicense.Server.Internal;
 using ELicense.V1;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace ELicense.Server.Caching;
 
 /// <summary>
-/// Keeps the pub/sub subscription made and proven: every <see cref="CacheOptions.HeartbeatInterval"/> it
-/// (re)tries the subscription and publishes a heartbeat that the subscribers' <see cref="InvalidationState"/>
-/// waits for. Its own loop, not the change feed's, so that a Redis that hangs never delays a poll.
+/// Keeps the pub/sub subscription made and proven. Every <see cref="CacheOptions.HeartbeatInterval"/> it
+/// (re)tries the subscription and publishes a heartbeat on the invalidation channel; every replica (this
+/// one too) that gets it back knows its subscription is delivering. It also tells
+/// <see cref="InvalidationState"/> when the multiplexer reports a failed connection. Its own loop, not the
+/// change feed's, so that a Redis that hangs never delays a poll.
 /// </summary>
 public sealed partial class InvalidationHeartbeat(
     RedisConnection redis,
@@ -16,6 +20,8 @@ public sealed partial class InvalidationHeartbeat(
     TimeProvider time,
     ILogger<InvalidationHeartbeat> logger) : BackgroundService
 {
+    private bool _watching;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!redis.IsConfigured)
@@ -30,8 +36,9 @@ public sealed partial class InvalidationHeartbeat(
         {
             do
             {
+                Watch();
                 await invalidator.EnsureSubscribedAsync();
-                await invalidator.PublishHeartbeatAsync(interval);
+                await PublishAsync(interval);
                 reported = ReportChange(reported, state.Path);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -42,7 +49,51 @@ public sealed partial class InvalidationHeartbeat(
         }
     }
 
-    /// <summary>Logs when the path changes (the first time only once pub/sub is live), so operators see outages and recoveries.</summary>
+    private void Watch()
+    {
+        if (_watching || redis.Multiplexer is not { } multiplexer)
+        {
+            return;
+        }
+
+        // Messages published while the subscription connection is down are lost for good. Under RESP3
+        // pub/sub rides the interactive connection, so its failure counts too (at worst one extra catch-up).
+        multiplexer.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType is ConnectionType.Subscription or ConnectionType.Interactive)
+            {
+                state.SubscriptionLost();
+                LogConnectionFailed(logger, e.ConnectionType, e.FailureType);
+            }
+        };
+        _watching = true;
+    }
+
+    /// <summary>
+    /// Not through the Redis breaker: the heartbeat is the probe, and must keep probing while the breaker
+    /// is open. Bounded by one interval; a heartbeat Redis did not take in time counts the subscription as
+    /// lost at once (the same server is sick) rather than only after the missed heartbeats add up.
+    /// </summary>
+    private async Task PublishAsync(TimeSpan timeout)
+    {
+        if (redis.Multiplexer is not { IsConnected: true } multiplexer)
+        {
+            state.SubscriptionLost();
+            return;
+        }
+
+        try
+        {
+            await multiplexer.GetSubscriber().PublishAsync(invalidator.Channel, CacheInvalidator.Heartbeat).WaitAsync(timeout);
+        }
+        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
+        {
+            state.SubscriptionLost();
+            LogHeartbeatFailed(logger, e);
+        }
+    }
+
+    /// <summary>Logs when the path changes (silent until pub/sub is first live), so operators see outages and recoveries.</summary>
     private InvalidationPath ReportChange(InvalidationPath reported, InvalidationPath now)
     {
         if (now == reported || (reported == InvalidationPath.Unspecified && now != InvalidationPath.Live))
@@ -61,6 +112,12 @@ public sealed partial class InvalidationHeartbeat(
 
         return now;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection failed ({FailureType}): invalidations from other replicas arrive through the change feed only until heartbeats return.")]
+    private static partial void LogConnectionFailed(ILogger logger, ConnectionType connectionType, ConnectionFailureType failureType);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing the invalidation heartbeat failed; pub/sub counts as down until heartbeats return.")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invalidation pub/sub is live and caught up with the change feed.")]
     private static partial void LogLive(ILogger logger);
