@@ -59,9 +59,11 @@ internal sealed class VerifyFixture : IDisposable
         var sealer = new RedisValueSealer(keyMaterial, NullLogger<RedisValueSealer>.Instance);
         var cacheOptions = Options.Create(new CacheOptions());
         var changes = new ChangeTracker(cacheOptions, Time);
+        var invalidation = new InvalidationState(cacheOptions, Time);
+        invalidation.PollSucceeded(invalidation.PollStarting()); // as the change-feed follower does before calls are taken
         _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = 10_000 });
-        var licenses = new TwoLevelCache<LicenseEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance, sealer);
-        var vehicles = new TwoLevelCache<VehicleEntry>(_memory, redis, pipelines, cacheOptions, changes, Time, NullLogger<TwoLevelCache<VehicleEntry>>.Instance, sealer);
+        var licenses = new TwoLevelCache<LicenseEntry>(_memory, redis, pipelines, cacheOptions, changes, invalidation, Time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance, sealer);
+        var vehicles = new TwoLevelCache<VehicleEntry>(_memory, redis, pipelines, cacheOptions, changes, invalidation, Time, NullLogger<TwoLevelCache<VehicleEntry>>.Instance, sealer);
         Reader = new RegistryReader(new OneLicenseStore(new LicenseRecord(License, Violations)), licenses, vehicles,
             new ServerMetrics(_services.GetRequiredService<IMeterFactory>()), new CacheKeys(keyMaterial));
         ReplayGuard = new ReplayGuard(redis, pipelines, Time, NullLogger<ReplayGuard>.Instance);

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ELicense.Server.Auditing;
+using ELicense.Server.Caching;
 using ELicense.Server.Security;
 using ELicense.Server.Validation;
 using ELicense.Server.Verification;
@@ -80,7 +81,8 @@ public class VerifyPathBenchmarks : IDisposable
 
     [Benchmark]
     public Freshness FreshnessCreate() =>
-        FreshnessInfo.Create(DataSource.Memory, _now.ToUnixTimeMilliseconds() - 5_000, stale: false, _now);
+        FreshnessInfo.Create(DataSource.Memory, _now.ToUnixTimeMilliseconds() - 5_000, stale: false, _now,
+            new FreshnessBound(InvalidationPath.Live, TimeSpan.FromMilliseconds(500), TooOld: false));
 
     /// <summary>An officer sees everything: shaping hands the answer back as it is.</summary>
     [Benchmark]

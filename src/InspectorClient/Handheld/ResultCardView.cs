@@ -167,14 +167,21 @@ public static class ResultCardView
             : text.No;
     }
 
-    /// <summary>The freshness line: where the data came from and how old it is; amber when stale.</summary>
+    /// <summary>
+    /// The freshness line: where the data came from, how old it is and, for a cached answer, how far behind
+    /// the registry it may be; amber when stale or when changes are not reaching the server live.
+    /// </summary>
     public static string FreshnessMarkup(Freshness freshness, UiText text, TimeProvider time)
     {
-        var line = Markup.Escape(text.FreshnessLine(
+        var line = text.FreshnessLine(
             text.Describe(freshness.Source),
             Formats.LocalTime(freshness.AsOfTime, time),
-            Formats.Age(freshness.Age?.ToTimeSpan() ?? TimeSpan.Zero)));
-        return freshness.Stale ? $"[bold {Palette.Amber}]{line}[/]" : line;
+            Formats.Age(freshness.Age?.ToTimeSpan() ?? TimeSpan.Zero));
+        var bound = text.FreshnessBound(freshness.Invalidation, Formats.Age(freshness.MaxLag?.ToTimeSpan() ?? TimeSpan.Zero));
+        var escaped = Markup.Escape(bound.Length == 0 ? line : text.WithBound(line, bound));
+        return freshness.Stale ? $"[bold {Palette.Amber}]{escaped}[/]"
+            : Formats.InvalidationNotLive(freshness) ? $"[{Palette.Amber}]{escaped}[/]"
+            : escaped;
     }
 
     /// <summary>A licence status: green when normal, red otherwise.</summary>

@@ -113,6 +113,15 @@ public sealed class UiText
         string.Create(CultureInfo.InvariantCulture, $"{count} ({points} points, ¥{fine})"),
         string.Create(CultureInfo.InvariantCulture, $"{count} 起（{points} 分，罚款 ¥{fine}）"));
     public string FreshnessLine(string source, string asOf, string age) => T($"{source}, as of {asOf}, {age} old", $"{source}，数据时间 {asOf}，已过 {age}");
+    /// <summary>How a cached answer's changes arrive and how far behind it may be; empty for a registry read.</summary>
+    public string FreshnessBound(InvalidationPath path, string maxLag) => path switch
+    {
+        InvalidationPath.Live => T($"live updates, ≤{maxLag} behind", $"实时更新，滞后≤{maxLag}"),
+        InvalidationPath.FeedOnly => T($"live updates DOWN, ≤{maxLag} behind", $"实时更新中断，滞后≤{maxLag}"),
+        InvalidationPath.None => T($"NO updates arriving, ≤{maxLag} behind", $"未收到更新，滞后≤{maxLag}"),
+        _ => "",
+    };
+    public string WithBound(string line, string bound) => T($"{line}; {bound}", $"{line}；{bound}");
     public string OfflineFreshness(string issued) => T($"signed snapshot issued {issued}; live status not checked", $"签名快照签发于 {issued}；未核验实时状态");
     public string CredentialLine(string token, string expires) => T($"token {token} · expires {expires}", $"令牌 {token} · {expires} 失效");
     public string WithReason(string headline, string reason) => T($"{headline}: {reason}", $"{headline}：{reason}");

@@ -45,16 +45,24 @@ public static class Formats
                 : string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalHours}h {age.Minutes:D2}m");
     }
 
-    /// <summary>"source: redis, as of 12:00:01, age 1.2s" plus " STALE" when stale.</summary>
+    /// <summary>
+    /// "source: redis, as of 12:00:01, age 1.2s, max lag 0.5s (live invalidation)" plus " STALE" when
+    /// stale; the max lag part only for cached answers.
+    /// </summary>
     public static string Freshness(Freshness freshness, TimeProvider time) =>
         freshness.Stale ? FreshnessBase(freshness, time) + " STALE" : FreshnessBase(freshness, time);
 
-    /// <summary>The freshness line as markup, with STALE in amber.</summary>
+    /// <summary>The freshness line as markup: amber when changes are not reaching the server live, with STALE in bold amber.</summary>
     public static string FreshnessMarkup(Freshness freshness, TimeProvider time)
     {
         var plain = Markup.Escape(FreshnessBase(freshness, time));
-        return freshness.Stale ? $"{plain} [bold {Palette.Amber}]STALE[/]" : plain;
+        var line = InvalidationNotLive(freshness) ? $"[{Palette.Amber}]{plain}[/]" : plain;
+        return freshness.Stale ? $"{line} [bold {Palette.Amber}]STALE[/]" : line;
     }
+
+    /// <summary>True when a cached answer came while pub/sub invalidation was down or silent.</summary>
+    public static bool InvalidationNotLive(Freshness freshness) =>
+        freshness.Invalidation is InvalidationPath.FeedOnly or InvalidationPath.None;
 
     /// <summary>Points as "x/12", in red at or above 12.</summary>
     public static string PointsMarkup(int points)
@@ -74,7 +82,10 @@ public static class Formats
     private static string FreshnessBase(Freshness freshness, TimeProvider time)
     {
         var text = $"source: {VerdictText.Describe(freshness.Source)}, as of {LocalTime(freshness.AsOfTime, time)}";
-        return freshness.Age is null ? text : $"{text}, age {Age(freshness.Age.ToTimeSpan())}";
+        text = freshness.Age is null ? text : $"{text}, age {Age(freshness.Age.ToTimeSpan())}";
+        return freshness.Invalidation == InvalidationPath.Unspecified
+            ? text
+            : $"{text}, max lag {Age(freshness.MaxLag?.ToTimeSpan() ?? TimeSpan.Zero)} ({VerdictText.Describe(freshness.Invalidation)})";
     }
 
     private static DateTimeOffset ToLocal(Timestamp timestamp, TimeProvider time) =>

@@ -117,6 +117,15 @@ public static class VerdictText
         _ => "unknown",
     };
 
+    /// <summary>How changes reach the answering server, in words.</summary>
+    public static string Describe(InvalidationPath path) => path switch
+    {
+        InvalidationPath.Live => "live invalidation",
+        InvalidationPath.FeedOnly => "invalidation DOWN, change feed only",
+        InvalidationPath.None => "NO invalidation arriving",
+        _ => "unspecified",
+    };
+
     /// <summary>
     /// Every reason a verification answer is not a pass, in words. Empty for VALID. For
     /// LICENSE_NOT_VALID it lists the not-valid reasons (or the licence status when none are given).

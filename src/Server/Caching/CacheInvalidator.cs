@@ -17,13 +17,17 @@ public sealed partial class CacheInvalidator(
     TwoLevelCache<LicenseEntry> licenses,
     TwoLevelCache<VehicleEntry> vehicles,
     ChangeTracker tracker,
+    InvalidationState state,
     ResiliencePipelineProvider<string> pipelines,
     ILogger<CacheInvalidator> logger)
 {
     private readonly ResiliencePipeline _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
     private int _subscribed;
 
-    private RedisChannel Channel => RedisChannel.Literal(redis.KeyPrefix + "invalidate");
+    /// <summary>What <see cref="InvalidationHeartbeat"/> publishes: no '|' in it, so no invalidation parser (this version's or an older one's) reads it as a key.</summary>
+    internal static readonly RedisValue Heartbeat = "heartbeat";
+
+    internal RedisChannel Channel => RedisChannel.Literal(redis.KeyPrefix + "invalidate");
 
     /// <summary>
     /// After a registry write: drop the keys here, delete them from Redis, then tell the other replicas.
@@ -75,7 +79,11 @@ public sealed partial class CacheInvalidator(
         }
     }
 
-    /// <summary>Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly.</summary>
+    /// <summary>
+    /// Subscribes to other replicas' invalidations once Redis is reachable; safe to call repeatedly. Made
+    /// once: the multiplexer restores it after every reconnect. Whether it is delivering right now is
+    /// <see cref="InvalidationState"/>'s call, from heartbeats and connection events.
+    /// </summary>
     public async Task EnsureSubscribedAsync()
     {
         if (Volatile.Read(ref _subscribed) == 1 || redis.CacheMultiplexer is not { IsConnected: true } multiplexer)
@@ -89,6 +97,12 @@ public sealed partial class CacheInvalidator(
             var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel).WaitAsync(TimeSpan.FromSeconds(1));
             queue.OnMessage(message =>
             {
+                if (message.Message == Heartbeat)
+                {
+                    state.HeartbeatReceived(); // the subscription is delivering (see InvalidationState)
+                    return;
+                }
+
                 foreach (var line in ((string?)message.Message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {
                     var separator = line.LastIndexOf('|');

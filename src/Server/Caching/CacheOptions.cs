@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ELicense.Server.Caching;
 
 /// <summary>Configuration section "Cache": lifetimes of the memory and Redis levels.</summary>
-public sealed class CacheOptions
+public sealed class CacheOptions : IValidatableObject
 {
     public const string SectionName = "Cache";
 
@@ -35,4 +35,30 @@ public sealed class CacheOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ChangeFeedInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often each replica publishes a heartbeat on the invalidation channel. A frozen Redis keeps its
+    /// TCP connections open, so a subscription that looks alive is trusted only while heartbeats come
+    /// back; after <see cref="InvalidationState.SilentHeartbeats"/> missed ones it counts as lost.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The largest lag still served as fresh from memory or Redis while pub/sub is not live. Past it (the
+    /// change feed has not been read for that long either) reads go through to the registry, and a
+    /// cached copy is served only marked stale. Must exceed <see cref="ChangeFeedInterval"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.020", "00:10:00")]
+    public TimeSpan MaxFeedOnlyLag { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxFeedOnlyLag <= ChangeFeedInterval)
+        {
+            yield return new ValidationResult(
+                $"Cache:MaxFeedOnlyLag ({MaxFeedOnlyLag}) must exceed Cache:ChangeFeedInterval ({ChangeFeedInterval}): with pub/sub down, every answer would otherwise count as too old.",
+                [nameof(MaxFeedOnlyLag)]);
+        }
+    }
 }

@@ -2,8 +2,8 @@ using ELicense.V1;
 
 namespace ELicense.Server.Caching;
 
-/// <summary>A value read through the cache, with where it came from.</summary>
-public readonly record struct CacheRead<TEntry>(TEntry Entry, DataSource Source, bool Stale);
+/// <summary>A value read through the cache, with where it came from and how far it may lag the registry.</summary>
+public readonly record struct CacheRead<TEntry>(TEntry Entry, DataSource Source, bool Stale, FreshnessBound Bound);
 
 /// <summary>What the cache levels keep: a registry read stamped with its time.</summary>
 public interface ICachedEntry

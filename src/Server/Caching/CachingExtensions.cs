@@ -26,6 +26,7 @@ public static class CachingExtensions
         services.AddSingleton<CacheKeys>();
         services.AddSingleton<RedisValueSealer>();
         services.AddSingleton<ChangeTracker>();
+        services.AddSingleton<InvalidationState>();
         services.AddSingleton<RedisConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<TwoLevelCache<LicenseEntry>>();
@@ -34,6 +35,7 @@ public static class CachingExtensions
         services.AddSingleton<CacheInvalidator>();
         services.AddSingleton<ChangeFeedFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedFollower>());
+        services.AddHostedService<InvalidationHeartbeat>();
         return services;
     }
 }

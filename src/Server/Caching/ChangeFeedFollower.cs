@@ -5,13 +5,15 @@ namespace ELicense.Server.Caching;
 
 /// <summary>
 /// Follows the registry's change feed so that a lost pub/sub message leaves a replica stale for at most
-/// one poll interval. Also keeps the pub/sub subscription alive across Redis outages.
+/// one poll interval. Each successful poll is reported to <see cref="InvalidationState"/>, which bounds
+/// every cached answer's lag by it (the subscription is <see cref="InvalidationHeartbeat"/>'s job).
 /// </summary>
 public sealed partial class ChangeFeedFollower(
     IRegistryStore store,
     CacheInvalidator invalidator,
     ChangeTracker tracker,
     CacheKeys cacheKeys,
+    InvalidationState state,
     IOptions<CacheOptions> options,
     TimeProvider time,
     ILogger<ChangeFeedFollower> logger) : BackgroundService
@@ -26,7 +28,9 @@ public sealed partial class ChangeFeedFollower(
     {
         try
         {
+            var started = state.PollStarting();
             await InitializeAsync(cancellationToken);
+            state.PollSucceeded(started);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -42,15 +46,17 @@ public sealed partial class ChangeFeedFollower(
         using var timer = new PeriodicTimer(options.Value.ChangeFeedInterval, time);
         do
         {
-            await invalidator.EnsureSubscribedAsync();
             try
             {
+                // Taken before the registry is read: every change committed before it is in what the poll reads.
+                var started = state.PollStarting();
                 if (tracker.Sequence < 0)
                 {
                     await InitializeAsync(stoppingToken);
                 }
 
                 await PollAsync(stoppingToken);
+                state.PollSucceeded(started);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {

@@ -34,14 +34,16 @@ public sealed partial class TwoLevelCache<TEntry>
     private readonly ILogger _logger;
     private readonly ChangeTracker _changes;
     private readonly RedisValueSealer _sealer;
+    private readonly InvalidationState _invalidation;
     private readonly ConcurrentDictionary<string, Task<CacheRead<TEntry>>> _inflight = new(StringComparer.Ordinal);
 
     public TwoLevelCache(IMemoryCache memory, RedisConnection redis, ResiliencePipelineProvider<string> pipelines,
-        IOptions<CacheOptions> options, ChangeTracker changes, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger,
+        IOptions<CacheOptions> options, ChangeTracker changes, InvalidationState invalidation, TimeProvider time, ILogger<TwoLevelCache<TEntry>> logger,
         RedisValueSealer sealer)
     {
         _sealer = sealer;
         _changes = changes;
+        _invalidation = invalidation;
         _memory = memory;
         _redis = redis;
         _redisPipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
@@ -65,11 +67,13 @@ public sealed partial class TwoLevelCache<TEntry>
             entry = null; // superseded by a known change: neither fresh nor fit to serve as stale
         }
 
-        if (entry is not null && entry.FreshUntilMs > _time.GetUtcNow().ToUnixTimeMilliseconds())
+        if (entry is not null && entry.FreshUntilMs > _time.GetUtcNow().ToUnixTimeMilliseconds()
+            && _invalidation.For(entry.Value.AsOfUnixMs) is { TooOld: false } bound)
         {
-            return new ValueTask<CacheRead<TEntry>>(new CacheRead<TEntry>(entry.Value, DataSource.Memory, Stale: false));
+            return new ValueTask<CacheRead<TEntry>>(new CacheRead<TEntry>(entry.Value, DataSource.Memory, Stale: false, bound));
         }
 
+        // Past its TTL, or invalidations have not been reaching this replica for too long: read through.
         return new ValueTask<CacheRead<TEntry>>(LoadSharedAsync(key, state, load, entry, cancellationToken));
     }
 
@@ -132,13 +136,15 @@ public sealed partial class TwoLevelCache<TEntry>
         if (database is not null)
         {
             var fromRedis = await TryReadRedisAsync(database, redisKey);
-            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence))
+            // IsCurrent is only as good as this replica's knowledge of changes: with too old a bound, the registry decides.
+            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence)
+                && _invalidation.For(fromRedis.AsOfUnixMs) is { TooOld: false } bound)
             {
                 StoreInMemory(key, fromRedis);
-                return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false);
+                return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false, bound);
             }
 
-            if (fromRedis is not null)
+            if (fromRedis is not null && !_changes.IsCurrent(key, fromRedis.AsOfSequence))
             {
                 // A copy older than a change we know of: a delete was lost or a late write landed. Remove it.
                 await TryDeleteRedisAsync(database, redisKey);
@@ -157,7 +163,7 @@ public sealed partial class TwoLevelCache<TEntry>
             if (staleEntry is not null && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
             {
                 LogServingStale(_logger, typeof(TEntry).Name, e);
-                return new CacheRead<TEntry>(staleEntry.Value, DataSource.Memory, Stale: true);
+                return new CacheRead<TEntry>(staleEntry.Value, DataSource.Memory, Stale: true, _invalidation.For(staleEntry.Value.AsOfUnixMs));
             }
 
             throw new RegistryUnavailableException(e);
@@ -171,7 +177,7 @@ public sealed partial class TwoLevelCache<TEntry>
         }
 
         StoreInMemory(key, loaded);
-        return new CacheRead<TEntry>(loaded, DataSource.Registry, Stale: false);
+        return new CacheRead<TEntry>(loaded, DataSource.Registry, Stale: false, FreshnessBound.JustRead);
     }
 
     private async Task<TEntry?> TryReadRedisAsync(IDatabase database, string redisKey)

@@ -74,7 +74,7 @@ public sealed class CredentialVerification(
         }
 
         var entry = read.Entry;
-        response.Freshness = FreshnessInfo.Create(read.Source, entry.AsOfUnixMs, read.Stale, now);
+        response.Freshness = FreshnessInfo.Create(read.Source, entry.AsOfUnixMs, read.Stale, now, read.Bound);
         if (entry.IsNegative)
         {
             response.Verdict = Verdict.LicenseNotFound;

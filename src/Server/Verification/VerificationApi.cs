@@ -114,7 +114,7 @@ public sealed class VerificationApi(
         {
             License = read.Entry.License,
             Violations = read.Entry.Violations,
-            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
+            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now, read.Bound),
         };
         response.ValidNow = LicenseRules.Evaluate(read.Entry.License, Dates.ChinaToday(now), response.NotValidReasons);
         return response;
@@ -169,7 +169,7 @@ public sealed class VerificationApi(
         var response = new ListViolationsResponse
         {
             Summary = page.Summary,
-            Freshness = FreshnessInfo.Create(DataSource.Registry, time.GetUtcNow().ToUnixTimeMilliseconds(), stale: false, time.GetUtcNow()),
+            Freshness = FreshnessInfo.Create(DataSource.Registry, time.GetUtcNow().ToUnixTimeMilliseconds(), stale: false, time.GetUtcNow(), FreshnessBound.JustRead),
             NextPageToken = page.Next is { } next ? EncodePageToken(queryHash, next) : "",
         };
         response.Violations.AddRange(page.Violations);
@@ -191,7 +191,7 @@ public sealed class VerificationApi(
             InsuranceValid = VehicleRules.InsuranceValid(vehicle, today),
             StatusNormal = VehicleRules.StatusNormal(vehicle),
             Violations = read.Entry.Violations,
-            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
+            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now, read.Bound),
         }, context.RequireCaller());
     }
 
@@ -205,7 +205,7 @@ public sealed class VerificationApi(
         {
             Vehicle = read.Entry.Vehicle,
             Violations = read.Entry.Violations,
-            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now),
+            Freshness = FreshnessInfo.Create(read.Source, read.Entry.AsOfUnixMs, read.Stale, now, read.Bound),
         };
         response.Eligible = VehicleRules.EvaluateTransfer(read.Entry.Vehicle, read.Entry.Violations, Dates.ChinaToday(now), read.Stale, response.Blocks);
         if (context.Audit() is { } scope)

@@ -35,7 +35,7 @@ public sealed class TwoLevelCacheTests : IDisposable
         _changes = new ChangeTracker(Options.Create(_options), _time);
         _changes.Advance(10);
         _cache = new TwoLevelCache<LicenseEntry>(_memory, redis, _services.GetRequiredService<ResiliencePipelineProvider<string>>(),
-            Options.Create(_options), _changes, _time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance,
+            Options.Create(_options), _changes, new InvalidationState(Options.Create(_options), _time), _time, NullLogger<TwoLevelCache<LicenseEntry>>.Instance,
             new RedisValueSealer(RedisKeyMaterial.Ephemeral(), NullLogger<RedisValueSealer>.Instance));
     }
 
