@@ -132,7 +132,7 @@ public sealed partial class TwoLevelCache<TEntry>
         if (database is not null)
         {
             var fromRedis = await TryReadRedisAsync(database, redisKey);
-            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence))
+            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence) && _changes.IsWithinRetention(fromRedis.AsOfUnixMs))
             {
                 StoreInMemory(key, fromRedis);
                 return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false);
@@ -140,7 +140,8 @@ public sealed partial class TwoLevelCache<TEntry>
 
             if (fromRedis is not null)
             {
-                // A copy older than a change we know of: a delete was lost or a late write landed. Remove it.
+                // A copy older than a change we know of (a delete was lost or a late write landed), or older
+                // than any genuine copy can be (an old sealed value put back). Remove it.
                 await TryDeleteRedisAsync(database, redisKey);
             }
         }
