@@ -123,6 +123,30 @@ public class RedisPrivacyTests(SharedEnvironment env)
     }
 
     [Fact]
+    public async Task GetLicense_OldAuthenticValuePutBackInRedis_MissReadFromRegistry()
+    {
+        var license = await TestData.CreateLicenseAsync(env.ServerA);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(env.Redis.Configuration);
+        var redisKey = "el:v1:" + env.ServerA.GetService<CacheKeys>().License(license.LicenseNumber);
+        await TestData.EventuallyAsync(async () =>
+        {
+            await env.ServerA.Verification.GetLicenseAsync(Lookup(license.LicenseNumber), cancellationToken: Ct);
+            return await redis.GetDatabase().KeyExistsAsync(redisKey);
+        }, TimeSpan.FromSeconds(5));
+        // What someone who kept an earlier sealed value could put back: authentic, but read a day ago.
+        var sealer = env.ServerB.GetService<server::ELicense.Server.Caching.RedisValueSealer>();
+        var value = (byte[])(await redis.GetDatabase().StringGetAsync(redisKey))!;
+        Assert.True(sealer.TryOpen(value, redisKey, server::ELicense.Server.Internal.LicenseEntry.Parser, out var entry));
+        entry.AsOfUnixMs -= (long)TimeSpan.FromDays(1).TotalMilliseconds;
+        await redis.GetDatabase().StringSetAsync(redisKey, sealer.Seal(entry, redisKey));
+
+        var onB = await env.ServerB.Verification.GetLicenseAsync(Lookup(license.LicenseNumber), cancellationToken: Ct);
+
+        Assert.Equal(DataSource.Registry, onB.Freshness.Source);
+        Assert.Equal(license.HolderName, onB.License.HolderName);
+    }
+
+    [Fact]
     public async Task GetLicense_ReplicaWithAnotherKey_SaysSoAndDoesNotUseTheSharedEntries()
     {
         var otherKey = Convert.ToBase64String(Enumerable.Repeat((byte)0x5a, 32).ToArray());

@@ -1,6 +1,5 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
+using ELicense.Server.Internal;
 using ELicense.Server.Registry;
 using ELicense.V1;
 
@@ -15,17 +14,12 @@ namespace ELicense.Server.Auditing;
 /// <remarks>
 /// The key makes the hashes unguessable: identity numbers have little entropy, so a plain hash could be
 /// reversed by enumerating them. Values are hashed as given; callers pass the canonical (validated)
-/// form, or the same licence written two ways gets two subjects. Runs on the hot path: one string
-/// allocated per call, everything else on the stack, and each thread keeps its keyed HMAC (a one-shot
-/// HMAC sets the key up anew on every call, which is half of its cost).
+/// form, or the same licence written two ways gets two subjects. The hash and its cost: <see cref="KeyedHash"/>.
 /// </remarks>
 public sealed partial class AuditSubjects : IDisposable
 {
-    private const int HashBytes = 16;
-    private const int StackLimit = 256;
-
     private readonly byte[] _key;
-    private readonly ThreadLocal<IncrementalHash> _hmacs;
+    private readonly KeyedHash _hash;
 
     public AuditSubjects(ReadOnlySpan<byte> key)
     {
@@ -35,7 +29,7 @@ public sealed partial class AuditSubjects : IDisposable
         }
 
         _key = key.ToArray();
-        _hmacs = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key), trackAllValues: true);
+        _hash = new KeyedHash(_key);
     }
 
     /// <summary>
@@ -65,64 +59,13 @@ public sealed partial class AuditSubjects : IDisposable
         return new AuditSubjects(LoadOrCreateKey(options.SubjectKeyPath, logger));
     }
 
-    /// <summary>
-    /// Reads the key file, or creates it with 32 random bytes (owner read/write only). The key is written
-    /// to a temporary file, flushed to disk and then linked into place without overwriting, so that two
-    /// replicas starting at once against one data folder end up with the same complete key: the loser of
-    /// the race reads the winner's file.
-    /// </summary>
+    /// <summary>Reads the key file, or creates it with 32 random bytes (see <see cref="KeyFile.LoadOrCreate"/>).</summary>
     internal static byte[] LoadOrCreateKey(string path, ILogger logger)
     {
-        if (File.Exists(path))
+        var key = KeyFile.LoadOrCreate(path, AuditOptions.SubjectKeyBytes, "audit subject key", out var created);
+        if (created)
         {
-            return ReadKey(path);
-        }
-
-        var key = RandomNumberGenerator.GetBytes(AuditOptions.SubjectKeyBytes);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = path + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".tmp";
-        try
-        {
-            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(temporary, fileOptions))
-            {
-                stream.Write(key);
-                stream.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-                LogKeyCreated(logger, path);
-                return key;
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                return ReadKey(path);
-            }
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
-
-    private static byte[] ReadKey(string path)
-    {
-        var key = File.ReadAllBytes(path);
-        if (key.Length != AuditOptions.SubjectKeyBytes)
-        {
-            throw new InvalidDataException($"The audit subject key file {path} must hold exactly {AuditOptions.SubjectKeyBytes} bytes.");
+            LogKeyCreated(logger, path);
         }
 
         return key;
@@ -135,52 +78,13 @@ public sealed partial class AuditSubjects : IDisposable
     private static partial void LogConfiguredKey(ILogger logger);
 
     /// <summary>The subject of a driving licence, by its number.</summary>
-    public string License(string number) => Compute('L', number);
+    public string License(string number) => _hash.Compute("L:", 'L', number);
 
     /// <summary>The subject of a vehicle, by its plate (canonical text <see cref="RegistryKeys.Plate"/>).</summary>
-    public string Plate(Plate plate) => Compute('P', RegistryKeys.Plate(plate));
+    public string Plate(Plate plate) => _hash.Compute("P:", 'P', RegistryKeys.Plate(plate));
 
     /// <summary>The subject of a vehicle, by its VIN.</summary>
-    public string Vin(string vin) => Compute('V', vin);
+    public string Vin(string vin) => _hash.Compute("V:", 'V', vin);
 
-    private string Compute(char kind, string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var maxBytes = 2 + Encoding.UTF8.GetMaxByteCount(value.Length);
-        byte[]? rented = null;
-        var input = maxBytes <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
-        try
-        {
-            input[0] = (byte)kind;
-            input[1] = (byte)':';
-            var length = 2 + Encoding.UTF8.GetBytes(value, input[2..]);
-            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            var hmac = _hmacs.Value!;
-            hmac.AppendData(input[..length]);
-            hmac.GetHashAndReset(mac); // back to the keyed initial state for this thread's next call
-            Span<char> subject = stackalloc char[2 + (HashBytes * 2)];
-            subject[0] = kind;
-            subject[1] = ':';
-            Convert.TryToHexStringLower(mac[..HashBytes], subject[2..], out _);
-            return new string(subject);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                CryptographicOperations.ZeroMemory(rented.AsSpan(0, maxBytes));
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var hmac in _hmacs.Values)
-        {
-            hmac.Dispose();
-        }
-
-        _hmacs.Dispose();
-    }
+    public void Dispose() => _hash.Dispose();
 }

@@ -35,6 +35,15 @@ public sealed class ChangeTracker(IOptions<CacheOptions> options, TimeProvider t
     public bool IsCurrent(string key, long asOfSequence) =>
         _changed.IsEmpty || !_changed.TryGetValue(key, out var change) || asOfSequence >= change.Sequence;
 
+    /// <summary>
+    /// False for a copy read from the registry more than <see cref="Retention"/> ago: no genuine copy lives
+    /// that long (Redis expires it sooner), and the changes that would refuse it may be forgotten. Such a
+    /// copy in Redis is an authentic old value put back (sealing proves who wrote it, not when), so a
+    /// revoked licence cannot be replayed as valid once its change has left this tracker.
+    /// </summary>
+    public bool IsWithinRetention(long asOfUnixMs) =>
+        time.GetUtcNow().ToUnixTimeMilliseconds() - asOfUnixMs <= (long)Retention.TotalMilliseconds;
+
     /// <summary>Remembers that <paramref name="key"/> changed at <paramref name="sequence"/>.</summary>
     public void Record(string key, long sequence)
     {

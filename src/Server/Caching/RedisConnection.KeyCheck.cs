@@ -21,6 +21,8 @@ public enum RedisKeyAgreement
 /// but they would silently share nothing, invalidations included; so a mismatch is an error line and the
 /// "redis" health service NOT_SERVING, and the replica goes on answering from memory and the registry.
 /// Refusing to start would not do: Redis may be unreachable at start, and the other key may arrive later.
+/// First writer wins, so after Redis restarts empty a wrong-keyed replica that reconnects first puts the
+/// right-keyed ones off Redis; that costs the shared cache only, and is undone by deleting the key (README).
 /// </summary>
 public sealed partial class RedisConnection
 {
@@ -116,7 +118,7 @@ public sealed partial class RedisConnection
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Redis protection key mismatch: {Key} holds fingerprint {Stored}, this replica's key has {Own}. Every replica sharing this Redis must use the same Redis:ProtectionKey (or ProtectionKeyPath file). This replica does not use Redis for its cache (memory and registry only; the \"redis\" health service is NOT_SERVING) until they agree.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Redis protection key mismatch: {Key} holds fingerprint {Stored}, this replica's key has {Own}. Every replica sharing this Redis must use the same Redis:ProtectionKey (or ProtectionKeyPath file). This replica does not use Redis for its cache (memory and registry only; the \"redis\" health service is NOT_SERVING) until they agree. The fingerprint never expires: once the keys are fixed, delete {Key} and the next check claims it again.")]
     private static partial void LogKeyMismatch(ILogger logger, string key, string stored, string own);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis protection key fingerprint {Own} now agrees with Redis; using the shared cache again.")]

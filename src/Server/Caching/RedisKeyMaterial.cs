@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ELicense.Server.Internal;
 
 namespace ELicense.Server.Caching;
 

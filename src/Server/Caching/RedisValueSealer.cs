@@ -13,9 +13,12 @@ namespace ELicense.Server.Caching;
 /// cache miss for the caller, never an error and never served.
 /// </summary>
 /// <remarks>
-/// Nonces are random (96 bits, drawn in batches: <see cref="NonceSource"/>): safe for about 2^32 values
-/// under one key, far beyond what a cache writes in a key's life, and unlike a counter they need no
-/// coordination between replicas. The key id lets a
+/// Nonces are random (96 bits, drawn in batches: <see cref="NonceSource"/>): unlike a counter they need no
+/// coordination between replicas, but one key is good for about 2^32 values across all of them (keeping a
+/// repeated nonce, which would expose plaintexts and allow forgeries, below 2^-32): years at the write
+/// rates of a cache that writes only on misses, days at 10 000 writes/s, and keys are not rotated yet.
+/// Authentic is not fresh: the reader also refuses copies older than any genuine entry lives
+/// (<see cref="ChangeTracker.IsWithinRetention"/>). The key id lets a
 /// later version open values under an older key while it rotates; today there is one key, id
 /// <see cref="RedisKeyMaterial.CurrentKeyId"/>. Each thread keeps its own <see cref="AesGcm"/> (its
 /// instances are not safe to share, and setting the key up per call would double the cost).

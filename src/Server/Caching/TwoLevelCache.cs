@@ -136,17 +136,19 @@ public sealed partial class TwoLevelCache<TEntry>
         if (database is not null)
         {
             var fromRedis = await TryReadRedisAsync(database, redisKey);
-            // IsCurrent is only as good as this replica's knowledge of changes: with too old a bound, the registry decides.
-            if (fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence)
-                && _invalidation.For(fromRedis.AsOfUnixMs) is { TooOld: false } bound)
+            // IsCurrent is only as good as this replica's knowledge of changes: with too old a bound, the registry
+            // decides. A copy older than the tracker's retention may be an old sealed value put back: refused.
+            var genuine = fromRedis is not null && _changes.IsCurrent(key, fromRedis.AsOfSequence) && _changes.IsWithinRetention(fromRedis.AsOfUnixMs);
+            if (genuine && _invalidation.For(fromRedis!.AsOfUnixMs) is { TooOld: false } bound)
             {
                 StoreInMemory(key, fromRedis);
                 return new CacheRead<TEntry>(fromRedis, DataSource.Redis, Stale: false, bound);
             }
 
-            if (fromRedis is not null && !_changes.IsCurrent(key, fromRedis.AsOfSequence))
+            if (fromRedis is not null && !genuine)
             {
-                // A copy older than a change we know of: a delete was lost or a late write landed. Remove it.
+                // A copy older than a change we know of (a delete was lost or a late write landed), or older
+                // than any genuine copy can be (an old sealed value put back). Remove it.
                 await TryDeleteRedisAsync(database, redisKey);
             }
         }

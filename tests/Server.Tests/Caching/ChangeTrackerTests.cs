@@ -77,4 +77,16 @@ public class ChangeTrackerTests
         Assert.True(retention > options.RedisTtl);
         Assert.True(retention > options.MemoryTtl + options.MaxStaleness);
     }
+
+    [Fact]
+    public void IsWithinRetention_CopyOlderThanRetention_IsRefused()
+    {
+        var tracker = NewTracker();
+        var readAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        _time.Advance(tracker.Retention);
+        Assert.True(tracker.IsWithinRetention(readAt));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(tracker.IsWithinRetention(readAt));
+    }
 }

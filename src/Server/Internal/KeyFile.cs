@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 
-namespace ELicense.Server.Caching;
+namespace ELicense.Server.Internal;
 
-/// <summary>A secret key kept in a file of raw bytes, generated on first use.</summary>
-/// <remarks>The same protocol as the audit subject key's (AuditSubjects.LoadOrCreateKey), which could share it.</remarks>
+/// <summary>A secret key kept in a file of raw bytes, generated on first use (the audit subject key, the Redis protection key).</summary>
 internal static class KeyFile
 {
     /// <summary>
