@@ -157,7 +157,9 @@ public sealed partial class TwoLevelCache<TEntry>
         catch (Exception e)
         {
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (staleEntry is not null && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
+            // Checked again: a change may have arrived while the load ran, and a superseded copy is no answer even marked stale.
+            if (staleEntry is not null && _changes.IsCurrent(key, staleEntry.Value.AsOfSequence)
+                && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
             {
                 LogServingStale(_logger, typeof(TEntry).Name, e);
                 return new CacheRead<TEntry>(staleEntry.Value, DataSource.Memory, Stale: true, _invalidation.For(staleEntry.Value.AsOfUnixMs));
