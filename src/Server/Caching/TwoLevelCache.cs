@@ -148,6 +148,9 @@ public sealed partial class TwoLevelCache<TEntry>
             }
         }
 
+        // As of when the read began, not when it returned: the age is also the lag bound of this copy,
+        // and a change committed while a slow attempt ran may be missing from what it returns.
+        var readStartMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         TEntry loaded;
         try
         {
@@ -168,7 +171,7 @@ public sealed partial class TwoLevelCache<TEntry>
             throw new RegistryUnavailableException(e);
         }
 
-        loaded.AsOfUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        loaded.AsOfUnixMs = readStartMs;
         loaded.AsOfSequence = stamp;
         if (database is not null && _changes.IsCurrent(key, stamp))
         {

@@ -121,6 +121,21 @@ public sealed class TwoLevelCacheFreshnessTests : IDisposable
         await Assert.ThrowsAsync<RegistryUnavailableException>(async () => await read);
     }
 
+    [Fact]
+    public async Task GetAsync_SlowRegistryReadWhileFeedSilent_CopyAgeCountsFromReadStart()
+    {
+        Poll();
+        await _cache.GetAsync("lic:1", 0, (_, _) =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(2)); // a revocation committed meanwhile may be missing from what it returns
+            return ValueTask.FromResult(new LicenseEntry { License = CredentialTestKit.SampleLicense(), Violations = new ViolationSummary() });
+        }, TestContext.Current.CancellationToken);
+
+        var next = await Read();
+
+        Assert.Equal(DataSource.Registry, next.Source); // the copy may lag 2 s: past MaxFeedOnlyLag, so not served as fresh
+    }
+
     public void Dispose()
     {
         _memory.Dispose();
