@@ -153,6 +153,9 @@ public sealed partial class TwoLevelCache<TEntry>
             }
         }
 
+        // As of when the read began, not when it returned: the age is also the lag bound of this copy,
+        // and a change committed while a slow attempt ran may be missing from what it returns.
+        var readStartMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         TEntry loaded;
         try
         {
@@ -162,7 +165,9 @@ public sealed partial class TwoLevelCache<TEntry>
         catch (Exception e)
         {
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (staleEntry is not null && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
+            // Checked again: a change may have arrived while the load ran, and a superseded copy is no answer even marked stale.
+            if (staleEntry is not null && _changes.IsCurrent(key, staleEntry.Value.AsOfSequence)
+                && nowMs - staleEntry.Value.AsOfUnixMs <= (_options.MemoryTtl + _options.MaxStaleness).TotalMilliseconds)
             {
                 LogServingStale(_logger, typeof(TEntry).Name, e);
                 return new CacheRead<TEntry>(staleEntry.Value, DataSource.Memory, Stale: true, _invalidation.For(staleEntry.Value.AsOfUnixMs));
@@ -171,7 +176,7 @@ public sealed partial class TwoLevelCache<TEntry>
             throw new RegistryUnavailableException(e);
         }
 
-        loaded.AsOfUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        loaded.AsOfUnixMs = readStartMs;
         loaded.AsOfSequence = stamp;
         if (database is not null && _changes.IsCurrent(key, stamp))
         {

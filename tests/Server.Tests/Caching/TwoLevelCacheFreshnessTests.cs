@@ -22,6 +22,7 @@ public sealed class TwoLevelCacheFreshnessTests : IDisposable
     private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = 10_000 });
     private readonly CacheOptions _options = new();
     private readonly InvalidationState _state;
+    private readonly ChangeTracker _changes;
     private readonly TwoLevelCache<LicenseEntry> _cache;
     private int _loads;
 
@@ -32,7 +33,7 @@ public sealed class TwoLevelCacheFreshnessTests : IDisposable
             .Build();
         _services = new ServiceCollection().AddLogging().AddResiliencePipelines(configuration).BuildServiceProvider();
         var redis = new RedisConnection(Options.Create(new RedisOptions()), NullLogger<RedisConnection>.Instance);
-        var changes = new ChangeTracker(Options.Create(_options), _time);
+        var changes = _changes = new ChangeTracker(Options.Create(_options), _time);
         changes.Advance(10);
         _state = new InvalidationState(Options.Create(_options), _time);
         _cache = new TwoLevelCache<LicenseEntry>(_memory, redis, _services.GetRequiredService<ResiliencePipelineProvider<string>>(),
@@ -102,6 +103,38 @@ public sealed class TwoLevelCacheFreshnessTests : IDisposable
         Assert.True(read.Stale);
         Assert.Equal(InvalidationPath.None, read.Bound.Path);
         Assert.Equal(TimeSpan.FromSeconds(3), read.Bound.MaxLag);
+    }
+
+    [Fact]
+    public async Task GetAsync_RevocationArrivesWhileFailingLoadRuns_ThrowsRatherThanServeSupersededCopy()
+    {
+        Poll();
+        await Read();
+        _time.Advance(TimeSpan.FromSeconds(3)); // too old to serve as fresh: the read goes through
+
+        // The pub/sub message of a revocation lands while the registry call is failing.
+        var read = _cache.GetAsync("lic:1", 0, (_, _) =>
+        {
+            _changes.Record("lic:1", 11);
+            throw new InvalidOperationException("registry down");
+        }, TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<RegistryUnavailableException>(async () => await read);
+    }
+
+    [Fact]
+    public async Task GetAsync_SlowRegistryReadWhileFeedSilent_CopyAgeCountsFromReadStart()
+    {
+        Poll();
+        await _cache.GetAsync("lic:1", 0, (_, _) =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(2)); // a revocation committed meanwhile may be missing from what it returns
+            return ValueTask.FromResult(new LicenseEntry { License = CredentialTestKit.SampleLicense(), Violations = new ViolationSummary() });
+        }, TestContext.Current.CancellationToken);
+
+        var next = await Read();
+
+        Assert.Equal(DataSource.Registry, next.Source); // the copy may lag 2 s: past MaxFeedOnlyLag, so not served as fresh
     }
 
     public void Dispose()
