@@ -3,9 +3,9 @@ namespace ELicense.Server.Registry;
 /// <summary>The health probe of the SQLite registry.</summary>
 public sealed partial class SqliteRegistryStore
 {
-    // Each query is a primary-key seek (a few pages), whatever the registry's size. Reading the schema
-    // version alone, as the probe once did, touches only the small meta table near the start of the file
-    // and passed on a registry whose licence and change pages were garbage.
+    // Each query is a primary-key seek (a few pages; the sweep a few leaves), whatever the registry's size.
+    // Reading the schema version alone, as the probe once did, touches only the small meta table near the
+    // start of the file and passed on a registry whose licence and change pages were garbage.
     private const string ProbeMetaSql = "SELECT value FROM meta WHERE key = 'schema_version'";
 
     private const string ProbeLicenseColumns = "license_number, file_number, holder_name, license_class, status, first_issue_date, " +
@@ -15,17 +15,25 @@ public sealed partial class SqliteRegistryStore
 
     private const string ProbeLastLicenseSql = $"SELECT {ProbeLicenseColumns} FROM licenses ORDER BY license_number DESC LIMIT 1";
 
-    // A different leaf on every probe: corruption anywhere in the licence table is found in time, not only at its ends.
-    private const string ProbeSampledLicenseSql = $"SELECT {ProbeLicenseColumns} FROM licenses WHERE license_number >= $from ORDER BY license_number LIMIT 1";
+    // The next stretch of the table on every probe, wrapping at the end: the whole licence table is read
+    // in turn, at a bounded cost per probe, so corruption anywhere in it is found, not only at its ends.
+    // (A random key would not do: licence numbers cluster by region, and seeks land at the clusters' edges.)
+    private const int ProbeSweepRows = 100;
+
+    private const string ProbeSweepSql = $"SELECT {ProbeLicenseColumns} FROM licenses WHERE license_number > $after ORDER BY license_number LIMIT $limit";
 
     private const string ProbeLatestChangeSql = "SELECT seq, kind, key, change_unix_ms FROM changes ORDER BY seq DESC LIMIT 1";
 
     private const string ProbeLatestViolationSql = "SELECT * FROM violations ORDER BY id DESC LIMIT 1";
 
+    // Where the sweep goes on; only the health check pings, one probe at a time (a race would only repeat a stretch).
+    private string _probeSweepAfter = "";
+
     /// <summary>
-    /// Reads the schema version, the first and last licence and one sampled between them, the newest
-    /// change and the newest violation, every column of each (a row's columns are decoded only when read).
-    /// SQLite reports unreadable pages as SQLITE_CORRUPT or SQLITE_NOTADB, which this lets through.
+    /// Reads the schema version, the first and last licence, the next <see cref="ProbeSweepRows"/> licences
+    /// of the sweep, the newest change and the newest violation, every column of each row (a row's columns
+    /// are decoded only when read). SQLite reports unreadable pages as SQLITE_CORRUPT or SQLITE_NOTADB,
+    /// which this lets through.
     /// </summary>
     public Task PingAsync(CancellationToken cancellationToken) =>
         WithSessionAsync(async (session, ct) =>
@@ -35,62 +43,32 @@ public sealed partial class SqliteRegistryStore
                 throw new InvalidOperationException("The registry has no schema version.");
             }
 
-            var first = await ReadRowAsync(session.Command(ProbeFirstLicenseSql), ct);
-            var last = await ReadRowAsync(session.Command(ProbeLastLicenseSql), ct);
-            if (first is not null && last is not null)
-            {
-                await ReadRowAsync(session.Command(ProbeSampledLicenseSql).Bind("$from", SampleKey(first, last)), ct);
-            }
-
-            await ReadRowAsync(session.Command(ProbeLatestChangeSql), ct);
-            await ReadRowAsync(session.Command(ProbeLatestViolationSql), ct);
+            await ReadRowsAsync(session.Command(ProbeFirstLicenseSql), ct);
+            await ReadRowsAsync(session.Command(ProbeLastLicenseSql), ct);
+            var (rows, lastKey) = await ReadRowsAsync(session.Command(ProbeSweepSql).Bind("$after", _probeSweepAfter).Bind("$limit", ProbeSweepRows), ct);
+            _probeSweepAfter = rows < ProbeSweepRows ? "" : lastKey!;
+            await ReadRowsAsync(session.Command(ProbeLatestChangeSql), ct);
+            await ReadRowsAsync(session.Command(ProbeLatestViolationSql), ct);
             return true;
         }, cancellationToken);
 
-    /// <summary>Reads every column of the first row, if any; returns its first column as text.</summary>
-    private static async Task<string?> ReadRowAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>Reads every column of every row; returns the row count and the last row's first column as text.</summary>
+    private static async Task<(int Rows, string? LastKey)> ReadRowsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var rows = 0;
+        string? lastKey = null;
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
-        }
-
-        for (var i = 0; i < reader.FieldCount; i++)
-        {
-            _ = reader.GetValue(i);
-        }
-
-        return reader.GetValue(0).ToString();
-    }
-
-    /// <summary>
-    /// A key between <paramref name="first"/> and <paramref name="last"/>: their common prefix, the next
-    /// character drawn between theirs, then random digits (licence numbers are digits, with an X check
-    /// character at most), so that the seek lands anywhere in the table's key range.
-    /// </summary>
-    private static string SampleKey(string first, string last)
-    {
-        var common = 0;
-        while (common < first.Length && common < last.Length && first[common] == last[common])
-        {
-            common++;
-        }
-
-        if (common == first.Length || common == last.Length)
-        {
-            return first;
-        }
-
-        return string.Create(first.Length, (first, last, common), static (key, state) =>
-        {
-            var (first, last, common) = state;
-            first.AsSpan(0, common).CopyTo(key);
-            key[common] = (char)Random.Shared.Next(first[common], last[common] + 1);
-            for (var i = common + 1; i < key.Length; i++)
+            rows++;
+            for (var i = 0; i < reader.FieldCount; i++)
             {
-                key[i] = (char)('0' + Random.Shared.Next(10));
+                _ = reader.GetValue(i);
             }
-        });
+
+            lastKey = reader.GetValue(0).ToString();
+        }
+
+        return (rows, lastKey);
     }
 }

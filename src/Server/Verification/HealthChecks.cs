@@ -7,9 +7,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ELicense.Server.Verification;
 
 /// <summary>
-/// The registry reads real rows within a second (<see cref="IRegistryStore.PingAsync"/>: licences, the
-/// change feed's newest row), so a registry whose data pages are corrupt is unhealthy, not only one
-/// whose file is gone.
+/// The registry reads real rows within a second (<see cref="IRegistryStore.PingAsync"/>: licences, a
+/// stretch of a sweep through them all, the change feed's newest row), so a registry whose data pages
+/// are corrupt is unhealthy, not only one whose file is gone.
 /// </summary>
 public sealed class RegistryHealthCheck(IRegistryStore store) : IHealthCheck
 {
