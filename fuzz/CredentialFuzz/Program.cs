@@ -32,7 +32,7 @@ internal static class Program
     /// The seed credential (corpus/valid-credential.txt), issued with <see cref="FuzzTestKeyPem"/> at
     /// <see cref="FuzzNow"/> by <c>--issue-seed</c>. The only credential that may verify as Genuine.
     /// </summary>
-    private const string SeedPayload = "EDL1:RRQT 9O60GO0TTB1LT7LHOXD8CKB%C080AY8OED1$CLQEFN0AEDKLNWY0AEDKHNR-09W2K:3IUSELN.6MUA6U8L2NB/E7V50V30A80%96746B461A64R6*96AL6646IG6-D0.1TDFK EN.24-QEG/D+8DBWE5OCBJ0BM8ZM00T0EC9VY0L3B27B1RMXLVG.I7XF.6I:UNOK5V-8$8IU8V2XIF03*Y7-06IIV*CH/2KKH833VGG85RH:HFSJ7 SR6OHBZEWDD1AKJ IJ2K4H9NGS";
+    private const string SeedPayload = "EDL1:RRQT 9O60GO0TTB1LT7LHOXD8CKB%C080AY8OED1$CLQEFN0AEDKLNWY0AEDKHNR-0Q0DRE0%/A659L$L/%N:NF7R6/E7V50V30A80%96746B461A64R6*96AL6646IG6-D0.1TDFK EN.24-QEG/D+8DBWE5OCBJ0BM8ZM00T0EC9VY0L3B27B36S931I3C%%QVTTPC0KHFMSE72GVHVT289PV2$D QA8G922EUQ7+UJ031.%9 DIMRJP3GGVOO7NIAU$4IAM5VX3XWQGTS21I";
 
     public static int Main(string[] args)
     {
@@ -79,13 +79,15 @@ internal static class Program
 
         public void Run(byte[] bytes)
         {
-            Check(_verifier.Verify(Encoding.UTF8.GetString(bytes)), _seed, "as QR text");
-            Check(_verifier.Verify(CredentialIssuer.Prefix + Base45.Encode(bytes)), _seed, "as COSE bytes");
+            var text = Encoding.UTF8.GetString(bytes);
+            Check(text, _verifier.Verify(text), _seed, "as QR text");
+            var cose = CredentialIssuer.Prefix + Base45.Encode(bytes);
+            Check(cose, _verifier.Verify(cose), _seed, "as COSE bytes");
         }
     }
 
     /// <summary>Throws (the finding signal for AFL++) when the verdict is impossible or a forgery got through.</summary>
-    private static void Check(CredentialCheck check, CredentialClaims seed, string pass)
+    private static void Check(string payload, CredentialCheck check, CredentialClaims seed, string pass)
     {
         if (!Enum.IsDefined(check.Status) || string.IsNullOrEmpty(check.Detail))
         {
@@ -103,6 +105,13 @@ internal static class Program
         if (check.Status == CredentialStatus.Genuine && !SameClaims(check.Claims!, seed))
         {
             throw new InvalidOperationException($"{pass}: Genuine verdict for claims that were never signed: token {Convert.ToHexStringLower(check.Claims!.TokenId)}.");
+        }
+
+        // One credential, one text: canonical COSE and the low-S rule leave the seed exactly one encoding,
+        // so a second text with the seed's claims verifying (the ECDSA twin (r, n - s), say) is a finding too.
+        if (check.Status == CredentialStatus.Genuine && !string.Equals(payload, SeedPayload, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{pass}: Genuine verdict for a second encoding of the seed credential.");
         }
     }
 

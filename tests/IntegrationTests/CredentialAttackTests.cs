@@ -105,20 +105,22 @@ public sealed class CredentialAttackTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task VerifyCredential_EcdsaSignatureTwin_IsStillOneToken()
+    public async Task VerifyCredential_EcdsaSignatureTwin_IsSignatureInvalid()
     {
         var cose = await IssueCoseAsync();
         var twin = WithTwinSignature(cose);
         Assert.NotEqual(Encode(cose), Encode(twin));
+        Assert.True(CoseMessage.DecodeSign1(twin).VerifyEmbedded(_signing)); // (r, n−s) is a valid ECDSA signature...
 
-        var first = await VerifyAsync(Encode(cose), "handheld-1");
-        var twinOtherDevice = await VerifyAsync(Encode(twin), "handheld-2");
-        var twinSameDevice = await VerifyAsync(Encode(twin), "handheld-1");
+        var twinFirst = await VerifyAsync(Encode(twin), "handheld-2");
+        var genuine = await VerifyAsync(Encode(cose), "handheld-1");
+        var twinAfter = await VerifyAsync(Encode(twin), "handheld-1");
 
-        Assert.Equal(Verdict.Valid, first.Verdict);
-        Assert.Equal(Verdict.Replayed, twinOtherDevice.Verdict);   // (r, n−s) verifies, but it is the same token id
-        Assert.Equal(Verdict.Valid, twinSameDevice.Verdict);
-        Assert.True(twinSameDevice.RepeatScan);
+        Assert.Equal(Verdict.SignatureInvalid, twinFirst.Verdict);   // ...but not the one the issuer wrote (low-S)
+        Assert.Null(twinFirst.Credential);
+        Assert.Equal(Verdict.Valid, genuine.Verdict);                // the refused twin did not use up the token
+        Assert.False(genuine.RepeatScan);
+        Assert.Equal(Verdict.SignatureInvalid, twinAfter.Verdict);   // nor is it a repeat scan of the genuine one
     }
 
     [Theory]

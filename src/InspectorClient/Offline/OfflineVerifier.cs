@@ -170,6 +170,12 @@ public sealed class OfflineVerifier : IDisposable
             return Fail(Verdict.UnknownKey, $"Key {kidHex} is outside its validity (retired or not yet active).");
         }
 
+        // Same rule as the server, from the same file: the high-S twin of a signature is refused.
+        if (!EcdsaLowS.IsLowS(message.Signature.Span))
+        {
+            return Fail(Verdict.SignatureInvalid, "The signature is not in the issuer's low-S form.");
+        }
+
         bool verified;
         try
         {

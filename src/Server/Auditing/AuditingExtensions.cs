@@ -16,6 +16,7 @@ public static class AuditingExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<AuditSubjects>()));
         services.AddSingleton<SqliteAuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());
+        services.AddSingleton(sp => sp.GetRequiredService<SqliteAuditLog>().CommitState); // read by the "audit" health check
         services.AddSingleton<Auditor>();
         // Started before the server takes calls and stopped after it has drained them (the web server's
         // hosted service is registered after the application's), so no audited call finds the log closed.

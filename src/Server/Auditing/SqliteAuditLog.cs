@@ -123,6 +123,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     /// <summary>The audit file.</summary>
     public string FilePath => _path;
 
+    /// <summary>The outcome of the last group commit, for the health check.</summary>
+    public AuditCommitState CommitState { get; } = new();
+
     /// <summary>Opens a log on <paramref name="options"/>'s file and starts its writer (tools and tests; the host uses DI).</summary>
     internal static async Task<SqliteAuditLog> OpenAsync(AuditOptions options, ILogger logger, CancellationToken cancellationToken)
     {
@@ -186,6 +189,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     /// <summary>Called after each timed pass of the subject index with the records it took in (tests wait on it).</summary>
     internal Action<int>? AfterIndexPass { get; set; }
+
+    /// <summary>Runs on the writer's connection before each commit (tests cap it with PRAGMA max_page_count: a full disk).</summary>
+    internal Action<SqliteConnection>? BeforeCommit { get; set; }
 
     /// <summary>One pass of the subject index now, as its timer would run it (tests; returns the records taken in).</summary>
     internal int IndexSubjects() => _subjectIndex.IndexOnce();
@@ -375,6 +381,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         {
             // After a failure the session was dropped: reopen it (the head itself is read below, in the transaction).
             var session = _session ??= OpenSession(out _, out _);
+            BeforeCommit?.Invoke(session.Connection);
             using var transaction = session.Connection.BeginTransaction(deferred: false);
             session.UpdateMeta.Transaction = transaction;
 
@@ -440,10 +447,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
             Interlocked.Increment(ref _commits);
             Interlocked.Add(ref _recordsCommitted, batch.Count);
+            CommitState.Committed();
         }
         catch (Exception e)
         {
             LogCommitFailed(_logger, batch.Count, e);
+            CommitState.Failed(e);
             _session?.Dispose();
             _session = null;
             Answer(batch, new AuditUnavailableException("The audit trail could not commit the record; it is not acknowledged.", e));

@@ -48,7 +48,24 @@ public sealed class CredentialIssuer(KeyRing keyRing, IOptions<CredentialOptions
         };
         var signer = new CoseSigner(key.Signer, HashAlgorithmName.SHA256, protectedHeaders);
         var cose = CoseSign1Message.SignEmbedded(claims.Encode(), signer);
+        NormalizeSignature(cose);
         return new IssuedCredential(Prefix + Base45.Encode(cose), Convert.ToHexStringLower(claims.TokenId),
             key.KeyIdHex, claims.IssuedAt, claims.ExpiresAt);
+    }
+
+    /// <summary>
+    /// Makes the signature low-S (see <see cref="EcdsaLowS"/>) in place. The signature is the last element
+    /// of the COSE_Sign1 array, a 64-byte string (head 0x58 0x40), so it is the message's last 64 bytes;
+    /// swapping s for n − s keeps every length, and the message stays in the canonical form verifiers demand.
+    /// </summary>
+    private static void NormalizeSignature(byte[] cose)
+    {
+        const int signatureLength = 2 * EcdsaLowS.ScalarLength;
+        if (cose.Length < signatureLength + 2 || cose[^(signatureLength + 2)] != 0x58 || cose[^(signatureLength + 1)] != signatureLength)
+        {
+            throw new CryptographicException("The COSE library wrote a signature that is not a 64-byte ES256 signature at the end.");
+        }
+
+        EcdsaLowS.Normalize(cose.AsSpan(cose.Length - signatureLength));
     }
 }

@@ -122,6 +122,12 @@ public sealed class CredentialVerifier(KeyRing keyRing, IOptions<CredentialOptio
             return Fail(CredentialStatus.UnknownKey, $"Key {key.KeyIdHex} is outside its validity (retired or not yet active).");
         }
 
+        // One credential, one signature: the twin (r, n − s) verifies too, so only the low-S form the issuer writes counts.
+        if (!EcdsaLowS.IsLowS(message.Signature.Span))
+        {
+            return Fail(CredentialStatus.SignatureInvalid, "The signature is not in the issuer's low-S form.");
+        }
+
         bool verified;
         try
         {

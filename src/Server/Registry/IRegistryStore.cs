@@ -60,7 +60,10 @@ public interface IRegistryStore
     /// <summary>The sequence of the last change made before <paramref name="before"/> (0 when there is none).</summary>
     Task<long> GetLastChangeSequenceBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
-    /// <summary>A cheap round trip, for health checks.</summary>
+    /// <summary>
+    /// A cheap, bounded read of real data for health checks — not only metadata, so that a store whose
+    /// data is unreadable (corrupt pages, a lost volume) fails it. Throws when the data cannot be read.
+    /// </summary>
     Task PingAsync(CancellationToken cancellationToken);
 }
 

@@ -17,7 +17,7 @@ namespace ELicense.Server.Registry;
 /// Lock contention surfaces as a <see cref="SqliteException"/> with SQLITE_BUSY or SQLITE_LOCKED after
 /// <see cref="RegistryOptions.BusyTimeoutMs"/>; see <see cref="IsTransient"/>.
 /// </remarks>
-public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
+public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable
 {
     private const int MaxIdleSessions = 64;
     private const int SqliteBusy = 5;
@@ -158,8 +158,6 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
 
     // Walks the primary key backwards from the newest change: cost grows with the changes since $before, not the table.
     private const string SelectChangeBefore = "SELECT coalesce((SELECT seq FROM changes WHERE change_unix_ms < $before ORDER BY seq DESC LIMIT 1), 0)";
-
-    private const string PingSql = "SELECT value FROM meta WHERE key = 'schema_version'";
 
     private readonly string _path;
     private readonly string _connectionString;
@@ -621,9 +619,6 @@ public sealed class SqliteRegistryStore : IRegistryStore, IDisposable
     public Task<long> GetLastChangeSequenceBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         WithSessionAsync(async (session, ct) => (long)(await session.Command(SelectChangeBefore)
             .Bind("$before", before.ToUnixTimeMilliseconds()).ExecuteScalarAsync(ct))!, cancellationToken);
-
-    public Task PingAsync(CancellationToken cancellationToken) =>
-        WithSessionAsync(async (session, ct) => await session.Command(PingSql).ExecuteScalarAsync(ct), cancellationToken);
 
     public void Dispose()
     {

@@ -86,6 +86,23 @@ public sealed class OfflineVerifierTests
     }
 
     [Fact]
+    public void Verify_HighSTwinOfAValidCredential_IsSignatureInvalid()
+    {
+        using var issuer = new TestIssuer();
+        var payload = issuer.Issue(Issued);
+        var twin = TestIssuer.HighSTwin(payload);
+
+        // The twin is a valid ECDSA signature of the same message, so only the low-S rule can refuse it.
+        var cose = System.Security.Cryptography.Cose.CoseMessage.DecodeSign1(TestIssuer.Decode(twin));
+        Assert.True(cose.VerifyEmbedded(issuer.Key));
+        Assert.Equal(Verdict.Valid, Verify(issuer, payload, Issued.AddSeconds(10)).Verdict);
+        var response = Verify(issuer, twin, Issued.AddSeconds(10));
+        Assert.Equal(Verdict.SignatureInvalid, response.Verdict);
+        Assert.Contains("low-S", response.Message, StringComparison.Ordinal);
+        Assert.Null(response.Credential);
+    }
+
+    [Fact]
     public void Verify_AnySingleByteChanged_NeverValid()
     {
         using var issuer = new TestIssuer();

@@ -53,7 +53,20 @@ internal sealed class TestIssuer : IDisposable
     {
         var headers = new CoseHeaderMap { { CoseHeaderLabel.KeyIdentifier, CoseHeaderValue.FromBytes(KeyId) } };
         var cose = CoseSign1Message.SignEmbedded(claims.Encode(), new CoseSigner(signer ?? Key, hash ?? HashAlgorithmName.SHA256, headers));
+        EcdsaLowS.Normalize(cose.AsSpan(cose.Length - 2 * EcdsaLowS.ScalarLength)); // low-S, as the issuer writes it (P-256 keys only)
+
         return OfflineVerifier.Prefix + Base45.Encode(cose);
+    }
+
+    /// <summary>The ECDSA twin of a credential: the same r with s replaced by n − s, which verifies the same message.</summary>
+    public static string HighSTwin(string payload)
+    {
+        var bytes = Decode(payload);
+        var signature = bytes.AsSpan(bytes.Length - 2 * EcdsaLowS.ScalarLength);
+        Assert.True(EcdsaLowS.IsLowS(signature), "the credential was not low-S to begin with");
+        EcdsaLowS.Twin(signature);
+        Assert.False(EcdsaLowS.IsLowS(signature));
+        return OfflineVerifier.Prefix + Base45.Encode(bytes);
     }
 
     public string Issue(DateTimeOffset issuedAt) => Issue(Claims(issuedAt));

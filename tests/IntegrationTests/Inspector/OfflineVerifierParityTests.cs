@@ -96,6 +96,26 @@ public sealed class OfflineVerifierParityTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Verify_HighSTwins_SignatureInvalidOnBoth()
+    {
+        // Many credentials, so that about half were high-S as signed and normalised by the issuer.
+        for (var i = 0; i < 64; i++)
+        {
+            var payload = _issuer.Issue(License()).QrPayload;
+            var text = payload["EDL1:".Length..];
+            var buffer = new byte[ServerCredentials.Base45.GetMaxDecodedLength(text.Length)];
+            Assert.True(ServerCredentials.Base45.TryDecode(text, buffer, out var length));
+            var bytes = buffer[..length];
+            ServerCredentials.EcdsaLowS.Twin(bytes.AsSpan(length - 64));
+            var twin = "EDL1:" + ServerCredentials.Base45.Encode(bytes);
+
+            AssertSameVerdict(payload);
+            AssertSameVerdict(twin);
+            Assert.Equal(ServerCredentials.CredentialStatus.SignatureInvalid, _serverVerifier.Verify(twin).Status);
+        }
+    }
+
     [Theory]
     [InlineData(-31)]
     [InlineData(-30)]

@@ -170,6 +170,29 @@ public sealed class CredentialPropertyTests
     }
 
     [Fact]
+    public void Issue_AnyLicenceAndLifetime_IsLowSAndItsHighSTwinIsSignatureInvalid()
+    {
+        using var kit = new CredentialTestKit();
+        Run("issue -> low-S, twin refused", 2_000, Gen.Select(GenLicense, GenIssueTime, GenLifetime), t =>
+        {
+            var (license, issueTime, lifetime) = t;
+            var issued = IssueAt(kit, license, issueTime, lifetime);
+            var cose = DecodeCose(issued.QrPayload);
+            var signature = CoseMessage.DecodeSign1(cose).Signature.ToArray();
+            Assert.Equal(cose[^64..], signature); // the signature is the message's last 64 bytes, as the issuer assumes
+            Assert.True(EcdsaLowS.IsLowS(signature), Convert.ToHexStringLower(signature));
+
+            // The twin (r, n - s) is a valid ECDSA signature of the same message — that is the malleability —
+            // and the verifier still refuses it, as a verdict.
+            EcdsaLowS.Twin(cose.AsSpan(cose.Length - 64));
+            Assert.True(CoseMessage.DecodeSign1(cose).VerifyEmbedded(kit.SigningKey.Verifier));
+            var twin = VerifyAt(kit, CredentialIssuer.Prefix + Base45.Encode(cose), issued.IssuedAt);
+            Assert.Equal(CredentialStatus.SignatureInvalid, twin.Status);
+            Assert.Null(twin.Claims);
+        });
+    }
+
+    [Fact]
     public void Verify_EverySingleBitFlipOfTheCose_NeverGenuine()
     {
         using var kit = new CredentialTestKit();

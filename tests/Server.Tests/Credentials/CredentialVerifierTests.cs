@@ -91,6 +91,40 @@ public class CredentialVerifierTests
     }
 
     [Fact]
+    public void Verify_HighSTwinOfAnIssuedCredential_IsSignatureInvalid()
+    {
+        using var kit = new CredentialTestKit();
+        var issued = kit.Issuer.Issue(CredentialTestKit.SampleLicense());
+        var cose = DecodeCose(issued.QrPayload);
+        EcdsaLowS.Twin(cose.AsSpan(cose.Length - 2 * EcdsaLowS.ScalarLength));
+        var twin = CredentialIssuer.Prefix + Base45.Encode(cose);
+
+        var check = kit.Verifier.Verify(twin);
+
+        Assert.Equal(CredentialStatus.Genuine, kit.Verifier.Verify(issued.QrPayload).Status);
+        Assert.True(CoseMessage.DecodeSign1(cose).VerifyEmbedded(kit.SigningKey.Verifier)); // a real ECDSA signature...
+        Assert.Equal(CredentialStatus.SignatureInvalid, check.Status);                       // ...that is still refused
+        Assert.Contains("low-S", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8", true)]  // n/2: the largest low s
+    [InlineData("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a9", false)] // n/2 + 1
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000001", true)]
+    [InlineData("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632550", false)] // n - 1
+    public void IsLowS_AtTheHalfOrder_SplitsExactly(string sHex, bool low)
+    {
+        var signature = new byte[64];
+        Convert.FromHexString(sHex).CopyTo(signature, 32);
+
+        Assert.Equal(low, EcdsaLowS.IsLowS(signature));
+        EcdsaLowS.Twin(signature);
+        Assert.Equal(!low, EcdsaLowS.IsLowS(signature)); // n - s lands in the other half
+        EcdsaLowS.Twin(signature);
+        Assert.Equal(sHex, Convert.ToHexStringLower(signature.AsSpan(32)));
+    }
+
+    [Fact]
     public void Verify_Es384Algorithm_IsRejectedBeforeSignatureCheck()
     {
         using var kit = new CredentialTestKit();
@@ -320,7 +354,10 @@ public class CredentialVerifierTests
     private static string Sign(ECDsa key, HashAlgorithmName hash, byte[] keyId, byte[] content)
     {
         var headers = new CoseHeaderMap { { CoseHeaderLabel.KeyIdentifier, CoseHeaderValue.FromBytes(keyId) } };
-        return CredentialIssuer.Prefix + Base45.Encode(CoseSign1Message.SignEmbedded(content, new CoseSigner(key, hash, headers)));
+        var cose = CoseSign1Message.SignEmbedded(content, new CoseSigner(key, hash, headers));
+        EcdsaLowS.Normalize(cose.AsSpan(cose.Length - 2 * EcdsaLowS.ScalarLength)); // low-S, as the issuer writes it (P-256 keys only here)
+
+        return CredentialIssuer.Prefix + Base45.Encode(cose);
     }
 
     private static string RawSign1(int? algorithm, byte[] keyId, byte[] content, byte[] signature)
