@@ -21,7 +21,7 @@ internal sealed class GuardedServiceMethodProvider<[DynamicallyAccessedMembers(D
     {
         for (var type = typeof(TService); type is not null; type = type.BaseType)
         {
-            if (type.GetCustomAttribute<BindServiceMethodAttribute>() is { } bind)
+            if (type.GetCustomAttribute<BindServiceMethodAttribute>(inherit: false) is { } bind)
             {
                 var method = bind.BindType.GetMethod(bind.BindMethodName, BindingFlags.Public | BindingFlags.Static, [typeof(ServiceBinderBase), type])
                     ?? throw new InvalidOperationException($"{bind.BindType}.{bind.BindMethodName} not found for {typeof(TService)}.");

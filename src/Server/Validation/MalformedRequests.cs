@@ -43,7 +43,7 @@ public static class MalformedRequests
             }
             catch (Exception e) when (e is InvalidProtocolBufferException or DecoderFallbackException)
             {
-                var empty = inner.Deserializer([]);
+                var empty = deserialize(EmptyPayload.Instance); // what a request of no fields is: real, typed, unique
                 Marks.AddOrUpdate(empty, Refusal(empty, context.PayloadAsReadOnlySequence()));
                 return empty;
             }
@@ -103,5 +103,17 @@ public static class MalformedRequests
         }
 
         return null;
+    }
+
+    /// <summary>The payload of an empty message: the marshaller's own deserialiser builds the marked request from it.</summary>
+    private sealed class EmptyPayload : DeserializationContext
+    {
+        public static readonly EmptyPayload Instance = new();
+
+        public override int PayloadLength => 0;
+
+        public override byte[] PayloadAsNewBuffer() => [];
+
+        public override ReadOnlySequence<byte> PayloadAsReadOnlySequence() => ReadOnlySequence<byte>.Empty;
     }
 }
