@@ -41,8 +41,8 @@ cp "$WORK/new.db" "$WORK/old.db"
 LICENSE=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$WORK/seed.log" | head -n 1)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --loglevel warning
 
-CALLERS=(--Auth:Clients:0:Id=bench-officer --Auth:Clients:0:Key=bench-officer-key-0001 --Auth:Clients:0:Roles:0=officer --Auth:Clients:0:RateLimit=10000000
-  --Auth:Clients:1:Id=bench-registry --Auth:Clients:1:Key=bench-registry-key-0001 --Auth:Clients:1:Roles:0=registry)
+CALLERS=(--Metrics:Url=http://127.0.0.1:0 --Auth:Clients:0:Id=bench-officer --Auth:Clients:0:Key=bench-officer-key-0001 --Auth:Clients:0:Roles:0=officer --Auth:Clients:0:RateLimit=10000000
+  --Auth:Clients:1:Id=bench-registry --Auth:Clients:1:Key=bench-registry-key-0001 --Auth:Clients:1:Roles:0=registry) # metrics on a free port: two servers at once
 (cd "$WORK/baseline/src/Server/bin/Release/net10.0" && exec ./ELicense.Server --urls "http://127.0.0.1:$OLD_PORT" --Registry:Path="$WORK/old.db" \
   --Redis:Configuration="127.0.0.1:$REDIS_PORT" --Redis:KeyPrefix=old: --Credentials:DevelopmentKeyPath="$WORK/old-key.pem" \
   --Audit:Path="$WORK/old-audit.db" --Audit:SubjectKeyPath="$WORK/old-audit-key" --Logging:LogLevel:Default=Warning "${CALLERS[@]}") > "$WORK/old.log" 2>&1 & pids+=($!)

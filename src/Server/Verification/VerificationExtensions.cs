@@ -29,6 +29,7 @@ public static class VerificationExtensions
             options.EnableDetailedErrors = false;
         });
         GuardedServiceMethodProvider<object>.Install(services); // request marshallers that mark bad bytes instead of throwing
+        services.AddSingleton<MalformedRequestInterceptor>();    // stateless: one instance, not one per call
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(options =>
             {
