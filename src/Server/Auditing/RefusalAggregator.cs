@@ -12,11 +12,14 @@ namespace ELicense.Server.Auditing;
 /// A refusal releases no data, so the refused caller is answered at once and its record follows within
 /// about a second (a crash can lose that last second of refusals, never a check). What a flood costs the
 /// audit trail is bounded by the number of distinct callers and methods, not by its rate; past
-/// <see cref="RefusalAuditOptions.MaxRecordsPerSecond"/> distinct records in one second further subjects
-/// are folded into a record without subject (the calls are still counted).
+/// <see cref="RefusalAuditOptions.MaxRecordsPerSecond"/> distinct records in one second, further refusals
+/// are counted in records without subject, and those of strangers under <see cref="ManyAnonymous"/>.
 /// </remarks>
 public sealed partial class RefusalAggregator : IHostedService, IDisposable
 {
+    /// <summary>The caller of strangers' refusals past the bound of one second, whatever their peers.</summary>
+    public const string ManyAnonymous = AuditSubjects.AnonymousPrefix + "many";
+
     private readonly IAuditLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger<RefusalAggregator> _logger;
@@ -56,9 +59,11 @@ public sealed partial class RefusalAggregator : IHostedService, IDisposable
                 return;
             }
 
-            if (_pending.Count >= _options.MaxRecordsPerSecond && subject.Length > 0)
+            if (_pending.Count >= _options.MaxRecordsPerSecond)
             {
-                key = key with { Subject = "" }; // over the bound: still counted, without its subject
+                // Over the bound: still counted, without what a flood can vary without end — the subject,
+                // and the peer of a stranger (configured callers, methods and results are few).
+                key = key with { Subject = "", CallerId = callerId.StartsWith(AuditSubjects.AnonymousPrefix, StringComparison.Ordinal) ? ManyAnonymous : callerId };
                 if (_pending.TryGetValue(key, out tally))
                 {
                     tally.Count++;

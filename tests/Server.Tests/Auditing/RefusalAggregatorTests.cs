@@ -81,6 +81,21 @@ public sealed class RefusalAggregatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Record_PastMaxRecordsPerSecond_StrangersFromManyPeersCountedAsOne()
+    {
+        await StartAsync(new RefusalAuditOptions { MaxRecordsPerSecond = 2 });
+        for (var i = 0; i < 50; i++)
+        {
+            _aggregator.Record($"anonymous:{i:x32}", "GetLicense", "", "Unauthenticated");
+        }
+
+        await EndSecondAsync();
+
+        Assert.Equal(3, _log.Records.Count);
+        Assert.Equal(48, Assert.Single(_log.Records, r => r.CallerId == RefusalAggregator.ManyAnonymous).Count);
+    }
+
+    [Fact]
     public async Task StopAsync_RefusalsOfTheCurrentSecond_Written()
     {
         _aggregator.Record("anonymous:ab", "GetLicense", "", "Unauthenticated");
