@@ -1,6 +1,6 @@
+using ELicense.Server.Auditing;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using ELicense.Server.Auditing;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Security;
