@@ -23,6 +23,8 @@ WORK=$(mktemp -d /tmp/elicense-bench-XXXXXX)
 REDIS_PORT=$((20000 + RANDOM % 10000)); OLD_PORT=$((REDIS_PORT + 1)); NEW_PORT=$((REDIS_PORT + 2))
 pids=()
 cleanup() {
+  # A server that died says why (its log goes with the work folder).
+  for log in "$WORK/old.log" "$WORK/new.log"; do [ -s "$log" ] && grep -qiE 'fail|exception' "$log" && { echo "--- $log"; tail -n 20 "$log"; }; done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   git worktree remove --force "$WORK/baseline" >/dev/null 2>&1 || true
