@@ -35,8 +35,9 @@ public partial class Program
         builder.Services.AddCredentials(builder.Configuration);           // key ring, issuer, verifier
         builder.Services.AddVerification();                               // replay guard and the verify path
         builder.Services.AddAuditing(builder.Configuration);              // hash-chained audit trail of every check
+        builder.Services.AddRefusalAuditing(builder.Configuration);       // and of every refused call, floods aggregated per second
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
-        builder.Services.AddGrpcApi();                                    // gRPC services, errors, reflection, health
+        builder.Services.AddGrpcApi();                                    // gRPC services, errors (hostile bytes too), reflection, health
         builder.Services.AddObservability(builder.Configuration);         // OpenTelemetry metrics, Prometheus scrape endpoint
         overrides?.Invoke(builder.Services);
 

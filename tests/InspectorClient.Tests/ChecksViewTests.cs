@@ -57,6 +57,26 @@ public sealed class ChecksViewTests
     }
 
     [Fact]
+    public void Render_RefusedAttempts_SaidInWordsWithTheirNumber()
+    {
+        var console = new TestConsole().Width(200);
+        var page = new ListLicenseChecksResponse
+        {
+            Checks =
+            {
+                new LicenseCheck { CheckTime = Timestamp.FromDateTimeOffset(Samples.Now), CallerId = "officer-x", Method = "GetLicense", Result = "ResourceExhausted", Attempts = 37 },
+                new LicenseCheck { CheckTime = Timestamp.FromDateTimeOffset(Samples.Now), CallerId = "transfer-y", Method = "GetLicense", Result = "PermissionDenied", Attempts = 1 },
+            },
+        };
+
+        ChecksView.Render(console, page, Samples.Clock());
+
+        Assert.Contains("refused: over its rate limit ×37", console.Output, StringComparison.Ordinal);
+        Assert.Contains("refused: not permitted", console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("×1", console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_Empty_SaysNoChecksRecorded()
     {
         var console = new TestConsole().Width(120);

@@ -31,7 +31,7 @@ public static class ChecksView
                     Markup.Escape(OrDash(check.DeviceId)),
                     Markup.Escape(OrDash(check.Method)),
                     Markup.Escape(Purposes.Describe(check.Purpose)),
-                    Markup.Escape(OrDash(check.Result)));
+                    Markup.Escape(Result(check)));
             }
 
             console.Write(table);
@@ -40,6 +40,23 @@ public static class ChecksView
         console.MarkupLine(string.IsNullOrEmpty(response.NextPageToken)
             ? "[grey]last page[/]"
             : $"[grey]next page:[/] --page-token {Markup.Escape(response.NextPageToken)}");
+    }
+
+    /// <summary>
+    /// The outcome; a refused attempt (the server records refusals with their status name) says so in words,
+    /// and an entry that stands for several calls (refusals are recorded once per second) gives their number.
+    /// </summary>
+    internal static string Result(LicenseCheck check)
+    {
+        var result = check.Result switch
+        {
+            "ResourceExhausted" => "refused: over its rate limit",
+            "PermissionDenied" => "refused: not permitted",
+            "Unauthenticated" => "refused: not authenticated",
+            "InvalidArgument" => "refused: invalid request",
+            var other => OrDash(other),
+        };
+        return check.Attempts > 1 ? $"{result} ×{check.Attempts}" : result;
     }
 
     private static string OrDash(string text) => string.IsNullOrWhiteSpace(text) ? "—" : text;

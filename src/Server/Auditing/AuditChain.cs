@@ -16,7 +16,11 @@ namespace ELicense.Server.Auditing;
 /// bytes, the tag is <c>elicense-audit-v1</c> and the body is <c>seq</c> and <c>time_unix_ms</c> as
 /// 8-byte big-endian integers, then caller, device, method and subject as a 4-byte big-endian length
 /// followed by their UTF-8 bytes (so that no byte can move from one field to the next without changing
-/// the hash), the purpose as a 4-byte big-endian integer, the result as text, the source as an integer.
+/// the hash), the purpose as a 4-byte big-endian integer, the result as text, the source as an integer,
+/// and — only in a record that stands for more than one call (refusals aggregated per second, see
+/// <see cref="RefusalAggregator"/>) — the count of calls as a 4-byte big-endian integer of at least 2. A
+/// record of one call ends after the source, so every record written before counts existed keeps its
+/// bytes and its hash, and a count of 1 has one encoding only (the absent one).
 /// </para>
 /// <para>
 /// Storage (schema 2): a group commit writes its records as blocks, rows of <c>audit_block</c> holding
@@ -80,20 +84,25 @@ internal static class AuditChain
     /// <summary>A body's bytes besides its text: seq and time, five text lengths, purpose and source.</summary>
     private const int BodyFixedBytes = 8 + 8 + (5 * 4) + 4 + 4;
 
+    /// <summary>The optional count at the end of a body (records of more than one call only).</summary>
+    private const int CountBytes = 4;
+
     /// <summary>
     /// The most bytes <see cref="EncodeBody"/> writes for a record with these text fields (the UTF-8 bound
     /// of each text, so no pass over the text is needed to size a buffer).
     /// </summary>
     public static int MaxBodyBytes(string callerId, string deviceId, string method, string subject, string result) =>
-        BodyFixedBytes + MaxBytes(callerId) + MaxBytes(deviceId) + MaxBytes(method) + MaxBytes(subject) + MaxBytes(result);
+        BodyFixedBytes + CountBytes + MaxBytes(callerId) + MaxBytes(deviceId) + MaxBytes(method) + MaxBytes(subject) + MaxBytes(result);
 
     /// <summary>
     /// Writes a record's canonical body (everything the hash covers after the tag and the previous hash)
     /// into <paramref name="destination"/>, which must hold <see cref="MaxBodyBytes"/>; returns its length.
     /// </summary>
+    /// <param name="count">The calls the record stands for (at least 1); written only when above 1.</param>
     public static int EncodeBody(Span<byte> destination, long sequence, long timeUnixMs, string callerId, string deviceId,
-        string method, string subject, int purpose, string result, int source)
+        string method, string subject, int purpose, string result, int source, int count = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var at = 0;
         BinaryPrimitives.WriteInt64BigEndian(destination, sequence);
         at += 8;
@@ -107,7 +116,14 @@ internal static class AuditChain
         at += 4;
         at = WriteText(destination, at, result);
         BinaryPrimitives.WriteInt32BigEndian(destination[at..], source);
-        return at + 4;
+        at += 4;
+        if (count > 1)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(destination[at..], count);
+            at += CountBytes;
+        }
+
+        return at;
     }
 
     /// <summary>
@@ -171,15 +187,21 @@ internal static class AuditChain
 
         var purpose = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
         at += 4;
-        if (!TryReadText(body, ref at, out var result) || body.Length - at != 4
+        if (!TryReadText(body, ref at, out var result) || (body.Length - at != 4 && body.Length - at != 4 + CountBytes)
             || time < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || time > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
             return false;
         }
 
         var source = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+        var count = body.Length - at == 4 ? 1 : BinaryPrimitives.ReadInt32BigEndian(body[(at + 4)..]);
+        if (count < 2 && body.Length - at != 4)
+        {
+            return false; // a count of 1 or less is never written: not a body this writer made
+        }
+
         record = new AuditRecord(DateTimeOffset.FromUnixTimeMilliseconds(time), callerId, deviceId, method, subject,
-            (ELicense.V1.LookupPurpose)purpose, result, (ELicense.V1.DataSource)source);
+            (ELicense.V1.LookupPurpose)purpose, result, (ELicense.V1.DataSource)source, count);
         return true;
     }
 

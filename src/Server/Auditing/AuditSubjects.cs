@@ -86,5 +86,19 @@ public sealed partial class AuditSubjects : IDisposable
     /// <summary>The subject of a vehicle, by its VIN.</summary>
     public string Vin(string vin) => _hash.Compute("V:", 'V', vin);
 
+    /// <summary>
+    /// The caller id recorded for a refused call that named no configured caller: <c>anonymous:</c> and the
+    /// keyed hash of the peer's IP address (kind N, the port left out), never the address itself — so that
+    /// a flood from one peer reads as one caller in the trail, yet the trail holds no network identifier.
+    /// </summary>
+    public string Anonymous(System.Net.IPAddress? peer)
+    {
+        var address = peer is { IsIPv4MappedToIPv6: true } ? peer.MapToIPv4() : peer;
+        return _hash.Compute(AnonymousPrefix, 'N', address?.ToString() ?? "unknown");
+    }
+
+    /// <summary>The start of <see cref="Anonymous"/> ids; configured caller ids may not start with it.</summary>
+    public const string AnonymousPrefix = "anonymous:";
+
     public void Dispose() => _hash.Dispose();
 }

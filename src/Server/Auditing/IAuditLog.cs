@@ -21,7 +21,8 @@ public interface IAuditLog
 
 /// <summary>
 /// One audited call. <see cref="Subject"/> is a keyed hash of the licence number, plate or VIN
-/// (<see cref="AuditSubjects"/>), never the clear value.
+/// (<see cref="AuditSubjects"/>), never the clear value. <see cref="Count"/> is the number of calls the
+/// record stands for: 1, except for refusals aggregated per caller, method, result and second.
 /// </summary>
 public sealed record AuditRecord(
     DateTimeOffset Time,
@@ -31,7 +32,12 @@ public sealed record AuditRecord(
     string Subject,
     LookupPurpose Purpose,
     string Result,
-    DataSource Source);
+    DataSource Source,
+    int Count = 1)
+{
+    /// <summary>At least 1: a record stands for at least the call it was written for.</summary>
+    public int Count { get; init; } = Count >= 1 ? Count : throw new ArgumentOutOfRangeException(nameof(Count), Count, "A record stands for at least one call.");
+}
 
 /// <summary>A stored record and its position in the chain.</summary>
 public sealed record AuditEntry(long Sequence, AuditRecord Record);

@@ -421,7 +421,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
                 var block = _block.AsSpan();
                 var bodyLength = AuditChain.EncodeBody(block[(blockLength + 4)..], sequence, record.Time.ToUnixTimeMilliseconds(),
-                    record.CallerId, record.DeviceId, record.Method, record.Subject, (int)record.Purpose, record.Result, (int)record.Source);
+                    record.CallerId, record.DeviceId, record.Method, record.Subject, (int)record.Purpose, record.Result, (int)record.Source, record.Count);
                 BinaryPrimitives.WriteInt32BigEndian(block[blockLength..], bodyLength);
                 var hash = block.Slice(blockLength + 4 + bodyLength, AuditChain.HashSize);
                 AuditChain.HashBody(previous, block.Slice(blockLength + 4, bodyLength), ref _hashScratch, hash);

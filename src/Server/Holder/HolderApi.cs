@@ -50,6 +50,7 @@ public sealed class HolderApi(IAuditLog log, AuditSubjects subjects) : HolderSer
                 Method = record.Method,
                 Purpose = record.Purpose,
                 Result = record.Result,
+                Attempts = (uint)record.Count,
             });
         }
 

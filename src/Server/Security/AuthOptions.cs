@@ -89,6 +89,11 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             {
                 errors.Add($"{at}:Id '{client.Id}' is used twice.");
             }
+            else if (client.Id.StartsWith(Auditing.AuditSubjects.AnonymousPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                // The audit trail records refused strangers as "anonymous:<peer hash>": no caller may pass for one.
+                errors.Add($"{at}:Id must not start with '{Auditing.AuditSubjects.AnonymousPrefix}'.");
+            }
 
             var credentials = (client.KeyHash is { Length: > 0 } ? 1 : 0) + (client.Key is { Length: > 0 } ? 1 : 0);
             if (credentials > 1)

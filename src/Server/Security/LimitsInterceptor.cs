@@ -1,3 +1,4 @@
+using ELicense.Server.Auditing;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
@@ -6,9 +7,10 @@ namespace ELicense.Server.Security;
 
 /// <summary>
 /// Applies each caller's rate limit to every call and every streamed message, caps stream length, and
-/// bounds the anonymous health Watch streams open at once.
+/// bounds the anonymous health Watch streams open at once. Each refusal goes to the audit trail
+/// (<see cref="Refusals"/>, aggregated per second), with the subject the request names when it names one.
 /// </summary>
-public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCounter watches, IOptions<AuthOptions> options) : Interceptor
+public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCounter watches, IOptions<AuthOptions> options, Refusals refusals) : Interceptor
 {
     private const string HealthWatch = "/grpc.health.v1.Health/Watch";
 
@@ -20,7 +22,7 @@ public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCoun
     {
         if (context.GetCaller() is { } caller)
         {
-            limiter.Acquire(caller);
+            Charge(caller, context, request);
         }
 
         if (!string.Equals(context.Method, HealthWatch, StringComparison.Ordinal))
@@ -31,6 +33,7 @@ public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCoun
 
         if (!watches.TryEnter(_maxHealthWatches))
         {
+            refusals.Record(context.GetHttpContext(), StatusCode.ResourceExhausted);
             throw Validation.RpcErrors.ResourceExhausted(Validation.ErrorReasons.TooManyWatches,
                 $"This server already serves {_maxHealthWatches} health Watch streams; use Check, or retry later.", TimeSpan.FromSeconds(5));
         }
@@ -50,7 +53,7 @@ public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCoun
     {
         if (context.GetCaller() is { } caller)
         {
-            limiter.Acquire(caller);
+            Charge(caller, context, request);
         }
 
         return continuation(request, context);
@@ -65,12 +68,29 @@ public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCoun
             return continuation(requestStream, responseStream, context);
         }
 
-        limiter.Acquire(caller); // opening a stream costs a permit too: streams are not free to hold open
-        return continuation(new LimitedReader<TRequest>(requestStream, caller, limiter, _maxStreamMessages), responseStream, context);
+        Charge(caller, context, request: null); // opening a stream costs a permit too: streams are not free to hold open
+        return continuation(new LimitedReader<TRequest>(requestStream, caller, this, context, _maxStreamMessages), responseStream, context);
+    }
+
+    private void RecordTooLong(ServerCallContext context) => refusals.Record(context.GetHttpContext(), StatusCode.ResourceExhausted);
+
+    /// <summary>One permit, or RESOURCE_EXHAUSTED — recorded, with the subject the request names.</summary>
+    private void Charge(Caller caller, ServerCallContext context, object? request)
+    {
+        try
+        {
+            limiter.Acquire(caller);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+        {
+            refusals.Record(context.GetHttpContext(), StatusCode.ResourceExhausted, refusals.SubjectOf(request));
+            throw;
+        }
     }
 
     /// <summary>Charges one permit per message, and ends the stream past the length limit.</summary>
-    private sealed class LimitedReader<T>(IAsyncStreamReader<T> inner, Caller caller, CallerRateLimiter limiter, int maxMessages) : IAsyncStreamReader<T>
+    private sealed class LimitedReader<T>(IAsyncStreamReader<T> inner, Caller caller, LimitsInterceptor owner, ServerCallContext context, int maxMessages)
+        : IAsyncStreamReader<T>
     {
         private int _count;
 
@@ -85,11 +105,12 @@ public sealed class LimitsInterceptor(CallerRateLimiter limiter, HealthWatchCoun
 
             if (++_count > maxMessages)
             {
+                owner.RecordTooLong(context);
                 throw new RpcException(new Status(StatusCode.ResourceExhausted,
                     $"A stream may carry at most {maxMessages} messages; open a new stream to go on."));
             }
 
-            limiter.Acquire(caller);
+            owner.Charge(caller, context, inner.Current);
             return true;
         }
     }

@@ -27,6 +27,22 @@ public static class RpcErrors
     public static RpcException InvalidArgument(string field, string description) =>
         InvalidArgument([new FieldViolation { Field = field, Description = description }]);
 
+    /// <summary>
+    /// Bytes that are not a <paramref name="messageType"/>: INVALID_ARGUMENT, reason MALFORMED_REQUEST, and a
+    /// BadRequest naming the string field that is not UTF-8 when it is known.
+    /// </summary>
+    public static RpcException MalformedRequest(string messageType, string? field)
+    {
+        if (field is null)
+        {
+            return Build(Code.InvalidArgument, $"The request is not a valid {messageType} message (protobuf wire format).", ErrorReasons.MalformedRequest);
+        }
+
+        var violation = new FieldViolation { Field = field, Description = "is not valid UTF-8 (protobuf strings must be)" };
+        return Build(Code.InvalidArgument, $"Invalid {field}: {violation.Description}", ErrorReasons.MalformedRequest,
+            new BadRequest { FieldViolations = { violation } });
+    }
+
     /// <param name="resourceType">e.g. "elicense.v1.License".</param>
     /// <param name="resourceName">A name safe to show and log: identity numbers must come masked.</param>
     public static RpcException NotFound(string resourceType, string resourceName, string reason) =>
@@ -62,6 +78,7 @@ public static class RpcErrors
 public static class ErrorReasons
 {
     public const string InvalidArgument = "INVALID_ARGUMENT";
+    public const string MalformedRequest = "MALFORMED_REQUEST";
     public const string LicenseNotFound = "LICENSE_NOT_FOUND";
     public const string VehicleNotFound = "VEHICLE_NOT_FOUND";
     public const string ViolationNotFound = "VIOLATION_NOT_FOUND";

@@ -23,10 +23,13 @@ public static class VerificationExtensions
         {
             options.Interceptors.Add<ErrorInterceptor>();     // outermost: turns exceptions into statuses
             options.Interceptors.Add<Security.LimitsInterceptor>(); // per-caller rate limits, stream length
+            options.Interceptors.Add<MalformedRequestInterceptor>(); // bytes that are no request: INVALID_ARGUMENT, after the rate limit
             options.Interceptors.Add<Auditing.AuditInterceptor>();  // a durable record before each answer
             options.MaxReceiveMessageSize = MaxRequestBytes;
             options.EnableDetailedErrors = false;
         });
+        GuardedServiceMethodProvider<object>.Install(services); // request marshallers that mark bad bytes instead of throwing
+        services.AddSingleton<MalformedRequestInterceptor>();    // stateless: one instance, not one per call
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(options =>
             {
