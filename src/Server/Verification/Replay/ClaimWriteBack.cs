@@ -1,0 +1,173 @@
+using ELicense.Server.Caching;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ELicense.Server.Verification.Replay;
+
+/// <summary>
+/// In the background: learns the store's epoch and run_id (at start and after each reconnect), publishes
+/// this replica's announcements, and writes back the claims Redis is missing — the earliest claim keeps
+/// ownership — in bounded batches, trying again every retry interval while Redis is away.
+/// </summary>
+public sealed partial class ClaimWriteBack(
+    RedisClaimStore store,
+    ClaimLossDetector detector,
+    LocalClaims local,
+    ClaimWriteBackQueue queue,
+    IOptions<ReplayOptions> options,
+    TimeProvider time,
+    ILogger<ClaimWriteBack> logger) : BackgroundService
+{
+    private readonly ReplayOptions _options = options.Value;
+    private volatile bool _probeWanted = true;
+    private volatile bool _restoreAllWanted;
+    private long _written;
+
+    /// <summary>Claims written back into Redis since start.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (store.Multiplexer is not { } multiplexer)
+        {
+            return; // no Redis: nothing to write back to
+        }
+
+        multiplexer.ConnectionFailed += OnConnectionFailed;
+        multiplexer.ConnectionRestored += OnConnectionRestored;
+        detector.LossNoticed += OnLossNoticed;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var settled = await RunOnceAsync(stoppingToken);
+                await queue.WaitAsync(settled ? Timeout.InfiniteTimeSpan : _options.WriteBackRetryInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        finally
+        {
+            multiplexer.ConnectionFailed -= OnConnectionFailed;
+            multiplexer.ConnectionRestored -= OnConnectionRestored;
+            detector.LossNoticed -= OnLossNoticed;
+        }
+    }
+
+    /// <summary>One pass: probe if wanted, then drain the queue. False when Redis failed and the pass must be retried.</summary>
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_probeWanted || detector.Suspect || detector.AnnouncementPending)
+            {
+                _probeWanted = false;
+                detector.ObserveRunId(await store.RunIdAsync());
+                var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds());
+                detector.Observe(await store.ProbeAsync(context, cancellationToken), context);
+            }
+
+            if (_restoreAllWanted)
+            {
+                _restoreAllWanted = false;
+                QueueAllKnown();
+            }
+
+            return await DrainAsync(cancellationToken);
+        }
+        catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e) || e is RedisServerException)
+        {
+            _probeWanted = true;
+            LogRetrying(logger, e);
+            return false;
+        }
+    }
+
+    private async Task<bool> DrainAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<PendingClaim>(_options.WriteBackBatch);
+        var (written, kept, expired) = (0, 0, 0);
+        try
+        {
+            while (true)
+            {
+                batch.Clear();
+                expired += queue.TakeBatch(batch, _options.WriteBackBatch);
+                if (batch.Count == 0)
+                {
+                    return true;
+                }
+
+                var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var results = batch.Select(c => store.WriteBackAsync(c, TimeSpan.FromMilliseconds(c.KeepUntilMs - nowMs), cancellationToken).AsTask()).ToArray();
+                try
+                {
+                    await Task.WhenAll(results);
+                }
+                catch (Exception) when (results.Any(r => r.IsFaulted))
+                {
+                    // Requeue what did not land; the earliest-wins write makes writing one twice harmless.
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        if (!results[i].IsCompletedSuccessfully)
+                        {
+                            queue.Enqueue(batch[i]);
+                        }
+                    }
+
+                    throw results.First(r => r.IsFaulted).Exception!.InnerException!;
+                }
+
+                var landed = results.Count(r => r.Result);
+                (written, kept) = (written + landed, kept + batch.Count - landed);
+                Interlocked.Add(ref _written, landed);
+            }
+        }
+        finally
+        {
+            if (written + kept + expired > 0)
+            {
+                LogWrittenBack(logger, written, kept, expired, queue.Count);
+            }
+        }
+    }
+
+    // Raised on a request's thread: the walk over every known claim happens on the loop instead.
+    private void OnLossNoticed()
+    {
+        _restoreAllWanted = true;
+        queue.Wake();
+    }
+
+    private void QueueAllKnown()
+    {
+        // Redis forgot: give it back every claim this replica still knows, the original owners included.
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var count = 0;
+        foreach (var claim in local.Live(nowMs))
+        {
+            count += queue.Enqueue(claim) ? 1 : 0;
+        }
+
+        LogLossNoticed(logger, count, detector.IncompleteUntil);
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => detector.ConnectionFailed();
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        _probeWanted = true;
+        queue.Wake();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay store may have lost claims: {Queued} claims this replica knows queued for write-back; replay checks are not authoritative until {Until:u}.")]
+    private static partial void LogLossNoticed(ILogger logger, int queued, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replay claims written back to Redis: {Written} written, {Kept} already held an earlier claim, {Expired} expired unwritten; {Waiting} still queued.")]
+    private static partial void LogWrittenBack(ILogger logger, int written, int kept, int expired, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Replay write-back: Redis unavailable; trying again.")]
+    private static partial void LogRetrying(ILogger logger, Exception error);
+}
