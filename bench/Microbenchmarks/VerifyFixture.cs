@@ -66,7 +66,7 @@ internal sealed class VerifyFixture : IDisposable
             new ServerMetrics(_services.GetRequiredService<IMeterFactory>()));
         _writeBack = new ClaimWriteBackQueue(Options.Create(new ReplayOptions()), Time);
         ReplayGuard = new ReplayGuard(new RedisClaimStore(redis, pipelines), new LocalClaims(),
-            new ClaimLossDetector(credentialOptions, Time), _writeBack, Time, NullLogger<ReplayGuard>.Instance);
+            new ClaimLossDetector(credentialOptions, Options.Create(new ReplayOptions()), Time), _writeBack, Time, NullLogger<ReplayGuard>.Instance);
         Verification = new CredentialVerification(Verifier, ReplayGuard, Reader, credentialOptions, Time);
 
         // The first call reads the registry into memory and claims the token for this device; every later

@@ -18,7 +18,7 @@ public sealed class ClaimLossDetectorTests
 
     public ClaimLossDetectorTests()
     {
-        _detector = new ClaimLossDetector(Options.Create(Credentials), _time);
+        _detector = new ClaimLossDetector(Options.Create(Credentials), Options.Create(new ReplayOptions()), _time);
         _detector.LossNoticed += () => _losses++;
     }
 
@@ -118,6 +118,22 @@ public sealed class ClaimLossDetectorTests
         Assert.Equal(1, _losses);
         Assert.True(_detector.AnnouncementPending);
         Assert.Equal(ReplayAuthority.SharedIncomplete, _detector.Authority(NowMs));
+    }
+
+    [Fact]
+    public void Observe_PeerSilent_NotAuthoritativeWhileSilentNoWindow()
+    {
+        Call("e1");
+        var sent = _detector.Context(NowMs);
+
+        var silent = _detector.Observe(new ClaimReply(null, "e1", 0, Lost: false, PeerSilent: true), sent);
+        var heardAgain = Call("e1").Authority;
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, silent);
+        Assert.Equal(ReplayAuthority.Shared, heardAgain); // the peer announces its own window if it answered alone
+        Assert.Equal(0, _losses);
+        Assert.Equal(2_000, sent.SilentAfterMs);
+        Assert.Equal((long)_detector.Window.TotalMilliseconds, sent.ForgetAfterMs);
     }
 
     [Fact]

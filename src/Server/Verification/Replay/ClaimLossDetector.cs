@@ -9,21 +9,28 @@ namespace ELicense.Server.Verification.Replay;
 /// persistence, failover to an empty primary), a new run_id, or a period in which this replica answered
 /// without the store — makes the record incomplete for one window: the longest a credential claimed
 /// before the loss can still be verified (max lifetime, plus the skew on both its issue and expiry time).
+/// A peer replica gone silent (no heartbeat for <see cref="ReplayOptions.PeerSilentAfter"/>) makes answers
+/// not authoritative while it is silent: it may be answering without the store, unable to say so yet.
 /// Pure logic over a clock; the store carries the window to every other replica (the shared marker).
 /// </summary>
-public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, TimeProvider time)
+public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOptions<ReplayOptions> replayOptions, TimeProvider time)
 {
     private readonly long _windowMs = (long)(options.Value.MaxLifetime + 2 * options.Value.MaxClockSkew).TotalMilliseconds;
     private readonly string _newEpoch = Guid.NewGuid().ToString("N");
+    private readonly long _silentAfterMs = (long)replayOptions.Value.PeerSilentAfter.TotalMilliseconds;
     private readonly Lock _gate = new();
     private string? _epoch;
     private string? _runId;
     private long _incompleteUntilMs;
     private long _announceUntilMs;
     private volatile bool _suspect;
+    private volatile bool _peerSilent;
 
     /// <summary>Raised (on the caller's thread) when this replica notices a loss: time to write back what it knows.</summary>
     public event Action? LossNoticed;
+
+    /// <summary>This replica's name in the store's heartbeats (unique per process and instance).</summary>
+    public string ReplicaId { get; } = Environment.MachineName + "-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>How long a loss leaves the shared record incomplete.</summary>
     public TimeSpan Window => TimeSpan.FromMilliseconds(_windowMs);
@@ -42,7 +49,7 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, TimeP
     {
         lock (_gate)
         {
-            return new ClaimContext(_epoch ?? "", _newEpoch, _announceUntilMs, nowMs + _windowMs, nowMs);
+            return new ClaimContext(_epoch ?? "", _newEpoch, _announceUntilMs, nowMs + _windowMs, nowMs, ReplicaId, _silentAfterMs, _windowMs);
         }
     }
 
@@ -89,7 +96,9 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, TimeP
             LossNoticed?.Invoke();
         }
 
-        return Authority(nowMs);
+        // A silent peer may be answering without the store right now: this answer cannot know its claims.
+        _peerSilent = reply.PeerSilent;
+        return reply.PeerSilent ? ReplayAuthority.SharedIncomplete : Authority(nowMs);
     }
 
     /// <summary>Takes in the server's run_id from a probe; a different one is a restart or a failover.</summary>
@@ -122,5 +131,5 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, TimeP
 
     /// <summary>The authority of an answer checked against the store now.</summary>
     public ReplayAuthority Authority(long nowMs) =>
-        _suspect || nowMs < Interlocked.Read(ref _incompleteUntilMs) ? ReplayAuthority.SharedIncomplete : ReplayAuthority.Shared;
+        _suspect || _peerSilent || nowMs < Interlocked.Read(ref _incompleteUntilMs) ? ReplayAuthority.SharedIncomplete : ReplayAuthority.Shared;
 }

@@ -5,9 +5,10 @@ using StackExchange.Redis;
 namespace ELicense.Server.Verification.Replay;
 
 /// <summary>
-/// In the background: learns the store's epoch and run_id (at start and after each reconnect), publishes
-/// this replica's announcements, and writes back the claims Redis is missing — the earliest claim keeps
-/// ownership — in bounded batches, trying again every retry interval while Redis is away.
+/// In the background, every heartbeat: beats into Redis (so peers can tell when this replica goes silent),
+/// checks the epoch and learns the marker, publishes this replica's announcements, checks the run_id after
+/// each reconnect, and writes back the claims Redis is missing — the earliest claim keeps ownership — in
+/// bounded batches, trying again next beat while Redis is away.
 /// </summary>
 public sealed partial class ClaimWriteBack(
     RedisClaimStore store,
@@ -40,8 +41,8 @@ public sealed partial class ClaimWriteBack(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var settled = await RunOnceAsync(stoppingToken);
-                await queue.WaitAsync(settled ? Timeout.InfiniteTimeSpan : _options.WriteBackRetryInterval, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+                await queue.WaitAsync(_options.HeartbeatInterval, stoppingToken); // the heartbeat's cadence, or sooner when woken
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -50,24 +51,27 @@ public sealed partial class ClaimWriteBack(
         }
         finally
         {
+            await LeaveAsync();
             multiplexer.ConnectionFailed -= OnConnectionFailed;
             multiplexer.ConnectionRestored -= OnConnectionRestored;
             detector.LossNoticed -= OnLossNoticed;
         }
     }
 
-    /// <summary>One pass: probe if wanted, then drain the queue. False when Redis failed and the pass must be retried.</summary>
+    /// <summary>One pass: run_id if wanted, the heartbeat probe, then the queue. False when Redis failed (tried again next beat).</summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
-            if (_probeWanted || detector.Suspect || detector.AnnouncementPending)
+            if (_probeWanted || detector.Suspect)
             {
                 _probeWanted = false;
                 detector.ObserveRunId(await store.RunIdAsync());
-                var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds());
-                detector.Observe(await store.ProbeAsync(context, cancellationToken), context);
             }
+
+            // The heartbeat, and with it the epoch check and any announcement of a local-only period.
+            var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds());
+            detector.Observe(await store.ProbeAsync(context, cancellationToken), context);
 
             if (_restoreAllWanted)
             {
@@ -152,6 +156,18 @@ public sealed partial class ClaimWriteBack(
         }
 
         LogLossNoticed(logger, count, detector.IncompleteUntil);
+    }
+
+    private async Task LeaveAsync()
+    {
+        try
+        {
+            await store.LeaveAsync(detector.ReplicaId, CancellationToken.None);
+        }
+        catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e))
+        {
+            LogRetrying(logger, e); // peers will see this replica silent, then forget it after a window
+        }
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => detector.ConnectionFailed();

@@ -7,34 +7,24 @@ using StackExchange.Redis;
 
 namespace ELicense.Server.Verification.Replay;
 
-/// <summary>What the shared store said along with a claim: the earlier claim, and the loss signals.</summary>
-/// <param name="Earlier">The claim Redis already held (null: the one sent was stored).</param>
-/// <param name="Epoch">The store's epoch sentinel now (created by this call when it was missing).</param>
-/// <param name="IncompleteUntilMs">Until when the shared record is marked incomplete (0: not marked).</param>
-/// <param name="Lost">True when the sentinel was missing or not the one this replica knew: claims were lost.</param>
-public readonly record struct ClaimReply(string? Earlier, string Epoch, long IncompleteUntilMs, bool Lost);
-
-/// <summary>What a replica tells the store with each call.</summary>
-/// <param name="KnownEpoch">The epoch this replica saw last; "" before it has seen one.</param>
-/// <param name="NewEpoch">The sentinel to create if none exists.</param>
-/// <param name="AnnounceUntilMs">A window this replica must publish (it answered without the store); 0: none.</param>
-/// <param name="LossUntilMs">The window to publish if this call finds a loss.</param>
-public readonly record struct ClaimContext(string KnownEpoch, string NewEpoch, long AnnounceUntilMs, long LossUntilMs, long NowMs);
-
 /// <summary>
 /// The replay claims in Redis. One script per scan claims the token id (SET NX GET), checks the epoch
-/// sentinel and reads or raises the shared "incomplete until" marker — one round-trip, as the plain SET was.
+/// sentinel, reads or raises the shared "incomplete until" marker and looks for silent peers in the
+/// replicas' heartbeats — one round-trip, as the plain SET was.
 /// </summary>
 /// <remarks>
 /// Redis Cluster (issue 16): the keys of one script must share a hash slot, and a failover loses claims
 /// per shard. The design then needs, per shard, its own sentinel and marker next to the claims, e.g.
-/// "rp:{b17}:epoch", "rp:{b17}:incomplete" and "rp:{b17}:&lt;tokenIdHex&gt;" with the bucket taken from the
-/// token id; a replica that answered without the store announces into every bucket. Not built yet.
+/// "rp:{b17}:epoch", "rp:{b17}:incomplete", "rp:{b17}:replicas" and "rp:{b17}:&lt;tokenIdHex&gt;" with the
+/// bucket taken from the token id; a replica announces and beats into every bucket (a few per shard).
+/// Not built yet.
 /// </remarks>
 public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelineProvider<string> pipelines)
 {
-    // KEYS: claim, epoch sentinel, incomplete marker. ARGV: claim ("" = probe only), ttl ms, known epoch,
-    // new epoch, announce-until ms, loss-until ms, now ms. The marker only ever moves later.
+    // KEYS: claim, epoch sentinel, incomplete marker, heartbeats. ARGV: claim ("" = probe only), ttl ms,
+    // known epoch, new epoch, announce-until ms, loss-until ms, now ms, replica id, "1" to beat, silent-after
+    // ms, forget-after ms. The marker only ever moves later. Heartbeats are stamped and aged by the Redis
+    // clock, so replicas' clocks need not agree; a peer silent for a whole window is forgotten.
     private const string ClaimScript = """
         local prev = false
         if ARGV[1] ~= '' then
@@ -56,8 +46,24 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
           redis.call('SET', KEYS[3], mark, 'PX', math.max(1, tonumber(mark) - tonumber(ARGV[7])))
           current = mark
         end
-        return {prev, epoch, current, lost}
+        local t = redis.call('TIME')
+        local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        if ARGV[9] == '1' then redis.call('HSET', KEYS[4], ARGV[8], clock) end
+        local silent = 0
+        local beats = redis.call('HGETALL', KEYS[4])
+        for i = 1, #beats, 2 do
+          local age = clock - tonumber(beats[i + 1])
+          if age > tonumber(ARGV[11]) then
+            redis.call('HDEL', KEYS[4], beats[i])
+          elseif age > tonumber(ARGV[10]) and beats[i] ~= ARGV[8] then
+            silent = 1
+          end
+        end
+        return {prev, epoch, current, lost, silent}
         """;
+
+    // KEYS: heartbeats. ARGV: replica id. A replica that stops cleanly leaves the hash: it is not silent, it is gone.
+    private const string LeaveScript = "return redis.call('HDEL', KEYS[1], ARGV[1])";
 
     // KEYS: claim. ARGV: claim, ttl ms, claim ms. The earliest claim keeps ownership: an absent, unreadable
     // or later claim is replaced; an earlier or equal one stays. Returns 1 when written.
@@ -75,6 +81,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
     private readonly RedisKey _epochKey = redis.KeyPrefix + "rp:epoch";
     private readonly RedisKey _markerKey = redis.KeyPrefix + "rp:incomplete-until";
+    private readonly RedisKey _beatsKey = redis.KeyPrefix + "rp:replicas";
 
     /// <summary>False when no Redis is configured (or it is not started yet).</summary>
     public bool IsConfigured => redis.Multiplexer is not null;
@@ -83,22 +90,39 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
     public ConnectionMultiplexer? Multiplexer => redis.Multiplexer;
 
     /// <summary>Claims <paramref name="tokenIdHex"/> for <paramref name="claim"/> unless claimed; throws on a Redis failure.</summary>
-    public ValueTask<ClaimReply> ClaimAsync(string tokenIdHex, ReplayClaim claim, TimeSpan ttl, ClaimContext context, CancellationToken cancellationToken) =>
-        RunClaimAsync(ClaimKey(tokenIdHex), claim.Format(), ttl, context, cancellationToken);
+    public async ValueTask<ClaimReply> ClaimAsync(string tokenIdHex, ReplayClaim claim, TimeSpan ttl, ClaimContext context, CancellationToken cancellationToken)
+    {
+        var (database, keys, values) = Prepare(ClaimKey(tokenIdHex), claim.Format(), ttl, context, beat: false);
+        var result = await _pipeline.ExecuteAsync(static async (s, ct) => await s.database.ScriptEvaluateAsync(ClaimScript, s.keys, s.values).WaitAsync(ct),
+            (database, keys, values), cancellationToken);
+        return Read(result);
+    }
 
-    /// <summary>The same loss check without a claim: learns the epoch and publishes an announcement.</summary>
-    public ValueTask<ClaimReply> ProbeAsync(ClaimContext context, CancellationToken cancellationToken) =>
-        RunClaimAsync(redis.KeyPrefix + "rp:probe", "", TimeSpan.FromSeconds(1), context, cancellationToken);
+    /// <summary>
+    /// The same checks without a claim, plus this replica's heartbeat: learns the epoch and the marker and
+    /// publishes an announcement. Not through the breaker: announcing the moment Redis is back is its point.
+    /// </summary>
+    public async ValueTask<ClaimReply> ProbeAsync(ClaimContext context, CancellationToken cancellationToken)
+    {
+        var (database, keys, values) = Prepare(redis.KeyPrefix + "rp:probe", "", TimeSpan.FromSeconds(1), context, beat: true);
+        return Read(await database.ScriptEvaluateAsync(ClaimScript, keys, values).WaitAsync(BackgroundTimeout, cancellationToken));
+    }
+
+    /// <summary>Takes this replica out of the heartbeat hash (on a clean stop).</summary>
+    public async ValueTask LeaveAsync(string replicaId, CancellationToken cancellationToken)
+    {
+        var multiplexer = redis.Multiplexer ?? throw new RedisException("Redis is not configured.");
+        await multiplexer.GetDatabase().ScriptEvaluateAsync(LeaveScript, [_beatsKey], [replicaId]).WaitAsync(BackgroundTimeout, cancellationToken);
+    }
 
     /// <summary>Writes a claim back unless an earlier one is held; true when written.</summary>
     public async ValueTask<bool> WriteBackAsync(PendingClaim pending, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var multiplexer = redis.Multiplexer ?? throw new RedisException("Redis is not configured.");
-        var result = await _pipeline.ExecuteAsync(static async (s, ct) => await s.Database.ScriptEvaluateAsync(WriteBackScript,
-                [s.Key], [s.Value, s.TtlMs, s.Ms]).WaitAsync(ct),
-            (Database: multiplexer.GetDatabase(), Key: ClaimKey(LocalClaims.Hex(pending.Key)), Value: (RedisValue)pending.Claim.Format(),
-                TtlMs: (RedisValue)Math.Max(1L, (long)ttl.TotalMilliseconds), Ms: (RedisValue)pending.Claim.FirstScanMs),
-            cancellationToken);
+        var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(WriteBackScript,
+                [ClaimKey(LocalClaims.Hex(pending.Key))],
+                [pending.Claim.Format(), Math.Max(1L, (long)ttl.TotalMilliseconds), pending.Claim.FirstScanMs])
+            .WaitAsync(BackgroundTimeout, cancellationToken);
         return (long)result == 1;
     }
 
@@ -115,7 +139,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
             var server = multiplexer.GetServer(endpoint);
             if (server.IsConnected && !server.IsReplica)
             {
-                var info = await server.InfoAsync("server");
+                var info = await server.InfoAsync("server").WaitAsync(BackgroundTimeout);
                 return info.SelectMany(g => g).FirstOrDefault(p => p.Key == "run_id").Value;
             }
         }
@@ -123,9 +147,13 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
         return null;
     }
 
+    // Background calls (probe, write-back, run_id) are on nobody's request path: a little more patience
+    // than the hot path's budget, but a frozen Redis must not hold the loop for the client's 5 s.
+    private static readonly TimeSpan BackgroundTimeout = TimeSpan.FromSeconds(1);
+
     private RedisKey ClaimKey(string tokenIdHex) => redis.KeyPrefix + "rp:" + tokenIdHex;
 
-    private async ValueTask<ClaimReply> RunClaimAsync(RedisKey claimKey, string claim, TimeSpan ttl, ClaimContext context, CancellationToken cancellationToken)
+    private (IDatabase Database, RedisKey[] Keys, RedisValue[] Values) Prepare(RedisKey claimKey, string claim, TimeSpan ttl, ClaimContext context, bool beat)
     {
         var multiplexer = redis.Multiplexer ?? throw new RedisException("Redis is not configured.");
         RedisValue[] values =
@@ -137,15 +165,22 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
             context.AnnounceUntilMs,
             context.LossUntilMs,
             context.NowMs,
+            context.ReplicaId,
+            beat ? "1" : "0",
+            context.SilentAfterMs,
+            context.ForgetAfterMs,
         ];
-        var result = await _pipeline.ExecuteAsync(static async (s, ct) => await s.Database.ScriptEvaluateAsync(ClaimScript,
-                [s.Claim, s.Epoch, s.Marker], s.Values).WaitAsync(ct),
-            (Database: multiplexer.GetDatabase(), Claim: claimKey, Epoch: _epochKey, Marker: _markerKey, Values: values), cancellationToken);
+        return (multiplexer.GetDatabase(), [claimKey, _epochKey, _markerKey, _beatsKey], values);
+    }
+
+    private static ClaimReply Read(RedisResult result)
+    {
         var parts = (RedisResult[])result!;
         return new ClaimReply(
             parts[0].IsNull ? null : (string?)parts[0],
             (string?)parts[1] ?? "",
             long.Parse((string?)parts[2] ?? "0", NumberStyles.None, CultureInfo.InvariantCulture),
-            (long)parts[3] == 1);
+            (long)parts[3] == 1,
+            (long)parts[4] == 1);
     }
 }

@@ -18,7 +18,17 @@ public sealed class ReplayOptions
     [Range(1, 1000)]
     public int WriteBackBatch { get; set; } = 64;
 
-    /// <summary>How often the write-back tries again while Redis is away (and probes after a connection failure).</summary>
+    /// <summary>
+    /// How often each replica beats into Redis (and probes it: epoch, marker, announcements), and how
+    /// often the write-back tries again while Redis is away.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
-    public TimeSpan WriteBackRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A peer not heard from for this long (by the Redis clock) may be answering without Redis: answers are
+    /// not authoritative meanwhile. Several heartbeats, so that a busy replica is not taken for a lost one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan PeerSilentAfter { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,0 +1,21 @@
+namespace ELicense.Server.Verification.Replay;
+
+/// <summary>What the shared store said along with a claim: the earlier claim, and the loss signals.</summary>
+/// <param name="Earlier">The claim Redis already held (null: the one sent was stored).</param>
+/// <param name="Epoch">The store's epoch sentinel now (created by this call when it was missing).</param>
+/// <param name="IncompleteUntilMs">Until when the shared record is marked incomplete (0: not marked).</param>
+/// <param name="Lost">True when the sentinel was missing or not the one this replica knew: claims were lost.</param>
+/// <param name="PeerSilent">True when another replica has not been heard from lately: it may be answering without the store.</param>
+public readonly record struct ClaimReply(string? Earlier, string Epoch, long IncompleteUntilMs, bool Lost, bool PeerSilent = false);
+
+/// <summary>What a replica tells the store with each call.</summary>
+/// <param name="KnownEpoch">The epoch this replica saw last; "" before it has seen one.</param>
+/// <param name="NewEpoch">The sentinel to create if none exists.</param>
+/// <param name="AnnounceUntilMs">A window this replica must publish (it answered without the store); 0: none.</param>
+/// <param name="LossUntilMs">The window to publish if this call finds a loss.</param>
+/// <param name="NowMs">This replica's clock.</param>
+/// <param name="ReplicaId">This replica's name in the heartbeat hash.</param>
+/// <param name="SilentAfterMs">A peer's heartbeat older than this (Redis clock) makes the answer not authoritative.</param>
+/// <param name="ForgetAfterMs">A peer's heartbeat older than this is dropped: whatever it claimed alone has expired.</param>
+public readonly record struct ClaimContext(string KnownEpoch, string NewEpoch, long AnnounceUntilMs, long LossUntilMs, long NowMs,
+    string ReplicaId = "", long SilentAfterMs = long.MaxValue, long ForgetAfterMs = long.MaxValue);
