@@ -19,7 +19,7 @@ public sealed class ReplayScheduleTests : IAsyncLifetime
     private const string SeedVariable = "ELICENSE_REPLAY_SEED";
     private const int MaxSchedules = 6;
     private const int StepsPerSchedule = 40;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(18); // start-up and healing take the rest of 25 s
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(14); // one fault's hold and the last heal take at most 10 s more
     private static readonly string[] Devices = ["hh-1", "hh-2", "hh-3", "hh-4"];
 
     // A freeze is held until peers count as silent (and a breaker opened): shorter ones fall in the window
@@ -149,7 +149,7 @@ public sealed class ReplayScheduleTests : IAsyncLifetime
         {
             await ScanAsync(_replicas.A, await TestData.IssueAsync(_replicas.A, _licenseNumber), "hh-filler");
             return (BreakerOpen(_replicas.A) || BreakerOpen(_replicas.B)) && _frozenSince.Elapsed > PeerSilentAfter;
-        }, TimeSpan.FromSeconds(10));
+        }, TimeSpan.FromSeconds(5));
         await _replicas.Redis.ThawAsync();
     }
 

@@ -59,6 +59,9 @@ public sealed class PrivateReplicas : IAsyncDisposable
     /// <summary>Claims <paramref name="replica"/> has written back into Redis since it started.</summary>
     public static long WrittenBack(ServerInstance replica) => replica.GetService<Replay.ClaimWriteBack>().Written;
 
+    /// <summary>Claims <paramref name="replica"/>'s write-back has written or found already held since it started.</summary>
+    public static long WriteBackSettled(ServerInstance replica) => replica.GetService<Replay.ClaimWriteBack>().Settled;
+
     /// <summary>True when <paramref name="replica"/>'s Redis breaker is open.</summary>
     public static bool BreakerOpen(ServerInstance replica) =>
         replica.GetService<server::ELicense.Server.Resilience.CircuitStates>().Redis.CircuitState == Polly.CircuitBreaker.CircuitState.Open;

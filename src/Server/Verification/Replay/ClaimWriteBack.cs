@@ -20,12 +20,18 @@ public sealed partial class ClaimWriteBack(
     ILogger<ClaimWriteBack> logger) : BackgroundService
 {
     private readonly ReplayOptions _options = options.Value;
-    private volatile bool _probeWanted = true;
     private volatile bool _restoreAllWanted;
     private long _written;
+    private long _settled;
 
     /// <summary>Claims written back into Redis since start.</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>
+    /// Claims the write-back has settled since start: written, or found already held by Redis with the same
+    /// or an earlier claim (e.g. a claim whose call timed out while Redis was frozen, executed on the thaw).
+    /// </summary>
+    public long Settled => Interlocked.Read(ref _settled);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,20 +64,16 @@ public sealed partial class ClaimWriteBack(
         }
     }
 
-    /// <summary>One pass: run_id if wanted, the heartbeat probe, then the queue. False when Redis failed (tried again next beat).</summary>
+    /// <summary>One pass: the heartbeat probe, then the queue. False when Redis failed (tried again next beat).</summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
-            if (_probeWanted || detector.Suspect)
-            {
-                _probeWanted = false;
-                detector.ObserveRunId(await store.RunIdAsync());
-            }
-
-            // The heartbeat, and with it the epoch check and any announcement of a local-only period.
+            // The heartbeat, and with it the epoch and run_id checks and any announcement of a local-only period.
             var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds());
-            detector.Observe(await store.ProbeAsync(context, cancellationToken), context);
+            var reply = await store.ProbeAsync(context, cancellationToken);
+            detector.Observe(reply, context);
+            detector.ObserveRunId(reply.RunId);
 
             if (_restoreAllWanted)
             {
@@ -83,8 +85,13 @@ public sealed partial class ClaimWriteBack(
         }
         catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e) || e is RedisServerException)
         {
-            _probeWanted = true;
             LogRetrying(logger, e);
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug here must not stop the host or the heartbeat: log it loudly and beat again.
+            LogFailed(logger, e);
             return false;
         }
     }
@@ -127,6 +134,7 @@ public sealed partial class ClaimWriteBack(
                 var landed = results.Count(r => r.Result);
                 (written, kept) = (written + landed, kept + batch.Count - landed);
                 Interlocked.Add(ref _written, landed);
+                Interlocked.Add(ref _settled, batch.Count);
             }
         }
         finally
@@ -172,17 +180,16 @@ public sealed partial class ClaimWriteBack(
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => detector.ConnectionFailed();
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
-    {
-        _probeWanted = true;
-        queue.Wake();
-    }
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => queue.Wake(); // probe at once
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replay store may have lost claims: {Queued} claims this replica knows queued for write-back; replay checks are not authoritative until {Until:u}.")]
     private static partial void LogLossNoticed(ILogger logger, int queued, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay claims written back to Redis: {Written} written, {Kept} already held an earlier claim, {Expired} expired unwritten; {Waiting} still queued.")]
     private static partial void LogWrittenBack(ILogger logger, int written, int kept, int expired, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replay heartbeat and write-back failed; trying again next beat.")]
+    private static partial void LogFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Replay write-back: Redis unavailable; trying again.")]
     private static partial void LogRetrying(ILogger logger, Exception error);

@@ -23,7 +23,8 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
 {
     // KEYS: claim, epoch sentinel, incomplete marker, heartbeats. ARGV: claim ("" = probe only), ttl ms,
     // known epoch, new epoch, announce-until ms, loss-until ms, now ms, replica id, "1" to beat, silent-after
-    // ms, forget-after ms. The marker only ever moves later. Heartbeats are stamped and aged by the Redis
+    // ms, forget-after ms. The marker only ever moves later. A beat also returns the server's run_id (new
+    // on every restart and failover; read here because INFO needs admin mode from a client). Heartbeats are stamped and aged by the Redis
     // clock, so replicas' clocks need not agree; a peer silent for a whole window is forgotten.
     private const string ClaimScript = """
         local prev = false
@@ -48,7 +49,11 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
         end
         local t = redis.call('TIME')
         local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if ARGV[9] == '1' then redis.call('HSET', KEYS[4], ARGV[8], clock) end
+        local run = ''
+        if ARGV[9] == '1' then
+          redis.call('HSET', KEYS[4], ARGV[8], clock)
+          run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or ''
+        end
         local silent = 0
         local beats = redis.call('HGETALL', KEYS[4])
         for i = 1, #beats, 2 do
@@ -59,7 +64,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
             silent = 1
           end
         end
-        return {prev, epoch, current, lost, silent}
+        return {prev, epoch, current, lost, silent, run}
         """;
 
     // KEYS: heartbeats. ARGV: replica id. A replica that stops cleanly leaves the hash: it is not silent, it is gone.
@@ -126,28 +131,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
         return (long)result == 1;
     }
 
-    /// <summary>The run_id of the primary the multiplexer talks to (changes on every restart and failover).</summary>
-    public async ValueTask<string?> RunIdAsync()
-    {
-        if (redis.Multiplexer is not { } multiplexer)
-        {
-            return null;
-        }
-
-        foreach (var endpoint in multiplexer.GetEndPoints())
-        {
-            var server = multiplexer.GetServer(endpoint);
-            if (server.IsConnected && !server.IsReplica)
-            {
-                var info = await server.InfoAsync("server").WaitAsync(BackgroundTimeout);
-                return info.SelectMany(g => g).FirstOrDefault(p => p.Key == "run_id").Value;
-            }
-        }
-
-        return null;
-    }
-
-    // Background calls (probe, write-back, run_id) are on nobody's request path: a little more patience
+    // Background calls (probe, write-back) are on nobody's request path: a little more patience
     // than the hot path's budget, but a frozen Redis must not hold the loop for the client's 5 s.
     private static readonly TimeSpan BackgroundTimeout = TimeSpan.FromSeconds(1);
 
@@ -181,6 +165,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
             (string?)parts[1] ?? "",
             long.Parse((string?)parts[2] ?? "0", NumberStyles.None, CultureInfo.InvariantCulture),
             (long)parts[3] == 1,
-            (long)parts[4] == 1);
+            (long)parts[4] == 1,
+            (string?)parts[5] is { Length: > 0 } run ? run : null);
     }
 }
