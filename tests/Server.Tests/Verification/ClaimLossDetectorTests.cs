@@ -127,9 +127,11 @@ public sealed class ClaimLossDetectorTests
         var sent = _detector.Context(NowMs);
 
         var silent = _detector.Observe(new ClaimReply(null, "e1", 0, Lost: false, PeerSilent: true), sent);
-        var heardAgain = Call("e1").Authority;
+        var claimWhileSilent = Call("e1").Authority; // claims do not look at heartbeats: the last probe's finding holds
+        var heardAgain = _detector.Observe(new ClaimReply(null, "e1", 0, Lost: false, PeerSilent: false), _detector.Context(NowMs));
 
         Assert.Equal(ReplayAuthority.SharedIncomplete, silent);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, claimWhileSilent);
         Assert.Equal(ReplayAuthority.Shared, heardAgain); // the peer announces its own window if it answered alone
         Assert.Equal(0, _losses);
         Assert.Equal(2_000, sent.SilentAfterMs);

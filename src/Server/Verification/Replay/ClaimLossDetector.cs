@@ -10,7 +10,8 @@ namespace ELicense.Server.Verification.Replay;
 /// without the store — makes the record incomplete for one window: the longest a credential claimed
 /// before the loss can still be verified (max lifetime, plus the skew on both its issue and expiry time).
 /// A peer replica gone silent (no heartbeat for <see cref="ReplayOptions.PeerSilentAfter"/>) makes answers
-/// not authoritative while it is silent: it may be answering without the store, unable to say so yet.
+/// not authoritative while it is silent (as the last heartbeat probe found): it may be answering without the
+/// store, unable to say so yet.
 /// Pure logic over a clock; the store carries the window to every other replica (the shared marker).
 /// </summary>
 public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOptions<ReplayOptions> replayOptions, TimeProvider time)
@@ -96,9 +97,13 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
             LossNoticed?.Invoke();
         }
 
-        // A silent peer may be answering without the store right now: this answer cannot know its claims.
-        _peerSilent = reply.PeerSilent;
-        return reply.PeerSilent ? ReplayAuthority.SharedIncomplete : Authority(nowMs);
+        // A silent peer may be answering without the store right now: answers cannot know its claims.
+        if (reply.PeerSilent is { } silent)
+        {
+            _peerSilent = silent;
+        }
+
+        return Authority(nowMs);
     }
 
     /// <summary>Takes in the server's run_id from a probe; a different one is a restart or a failover.</summary>

@@ -5,9 +5,9 @@ namespace ELicense.Server.Verification.Replay;
 /// <param name="Epoch">The store's epoch sentinel now (created by this call when it was missing).</param>
 /// <param name="IncompleteUntilMs">Until when the shared record is marked incomplete (0: not marked).</param>
 /// <param name="Lost">True when the sentinel was missing or not the one this replica knew: claims were lost.</param>
-/// <param name="PeerSilent">True when another replica has not been heard from lately: it may be answering without the store.</param>
+/// <param name="PeerSilent">True when another replica has not been heard from lately: it may be answering without the store (probes only; null on claims).</param>
 /// <param name="RunId">The server's run_id (probes only): a new one is a restart or a failover.</param>
-public readonly record struct ClaimReply(string? Earlier, string Epoch, long IncompleteUntilMs, bool Lost, bool PeerSilent = false, string? RunId = null);
+public readonly record struct ClaimReply(string? Earlier, string Epoch, long IncompleteUntilMs, bool Lost, bool? PeerSilent = null, string? RunId = null);
 
 /// <summary>What a replica tells the store with each call.</summary>
 /// <param name="KnownEpoch">The epoch this replica saw last; "" before it has seen one.</param>
