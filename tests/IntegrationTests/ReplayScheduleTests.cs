@@ -1,5 +1,3 @@
-extern alias server;
-
 using System.Diagnostics;
 using System.Globalization;
 using ELicense.IntegrationTests.Infrastructure;
@@ -24,13 +22,15 @@ public sealed class ReplayScheduleTests : IAsyncLifetime
 
     // A freeze is held until peers count as silent (and a breaker opened): shorter ones fall in the window
     // README documents — a replica cannot announce while Redis is away, nor be missed before it is silent.
-    private static readonly TimeSpan PeerSilentAfter = new server::ELicense.Server.Verification.Replay.ReplayOptions().PeerSilentAfter;
+    // Shorter than the default (5 s), to fit more schedules into the time bound.
+    private static readonly TimeSpan PeerSilentAfter = TimeSpan.FromSeconds(1.5);
 
     private PrivateReplicas _replicas = null!;
     private string _licenseNumber = "";
     private readonly Stopwatch _frozenSince = new();
 
-    public async ValueTask InitializeAsync() => _replicas = await PrivateReplicas.StartAsync("replay-schedule");
+    public async ValueTask InitializeAsync() => _replicas = await PrivateReplicas.StartAsync("replay-schedule",
+        [$"--Replay:PeerSilentAfter={PeerSilentAfter:c}"]);
 
     private enum RedisState { Up, Stopped, Frozen }
 

@@ -23,14 +23,16 @@ public sealed class PrivateReplicas : IAsyncDisposable
 
     public ServerInstance B { get; private set; } = null!;
 
-    public static async Task<PrivateReplicas> StartAsync(string name)
+    /// <param name="name">Names the temporary data directory.</param>
+    /// <param name="extraArgs">Configuration both replicas start with.</param>
+    public static async Task<PrivateReplicas> StartAsync(string name, IEnumerable<string>? extraArgs = null)
     {
         var replicas = new PrivateReplicas(Directory.CreateTempSubdirectory($"elicense-{name}-").FullName);
         try
         {
             replicas.Redis = await RedisServer.StartAsync();
-            replicas.A = await ServerInstance.StartAsync(replicas.DataDirectory, replicas.Redis.Configuration);
-            replicas.B = await ServerInstance.StartAsync(replicas.DataDirectory, replicas.Redis.Configuration);
+            replicas.A = await ServerInstance.StartAsync(replicas.DataDirectory, replicas.Redis.Configuration, extraArgs);
+            replicas.B = await ServerInstance.StartAsync(replicas.DataDirectory, replicas.Redis.Configuration, extraArgs);
             return replicas;
         }
         catch

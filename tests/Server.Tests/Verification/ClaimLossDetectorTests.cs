@@ -7,31 +7,35 @@ using Xunit;
 
 namespace ELicense.Server.Tests.Verification;
 
-/// <summary>When replay answers checked against Redis are authoritative, over a fake clock.</summary>
+/// <summary>When replay answers checked against Redis are authoritative, over a fake clock and a store that does what the script does.</summary>
 public sealed class ClaimLossDetectorTests
 {
     private static readonly CredentialOptions Credentials = new() { MaxLifetime = TimeSpan.FromMinutes(10), MaxClockSkew = TimeSpan.FromSeconds(30) };
 
     private readonly FakeTimeProvider _time = new(CredentialTestKit.Start);
+    private readonly FakeStore _store = new();
     private readonly ClaimLossDetector _detector;
+    private readonly ClaimLossDetector _peer;
     private int _losses;
 
     public ClaimLossDetectorTests()
     {
-        _detector = new ClaimLossDetector(Options.Create(Credentials), Options.Create(new ReplayOptions()), _time);
+        _detector = NewDetector();
+        _peer = NewDetector();
         _detector.LossNoticed += () => _losses++;
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Sends a context and answers it as a store would that holds <paramref name="epoch"/> and <paramref name="markerMs"/>.</summary>
-    private (ReplayAuthority Authority, ClaimContext Sent) Call(string epoch, long markerMs = 0)
+    private ClaimLossDetector NewDetector() => new(Options.Create(Credentials), Options.Create(new ReplayOptions()), _time);
+
+    private ReplayAuthority Call(ClaimLossDetector detector, bool probe = false)
     {
-        var sent = _detector.Context(NowMs);
-        var lost = sent.KnownEpoch.Length > 0 && sent.KnownEpoch != epoch;
-        var marker = Math.Max(markerMs, Math.Max(sent.AnnounceUntilMs, lost ? sent.LossUntilMs : 0));
-        return (_detector.Observe(new ClaimReply(null, epoch, marker, lost), sent), sent);
+        var sent = detector.Context(NowMs, probe);
+        return detector.Observe(_store.Run(sent, detector.ReplicaId), sent);
     }
+
+    private ReplayAuthority Call(bool probe = false) => Call(_detector, probe);
 
     [Fact]
     public void Window_IsMaxLifetimePlusSkewOnIssueAndExpiry()
@@ -42,73 +46,77 @@ public sealed class ClaimLossDetectorTests
     [Fact]
     public void Observe_FirstEpochSeen_IsShared()
     {
-        var (authority, sent) = Call("e1");
+        var sent = _detector.Context(NowMs);
 
         Assert.Equal("", sent.KnownEpoch);
-        Assert.Equal(ReplayAuthority.Shared, authority);
+        Assert.Equal(ReplayAuthority.Shared, Call());
         Assert.Equal(0, _losses);
-        Assert.Equal("e1", _detector.Context(NowMs).KnownEpoch);
+        Assert.Equal(_store.Epoch, _detector.Context(NowMs).KnownEpoch);
     }
 
     [Fact]
-    public void Observe_EpochChanged_IncompleteForTheWindowThenShared()
+    public void Observe_EpochGone_IncompleteForTheWindowEverywhereThenShared()
     {
-        Call("e1");
+        Call();
+        Call(_peer);
         _time.Advance(TimeSpan.FromSeconds(5));
+        _store.Restart();
 
-        var (atLoss, _) = Call("e2");
+        var atLoss = Call();
+        var peerAtLoss = Call(_peer); // learns it from the mark, or from the epoch itself
         _time.Advance(_detector.Window - TimeSpan.FromMilliseconds(1));
-        var (justBefore, _) = Call("e2");
+        var justBefore = Call();
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        var (atEnd, _) = Call("e2");
 
         Assert.Equal(ReplayAuthority.SharedIncomplete, atLoss);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, peerAtLoss);
         Assert.Equal(ReplayAuthority.SharedIncomplete, justBefore);
-        Assert.Equal(ReplayAuthority.Shared, atEnd);
+        Assert.Equal(ReplayAuthority.Shared, Call());
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
         Assert.Equal(1, _losses);
     }
 
     [Fact]
-    public void AnsweredWithoutStore_WindowFromTheLastLocalAnswerAnnouncedOnce()
+    public void AnsweredWithoutStore_IncompleteEverywhereUntilWrittenBackThenShared()
     {
-        Call("e1");
+        Call();
+        Call(_peer);
+        _detector.AnsweredWithoutStore();
+        var generation = _detector.LocalGeneration;
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call()); // its own answers, at once
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));      // the peer cannot know before the probe
+        Call(probe: true);                                      // back: the mark is published
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(_peer));
+
+        _detector.WrittenBack(generation);
+        Assert.Equal(ReplayAuthority.Shared, Call(probe: true)); // the mark is cleared
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
+    }
+
+    [Fact]
+    public void AnsweredWithoutStore_NeverWrittenBack_WindowFromTheLastAnswerWithoutTheStore()
+    {
+        Call();
         _detector.AnsweredWithoutStore();
         _time.Advance(TimeSpan.FromSeconds(20));
-        _detector.AnsweredWithoutStore(); // the last local-only answer starts the window
-        var lastLocalMs = NowMs;
-        _time.Advance(TimeSpan.FromSeconds(3));
+        _detector.AnsweredWithoutStore(); // the last such answer starts the window
+        var generation = _detector.LocalGeneration - 1;
+        Call(probe: true);
 
-        Assert.True(_detector.AnnouncementPending);
-        var (back, sent) = Call("e1");
-        var (next, sentNext) = Call("e1");
-
-        Assert.Equal(lastLocalMs + (long)_detector.Window.TotalMilliseconds, sent.AnnounceUntilMs);
-        Assert.Equal(0, sentNext.AnnounceUntilMs);
-        Assert.False(_detector.AnnouncementPending);
-        Assert.Equal(ReplayAuthority.SharedIncomplete, back);
-        Assert.Equal(ReplayAuthority.SharedIncomplete, next);
-        _time.Advance(_detector.Window - TimeSpan.FromSeconds(3));
-        Assert.Equal(ReplayAuthority.Shared, Call("e1").Authority);
+        _detector.WrittenBack(generation); // a pass that had not seen the last answer clears nothing
+        _time.Advance(_detector.Window - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(probe: true));
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(_peer));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
+        Assert.Equal(ReplayAuthority.Shared, Call());
     }
 
     [Fact]
-    public void Observe_MarkerRaisedByAnotherReplica_IncompleteUntilItEnds()
+    public void ObserveRunId_Changed_IsALossPublishedByTheNextProbe()
     {
-        Call("e1");
-        var markerMs = NowMs + 60_000;
-
-        var (marked, _) = Call("e1", markerMs);
-        _time.Advance(TimeSpan.FromMinutes(1));
-        var (after, _) = Call("e1"); // the marker key has expired in Redis by now
-
-        Assert.Equal(ReplayAuthority.SharedIncomplete, marked);
-        Assert.Equal(ReplayAuthority.Shared, after);
-        Assert.Equal(0, _losses);
-    }
-
-    [Fact]
-    public void ObserveRunId_Changed_IsALossAnnouncedToTheOthers()
-    {
+        Call();
         _detector.ObserveRunId("run-1");
         _detector.ObserveRunId("run-1");
         Assert.Equal(0, _losses);
@@ -116,36 +124,79 @@ public sealed class ClaimLossDetectorTests
         _detector.ObserveRunId("run-2"); // a failover keeps the epoch but not the run id
 
         Assert.Equal(1, _losses);
-        Assert.True(_detector.AnnouncementPending);
-        Assert.Equal(ReplayAuthority.SharedIncomplete, _detector.Authority(NowMs));
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call());
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
+        Call(probe: true);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(_peer));
     }
 
     [Fact]
     public void Observe_PeerSilent_NotAuthoritativeWhileSilentNoWindow()
     {
-        Call("e1");
-        var sent = _detector.Context(NowMs);
+        Call();
+        var sent = _detector.Context(NowMs, probe: true);
 
-        var silent = _detector.Observe(new ClaimReply(null, "e1", 0, Lost: false, PeerSilent: true), sent);
-        var claimWhileSilent = Call("e1").Authority; // claims do not look at heartbeats: the last probe's finding holds
-        var heardAgain = _detector.Observe(new ClaimReply(null, "e1", 0, Lost: false, PeerSilent: false), _detector.Context(NowMs));
+        var silent = _detector.Observe(new ClaimReply(null, _store.Epoch!, 0, Lost: false, PeerSilent: true), sent);
+        var claimWhileSilent = Call(); // claims do not look at heartbeats: the last probe's finding holds
+        var heardAgain = _detector.Observe(new ClaimReply(null, _store.Epoch!, 0, Lost: false, PeerSilent: false), sent);
 
         Assert.Equal(ReplayAuthority.SharedIncomplete, silent);
         Assert.Equal(ReplayAuthority.SharedIncomplete, claimWhileSilent);
-        Assert.Equal(ReplayAuthority.Shared, heardAgain); // the peer announces its own window if it answered alone
+        Assert.Equal(ReplayAuthority.Shared, heardAgain); // the peer marks its own period if it answered alone
         Assert.Equal(0, _losses);
-        Assert.Equal(2_000, sent.SilentAfterMs);
+        Assert.Equal(5_000, sent.SilentAfterMs);
         Assert.Equal((long)_detector.Window.TotalMilliseconds, sent.ForgetAfterMs);
     }
 
     [Fact]
     public void ConnectionFailed_NotAuthoritativeUntilAProbe()
     {
-        Call("e1");
+        Call();
         _detector.ConnectionFailed();
 
-        Assert.Equal(ReplayAuthority.SharedIncomplete, Call("e1").Authority);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call());
         _detector.ObserveRunId("run-1");
-        Assert.Equal(ReplayAuthority.Shared, Call("e1").Authority);
+        Assert.Equal(ReplayAuthority.Shared, Call());
+    }
+
+    /// <summary>The claim script's epoch and marks, in C#: what Redis would answer.</summary>
+    private sealed class FakeStore
+    {
+        private readonly Dictionary<string, long> _marks = [];
+
+        public string? Epoch { get; private set; }
+
+        public void Restart()
+        {
+            Epoch = null;
+            _marks.Clear();
+        }
+
+        public ClaimReply Run(ClaimContext sent, string replicaId)
+        {
+            var lost = Epoch is null ? sent.KnownEpoch.Length > 0 : sent.KnownEpoch.Length > 0 && sent.KnownEpoch != Epoch;
+            Epoch ??= sent.NewEpoch;
+            if (sent.AnnounceUntilMs < 0)
+            {
+                _marks.Remove(replicaId);
+            }
+            else if (sent.AnnounceUntilMs > 0)
+            {
+                _marks[replicaId] = Math.Max(sent.AnnounceUntilMs, _marks.GetValueOrDefault(replicaId));
+            }
+
+            var loss = Math.Max(sent.LossAnnounceMs, lost ? sent.LossUntilMs : 0);
+            if (loss > _marks.GetValueOrDefault("loss"))
+            {
+                _marks["loss"] = loss;
+            }
+
+            foreach (var expired in _marks.Where(m => m.Value <= sent.NowMs).Select(m => m.Key).ToList())
+            {
+                _marks.Remove(expired);
+            }
+
+            return new ClaimReply(null, Epoch, _marks.Count == 0 ? 0 : _marks.Values.Max(), lost);
+        }
     }
 }

@@ -22,46 +22,78 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     private readonly Lock _gate = new();
     private string? _epoch;
     private string? _runId;
-    private long _incompleteUntilMs;
-    private long _announceUntilMs;
+    private long _lossUntilMs;      // losses this replica noticed
+    private long _lossAnnounceMs;   // ...of which one found here (run_id), still to publish
+    private long _sharedUntilMs;    // the latest mark the store showed
+    private long _localUntilMs;     // this replica's own period without the store (0: none, or written back)
+    private long _localGeneration;  // counts answers without the store
+    private bool _clearOwnMark;
     private volatile bool _suspect;
     private volatile bool _peerSilent;
 
     /// <summary>Raised (on the caller's thread) when this replica notices a loss: time to write back what it knows.</summary>
     public event Action? LossNoticed;
 
-    /// <summary>This replica's name in the store's heartbeats (unique per process and instance).</summary>
+    /// <summary>This replica's name in the store's heartbeats and marks (unique per process and instance).</summary>
     public string ReplicaId { get; } = Environment.MachineName + "-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>How long a loss leaves the shared record incomplete.</summary>
     public TimeSpan Window => TimeSpan.FromMilliseconds(_windowMs);
 
-    /// <summary>Until when this replica treats the shared record as incomplete.</summary>
-    public DateTimeOffset IncompleteUntil => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref _incompleteUntilMs));
+    /// <summary>Until when this replica treats the shared record as incomplete (suspicion and silent peers aside).</summary>
+    public DateTimeOffset IncompleteUntil
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(_lossUntilMs, Math.Max(_sharedUntilMs, _localUntilMs)));
+            }
+        }
+    }
 
-    /// <summary>True while a window must still be published to the shared marker.</summary>
-    public bool AnnouncementPending => Interlocked.Read(ref _announceUntilMs) != 0;
+    /// <summary>Answers given without the store so far; the write-back reads it before a pass (see <see cref="WrittenBack"/>).</summary>
+    public long LocalGeneration => Interlocked.Read(ref _localGeneration);
 
     /// <summary>True after a connection failure, until a probe of the server has run.</summary>
     public bool Suspect => _suspect;
 
-    /// <summary>What to send with the next store call.</summary>
-    public ClaimContext Context(long nowMs)
+    /// <summary>What to send with the next store call; only the probe publishes and clears marks it owns.</summary>
+    public ClaimContext Context(long nowMs, bool probe = false)
     {
         lock (_gate)
         {
-            return new ClaimContext(_epoch ?? "", _newEpoch, _announceUntilMs, nowMs + _windowMs, nowMs, ReplicaId, _silentAfterMs, _windowMs);
+            var own = !probe ? 0 : _clearOwnMark ? -1 : _localUntilMs;
+            return new ClaimContext(_epoch ?? "", _newEpoch, own, nowMs + _windowMs, nowMs, ReplicaId, _silentAfterMs, _windowMs,
+                probe ? _lossAnnounceMs : 0);
         }
     }
 
-    /// <summary>This replica answered without the store: its claims of now are missing there.</summary>
+    /// <summary>This replica answered without the store (after queueing any claim it made for write-back).</summary>
     public void AnsweredWithoutStore()
     {
         var until = time.GetUtcNow().ToUnixTimeMilliseconds() + _windowMs;
         lock (_gate)
         {
-            _announceUntilMs = Math.Max(_announceUntilMs, until);
-            _incompleteUntilMs = Math.Max(_incompleteUntilMs, until);
+            _localUntilMs = Math.Max(_localUntilMs, until);
+            _clearOwnMark = false;
+            _localGeneration++;
+        }
+    }
+
+    /// <summary>
+    /// Every claim queued up to <paramref name="generation"/> is in Redis now: unless this replica answered
+    /// without the store again since, its own period is over, and its mark is cleared with the next probe.
+    /// </summary>
+    public void WrittenBack(long generation)
+    {
+        lock (_gate)
+        {
+            if (generation == _localGeneration && _localUntilMs != 0)
+            {
+                _localUntilMs = 0;
+                _clearOwnMark = true;
+            }
         }
     }
 
@@ -76,19 +108,24 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
         lock (_gate)
         {
             // A reply to a call sent before this replica knew an epoch cannot judge one learned meanwhile.
-            lost = reply.Lost || (_epoch is not null && sent.KnownEpoch.Length == 0 && reply.Epoch != _epoch);
+            var foundHere = !reply.Lost && _epoch is not null && sent.KnownEpoch.Length == 0 && reply.Epoch != _epoch;
+            lost = reply.Lost || foundHere;
             _epoch = reply.Epoch;
-            if (_announceUntilMs == sent.AnnounceUntilMs)
+            _sharedUntilMs = reply.IncompleteUntilMs;
+            if (sent.AnnounceUntilMs < 0 && _localUntilMs == 0)
             {
-                _announceUntilMs = 0; // published; a newer local-only answer would have moved it
+                _clearOwnMark = false;
             }
 
-            var until = Math.Max(reply.IncompleteUntilMs, lost ? nowMs + _windowMs : 0);
-            _incompleteUntilMs = Math.Max(_incompleteUntilMs, until);
-            if (lost && !reply.Lost)
+            if (sent.LossAnnounceMs != 0 && _lossAnnounceMs == sent.LossAnnounceMs)
             {
-                // Found here, not by the script: the marker has not been raised yet.
-                _announceUntilMs = Math.Max(_announceUntilMs, nowMs + _windowMs);
+                _lossAnnounceMs = 0; // published
+            }
+
+            if (lost)
+            {
+                _lossUntilMs = Math.Max(_lossUntilMs, nowMs + _windowMs);
+                _lossAnnounceMs = foundHere ? _lossUntilMs : _lossAnnounceMs; // the script publishes what it found
             }
         }
 
@@ -121,9 +158,8 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
             _runId = runId;
             if (changed)
             {
-                var until = time.GetUtcNow().ToUnixTimeMilliseconds() + _windowMs;
-                _announceUntilMs = Math.Max(_announceUntilMs, until);
-                _incompleteUntilMs = Math.Max(_incompleteUntilMs, until);
+                _lossUntilMs = Math.Max(_lossUntilMs, time.GetUtcNow().ToUnixTimeMilliseconds() + _windowMs);
+                _lossAnnounceMs = _lossUntilMs;
             }
         }
 
@@ -135,6 +171,16 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     }
 
     /// <summary>The authority of an answer checked against the store now.</summary>
-    public ReplayAuthority Authority(long nowMs) =>
-        _suspect || _peerSilent || nowMs < Interlocked.Read(ref _incompleteUntilMs) ? ReplayAuthority.SharedIncomplete : ReplayAuthority.Shared;
+    public ReplayAuthority Authority(long nowMs)
+    {
+        if (_suspect || _peerSilent)
+        {
+            return ReplayAuthority.SharedIncomplete;
+        }
+
+        lock (_gate)
+        {
+            return nowMs < Math.Max(_lossUntilMs, Math.Max(_sharedUntilMs, _localUntilMs)) ? ReplayAuthority.SharedIncomplete : ReplayAuthority.Shared;
+        }
+    }
 }

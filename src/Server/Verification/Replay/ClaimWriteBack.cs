@@ -69,8 +69,9 @@ public sealed partial class ClaimWriteBack(
     {
         try
         {
-            // The heartbeat, and with it the epoch and run_id checks and any announcement of a local-only period.
-            var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds());
+            // The heartbeat, and with it the epoch and run_id checks and this replica's marks.
+            var generation = detector.LocalGeneration;
+            var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds(), probe: true);
             var reply = await store.ProbeAsync(context, cancellationToken);
             detector.Observe(reply, context);
             detector.ObserveRunId(reply.RunId);
@@ -81,7 +82,14 @@ public sealed partial class ClaimWriteBack(
                 QueueAllKnown();
             }
 
-            return await DrainAsync(cancellationToken);
+            var drained = await DrainAsync(cancellationToken);
+            if (drained && queue.Dropped == 0)
+            {
+                // Every claim made without the store up to that answer is in Redis now (none was dropped).
+                detector.WrittenBack(generation);
+            }
+
+            return drained;
         }
         catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e) || e is RedisServerException)
         {

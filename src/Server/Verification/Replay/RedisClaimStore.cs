@@ -9,7 +9,7 @@ namespace ELicense.Server.Verification.Replay;
 
 /// <summary>
 /// The replay claims in Redis. One script per scan claims the token id (SET NX GET), checks the epoch
-/// sentinel and reads or raises the shared "incomplete until" marker — one round-trip, as the plain SET
+/// sentinel and reads (or, on a loss, raises) the shared "incomplete" marks — one round-trip, as the plain SET
 /// was. The background probe runs the same script with a heartbeat, which also finds silent peers.
 /// </summary>
 /// <remarks>
@@ -21,13 +21,16 @@ namespace ELicense.Server.Verification.Replay;
 /// </remarks>
 public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelineProvider<string> pipelines)
 {
-    // KEYS: claim, epoch sentinel, incomplete marker, heartbeats. ARGV: claim ("" = probe only), ttl ms,
-    // known epoch, new epoch, announce-until ms, loss-until ms, now ms, replica id, "1" to beat, silent-after
-    // ms, forget-after ms. The marker only ever moves later. A beat (the background probe, every 250 ms)
-    // stamps this replica and ages its peers by the Redis clock, so replicas' clocks need not agree, drops
-    // a peer silent for a whole window, and returns the server's run_id (new on every restart and failover;
-    // read here because INFO needs admin mode from a client). The silence check is left to the beat: on
-    // every claim it would double the script's cost in Redis (measured: 8 µs → 17.5 µs per call).
+    // KEYS: claim, epoch sentinel, incomplete marks (hash), heartbeats (hash). ARGV: claim ("" = probe
+    // only), ttl ms, known epoch, new epoch, own mark (0 keep, -1 clear, else until ms), loss-until ms,
+    // now ms, replica id, "1" to beat, silent-after ms, forget-after ms, loss to publish (0 none).
+    // Marks: "loss" (a restart or failover someone noticed, only ever moved later) and one per replica
+    // that answered without the store, set when it is back and cleared once its claims are written
+    // back; a mark past its time is dropped. The answer is the latest mark. A beat (the background probe,
+    // every 250 ms) stamps this replica and ages its peers by the Redis clock, so replicas' clocks need
+    // not agree, drops a peer silent for a whole window, and returns the server's run_id (new on every
+    // restart and failover; read here because INFO needs admin mode from a client). The silence check is
+    // left to the beat: on every claim it would double the script's cost in Redis (8 µs → 17.5 µs).
     private const string ClaimScript = """
         local prev = false
         if ARGV[1] ~= '' then
@@ -42,12 +45,25 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
         elseif ARGV[3] ~= '' and epoch ~= ARGV[3] then
           lost = 1
         end
-        local mark = ARGV[5]
-        if lost == 1 and tonumber(ARGV[6]) > tonumber(mark) then mark = ARGV[6] end
-        local current = redis.call('GET', KEYS[3]) or '0'
-        if tonumber(mark) > tonumber(current) then
-          redis.call('SET', KEYS[3], mark, 'PX', math.max(1, tonumber(mark) - tonumber(ARGV[7])))
-          current = mark
+        local own = tonumber(ARGV[5])
+        if own < 0 then
+          redis.call('HDEL', KEYS[3], ARGV[8])
+        elseif own > 0 and own > tonumber(redis.call('HGET', KEYS[3], ARGV[8]) or '0') then
+          redis.call('HSET', KEYS[3], ARGV[8], ARGV[5])
+        end
+        local loss = ARGV[12]
+        if lost == 1 and tonumber(ARGV[6]) > tonumber(loss) then loss = ARGV[6] end
+        if tonumber(loss) > tonumber(redis.call('HGET', KEYS[3], 'loss') or '0') then
+          redis.call('HSET', KEYS[3], 'loss', loss)
+        end
+        local current = '0'
+        local marks = redis.call('HGETALL', KEYS[3])
+        for i = 1, #marks, 2 do
+          if tonumber(marks[i + 1]) <= tonumber(ARGV[7]) then
+            redis.call('HDEL', KEYS[3], marks[i])
+          elseif tonumber(marks[i + 1]) > tonumber(current) then
+            current = marks[i + 1]
+          end
         end
         local silent = -1
         local run = ''
@@ -88,7 +104,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
 
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(ResilienceExtensions.Redis);
     private readonly RedisKey _epochKey = redis.KeyPrefix + "rp:epoch";
-    private readonly RedisKey _markerKey = redis.KeyPrefix + "rp:incomplete-until";
+    private readonly RedisKey _markerKey = redis.KeyPrefix + "rp:incomplete";
     private readonly RedisKey _beatsKey = redis.KeyPrefix + "rp:replicas";
 
     /// <summary>False when no Redis is configured (or it is not started yet).</summary>
@@ -156,6 +172,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
             beat ? "1" : "0",
             context.SilentAfterMs,
             context.ForgetAfterMs,
+            context.LossAnnounceMs,
         ];
         return (multiplexer.GetDatabase(), [claimKey, _epochKey, _markerKey, _beatsKey], values);
     }

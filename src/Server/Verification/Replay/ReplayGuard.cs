@@ -62,12 +62,13 @@ public sealed partial class ReplayGuard(
         var claim = local.GetOrAdd(key, scan, keepUntilMs);
         if (store.IsConfigured)
         {
-            detector.AnsweredWithoutStore();
             if (ReferenceEquals(claim, scan))
             {
                 writeBack.Enqueue(new PendingClaim(key, scan, keepUntilMs));
             }
 
+            // After the enqueue: a write-back pass that has seen this answer has seen its claim too.
+            detector.AnsweredWithoutStore();
             writeBack.Wake();
         }
 

@@ -27,8 +27,9 @@ public sealed class ReplayOptions
 
     /// <summary>
     /// A peer not heard from for this long (by the Redis clock) may be answering without Redis: answers are
-    /// not authoritative meanwhile. Several heartbeats, so that a busy replica is not taken for a lost one.
+    /// not authoritative meanwhile. Many heartbeats, so that a busy replica (a long GC, a starved thread
+    /// pool) is not taken for a lost one.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
-    public TimeSpan PeerSilentAfter { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan PeerSilentAfter { get; set; } = TimeSpan.FromSeconds(5);
 }
