@@ -53,7 +53,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
         end
         local loss = ARGV[12]
         if lost == 1 and tonumber(ARGV[6]) > tonumber(loss) then loss = ARGV[6] end
-        if tonumber(loss) > tonumber(redis.call('HGET', KEYS[3], 'loss') or '0') then
+        if tonumber(loss) > 0 and tonumber(loss) > tonumber(redis.call('HGET', KEYS[3], 'loss') or '0') then
           redis.call('HSET', KEYS[3], 'loss', loss)
         end
         local current = '0'
