@@ -35,6 +35,7 @@ public sealed class ReplayClaimLossTests : IAsyncLifetime
         // This replica remembers device-a: the replayer is refused, and Redis is given device-a's claim.
         var replay = await ScanAsync(A, payload, "device-x");
         var again = await ScanAsync(A, payload, "device-x");
+        await WaitUntilSharedAsync(B, license.LicenseNumber); // B reconnects on its own schedule
         var elsewhere = await ScanAsync(B, payload, "device-x");
 
         Assert.All(new[] { replay, again, elsewhere }, r => Assert.Equal(Verdict.Replayed, r.Verdict));
