@@ -10,6 +10,7 @@ using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
 using ELicense.Server.Security;
 using ELicense.Server.Verification;
+using ELicense.Server.Verification.Replay;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Caching.Memory;
@@ -35,6 +36,7 @@ internal sealed class VerifyFixture : IDisposable
 
     private readonly ServiceProvider _services;
     private readonly MemoryCache _memory;
+    private readonly ClaimWriteBackQueue _writeBack;
 
     public VerifyFixture()
     {
@@ -66,7 +68,9 @@ internal sealed class VerifyFixture : IDisposable
         var vehicles = new TwoLevelCache<VehicleEntry>(_memory, redis, pipelines, cacheOptions, changes, invalidation, Time, NullLogger<TwoLevelCache<VehicleEntry>>.Instance, sealer);
         Reader = new RegistryReader(new OneLicenseStore(new LicenseRecord(License, Violations)), licenses, vehicles,
             new ServerMetrics(_services.GetRequiredService<IMeterFactory>()), new CacheKeys(keyMaterial));
-        ReplayGuard = new ReplayGuard(redis, pipelines, Time, NullLogger<ReplayGuard>.Instance);
+        _writeBack = new ClaimWriteBackQueue(Options.Create(new ReplayOptions()), Time);
+        ReplayGuard = new ReplayGuard(new RedisClaimStore(redis, pipelines), new LocalClaims(),
+            new ClaimLossDetector(credentialOptions, Options.Create(new ReplayOptions()), Time), _writeBack, Time, NullLogger<ReplayGuard>.Instance);
         Verification = new CredentialVerification(Verifier, ReplayGuard, Reader, credentialOptions, Time);
 
         // The first call reads the registry into memory and claims the token for this device; every later
@@ -133,6 +137,7 @@ internal sealed class VerifyFixture : IDisposable
     public void Dispose()
     {
         _memory.Dispose();
+        _writeBack.Dispose();
         _services.Dispose();
         Ring.Dispose();
     }

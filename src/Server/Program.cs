@@ -33,7 +33,7 @@ public partial class Program
         builder.Services.AddResiliencePipelines(builder.Configuration);   // Polly: Redis breaker, registry retries
         builder.Services.AddCaching(builder.Configuration);               // memory → Redis → registry, invalidation
         builder.Services.AddCredentials(builder.Configuration);           // key ring, issuer, verifier
-        builder.Services.AddVerification();                               // replay guard and the verify path
+        builder.Services.AddVerification(builder.Configuration);          // replay guard and the verify path
         builder.Services.AddAuditing(builder.Configuration);              // hash-chained audit trail of every check
         builder.Services.AddRefusalAuditing(builder.Configuration);       // and of every refused call, floods aggregated per second
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits

@@ -205,4 +205,15 @@ public sealed class OtherViewsTests
         Assert.Contains("\"repeatScan\": false", json, StringComparison.Ordinal);
         Assert.Contains(Samples.LicenseNumber, json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void JsonOutput_ReplayCheckSharedIncomplete_NamesIt()
+    {
+        var response = Samples.Verify(Verdict.Valid);
+        response.ReplayCheck = ReplayCheck.SharedIncomplete;
+
+        var json = JsonOutput.Format(response);
+
+        Assert.Contains("\"replayCheck\": \"REPLAY_CHECK_SHARED_INCOMPLETE\"", json, StringComparison.Ordinal);
+    }
 }

@@ -89,6 +89,19 @@ public sealed class VerificationViewTests
     }
 
     [Fact]
+    public void Render_ReplayCheckSharedIncomplete_ShowsNotAuthoritativeWarning()
+    {
+        var response = Samples.Verify(Verdict.Valid);
+        response.ReplayCheck = ReplayCheck.SharedIncomplete;
+
+        var output = Render(response);
+
+        Assert.Contains("VALID", output, StringComparison.Ordinal);
+        Assert.Contains("replay check not authoritative", output, StringComparison.Ordinal);
+        Assert.Contains("a reuse may not be caught", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_StatusUnavailable_IsNotValidWithWarning()
     {
         var response = new VerifyCredentialResponse { Verdict = Verdict.StatusUnavailable, Credential = Samples.Credential() };

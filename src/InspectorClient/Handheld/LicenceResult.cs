@@ -61,13 +61,14 @@ public sealed class LicenceResult
 
     /// <summary>
     /// Green only for a clean live VALID; amber for VALID with anything to be careful about (offline, a
-    /// repeat scan, stale data, a replay check on one server only) and for a status that could not be read;
+    /// repeat scan, stale data, a replay check on one server only or against a record that may have lost
+    /// scans) and for a status that could not be read;
     /// red for everything else.
     /// </summary>
     public Tone Tone => Response.Verdict switch
     {
         Verdict.Valid when Offline || Response.RepeatScan || OfflineFirstSeen is not null || Response.Freshness?.Stale == true
-            || Response.ReplayCheck == ReplayCheck.LocalOnly => Tone.Amber,
+            || Response.ReplayCheck is ReplayCheck.LocalOnly or ReplayCheck.SharedIncomplete => Tone.Amber,
         Verdict.Valid => Tone.Green,
         Verdict.StatusUnavailable => Tone.Amber,
         _ => Tone.Red,

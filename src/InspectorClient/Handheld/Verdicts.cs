@@ -34,7 +34,7 @@ public static class Verdicts
             : [text.Describe(response.Verdict)];
     }
 
-    /// <summary>The amber cautions: repeat scans, stale data, a replay check on one server only, offline limits.</summary>
+    /// <summary>The amber cautions: repeat scans, stale data, a replay check on one server only or not authoritative, offline limits.</summary>
     public static IReadOnlyList<string> Warnings(LicenceResult result, UiText text, TimeProvider time)
     {
         var response = result.Response;
@@ -63,6 +63,10 @@ public static class Verdicts
         {
             warnings.Add(text.LocalReplayOnly);
         }
+        else if (response.ReplayCheck == ReplayCheck.SharedIncomplete)
+        {
+            warnings.Add(text.IncompleteReplayCheck);
+        }
 
         if (result.Offline && response.Credential is not null)
         {
@@ -90,9 +94,9 @@ public static class Verdicts
             codes.Add("STALE");
         }
 
-        if (response.ReplayCheck == ReplayCheck.LocalOnly)
+        if (response.ReplayCheck is ReplayCheck.LocalOnly or ReplayCheck.SharedIncomplete)
         {
-            codes.Add("REPLAY_CHECK_LOCAL_ONLY");
+            codes.Add(response.ReplayCheck == ReplayCheck.LocalOnly ? "REPLAY_CHECK_LOCAL_ONLY" : "REPLAY_CHECK_SHARED_INCOMPLETE");
         }
 
         return string.Join(' ', codes);

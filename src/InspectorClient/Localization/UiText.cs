@@ -80,6 +80,9 @@ public sealed class UiText
     public string StaleData(string age) => T($"licence data is STALE (registry unreachable), {age} old", $"驾驶证数据非实时（登记系统不可达），已过 {age}");
     public string StaleVehicle(string age) => T($"vehicle data is STALE (registry unreachable), {age} old", $"车辆数据非实时（登记系统不可达），已过 {age}");
     public string LocalReplayOnly => T("replay check was local to one server only", "重放检查仅限单台服务器");
+    public string IncompleteReplayCheck => T(
+        "replay check not authoritative: the shared record may have lost scans, a reuse may not be caught",
+        "重放检查不具权威性：共享记录可能丢失扫描，无法确保发现重复使用");
     public string FirstScannedAt(string time) => T($"first scanned at {time}", $"首次扫描于 {time}");
     public string ServerSays(string message) => T($"server: {message}", $"服务器：{message}");
 

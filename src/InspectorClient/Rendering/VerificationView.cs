@@ -52,7 +52,7 @@ public static class VerificationView
         }
     }
 
-    /// <summary>The amber warnings that apply: repeat scan, stale data, local-only replay check, status unavailable.</summary>
+    /// <summary>The amber warnings that apply: repeat scan, stale data, local-only or incomplete replay check, status unavailable.</summary>
     public static IReadOnlyList<string> Warnings(VerifyCredentialResponse response, TimeProvider time)
     {
         var warnings = new List<string>();
@@ -69,6 +69,10 @@ public static class VerificationView
         if (response.ReplayCheck == ReplayCheck.LocalOnly)
         {
             warnings.Add("replay check was local only: a reuse on another server would not be caught");
+        }
+        else if (response.ReplayCheck == ReplayCheck.SharedIncomplete)
+        {
+            warnings.Add("replay check not authoritative: the shared replay record may have lost scans, a reuse may not be caught");
         }
 
         if (response.Verdict == Verdict.StatusUnavailable)

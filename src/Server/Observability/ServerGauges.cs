@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Resilience;
-using ELicense.Server.Verification;
+using ELicense.Server.Verification.Replay;
 using Polly.CircuitBreaker;
 
 namespace ELicense.Server.Observability;
@@ -13,14 +13,18 @@ namespace ELicense.Server.Observability;
 /// </summary>
 public sealed class ServerGauges
 {
-    public ServerGauges(IMeterFactory meters, CircuitStates circuits, ReplayGuard replay, SqliteAuditLog audit, RedisValueSealer sealer)
+    public ServerGauges(IMeterFactory meters, CircuitStates circuits, ReplayGuard replay, ClaimWriteBack writeBack, SqliteAuditLog audit, RedisValueSealer sealer)
     {
         var meter = meters.Create(ServerMetrics.MeterName);
         meter.CreateObservableGauge("elicense.circuit_breaker.state", () => new Measurement<int>(
                 Position(circuits.Redis.CircuitState), new KeyValuePair<string, object?>("pipeline", ResilienceExtensions.Redis)),
             "{state}", "Circuit breaker position: 0 closed, 1 open, 2 half-open, 3 isolated.");
         meter.CreateObservableGauge("elicense.replay.local_entries", () => replay.LocalCount, "{token}",
-            "Token ids this replica remembers in memory (all scans while Redis is down; first scans otherwise, until expiry).");
+            "Token ids this replica remembers in memory (its first scans and the earlier claims Redis showed it, until expiry).");
+        meter.CreateObservableGauge("elicense.replay.shared_incomplete", () => replay.SharedIncomplete ? 1 : 0, "{state}",
+            "1 while replay checks against Redis are not authoritative (Redis may have lost claims), else 0.");
+        meter.CreateObservableCounter("elicense.replay.written_back", () => writeBack.Written, "{claim}",
+            "Claims written back into Redis after it was away or lost them (the earliest claim keeps ownership).");
         meter.CreateObservableGauge("elicense.audit.queue_depth", () => audit.QueueDepth, "{record}",
             "Audit records waiting for the next group commit; answers wait with them.");
         meter.CreateObservableCounter("elicense.audit.records_committed", () => audit.RecordsCommitted, "{record}",

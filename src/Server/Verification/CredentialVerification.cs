@@ -1,6 +1,7 @@
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Validation;
+using ELicense.Server.Verification.Replay;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,12 @@ public sealed class CredentialVerification(
 
         claims = check.Claims!;
         var replay = await replayGuard.CheckAsync(claims.TokenId, response.Credential.TokenId, deviceId, claims.ExpiresAt + _skew, cancellationToken);
-        response.ReplayCheck = replay.Shared ? ReplayCheck.Shared : ReplayCheck.LocalOnly;
+        response.ReplayCheck = replay.Authority switch
+        {
+            ReplayAuthority.Shared => ReplayCheck.Shared,
+            ReplayAuthority.SharedIncomplete => ReplayCheck.SharedIncomplete,
+            _ => ReplayCheck.LocalOnly,
+        };
         if (replay.Outcome != ReplayOutcome.FirstScan)
         {
             response.FirstScanTime = Timestamp.FromDateTimeOffset(replay.FirstScanAt);
@@ -88,7 +94,12 @@ public sealed class CredentialVerification(
         response.Verdict = valid ? Verdict.Valid : Verdict.LicenseNotValid;
         response.Message = valid
             ? "Valid." + (read.Stale ? " Live status from a stale copy: the registry is unreachable (see freshness)." : "")
-                + (replay.Shared ? "" : " Replay check limited to this server: the shared replay store is unreachable.")
+                + replay.Authority switch
+                {
+                    ReplayAuthority.LocalOnly => " Replay check limited to this server: the shared replay store is unreachable.",
+                    ReplayAuthority.SharedIncomplete => " Replay check not authoritative: the shared replay store may have lost claims recently, so a reuse may not be caught.",
+                    _ => "",
+                }
             : "The licence is not valid: " + string.Join(", ", response.NotValidReasons);
         return response;
     }

@@ -1,5 +1,6 @@
 using ELicense.Server.RegistryApi;
 using ELicense.Server.Validation;
+using ELicense.Server.Verification.Replay;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ELicense.Server.Verification;
@@ -10,8 +11,17 @@ public static class VerificationExtensions
     /// <summary>Largest request accepted: a QR payload is at most a few kilobytes, a write a few hundred bytes.</summary>
     public const int MaxRequestBytes = 64 * 1024;
 
-    public static IServiceCollection AddVerification(this IServiceCollection services)
+    public static IServiceCollection AddVerification(this IServiceCollection services, IConfiguration configuration)
     {
+        // The replay guard and its parts: Redis claims, local memory, loss detection, write-back.
+        services.AddOptions<ReplayOptions>().Bind(configuration.GetSection(ReplayOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RedisClaimStore>();
+        services.AddSingleton<LocalClaims>();
+        services.AddSingleton<ClaimLossDetector>();
+        services.AddSingleton<ClaimWriteBackQueue>();
+        services.AddSingleton<ClaimWriteBack>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClaimWriteBack>());
         services.AddSingleton<ReplayGuard>();
         services.AddSingleton<CredentialVerification>();
         return services;

@@ -127,6 +127,23 @@ public sealed class ScreenTests
     }
 
     [Theory]
+    [InlineData(Language.English, "⚠  VALID", "replay check not authoritative: the shared record may have lost scans")]
+    [InlineData(Language.Chinese, "⚠  有效", "重放检查不具权威性")]
+    public void Card_ReplayCheckSharedIncomplete_IsAmberSaysSoInWords(Language language, string banner, string warning)
+    {
+        var response = Samples.Verify(Verdict.Valid);
+        response.ReplayCheck = ReplayCheck.SharedIncomplete;
+        var result = Online(response);
+
+        var output = Render(ResultCardView.Build(result, UiText.For(language), Samples.Clock()), width: 200);
+
+        Assert.Equal(Tone.Amber, result.Tone);
+        Assert.Contains(banner, output, StringComparison.Ordinal);
+        Assert.Contains(warning, output, StringComparison.Ordinal);
+        Assert.Equal("REPLAY_CHECK_SHARED_INCOMPLETE", Verdicts.ReasonCodes(result));
+    }
+
+    [Theory]
     [InlineData(Language.English, "⚠  VALID — OFFLINE", "OFFLINE — live status not checked", "Signed snapshot (at issue, not live)", "not in the signed snapshot", "A2 tractor-trailer · D three-wheeled motorcycle")]
     [InlineData(Language.Chinese, "⚠  有效 — 离线", "离线 — 未核验实时状态", "签名快照（签发时，非实时）", "快照中无此项", "A2 牵引车 · D 普通三轮摩托车")]
     public void Card_Offline_IsAmberLabelledWithTheSignedSnapshot(Language language, string banner, string label, string card, string missing, string classes)

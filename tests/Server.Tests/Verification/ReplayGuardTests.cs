@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using ELicense.Server.Caching;
 using ELicense.Server.Resilience;
 using ELicense.Server.Tests.Credentials;
-using ELicense.Server.Verification;
+using ELicense.Server.Credentials;
+using ELicense.Server.Verification.Replay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,18 +14,21 @@ using Xunit;
 
 namespace ELicense.Server.Tests.Verification;
 
-/// <summary>The guard's local mode (no Redis configured); the shared mode is covered by the integration tests.</summary>
+/// <summary>The guard's local mode (no Redis configured); the shared mode and its losses are covered by the integration tests (ReplayClaimLossTests).</summary>
 public sealed class ReplayGuardTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(CredentialTestKit.Start);
     private readonly ServiceProvider _services = new ServiceCollection().AddLogging()
         .AddResiliencePipelines(new ConfigurationBuilder().Build()).BuildServiceProvider();
+    private readonly ClaimWriteBackQueue _writeBack;
     private readonly ReplayGuard _guard;
 
     public ReplayGuardTests()
     {
         var redis = new RedisConnection(Options.Create(new RedisOptions()), NullLogger<RedisConnection>.Instance);
-        _guard = new ReplayGuard(redis, _services.GetRequiredService<ResiliencePipelineProvider<string>>(), _time, NullLogger<ReplayGuard>.Instance);
+        _writeBack = new ClaimWriteBackQueue(Options.Create(new ReplayOptions()), _time);
+        _guard = new ReplayGuard(new RedisClaimStore(redis, _services.GetRequiredService<ResiliencePipelineProvider<string>>()),
+            new LocalClaims(), new ClaimLossDetector(Options.Create(new CredentialOptions()), Options.Create(new ReplayOptions()), _time), _writeBack, _time, NullLogger<ReplayGuard>.Instance);
     }
 
     private DateTimeOffset KeepUntil => _time.GetUtcNow().AddMinutes(3.5);
@@ -44,7 +48,7 @@ public sealed class ReplayGuardTests : IDisposable
         var replay = await Check(token, "device-b", KeepUntil, ct);
 
         Assert.Equal(ReplayOutcome.FirstScan, first.Outcome);
-        Assert.False(first.Shared);
+        Assert.Equal(ReplayAuthority.LocalOnly, first.Authority);
         Assert.Equal(ReplayOutcome.RepeatScan, repeat.Outcome);
         Assert.Equal(first.FirstScanAt, repeat.FirstScanAt);
         Assert.Equal(ReplayOutcome.Replayed, replay.Outcome);
@@ -78,5 +82,19 @@ public sealed class ReplayGuardTests : IDisposable
         Assert.Equal(1, _guard.LocalCount);
     }
 
-    public void Dispose() => _services.Dispose();
+    [Fact]
+    public async Task CheckAsync_NoRedisConfigured_QueuesNothingForWriteBack()
+    {
+        // Without Redis there is nothing to write back to, and no window to announce.
+        await Check(RandomNumberGenerator.GetBytes(16), "device-a", KeepUntil, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, _writeBack.Count);
+        Assert.False(_guard.SharedIncomplete);
+    }
+
+    public void Dispose()
+    {
+        _writeBack.Dispose();
+        _services.Dispose();
+    }
 }

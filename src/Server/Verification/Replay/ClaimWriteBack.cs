@@ -1,0 +1,204 @@
+using ELicense.Server.Caching;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ELicense.Server.Verification.Replay;
+
+/// <summary>
+/// In the background, every heartbeat: beats into Redis (so peers can tell when this replica goes silent),
+/// checks the epoch and learns the marker, publishes this replica's announcements, checks the run_id after
+/// each reconnect, and writes back the claims Redis is missing — the earliest claim keeps ownership — in
+/// bounded batches, trying again next beat while Redis is away.
+/// </summary>
+public sealed partial class ClaimWriteBack(
+    RedisClaimStore store,
+    ClaimLossDetector detector,
+    LocalClaims local,
+    ClaimWriteBackQueue queue,
+    IOptions<ReplayOptions> options,
+    TimeProvider time,
+    ILogger<ClaimWriteBack> logger) : BackgroundService
+{
+    private readonly ReplayOptions _options = options.Value;
+    private volatile bool _restoreAllWanted;
+    private long _written;
+    private long _settled;
+
+    /// <summary>Claims written back into Redis since start.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>
+    /// Claims the write-back has settled since start: written, or found already held by Redis with the same
+    /// or an earlier claim (e.g. a claim whose call timed out while Redis was frozen, executed on the thaw).
+    /// </summary>
+    public long Settled => Interlocked.Read(ref _settled);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (store.Multiplexer is not { } multiplexer)
+        {
+            return; // no Redis: nothing to write back to
+        }
+
+        multiplexer.ConnectionFailed += OnConnectionFailed;
+        multiplexer.ConnectionRestored += OnConnectionRestored;
+        detector.LossNoticed += OnLossNoticed;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await RunOnceAsync(stoppingToken);
+                await queue.WaitAsync(_options.HeartbeatInterval, stoppingToken); // the heartbeat's cadence, or sooner when woken
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        finally
+        {
+            await LeaveAsync();
+            multiplexer.ConnectionFailed -= OnConnectionFailed;
+            multiplexer.ConnectionRestored -= OnConnectionRestored;
+            detector.LossNoticed -= OnLossNoticed;
+        }
+    }
+
+    /// <summary>One pass: the heartbeat probe, then the queue. False when Redis failed (tried again next beat).</summary>
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The heartbeat, and with it the epoch and run_id checks and this replica's marks.
+            var generation = detector.LocalGeneration;
+            var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds(), probe: true);
+            var reply = await store.ProbeAsync(context, cancellationToken);
+            detector.Observe(reply, context);
+            detector.ObserveRunId(reply.RunId);
+
+            if (_restoreAllWanted)
+            {
+                _restoreAllWanted = false;
+                QueueAllKnown();
+            }
+
+            var drained = await DrainAsync(cancellationToken);
+            if (drained && queue.Dropped == 0)
+            {
+                // Every claim made without the store up to that answer is in Redis now (none was dropped).
+                detector.WrittenBack(generation);
+            }
+
+            return drained;
+        }
+        catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e) || e is RedisServerException)
+        {
+            LogRetrying(logger, e);
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug here must not stop the host or the heartbeat: log it loudly and beat again.
+            LogFailed(logger, e);
+            return false;
+        }
+    }
+
+    private async Task<bool> DrainAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<PendingClaim>(_options.WriteBackBatch);
+        var (written, kept, expired) = (0, 0, 0);
+        try
+        {
+            while (true)
+            {
+                batch.Clear();
+                expired += queue.TakeBatch(batch, _options.WriteBackBatch);
+                if (batch.Count == 0)
+                {
+                    return true;
+                }
+
+                var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var results = batch.Select(c => store.WriteBackAsync(c, TimeSpan.FromMilliseconds(c.KeepUntilMs - nowMs), cancellationToken).AsTask()).ToArray();
+                try
+                {
+                    await Task.WhenAll(results);
+                }
+                catch (Exception) when (results.Any(r => r.IsFaulted))
+                {
+                    // Requeue what did not land; the earliest-wins write makes writing one twice harmless.
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        if (!results[i].IsCompletedSuccessfully)
+                        {
+                            queue.Enqueue(batch[i]);
+                        }
+                    }
+
+                    throw results.First(r => r.IsFaulted).Exception!.InnerException!;
+                }
+
+                var landed = results.Count(r => r.Result);
+                (written, kept) = (written + landed, kept + batch.Count - landed);
+                Interlocked.Add(ref _written, landed);
+                Interlocked.Add(ref _settled, batch.Count);
+            }
+        }
+        finally
+        {
+            if (written + kept + expired > 0)
+            {
+                LogWrittenBack(logger, written, kept, expired, queue.Count);
+            }
+        }
+    }
+
+    // Raised on a request's thread: the walk over every known claim happens on the loop instead.
+    private void OnLossNoticed()
+    {
+        _restoreAllWanted = true;
+        queue.Wake();
+    }
+
+    private void QueueAllKnown()
+    {
+        // Redis forgot: give it back every claim this replica still knows, the original owners included.
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var count = 0;
+        foreach (var claim in local.Live(nowMs))
+        {
+            count += queue.Enqueue(claim) ? 1 : 0;
+        }
+
+        LogLossNoticed(logger, count, detector.IncompleteUntil);
+    }
+
+    private async Task LeaveAsync()
+    {
+        try
+        {
+            await store.LeaveAsync(detector.ReplicaId, CancellationToken.None);
+        }
+        catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e))
+        {
+            LogRetrying(logger, e); // peers will see this replica silent, then forget it after a window
+        }
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => detector.ConnectionFailed();
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => queue.Wake(); // probe at once
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay store may have lost claims: {Queued} claims this replica knows queued for write-back; replay checks are not authoritative until {Until:u}.")]
+    private static partial void LogLossNoticed(ILogger logger, int queued, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replay claims written back to Redis: {Written} written, {Kept} already held an earlier claim, {Expired} expired unwritten; {Waiting} still queued.")]
+    private static partial void LogWrittenBack(ILogger logger, int written, int kept, int expired, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replay heartbeat and write-back failed; trying again next beat.")]
+    private static partial void LogFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Replay write-back: Redis unavailable; trying again.")]
+    private static partial void LogRetrying(ILogger logger, Exception error);
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ELicense.Server.Verification.Replay;
+
+/// <summary>Configuration section "Replay": the write-back of claims Redis is missing.</summary>
+public sealed class ReplayOptions
+{
+    public const string SectionName = "Replay";
+
+    /// <summary>
+    /// Most claims waiting to be written back. Beyond it new ones are dropped (and counted): they stay in
+    /// this replica's memory, and the incomplete window already says the shared record may miss them.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int WriteBackCapacity { get; set; } = 100_000;
+
+    /// <summary>Claims written back concurrently (one pipelined batch).</summary>
+    [Range(1, 1000)]
+    public int WriteBackBatch { get; set; } = 64;
+
+    /// <summary>
+    /// How often each replica beats into Redis (and probes it: epoch, marker, announcements), and how
+    /// often the write-back tries again while Redis is away.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A peer not heard from for this long (by the Redis clock) may be answering without Redis: answers are
+    /// not authoritative meanwhile. Many heartbeats, so that a busy replica (a long GC, a starved thread
+    /// pool) is not taken for a lost one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan PeerSilentAfter { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,202 @@
+using ELicense.Server.Credentials;
+using ELicense.Server.Tests.Credentials;
+using ELicense.Server.Verification.Replay;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace ELicense.Server.Tests.Verification;
+
+/// <summary>When replay answers checked against Redis are authoritative, over a fake clock and a store that does what the script does.</summary>
+public sealed class ClaimLossDetectorTests
+{
+    private static readonly CredentialOptions Credentials = new() { MaxLifetime = TimeSpan.FromMinutes(10), MaxClockSkew = TimeSpan.FromSeconds(30) };
+
+    private readonly FakeTimeProvider _time = new(CredentialTestKit.Start);
+    private readonly FakeStore _store = new();
+    private readonly ClaimLossDetector _detector;
+    private readonly ClaimLossDetector _peer;
+    private int _losses;
+
+    public ClaimLossDetectorTests()
+    {
+        _detector = NewDetector();
+        _peer = NewDetector();
+        _detector.LossNoticed += () => _losses++;
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private ClaimLossDetector NewDetector() => new(Options.Create(Credentials), Options.Create(new ReplayOptions()), _time);
+
+    private ReplayAuthority Call(ClaimLossDetector detector, bool probe = false)
+    {
+        var sent = detector.Context(NowMs, probe);
+        return detector.Observe(_store.Run(sent, detector.ReplicaId), sent);
+    }
+
+    private ReplayAuthority Call(bool probe = false) => Call(_detector, probe);
+
+    [Fact]
+    public void Window_IsMaxLifetimePlusSkewOnIssueAndExpiry()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(11), _detector.Window);
+    }
+
+    [Fact]
+    public void Observe_FirstEpochSeen_IsShared()
+    {
+        var sent = _detector.Context(NowMs);
+
+        Assert.Equal("", sent.KnownEpoch);
+        Assert.Equal(ReplayAuthority.Shared, Call());
+        Assert.Equal(0, _losses);
+        Assert.Equal(_store.Epoch, _detector.Context(NowMs).KnownEpoch);
+    }
+
+    [Fact]
+    public void Observe_EpochGone_IncompleteForTheWindowEverywhereThenShared()
+    {
+        Call();
+        Call(_peer);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _store.Restart();
+
+        var atLoss = Call();
+        var peerAtLoss = Call(_peer); // learns it from the mark, or from the epoch itself
+        _time.Advance(_detector.Window - TimeSpan.FromMilliseconds(1));
+        var justBefore = Call();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, atLoss);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, peerAtLoss);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, justBefore);
+        Assert.Equal(ReplayAuthority.Shared, Call());
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
+        Assert.Equal(1, _losses);
+    }
+
+    [Fact]
+    public void AnsweredWithoutStore_IncompleteEverywhereUntilWrittenBackThenShared()
+    {
+        Call();
+        Call(_peer);
+        _detector.AnsweredWithoutStore();
+        var generation = _detector.LocalGeneration;
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call()); // its own answers, at once
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));      // the peer cannot know before the probe
+        Call(probe: true);                                      // back: the mark is published
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(_peer));
+
+        _detector.WrittenBack(generation);
+        Assert.Equal(ReplayAuthority.Shared, Call(probe: true)); // the mark is cleared
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
+    }
+
+    [Fact]
+    public void AnsweredWithoutStore_NeverWrittenBack_WindowFromTheLastAnswerWithoutTheStore()
+    {
+        Call();
+        _detector.AnsweredWithoutStore();
+        _time.Advance(TimeSpan.FromSeconds(20));
+        _detector.AnsweredWithoutStore(); // the last such answer starts the window
+        var generation = _detector.LocalGeneration - 1;
+        Call(probe: true);
+
+        _detector.WrittenBack(generation); // a pass that had not seen the last answer clears nothing
+        _time.Advance(_detector.Window - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(probe: true));
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(_peer));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
+        Assert.Equal(ReplayAuthority.Shared, Call());
+    }
+
+    [Fact]
+    public void ObserveRunId_Changed_IsALossPublishedByTheNextProbe()
+    {
+        Call();
+        _detector.ObserveRunId("run-1");
+        _detector.ObserveRunId("run-1");
+        Assert.Equal(0, _losses);
+
+        _detector.ObserveRunId("run-2"); // a failover keeps the epoch but not the run id
+
+        Assert.Equal(1, _losses);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call());
+        Assert.Equal(ReplayAuthority.Shared, Call(_peer));
+        Call(probe: true);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call(_peer));
+    }
+
+    [Fact]
+    public void Observe_PeerSilent_NotAuthoritativeWhileSilentNoWindow()
+    {
+        Call();
+        var sent = _detector.Context(NowMs, probe: true);
+
+        var silent = _detector.Observe(new ClaimReply(null, _store.Epoch!, 0, Lost: false, PeerSilent: true), sent);
+        var claimWhileSilent = Call(); // claims do not look at heartbeats: the last probe's finding holds
+        var heardAgain = _detector.Observe(new ClaimReply(null, _store.Epoch!, 0, Lost: false, PeerSilent: false), sent);
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, silent);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, claimWhileSilent);
+        Assert.Equal(ReplayAuthority.Shared, heardAgain); // the peer marks its own period if it answered alone
+        Assert.Equal(0, _losses);
+        Assert.Equal(5_000, sent.SilentAfterMs);
+        Assert.Equal((long)_detector.Window.TotalMilliseconds, sent.ForgetAfterMs);
+    }
+
+    [Fact]
+    public void ConnectionFailed_NotAuthoritativeUntilAProbe()
+    {
+        Call();
+        _detector.ConnectionFailed();
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call());
+        _detector.ObserveRunId("run-1");
+        Assert.Equal(ReplayAuthority.Shared, Call());
+    }
+
+    /// <summary>The claim script's epoch and marks, in C#: what Redis would answer.</summary>
+    private sealed class FakeStore
+    {
+        private readonly Dictionary<string, long> _marks = [];
+
+        public string? Epoch { get; private set; }
+
+        public void Restart()
+        {
+            Epoch = null;
+            _marks.Clear();
+        }
+
+        public ClaimReply Run(ClaimContext sent, string replicaId)
+        {
+            var lost = Epoch is null ? sent.KnownEpoch.Length > 0 : sent.KnownEpoch.Length > 0 && sent.KnownEpoch != Epoch;
+            Epoch ??= sent.NewEpoch;
+            if (sent.AnnounceUntilMs < 0)
+            {
+                _marks.Remove(replicaId);
+            }
+            else if (sent.AnnounceUntilMs > 0)
+            {
+                _marks[replicaId] = Math.Max(sent.AnnounceUntilMs, _marks.GetValueOrDefault(replicaId));
+            }
+
+            var loss = Math.Max(sent.LossAnnounceMs, lost ? sent.LossUntilMs : 0);
+            if (loss > _marks.GetValueOrDefault("loss"))
+            {
+                _marks["loss"] = loss;
+            }
+
+            foreach (var expired in _marks.Where(m => m.Value <= sent.NowMs).Select(m => m.Key).ToList())
+            {
+                _marks.Remove(expired);
+            }
+
+            return new ClaimReply(null, Epoch, _marks.Count == 0 ? 0 : _marks.Values.Max(), lost);
+        }
+    }
+}
