@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -29,7 +30,7 @@ public static class MalformedRequests
 {
     private const int MaxDepth = 16;
 
-    private static readonly ConditionalWeakTable<object, RpcException> Marks = [];
+    private static readonly ConditionalWeakTable<object, Mark> Marks = [];
 
     /// <summary>A marshaller that answers bytes it cannot parse with a marked empty request instead of an exception.</summary>
     public static Marshaller<T> Guard<T>(Marshaller<T> inner) where T : class
@@ -44,7 +45,9 @@ public static class MalformedRequests
             catch (Exception e) when (e is InvalidProtocolBufferException or DecoderFallbackException)
             {
                 var empty = deserialize(EmptyPayload.Instance); // what a request of no fields is: real, typed, unique
-                Marks.AddOrUpdate(empty, Refusal(empty, context.PayloadAsReadOnlySequence()));
+                // Only the bytes are kept here: the marshaller runs before the rate limit, so the lenient
+                // pass waits for the refusal (see Mark), and a flood pays one copy per call, not a scan.
+                Marks.AddOrUpdate(empty, new Mark((empty as IMessage)?.Descriptor, context.PayloadAsReadOnlySequence().ToArray()));
                 return empty;
             }
         });
@@ -54,23 +57,37 @@ public static class MalformedRequests
     public static bool IsMalformed(object? request, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RpcException? refusal)
     {
         refusal = null;
-        return request is not null && Marks.TryGetValue(request, out refusal);
+        if (request is null || !Marks.TryGetValue(request, out var mark))
+        {
+            return false;
+        }
+
+        refusal = mark.Refusal;
+        return true;
     }
 
     /// <summary>What the log line and the audit detail say of a refusal: the field, or that the bytes were no message.</summary>
     public static string Describe(RpcException refusal) => refusal.Status.Detail;
 
-    private static RpcException Refusal(object empty, ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// What a marked request came as. The refusal is built when first asked for — by the interceptor, after
+    /// the rate limit — and at most twice if two threads ask at once (same result): no lock needed.
+    /// </summary>
+    private sealed class Mark(MessageDescriptor? type, byte[] payload)
     {
-        var type = empty is IMessage message ? message.Descriptor : null;
-        var field = type is null ? null : FindInvalidUtf8(type, payload.ToArray(), 0);
-        return RpcErrors.MalformedRequest(type?.FullName ?? "request", field);
+        private RpcException? _refusal;
+
+        public RpcException Refusal => _refusal ??=
+            RpcErrors.MalformedRequest(type?.FullName ?? "request", type is null ? null : FindInvalidUtf8(type, payload, 0));
     }
 
     /// <summary>The path (e.g. <c>plate.number</c>) of the first string field that is not UTF-8; null when none is, or the bytes are not protobuf.</summary>
-    internal static string? FindInvalidUtf8(MessageDescriptor type, byte[] bytes, int depth)
+    /// <remarks>A nested message is read in place, in the copy the outer level made: one copy per level, not two.</remarks>
+    internal static string? FindInvalidUtf8(MessageDescriptor type, ReadOnlyMemory<byte> bytes, int depth)
     {
-        var input = new CodedInputStream(bytes);
+        var input = MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new CodedInputStream(segment.Array!, segment.Offset, segment.Count)
+            : new CodedInputStream(bytes.ToArray());
         try
         {
             uint tag;
@@ -91,7 +108,7 @@ public static class MalformedRequests
                 }
 
                 if (field.FieldType == FieldType.Message && depth < MaxDepth
-                    && FindInvalidUtf8(field.MessageType, value.ToByteArray(), depth + 1) is { } inner)
+                    && FindInvalidUtf8(field.MessageType, value.Memory, depth + 1) is { } inner)
                 {
                     return field.Name + "." + inner;
                 }
