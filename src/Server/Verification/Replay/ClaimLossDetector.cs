@@ -140,7 +140,8 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
             _peerSilent = silent;
         }
 
-        return Authority(nowMs);
+        // Its own reply's mark too: an older reply observed concurrently may have just put back an earlier one.
+        return reply.IncompleteUntilMs > nowMs ? ReplayAuthority.SharedIncomplete : Authority(nowMs);
     }
 
     /// <summary>Takes in the server's run_id from a probe; a different one is a restart or a failover.</summary>
