@@ -110,6 +110,42 @@ public sealed class ReplayClaimLossTests : IAsyncLifetime
         Assert.Equal(Verdict.Replayed, (await ScanAsync(B, payload, "device-y")).Verdict);
     }
 
+    [Fact]
+    public async Task VerifyCredential_ReplicaStoppedCleanlyAfterAnsweringAlone_OtherReplicaNotAuthoritative()
+    {
+        var license = await TestData.CreateLicenseAsync(A);
+        var payload = await TestData.IssueAsync(A, license.LicenseNumber);
+        await _replicas.Redis.FreezeAsync();
+        VerifyCredentialResponse first;
+        try
+        {
+            await TestData.EventuallyAsync(async () =>
+            {
+                await ScanAsync(A, await TestData.IssueAsync(A, license.LicenseNumber), "device-a");
+                return BreakerOpen(A);
+            }, TimeSpan.FromSeconds(10));
+            first = await ScanAsync(A, payload, "device-a"); // breaker open: no claim call sent to land on the thaw
+
+            // A stops cleanly while Redis is frozen: whatever it sends on leaving lands on the thaw. Held past
+            // PeerSilentAfter (5 s) so that a replica still in the heartbeats is seen silent at once.
+            await StopCleanlyAsync(A);
+            await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await _replicas.Redis.ThawAsync();
+        }
+
+        Assert.Equal((Verdict.Valid, ReplayCheck.LocalOnly), (first.Verdict, first.ReplayCheck));
+        await WaitUntilSharedAsync(B, license.LicenseNumber);
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // several heartbeats of B
+
+        // A's claim never reached Redis, nor did its mark: B cannot know device-a scanned first, and must not claim to.
+        var replay = await ScanAsync(B, payload, "device-x");
+        Assert.True(replay.Verdict == Verdict.Replayed || replay.ReplayCheck == ReplayCheck.SharedIncomplete,
+            $"A replay of a claim made alone by a replica that then stopped was answered {replay.Verdict} / {replay.ReplayCheck}.");
+    }
+
     /// <summary>
     /// The answer names <paramref name="first"/> as the first scan: its claim is stamped within the same call,
     /// in whole milliseconds (so up to 1 ms before the verify time).

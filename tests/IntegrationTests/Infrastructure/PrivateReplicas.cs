@@ -64,6 +64,10 @@ public sealed class PrivateReplicas : IAsyncDisposable
     /// <summary>Claims <paramref name="replica"/>'s write-back has written or found already held since it started.</summary>
     public static long WriteBackSettled(ServerInstance replica) => replica.GetService<Replay.ClaimWriteBack>().Settled;
 
+    /// <summary>Stops <paramref name="replica"/>'s heartbeat and write-back as a clean shutdown (a rolling deploy) does.</summary>
+    public static Task StopCleanlyAsync(ServerInstance replica) =>
+        replica.GetService<Replay.ClaimWriteBack>().StopAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10));
+
     /// <summary>True when <paramref name="replica"/>'s Redis breaker is open.</summary>
     public static bool BreakerOpen(ServerInstance replica) =>
         replica.GetService<server::ELicense.Server.Resilience.CircuitStates>().Redis.CircuitState == Polly.CircuitBreaker.CircuitState.Open;

@@ -159,6 +159,38 @@ public sealed class ClaimLossDetectorTests
         Assert.Equal(ReplayAuthority.Shared, Call());
     }
 
+    [Fact]
+    public async Task Observe_ReplyMarkedWhileAnOlderUnmarkedReplyLands_IsNotAuthoritative()
+    {
+        // Replies are observed on whatever thread their continuation runs: an older reply (sent before
+        // the mark existed) may land between a marked reply's bookkeeping and its answer's authority.
+        Call();
+        var sent = _detector.Context(NowMs);
+        var marked = new ClaimReply(null, _store.Epoch!, NowMs + 60_000, Lost: false);
+        var older = marked with { IncompleteUntilMs = 0 };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var noise = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                _detector.Observe(older, sent);
+            }
+        }, TestContext.Current.CancellationToken);
+
+        var wrong = 0;
+        await Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested && wrong == 0)
+            {
+                wrong += _detector.Observe(marked, sent) == ReplayAuthority.Shared ? 1 : 0;
+            }
+        }, TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await noise;
+
+        Assert.Equal(0, wrong);
+    }
+
     /// <summary>The claim script's epoch and marks, in C#: what Redis would answer.</summary>
     private sealed class FakeStore
     {

@@ -55,6 +55,18 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     /// <summary>Answers given without the store so far; the write-back reads it before a pass (see <see cref="WrittenBack"/>).</summary>
     public long LocalGeneration => Interlocked.Read(ref _localGeneration);
 
+    /// <summary>True while this replica has answered without the store and its claims are not written back yet.</summary>
+    public bool AnsweredAlone
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _localUntilMs != 0;
+            }
+        }
+    }
+
     /// <summary>True after a connection failure, until a probe of the server has run.</summary>
     public bool Suspect => _suspect;
 
@@ -140,7 +152,8 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
             _peerSilent = silent;
         }
 
-        return Authority(nowMs);
+        // Its own reply's mark too: an older reply observed concurrently may have just put back an earlier one.
+        return reply.IncompleteUntilMs > nowMs ? ReplayAuthority.SharedIncomplete : Authority(nowMs);
     }
 
     /// <summary>Takes in the server's run_id from a probe; a different one is a restart or a failover.</summary>

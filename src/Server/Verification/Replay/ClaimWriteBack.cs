@@ -176,6 +176,14 @@ public sealed partial class ClaimWriteBack(
 
     private async Task LeaveAsync()
     {
+        // Answered alone, or claims still queued: peers may not know yet (no mark published, claims not in
+        // Redis). One last pass publishes and writes back; if Redis fails it, this replica stays in the
+        // heartbeats, so peers see it silent (not authoritative) instead of taking it for gone.
+        if ((detector.AnsweredAlone || queue.Count > 0) && !await RunOnceAsync(CancellationToken.None))
+        {
+            return;
+        }
+
         try
         {
             await store.LeaveAsync(detector.ReplicaId, CancellationToken.None);
