@@ -54,6 +54,13 @@ public sealed class CredentialVerification(
             ReplayAuthority.SharedIncomplete => ReplayCheck.SharedIncomplete,
             _ => ReplayCheck.LocalOnly,
         };
+        if (replay.Outcome == ReplayOutcome.Unverifiable)
+        {
+            response.Verdict = Verdict.StatusUnavailable;
+            response.Message = "Genuine credential, but this server has been cut off from the shared replay store for too long to vouch for one-time use. Do not treat as valid; check again or fall back to the card.";
+            return response;
+        }
+
         if (replay.Outcome != ReplayOutcome.FirstScan)
         {
             response.FirstScanTime = Timestamp.FromDateTimeOffset(replay.FirstScanAt);

@@ -44,6 +44,32 @@ public sealed class ClaimLossDetectorTests
     }
 
     [Fact]
+    public void AloneTooLong_NoHeartbeatTakenPastMaxTimeAlone_TrueUntilOneIs()
+    {
+        _detector.HeartbeatAcknowledged(NowMs);
+        _time.Advance(new ReplayOptions().MaxTimeAlone);
+        var atTheBound = _detector.AloneTooLong(NowMs);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var pastIt = _detector.AloneTooLong(NowMs);
+        Call(); // a claim answered is no heartbeat: peers still see this replica silent
+        var afterClaim = _detector.AloneTooLong(NowMs);
+        _detector.HeartbeatAcknowledged(NowMs - 1);
+
+        Assert.False(atTheBound);
+        Assert.True(pastIt);
+        Assert.True(afterClaim);
+        Assert.False(_detector.AloneTooLong(NowMs));
+    }
+
+    [Fact]
+    public void Context_PeersForgotten_OnlyAfterAWindowPastTheTimeAlone()
+    {
+        var sent = _detector.Context(NowMs, probe: true);
+
+        Assert.Equal((long)(_detector.Window + new ReplayOptions().MaxTimeAlone).TotalMilliseconds, sent.ForgetAfterMs);
+    }
+
+    [Fact]
     public void Observe_FirstEpochSeen_IsShared()
     {
         var sent = _detector.Context(NowMs);
@@ -145,7 +171,7 @@ public sealed class ClaimLossDetectorTests
         Assert.Equal(ReplayAuthority.Shared, heardAgain); // the peer marks its own period if it answered alone
         Assert.Equal(0, _losses);
         Assert.Equal(5_000, sent.SilentAfterMs);
-        Assert.Equal((long)_detector.Window.TotalMilliseconds, sent.ForgetAfterMs);
+        Assert.Equal((long)(_detector.Window + new ReplayOptions().MaxTimeAlone).TotalMilliseconds, sent.ForgetAfterMs);
     }
 
     [Fact]

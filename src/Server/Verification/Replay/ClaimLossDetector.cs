@@ -19,6 +19,8 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     private readonly long _windowMs = (long)(options.Value.MaxLifetime + 2 * options.Value.MaxClockSkew).TotalMilliseconds;
     private readonly string _newEpoch = Guid.NewGuid().ToString("N");
     private readonly long _silentAfterMs = (long)replayOptions.Value.PeerSilentAfter.TotalMilliseconds;
+    private readonly long _maxAloneMs = (long)replayOptions.Value.MaxTimeAlone.TotalMilliseconds;
+    private long _lastContactMs = time.GetUtcNow().ToUnixTimeMilliseconds(); // alone since start until the store answers
     private readonly Lock _gate = new();
     private string? _epoch;
     private string? _runId;
@@ -76,8 +78,29 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
         lock (_gate)
         {
             var own = !probe ? 0 : _clearOwnMark ? -1 : _localUntilMs;
-            return new ClaimContext(_epoch ?? "", _newEpoch, own, nowMs + _windowMs, nowMs, ReplicaId, _silentAfterMs, _windowMs,
+            // Peers are forgotten only once whatever they may have claimed alone has expired (see MaxTimeAlone).
+            return new ClaimContext(_epoch ?? "", _newEpoch, own, nowMs + _windowMs, nowMs, ReplicaId, _silentAfterMs, _windowMs + _maxAloneMs,
                 probe ? _lossAnnounceMs : 0);
+        }
+    }
+
+    /// <summary>
+    /// True when the store has not answered this replica for longer than <see cref="ReplayOptions.MaxTimeAlone"/>:
+    /// peers may have forgotten it by the time a claim made now could be presented to them, so it must not pass one.
+    /// </summary>
+    public bool AloneTooLong(long nowMs) => nowMs - Interlocked.Read(ref _lastContactMs) > _maxAloneMs;
+
+    /// <summary>
+    /// A heartbeat sent at <paramref name="sentAtMs"/> was taken by the store. Only heartbeats count, not
+    /// claims: peers judge this replica by its heartbeats, so its time alone must be counted from the same
+    /// (and from when the beat was sent, which is no later than when the store stamped it).
+    /// </summary>
+    public void HeartbeatAcknowledged(long sentAtMs)
+    {
+        var seen = Interlocked.Read(ref _lastContactMs);
+        while (sentAtMs > seen && Interlocked.CompareExchange(ref _lastContactMs, sentAtMs, seen) is var before && before != seen)
+        {
+            seen = before;
         }
     }
 

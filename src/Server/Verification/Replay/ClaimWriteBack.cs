@@ -74,6 +74,7 @@ public sealed partial class ClaimWriteBack(
             var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds(), probe: true);
             var reply = await store.ProbeAsync(context, cancellationToken);
             detector.Observe(reply, context);
+            detector.HeartbeatAcknowledged(context.NowMs);
             detector.ObserveRunId(reply.RunId);
 
             if (_restoreAllWanted)

@@ -11,6 +11,11 @@ public enum ReplayOutcome
     RepeatScan,
     /// <summary>Another device scanned it before.</summary>
     Replayed,
+    /// <summary>
+    /// Not known here as another device's, but this replica has been cut off from the shared store for
+    /// longer than it may answer alone (<see cref="ReplayOptions.MaxTimeAlone"/>): one-time use cannot be vouched for.
+    /// </summary>
+    Unverifiable,
 }
 
 /// <summary>How far the replay decision can be trusted (maps onto the contract's ReplayCheck).</summary>

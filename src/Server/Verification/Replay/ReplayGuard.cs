@@ -72,7 +72,10 @@ public sealed partial class ReplayGuard(
             writeBack.Wake();
         }
 
-        return Decide(claim, scan, ReplayAuthority.LocalOnly);
+        var decision = Decide(claim, scan, ReplayAuthority.LocalOnly);
+        return store.IsConfigured && decision.Outcome != ReplayOutcome.Replayed && detector.AloneTooLong(nowMs)
+            ? decision with { Outcome = ReplayOutcome.Unverifiable }
+            : decision;
     }
 
     /// <summary>The earliest of Redis's earlier claim and the claim held here; what Redis holds is corrected if later.</summary>

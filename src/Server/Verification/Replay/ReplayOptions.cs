@@ -32,4 +32,15 @@ public sealed class ReplayOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PeerSilentAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a replica cut off from Redis keeps answering first scans from its memory alone
+    /// (LOCAL_ONLY). Past it, a first or repeat scan is not passed (VERDICT_STATUS_UNAVAILABLE; replays it
+    /// knows are still REPLAYED). Peers keep a silent replica in mind for this long plus one window after
+    /// its last heartbeat — the longest a credential it claimed alone can still be presented elsewhere —
+    /// so the bound is what lets them trust Redis again after a replica vanished; without it a replica cut
+    /// off for longer than a window could have made claims that no one else ever learns of.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxTimeAlone { get; set; } = TimeSpan.FromMinutes(10);
 }
