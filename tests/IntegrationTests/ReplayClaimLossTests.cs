@@ -126,10 +126,8 @@ public sealed class ReplayClaimLossTests : IAsyncLifetime
             }, TimeSpan.FromSeconds(10));
             first = await ScanAsync(A, payload, "device-a"); // breaker open: no claim call sent to land on the thaw
 
-            // A stops cleanly while Redis is frozen: whatever it sends on leaving lands on the thaw. Held past
-            // PeerSilentAfter (5 s) so that a replica still in the heartbeats is seen silent at once.
+            // A stops cleanly while Redis is frozen: whatever it sends on leaving lands on the thaw.
             await StopCleanlyAsync(A);
-            await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
         }
         finally
         {
@@ -138,7 +136,10 @@ public sealed class ReplayClaimLossTests : IAsyncLifetime
 
         Assert.Equal((Verdict.Valid, ReplayCheck.LocalOnly), (first.Verdict, first.ReplayCheck));
         await WaitUntilSharedAsync(B, license.LicenseNumber);
-        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // several heartbeats of B
+
+        // B must come to doubt Redis: A's mark or A still in the heartbeats, seen silent once PeerSilentAfter
+        // (5 s) has passed since its last beat. A replica that left without either never makes B doubt (the bug).
+        await TestData.EventuallyAsync(() => Task.FromResult(SharedIncomplete(B)), TimeSpan.FromSeconds(20));
 
         // A's claim never reached Redis, nor did its mark: B cannot know device-a scanned first, and must not claim to.
         var replay = await ScanAsync(B, payload, "device-x");

@@ -58,6 +58,9 @@ public sealed class PrivateReplicas : IAsyncDisposable
         }, TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>True while <paramref name="replica"/>'s replay answers against Redis are not authoritative.</summary>
+    public static bool SharedIncomplete(ServerInstance replica) => replica.GetService<Replay.ReplayGuard>().SharedIncomplete;
+
     /// <summary>Claims <paramref name="replica"/> has written back into Redis since it started.</summary>
     public static long WrittenBack(ServerInstance replica) => replica.GetService<Replay.ClaimWriteBack>().Written;
 
