@@ -57,6 +57,13 @@ public sealed class Withholding
         : IsMasked(path) ? $"{Markup.Escape(value)} [grey]({Markup.Escape(text.MaskedForRole)})[/]"
         : Markup.Escape(value);
 
+    /// <summary>
+    /// The cell of a string field shown only when it has a value: <see cref="TextCell"/>, or null when the
+    /// value is empty and was not withheld (a withheld field is empty too, and must still say so).
+    /// </summary>
+    public string? OptionalTextCell(string path, string value, UiText text) =>
+        IsWithheld(path) || !string.IsNullOrEmpty(value) ? TextCell(path, value, text) : null;
+
     /// <summary>The withheld note as markup.</summary>
     public static string WithheldMarkup(UiText text) => $"[grey italic]{Markup.Escape(text.WithheldForRole)}[/]";
 
