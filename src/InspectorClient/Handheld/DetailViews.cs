@@ -155,15 +155,15 @@ public static class DetailViews
         if (vehicle is not null)
         {
             ResultCardView.Row(grid, text.Plate, Markup.Escape(vehicle.Plate is null ? "—" : $"{vehicle.Plate.Number} ({text.Describe(vehicle.Plate.Type)})"));
-            if (withheld.IsWithheld(FieldPaths.Vin) || !string.IsNullOrEmpty(vehicle.Vin))
+            if (withheld.OptionalTextCell(FieldPaths.Vin, vehicle.Vin, text) is { } vin)
             {
-                ResultCardView.Row(grid, text.Vin, withheld.TextCell(FieldPaths.Vin, vehicle.Vin, text));
+                ResultCardView.Row(grid, text.Vin, vin);
             }
 
             // For a transfer system the owner is masked ("张**") and said to be.
-            if (withheld.IsWithheld(FieldPaths.OwnerName) || !string.IsNullOrEmpty(vehicle.OwnerName))
+            if (withheld.OptionalTextCell(FieldPaths.OwnerName, vehicle.OwnerName, text) is { } owner)
             {
-                ResultCardView.Row(grid, text.Owner, withheld.TextCell(FieldPaths.OwnerName, vehicle.OwnerName, text));
+                ResultCardView.Row(grid, text.Owner, owner);
             }
 
             ResultCardView.Row(grid, text.Model, withheld.TextCell(FieldPaths.Model, vehicle.Model, text));

@@ -115,9 +115,9 @@ public static class ResultCardView
         Row(grid, text.Points, w.Cell(FieldPaths.Points, text, () => Formats.PointsMarkup(license.Points)));
         Row(grid, text.Probation, w.Cell(FieldPaths.FirstIssueDate, text, () => Markup.Escape(ProbationText(license, today, text))));
         Row(grid, text.Violations, w.Cell(FieldPaths.Violations, text, () => ViolationsMarkup(response.Violations, text)));
-        if (w.IsWithheld(FieldPaths.IssuingAuthority) || !string.IsNullOrEmpty(license.IssuingAuthority))
+        if (w.OptionalTextCell(FieldPaths.IssuingAuthority, license.IssuingAuthority, text) is { } issuedBy)
         {
-            Row(grid, text.IssuedBy, w.TextCell(FieldPaths.IssuingAuthority, license.IssuingAuthority, text));
+            Row(grid, text.IssuedBy, issuedBy);
         }
 
         if (result.Kind == CheckKind.Lookup)

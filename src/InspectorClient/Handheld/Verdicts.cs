@@ -96,7 +96,7 @@ public static class Verdicts
 
         if (response.ReplayCheck is ReplayCheck.LocalOnly or ReplayCheck.SharedIncomplete)
         {
-            codes.Add(response.ReplayCheck == ReplayCheck.LocalOnly ? "REPLAY_CHECK_LOCAL_ONLY" : "REPLAY_CHECK_SHARED_INCOMPLETE");
+            codes.Add("REPLAY_CHECK_" + Codes.Of(response.ReplayCheck));
         }
 
         return string.Join(' ', codes);

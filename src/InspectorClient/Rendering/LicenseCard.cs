@@ -31,9 +31,9 @@ public static class LicenseCard
             () => Markup.Escape(Formats.Validity(license.ValidFromDate, license.ValidUntilDate))));
         AddRow(grid, "Points", w.Cell(FieldPaths.Points, en, () => Formats.PointsMarkup(license.Points)));
         AddRow(grid, "Unprocessed violations", w.Cell(FieldPaths.Violations, en, () => Markup.Escape(Formats.Violations(violations))));
-        if (w.IsWithheld(FieldPaths.IssuingAuthority) || !string.IsNullOrEmpty(license.IssuingAuthority))
+        if (w.OptionalTextCell(FieldPaths.IssuingAuthority, license.IssuingAuthority, en) is { } issuedBy)
         {
-            AddRow(grid, "Issued by", w.TextCell(FieldPaths.IssuingAuthority, license.IssuingAuthority, en));
+            AddRow(grid, "Issued by", issuedBy);
         }
 
         if (freshness is not null)

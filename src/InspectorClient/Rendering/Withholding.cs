@@ -23,9 +23,6 @@ public sealed class Withholding
     /// <summary>The paths withheld, relative to the response, as the server sent them.</summary>
     public IReadOnlyList<string> WithheldPaths => _withheld;
 
-    /// <summary>The paths sent in masked form.</summary>
-    public IReadOnlyList<string> MaskedPaths => _masked;
-
     /// <summary>
     /// The lists of any response (found by field name, so that every shaped response works and any other
     /// message gives <see cref="None"/>).
@@ -60,6 +57,13 @@ public sealed class Withholding
         : IsMasked(path) ? $"{Markup.Escape(value)} [grey]({Markup.Escape(text.MaskedForRole)})[/]"
         : Markup.Escape(value);
 
+    /// <summary>
+    /// The cell of a string field shown only when it has a value: <see cref="TextCell"/>, or null when the
+    /// value is empty and was not withheld (a withheld field is empty too, and must still say so).
+    /// </summary>
+    public string? OptionalTextCell(string path, string value, UiText text) =>
+        IsWithheld(path) || !string.IsNullOrEmpty(value) ? TextCell(path, value, text) : null;
+
     /// <summary>The withheld note as markup.</summary>
     public static string WithheldMarkup(UiText text) => $"[grey italic]{Markup.Escape(text.WithheldForRole)}[/]";
 
@@ -84,7 +88,6 @@ public static class FieldPaths
     public const string FirstIssueDate = "license.first_issue_date";
     public const string Points = "license.points";
     public const string IssuingAuthority = "license.issuing_authority";
-    public const string UpdateTime = "license.update_time";
     public const string Violations = "violations";
     public const string SnapshotHolderName = "credential.snapshot.holder_name";
     public const string SnapshotLicenseNumber = "credential.snapshot.license_number";
