@@ -69,9 +69,6 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
         }
     }
 
-    /// <summary>True after a connection failure, until a probe of the server has run.</summary>
-    public bool Suspect => _suspect;
-
     /// <summary>What to send with the next store call; only the probe publishes and clears marks it owns.</summary>
     public ClaimContext Context(long nowMs, bool probe = false)
     {
