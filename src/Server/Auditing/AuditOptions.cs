@@ -1,3 +1,4 @@
+using ELicense.Server.Internal;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Auditing;
@@ -131,18 +132,7 @@ public sealed class AuditOptions
         return errors;
     }
 
-    internal static bool TryDecodeSubjectKey(string base64, out byte[] key)
-    {
-        var buffer = new byte[SubjectKeyBytes + 3];
-        if (Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == SubjectKeyBytes)
-        {
-            key = buffer[..SubjectKeyBytes];
-            return true;
-        }
-
-        key = [];
-        return false;
-    }
+    internal static bool TryDecodeSubjectKey(string base64, out byte[] key) => KeyFile.TryDecodeBase64(base64, SubjectKeyBytes, out key);
 }
 
 /// <summary>Checks <see cref="AuditOptions"/> at startup (registered with <c>ValidateOnStart</c>).</summary>

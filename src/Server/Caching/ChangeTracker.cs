@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ELicense.Server.Internal;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Caching;
@@ -53,17 +54,7 @@ public sealed class ChangeTracker(IOptions<CacheOptions> options, TimeProvider t
     }
 
     /// <summary>Moves the followed position forward (never back).</summary>
-    public void Advance(long sequence)
-    {
-        long current;
-        while (sequence > (current = Interlocked.Read(ref _sequence)))
-        {
-            if (Interlocked.CompareExchange(ref _sequence, sequence, current) == current)
-            {
-                return;
-            }
-        }
-    }
+    public void Advance(long sequence) => AtomicMax.Raise(ref _sequence, sequence);
 
     private void PruneIfDue(long nowMs)
     {

@@ -1,3 +1,4 @@
+using ELicense.Server.Internal;
 using ELicense.V1;
 using Microsoft.Extensions.Options;
 
@@ -52,17 +53,7 @@ public sealed class InvalidationState(IOptions<CacheOptions> options, TimeProvid
     public long PollStarting() => time.GetTimestamp();
 
     /// <summary>A poll that started at <paramref name="startedAt"/> read the feed to its end and applied it.</summary>
-    public void PollSucceeded(long startedAt)
-    {
-        long current;
-        while (startedAt > (current = Volatile.Read(ref _lastPollStart)))
-        {
-            if (Interlocked.CompareExchange(ref _lastPollStart, startedAt, current) == current)
-            {
-                return;
-            }
-        }
-    }
+    public void PollSucceeded(long startedAt) => AtomicMax.Raise(ref _lastPollStart, startedAt);
 
     /// <summary>The bound for a cached copy read from the registry at <paramref name="asOfUnixMs"/>, as of now.</summary>
     public FreshnessBound For(long asOfUnixMs)

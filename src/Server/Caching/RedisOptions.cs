@@ -1,3 +1,4 @@
+using ELicense.Server.Internal;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Caching;
@@ -59,18 +60,7 @@ public sealed class RedisOptions
         return errors;
     }
 
-    internal static bool TryDecodeProtectionKey(string base64, out byte[] key)
-    {
-        var buffer = new byte[ProtectionKeyBytes + 3];
-        if (Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == ProtectionKeyBytes)
-        {
-            key = buffer[..ProtectionKeyBytes];
-            return true;
-        }
-
-        key = [];
-        return false;
-    }
+    internal static bool TryDecodeProtectionKey(string base64, out byte[] key) => KeyFile.TryDecodeBase64(base64, ProtectionKeyBytes, out key);
 }
 
 /// <summary>Checks <see cref="RedisOptions"/> at startup (registered with <c>ValidateOnStart</c>).</summary>

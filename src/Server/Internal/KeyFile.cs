@@ -2,9 +2,23 @@ using System.Security.Cryptography;
 
 namespace ELicense.Server.Internal;
 
-/// <summary>A secret key kept in a file of raw bytes, generated on first use (the audit subject key, the Redis protection key).</summary>
+/// <summary>A secret key kept in a file of raw bytes, generated on first use, or configured in base64 (the audit subject key, the Redis protection key).</summary>
 internal static class KeyFile
 {
+    /// <summary>Decodes a key configured in base64 instead of a file; false unless it is exactly <paramref name="length"/> bytes.</summary>
+    public static bool TryDecodeBase64(string base64, int length, out byte[] key)
+    {
+        var buffer = new byte[length + 3];
+        if (Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == length)
+        {
+            key = buffer[..length];
+            return true;
+        }
+
+        key = [];
+        return false;
+    }
+
     /// <summary>
     /// Reads the key file, or creates it with random bytes (owner read/write only). The key is written to a
     /// temporary file, flushed to disk and then linked into place without overwriting, so that two replicas

@@ -18,17 +18,20 @@ public sealed class ShapingRecord
     public FieldMask Masked { get; } = new();
 
     /// <summary>Clears one field of <paramref name="message"/> and records it as withheld.</summary>
-    public void Withhold(IMessage message, int fieldNumber, string prefix = "")
+    public void Withhold(IMessage message, int fieldNumber, string prefix = "") => Withhold(message, Field(message, fieldNumber), prefix);
+
+    /// <summary>Replaces a string field of <paramref name="message"/> by its masked form and records it as masked.</summary>
+    public void Mask(IMessage message, int fieldNumber, Func<string, string> mask, string prefix = "") =>
+        Mask(message, Field(message, fieldNumber), mask, prefix);
+
+    internal void Withhold(IMessage message, FieldDescriptor field, string prefix)
     {
-        var field = Field(message, fieldNumber);
         field.Accessor.Clear(message);
         Withheld.Paths.Add(prefix + field.Name);
     }
 
-    /// <summary>Replaces a string field of <paramref name="message"/> by its masked form and records it as masked.</summary>
-    public void Mask(IMessage message, int fieldNumber, Func<string, string> mask, string prefix = "")
+    internal void Mask(IMessage message, FieldDescriptor field, Func<string, string> mask, string prefix)
     {
-        var field = Field(message, fieldNumber);
         field.Accessor.SetValue(message, mask((string)field.Accessor.GetValue(message)));
         Masked.Paths.Add(prefix + field.Name);
     }
@@ -76,15 +79,16 @@ public sealed class FieldPolicy
             throw new ArgumentException($"policy for {_descriptor.FullName} applied to {message.Descriptor.FullName}", nameof(message));
         }
 
+        // The descriptor in hand, not looked up again by number for every field of every call.
         foreach (var field in _descriptor.Fields.InFieldNumberOrder())
         {
             if (_masked.TryGetValue(field.FieldNumber, out var mask))
             {
-                record.Mask(message, field.FieldNumber, mask, prefix);
+                record.Mask(message, field, mask, prefix);
             }
             else if (!_kept.Contains(field.FieldNumber))
             {
-                record.Withhold(message, field.FieldNumber, prefix);
+                record.Withhold(message, field, prefix);
             }
         }
     }

@@ -1,5 +1,6 @@
 using ELicense.Server.Validation;
 using ELicense.V1;
+using Google.Protobuf.WellKnownTypes;
 
 namespace ELicense.Server.Security;
 
@@ -69,13 +70,7 @@ public static class ResponseShaping
         }
 
         var shaped = response.Clone();
-        var record = new ShapingRecord();
-        if (shaped.Vehicle is { } vehicle)
-        {
-            MinimalVehicle.Apply(vehicle, "vehicle.", record);
-        }
-
-        (shaped.WithheldFields, shaped.MaskedFields) = (record.Withheld, record.Masked);
+        (shaped.WithheldFields, shaped.MaskedFields) = ShapeVehicle(shaped.Vehicle);
         return shaped;
     }
 
@@ -87,14 +82,20 @@ public static class ResponseShaping
         }
 
         var shaped = response.Clone();
+        (shaped.WithheldFields, shaped.MaskedFields) = ShapeVehicle(shaped.Vehicle);
+        return shaped;
+    }
+
+    /// <summary>Shapes the vehicle of a copied response in place; returns what to name in withheld_fields and masked_fields.</summary>
+    private static (FieldMask Withheld, FieldMask Masked) ShapeVehicle(Vehicle? vehicle)
+    {
         var record = new ShapingRecord();
-        if (shaped.Vehicle is { } vehicle)
+        if (vehicle is not null)
         {
             MinimalVehicle.Apply(vehicle, "vehicle.", record);
         }
 
-        (shaped.WithheldFields, shaped.MaskedFields) = (record.Withheld, record.Masked);
-        return shaped;
+        return (record.Withheld, record.Masked);
     }
 
     /// <summary>"张三丰" → "张**": the family name only.</summary>

@@ -1,4 +1,5 @@
 using ELicense.Server.Credentials;
+using ELicense.Server.Internal;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Verification.Replay;
@@ -69,9 +70,6 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
         }
     }
 
-    /// <summary>True after a connection failure, until a probe of the server has run.</summary>
-    public bool Suspect => _suspect;
-
     /// <summary>What to send with the next store call; only the probe publishes and clears marks it owns.</summary>
     public ClaimContext Context(long nowMs, bool probe = false)
     {
@@ -95,14 +93,7 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     /// claims: peers judge this replica by its heartbeats, so its time alone must be counted from the same
     /// (and from when the beat was sent, which is no later than when the store stamped it).
     /// </summary>
-    public void HeartbeatAcknowledged(long sentAtMs)
-    {
-        var seen = Interlocked.Read(ref _lastContactMs);
-        while (sentAtMs > seen && Interlocked.CompareExchange(ref _lastContactMs, sentAtMs, seen) is var before && before != seen)
-        {
-            seen = before;
-        }
-    }
+    public void HeartbeatAcknowledged(long sentAtMs) => AtomicMax.Raise(ref _lastContactMs, sentAtMs);
 
     /// <summary>This replica answered without the store (after queueing any claim it made for write-back).</summary>
     public void AnsweredWithoutStore()

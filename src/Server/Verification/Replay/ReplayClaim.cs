@@ -49,7 +49,4 @@ public sealed record ReplayClaim(long FirstScanMs, string DeviceId)
             ? new ReplayClaim(ms, value[(separator + 1)..])
             : null;
     }
-
-    /// <summary>The earlier of two claims; on a tie, <paramref name="a"/> (the one already held).</summary>
-    public static ReplayClaim Earliest(ReplayClaim a, ReplayClaim b) => b.FirstScanMs < a.FirstScanMs ? b : a;
 }
