@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
 using BenchmarkDotNet.Attributes;
 using ELicense.Server.Credentials;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Microbenchmarks;
 

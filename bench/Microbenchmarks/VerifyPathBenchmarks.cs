@@ -7,6 +7,8 @@ using ELicense.Server.Verification;
 using ELicense.V1;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
+using ELicense.Core;
+using ELicense.Core.Rules;
 
 namespace ELicense.Microbenchmarks;
 

@@ -3,6 +3,7 @@ using System.Text;
 using ELicense.Server.Credentials;
 using ELicense.V1;
 using SharpFuzz;
+using ELicense.Core.Credentials;
 
 namespace ELicense.CredentialFuzz;
 

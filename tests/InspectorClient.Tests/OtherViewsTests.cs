@@ -4,6 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Spectre.Console;
 using Spectre.Console.Testing;
 using GoogleDate = Google.Type.Date;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Tests;
 

@@ -1,5 +1,6 @@
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Tests;
 

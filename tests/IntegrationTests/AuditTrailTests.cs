@@ -1,4 +1,3 @@
-extern alias server;
 
 using System.Text;
 using ELicense.IntegrationTests.Infrastructure;
@@ -103,7 +102,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
 
         var bytes = await ReadAllBytesSharedAsync(AuditPath);
         var output = new StringWriter();
-        var exit = await server::ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={AuditPath}"],
+        var exit = await ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={AuditPath}"],
             new ConfigurationBuilder().Build(), output, Ct);
 
         Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(license.LicenseNumber)));

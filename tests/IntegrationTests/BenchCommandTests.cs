@@ -1,11 +1,10 @@
-extern alias inspector;
 
 using System.Text.Json;
 using ELicense.IntegrationTests.Infrastructure;
 using Spectre.Console.Testing;
 using Xunit;
-using InspectorApp = inspector::ELicense.Inspector.InspectorApp;
-using InspectorEnvironment = inspector::ELicense.Inspector.InspectorEnvironment;
+using InspectorApp = ELicense.Inspector.InspectorApp;
+using InspectorEnvironment = ELicense.Inspector.InspectorEnvironment;
 
 namespace ELicense.IntegrationTests;
 

@@ -1,4 +1,3 @@
-extern alias server;
 
 using System.Formats.Cbor;
 using System.Numerics;
@@ -9,7 +8,8 @@ using ELicense.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using Base45 = server::ELicense.Server.Credentials.Base45;
+using Base45 = ELicense.Core.Credentials.Base45;
+using ELicense.Core.Credentials;
 
 namespace ELicense.IntegrationTests;
 
@@ -140,10 +140,10 @@ public sealed class CredentialAttackTests : IAsyncLifetime
             // The clock cannot go back: move the issue into the future instead, by the same amount.
             // Issued |s| seconds ahead of the verifier's clock (claims hold whole seconds, rounded down).
             var future = new FakeTimeProvider(_clock.GetUtcNow().AddSeconds(-secondsAfterIssue));
-            var issuer = new server::ELicense.Server.Credentials.CredentialIssuer(
-                _server.GetService<server::ELicense.Server.Credentials.KeyRing>(),
-                Microsoft.Extensions.Options.Options.Create(new server::ELicense.Server.Credentials.CredentialOptions()), future);
-            var ahead = issuer.Issue(server::ELicense.V1.License.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(_license)));
+            var issuer = new ELicense.Server.Credentials.CredentialIssuer(
+                _server.GetService<ELicense.Server.Credentials.KeyRing>(),
+                Microsoft.Extensions.Options.Options.Create(new ELicense.Server.Credentials.CredentialOptions()), future);
+            var ahead = issuer.Issue(ELicense.V1.License.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(_license)));
             Assert.Equal(expected, (await VerifyAsync(ahead.QrPayload)).Verdict);
             return;
         }

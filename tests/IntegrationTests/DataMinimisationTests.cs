@@ -2,6 +2,7 @@ using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
 using Grpc.Core;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.IntegrationTests;
 

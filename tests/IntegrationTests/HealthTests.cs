@@ -1,4 +1,3 @@
-extern alias server;
 
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
@@ -98,7 +97,7 @@ public sealed class HealthTests : IAsyncLifetime
         // A full disk, by the real engine: the writer's connection may not grow the file by another page,
         // so the first commit that needs one fails with SQLITE_FULL (after a failure the writer opens a new
         // connection, which the hook caps again). Calls go on until one is refused, a bounded number.
-        var log = server.GetService<server::ELicense.Server.Auditing.SqliteAuditLog>();
+        var log = server.GetService<ELicense.Server.Auditing.SqliteAuditLog>();
         log.BeforeCommit = connection =>
         {
             using var command = connection.CreateCommand();
@@ -140,8 +139,8 @@ public sealed class HealthTests : IAsyncLifetime
         // A seeded registry whose table data pages (between the tables' root pages and the indexes
         // built after the load) are overwritten with garbage; the schema and the meta table stay intact.
         var path = Path.Combine(_directory, "registry.db");
-        await new server::ELicense.Server.Registry.RegistrySeeder(TimeProvider.System).SeedAsync(
-            new server::ELicense.Server.Registry.SeedOptions(path, 2_000, 20261125, Force: false, DateOnly.FromDateTime(DateTime.UtcNow)), null, Ct);
+        await new ELicense.Server.Registry.RegistrySeeder(TimeProvider.System).SeedAsync(
+            new ELicense.Server.Registry.SeedOptions(path, 2_000, 20261125, Force: false, DateOnly.FromDateTime(DateTime.UtcNow)), null, Ct);
         SqliteConnection.ClearAllPools();
         var (pageSize, firstData, lastData) = DataPages(path);
         Assert.True(lastData - firstData > 10, $"data pages {firstData}..{lastData}");

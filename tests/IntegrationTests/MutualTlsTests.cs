@@ -1,4 +1,3 @@
-extern alias server;
 
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -59,7 +58,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
             $"--Auth:Clients:1:CertificateThumbprint={Convert.ToHexString(_stranger.GetCertHash(HashAlgorithmName.SHA256))}",
             "--Auth:Clients:1:Roles:0=officer",
         ];
-        _app = server::Program.Build(args);
+        _app = Program.Build(args);
         await _app.StartAsync(Ct);
         _address = new Uri($"https://127.0.0.1:{port}");
         serverCertificate.Dispose();

@@ -1,4 +1,3 @@
-extern alias server;
 
 using System.Net;
 using System.Net.Sockets;
@@ -8,10 +7,11 @@ using ELicense.V1;
 using Grpc.Health.V1;
 using StackExchange.Redis;
 using Xunit;
-using CacheKeys = server::ELicense.Server.Caching.CacheKeys;
-using RedisConnection = server::ELicense.Server.Caching.RedisConnection;
-using RedisKeyAgreement = server::ELicense.Server.Caching.RedisKeyAgreement;
-using RedisKeyMaterial = server::ELicense.Server.Caching.RedisKeyMaterial;
+using CacheKeys = ELicense.Server.Caching.CacheKeys;
+using RedisConnection = ELicense.Server.Caching.RedisConnection;
+using RedisKeyAgreement = ELicense.Server.Caching.RedisKeyAgreement;
+using RedisKeyMaterial = ELicense.Server.Caching.RedisKeyMaterial;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.IntegrationTests;
 
@@ -112,7 +112,7 @@ public class RedisPrivacyTests(SharedEnvironment env)
         var value = (byte[])(await redis.GetDatabase().StringGetAsync(key))!;
         value[^1] ^= 0x01; // one bit of the tag
         await redis.GetDatabase().StringSetAsync(key, value);
-        var sealer = env.ServerB.GetService<server::ELicense.Server.Caching.RedisValueSealer>();
+        var sealer = env.ServerB.GetService<ELicense.Server.Caching.RedisValueSealer>();
         var failuresBefore = sealer.Failures;
 
         var onB = await env.ServerB.Verification.GetLicenseAsync(Lookup(license.LicenseNumber), cancellationToken: Ct);
@@ -134,9 +134,9 @@ public class RedisPrivacyTests(SharedEnvironment env)
             return await redis.GetDatabase().KeyExistsAsync(redisKey);
         }, TimeSpan.FromSeconds(5));
         // What someone who kept an earlier sealed value could put back: authentic, but read a day ago.
-        var sealer = env.ServerB.GetService<server::ELicense.Server.Caching.RedisValueSealer>();
+        var sealer = env.ServerB.GetService<ELicense.Server.Caching.RedisValueSealer>();
         var value = (byte[])(await redis.GetDatabase().StringGetAsync(redisKey))!;
-        Assert.True(sealer.TryOpen(value, redisKey, server::ELicense.Server.Internal.LicenseEntry.Parser, out var entry));
+        Assert.True(sealer.TryOpen(value, redisKey, ELicense.Server.Internal.LicenseEntry.Parser, out var entry));
         entry.AsOfUnixMs -= (long)TimeSpan.FromDays(1).TotalMilliseconds;
         await redis.GetDatabase().StringSetAsync(redisKey, sealer.Seal(entry, redisKey));
 

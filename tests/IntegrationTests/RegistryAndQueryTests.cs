@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.IntegrationTests;
 

@@ -1,4 +1,3 @@
-extern alias server;
 
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
@@ -59,7 +58,7 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
     {
         var license = await TestData.CreateLicenseAsync(env.ServerA);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(env.Redis.Configuration);
-        var key = new RedisKey("el:v1:" + env.ServerA.GetService<server::ELicense.Server.Caching.CacheKeys>().License(license.LicenseNumber));
+        var key = new RedisKey("el:v1:" + env.ServerA.GetService<ELicense.Server.Caching.CacheKeys>().License(license.LicenseNumber));
         var oldCopy = RedisValue.Null;
         // Reads are cached once the replica has followed the feed past the licence's creation.
         await TestData.EventuallyAsync(async () =>

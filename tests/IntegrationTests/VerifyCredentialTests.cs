@@ -1,4 +1,3 @@
-extern alias server;
 
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
@@ -7,7 +6,8 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using ServerCredentials = server::ELicense.Server.Credentials;
+using ServerCredentials = ELicense.Server.Credentials;
+using ELicense.Core.Credentials;
 
 namespace ELicense.IntegrationTests;
 
@@ -47,7 +47,7 @@ public class VerifyCredentialTests(SharedEnvironment env)
         var cose = Base45Decode(payload["EDL1:".Length..]);
         cose[^10] ^= 0x01; // inside the signature
 
-        var response = await VerifyAsync("EDL1:" + ServerCredentials.Base45.Encode(cose));
+        var response = await VerifyAsync("EDL1:" + Base45.Encode(cose));
 
         Assert.Equal(Verdict.SignatureInvalid, response.Verdict);
         Assert.Null(response.License);
@@ -62,7 +62,7 @@ public class VerifyCredentialTests(SharedEnvironment env)
         var at = cose.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(license.LicenseNumber));
         cose[at + 17] ^= 0x01; // the licence number's check character: a different licence
 
-        var response = await VerifyAsync("EDL1:" + ServerCredentials.Base45.Encode(cose));
+        var response = await VerifyAsync("EDL1:" + Base45.Encode(cose));
 
         Assert.Equal(Verdict.SignatureInvalid, response.Verdict);
     }
@@ -76,7 +76,7 @@ public class VerifyCredentialTests(SharedEnvironment env)
         var options = new ServerCredentials.CredentialOptions { DevelopmentKeyPath = Path.Combine(env.DataDirectory, "issuer-dev-key.pem") };
         using var ring = ServerCredentials.KeyRingLoader.Load(options, past, NullLogger.Instance);
         var issuer = new ServerCredentials.CredentialIssuer(ring, Microsoft.Extensions.Options.Options.Create(options), past);
-        var payload = issuer.Issue(server::ELicense.V1.License.Parser.ParseFrom(license.ToByteArray())).QrPayload;
+        var payload = issuer.Issue(ELicense.V1.License.Parser.ParseFrom(license.ToByteArray())).QrPayload;
 
         var response = await VerifyAsync(payload);
 
@@ -203,8 +203,8 @@ public class VerifyCredentialTests(SharedEnvironment env)
 
     private static byte[] Base45Decode(string text)
     {
-        var buffer = new byte[ServerCredentials.Base45.GetMaxDecodedLength(text.Length)];
-        Assert.True(ServerCredentials.Base45.TryDecode(text, buffer, out var written));
+        var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
+        Assert.True(Base45.TryDecode(text, buffer, out var written));
         return buffer[..written];
     }
 }

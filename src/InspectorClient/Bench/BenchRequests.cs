@@ -1,4 +1,5 @@
 using ELicense.V1;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Bench;
 

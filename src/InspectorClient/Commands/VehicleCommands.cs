@@ -4,6 +4,7 @@ using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Commands;
 

@@ -4,6 +4,7 @@ using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Inspector.Commands;
 

@@ -5,6 +5,7 @@ using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Handheld;
 

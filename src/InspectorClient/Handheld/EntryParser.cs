@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using ELicense.Inspector.Commands;
 using ELicense.Inspector.Offline;
 using ELicense.V1;
+using ELicense.Core.Credentials;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Handheld;
 

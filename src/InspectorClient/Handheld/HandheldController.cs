@@ -4,6 +4,7 @@ using ELicense.Inspector.Offline;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Grpc.Core;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Handheld;
 

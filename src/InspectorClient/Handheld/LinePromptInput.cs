@@ -1,4 +1,5 @@
 using Spectre.Console;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Inspector.Handheld;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Rendering;
-using ELicense.Server.Validation;
-using ELicense.Server.Verification;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using GoogleDate = Google.Type.Date;
+using ELicense.Core;
+using ELicense.Core.Rules;
 
 namespace ELicense.Inspector.Handheld;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ELicense.Inspector.Handheld;
 using ELicense.V1;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Localization;
 

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
-using ELicense.Server.Credentials;
-using ELicense.Server.Validation;
-using ELicense.Server.Verification;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
+using ELicense.Core.Credentials;
+using ELicense.Core;
+using ELicense.Core.Rules;
 
 namespace ELicense.Inspector.Offline;
 

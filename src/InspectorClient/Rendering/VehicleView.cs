@@ -3,6 +3,7 @@ using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Rendering;
 

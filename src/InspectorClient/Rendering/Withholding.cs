@@ -2,6 +2,7 @@ using ELicense.Inspector.Localization;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Spectre.Console;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Rendering;
 

@@ -1,5 +1,6 @@
 using ELicense.V1;
 using Grpc.Core;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Auditing;
 

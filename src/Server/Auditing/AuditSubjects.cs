@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ELicense.Server.Internal;
 using ELicense.Server.Registry;
 using ELicense.V1;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Auditing;
 

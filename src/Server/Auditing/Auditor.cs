@@ -1,5 +1,6 @@
 using ELicense.Server.Security;
 using ELicense.V1;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Auditing;
 

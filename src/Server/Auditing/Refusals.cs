@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Auditing;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
 using ELicense.V1;
 using Microsoft.Extensions.Options;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Server.Credentials;
 

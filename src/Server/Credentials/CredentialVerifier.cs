@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
 using Microsoft.Extensions.Options;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Server.Credentials;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ELicense.V1;
 using Microsoft.Data.Sqlite;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Registry;
 

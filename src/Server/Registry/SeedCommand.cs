@@ -2,6 +2,7 @@ using System.Globalization;
 using ELicense.Server.Validation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using ELicense.Core;
 
 namespace ELicense.Server.Registry;
 

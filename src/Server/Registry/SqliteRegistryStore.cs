@@ -3,6 +3,7 @@ using ELicense.Server.Validation;
 using ELicense.V1;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Registry;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using ELicense.Server.Validation;
 using ELicense.V1;
 using static ELicense.Server.Registry.SyntheticTables;
+using ELicense.Core;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Registry;
 
@@ -382,7 +384,7 @@ public static class SyntheticRegistry
         var plant = PlantCharacters[(int)(x % (ulong)PlantCharacters.Length)];
         var year = ModelYearCharacters[(int)(x / (ulong)PlantCharacters.Length)];
 
-        Span<char> vin = stackalloc char[Validation.Vin.Length];
+        Span<char> vin = stackalloc char[Core.Identifiers.Vin.Length];
         model.Wmi.AsSpan().CopyTo(vin);
         for (var i = 3; i < 8; i++)
         {
@@ -392,7 +394,7 @@ public static class SyntheticRegistry
         vin[9] = year;
         vin[10] = plant;
         serial.TryFormat(vin[11..], out _, "D6", CultureInfo.InvariantCulture);
-        vin[8] = Validation.Vin.ComputeCheckDigit(vin)!.Value;
+        vin[8] = Core.Identifiers.Vin.ComputeCheckDigit(vin)!.Value;
         return new string(vin);
     }
 

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.RegistryApi;
 

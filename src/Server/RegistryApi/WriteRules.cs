@@ -1,5 +1,8 @@
 using ELicense.Server.Validation;
 using ELicense.V1;
+using ELicense.Core;
+using ELicense.Core.Identifiers;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.RegistryApi;
 

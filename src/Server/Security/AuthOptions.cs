@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Security;
 
@@ -133,7 +134,7 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 errors.Add($"{at}:Roles must name one or more of {string.Join(", ", Roles.All)}.");
             }
 
-            if (client.Roles.Contains(Roles.Holder) && !Validation.IdentityNumber.IsValid(client.LicenseNumber ?? ""))
+            if (client.Roles.Contains(Roles.Holder) && !IdentityNumber.IsValid(client.LicenseNumber ?? ""))
             {
                 errors.Add($"{at}: a holder needs the LicenseNumber it acts for.");
             }

@@ -1,6 +1,7 @@
 using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Security;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using ELicense.V1;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Validation;
 
@@ -17,7 +18,7 @@ public static class Fields
 
     public static RequestValidator Vin(this RequestValidator v, string value, string field) =>
         v.Require(!string.IsNullOrEmpty(value), field, "is required")
-         .Require(string.IsNullOrEmpty(value) || Validation.Vin.IsValid(value), field,
+         .Require(string.IsNullOrEmpty(value) || Core.Identifiers.Vin.IsValid(value), field,
              "must be 17 characters of 0-9 and A-Z without I, O, Q, with a valid check digit at position 9");
 
     public static RequestValidator Plate(this RequestValidator v, Plate? plate, string field)

@@ -5,6 +5,9 @@ using ELicense.Server.Verification.Replay;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
+using ELicense.Core.Credentials;
+using ELicense.Core;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.Verification;
 

@@ -17,6 +17,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
+using ELicense.Core;
+using ELicense.Core.Identifiers;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.Verification;
 

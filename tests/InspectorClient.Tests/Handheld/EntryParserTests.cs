@@ -1,5 +1,7 @@
 using ELicense.Inspector.Handheld;
 using ELicense.V1;
+using ELicense.Core.Credentials;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Tests.Handheld;
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
 using ELicense.V1;
+using ELicense.Core.Rules;
 
 namespace ELicense.Inspector.Tests.Localization;
 
@@ -95,7 +96,7 @@ public sealed class LanguageTests
                 Assert.False(string.IsNullOrWhiteSpace(text.Describe(kind)));
             }
 
-            foreach (var code in ELicense.Server.Validation.LicenseClasses.All)
+            foreach (var code in ELicense.Core.Rules.LicenseClasses.All)
             {
                 Assert.NotNull(text.DescribeClass(code));
             }

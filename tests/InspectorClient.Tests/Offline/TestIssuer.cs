@@ -2,9 +2,9 @@ using System.Formats.Cbor;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
 using ELicense.Inspector.Offline;
-using ELicense.Server.Credentials;
 using ELicense.V1;
 using GoogleDate = Google.Type.Date;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Inspector.Tests.Offline;
 

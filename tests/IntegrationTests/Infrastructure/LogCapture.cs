@@ -1,9 +1,9 @@
-extern alias server;
 
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 [assembly: AssemblyFixture(typeof(ELicense.IntegrationTests.Infrastructure.LogScanAtEnd))]
 
@@ -27,7 +27,7 @@ public sealed partial class LogCapture : ILoggerProvider
     /// <summary>Every valid 18-character identity number in the captured lines.</summary>
     public IReadOnlyList<string> FindIdentityNumbers() =>
         _lines.SelectMany(line => IdentityNumberPattern().Matches(line).Select(m => (Line: line, m.Value)))
-            .Where(x => server::ELicense.Server.Validation.IdentityNumber.IsValid(x.Value))
+            .Where(x => ELicense.Core.Identifiers.IdentityNumber.IsValid(x.Value))
             .Select(x => $"{x.Value} in: {x.Line}")
             .ToList();
 

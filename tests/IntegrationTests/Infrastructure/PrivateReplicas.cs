@@ -1,9 +1,8 @@
-extern alias server;
 
 using ELicense.V1;
 using Grpc.Core;
 using Xunit;
-using Replay = server::ELicense.Server.Verification.Replay;
+using Replay = ELicense.Server.Verification.Replay;
 
 namespace ELicense.IntegrationTests.Infrastructure;
 
@@ -73,7 +72,7 @@ public sealed class PrivateReplicas : IAsyncDisposable
 
     /// <summary>True when <paramref name="replica"/>'s Redis breaker is open.</summary>
     public static bool BreakerOpen(ServerInstance replica) =>
-        replica.GetService<server::ELicense.Server.Resilience.CircuitStates>().Redis.CircuitState == Polly.CircuitBreaker.CircuitState.Open;
+        replica.GetService<ELicense.Server.Resilience.CircuitStates>().Redis.CircuitState == Polly.CircuitBreaker.CircuitState.Open;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-extern alias server;
 
 using ELicense.V1;
 using Grpc.Core;
@@ -48,7 +47,7 @@ public sealed class ServerInstance : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The Prometheus scrape endpoint (its own HTTP/1.1 port).</summary>
-    public Uri MetricsUri => GetService<server::ELicense.Server.Observability.MetricsEndpoint>().ScrapeUri
+    public Uri MetricsUri => GetService<ELicense.Server.Observability.MetricsEndpoint>().ScrapeUri
         ?? throw new InvalidOperationException("The metrics endpoint is turned off for this server.");
 
     /// <param name="dataDirectory">Holds the registry file, the development key and the Redis protection key; replicas share it.</param>
@@ -73,7 +72,7 @@ public sealed class ServerInstance : IAsyncDisposable
             .. TestCallers.Arguments,
             .. extraArgs ?? [],
         ];
-        var app = server::Program.Build(args, services =>
+        var app = Program.Build(args, services =>
         {
             // Every line any test server logs, Debug and up, is kept for the identity-number scan.
             services.AddLogging(logging => logging.AddProvider(LogCapture.Instance).AddFilter<LogCapture>(null, LogLevel.Debug));

@@ -1,8 +1,8 @@
-extern alias server;
 
 using ELicense.V1;
 using Grpc.Core;
-using ServerValidation = server::ELicense.Server.Validation;
+using ServerValidation = ELicense.Server.Validation;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.IntegrationTests.Infrastructure;
 
@@ -16,7 +16,7 @@ public static class TestData
         var n = Interlocked.Increment(ref _counter);
         var birth = new DateOnly(1960, 1, 1).AddDays(n % 16000);
         var first17 = $"110105{birth:yyyyMMdd}{100 + n / 16000 % 900:D3}";
-        return first17 + ServerValidation.IdentityNumber.ComputeCheckCharacter(first17);
+        return first17 + ELicense.Core.Identifiers.IdentityNumber.ComputeCheckCharacter(first17);
     }
 
     public static Plate NewPlate()
@@ -29,7 +29,7 @@ public static class TestData
     {
         var n = Interlocked.Increment(ref _counter);
         var draft = $"LSVAM41{n % 100000000:D8}00";
-        var check = ServerValidation.Vin.ComputeCheckDigit(draft)!.Value;
+        var check = ELicense.Core.Identifiers.Vin.ComputeCheckDigit(draft)!.Value;
         return string.Concat(draft.AsSpan(0, 8), check.ToString(), draft.AsSpan(9));
     }
 

@@ -1,9 +1,8 @@
-extern alias inspector;
 
 using ELicense.IntegrationTests.Infrastructure;
 using Spectre.Console.Testing;
-using InspectorApp = inspector::ELicense.Inspector.InspectorApp;
-using InspectorEnvironment = inspector::ELicense.Inspector.InspectorEnvironment;
+using InspectorApp = ELicense.Inspector.InspectorApp;
+using InspectorEnvironment = ELicense.Inspector.InspectorEnvironment;
 
 namespace ELicense.IntegrationTests.Inspector;
 

@@ -1,5 +1,3 @@
-extern alias inspector;
-extern alias server;
 
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
@@ -7,12 +5,12 @@ using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using Handheld = inspector::ELicense.Inspector.Handheld;
-using InspectorConnection = inspector::ELicense.Inspector.Connection;
-using Offline = inspector::ELicense.Inspector.Offline;
-using InspectorV1 = inspector::ELicense.V1;
-using ServerCredentials = server::ELicense.Server.Credentials;
-using UiText = inspector::ELicense.Inspector.Localization.UiText;
+using Handheld = ELicense.Inspector.Handheld;
+using InspectorConnection = ELicense.Inspector.Connection;
+using Offline = ELicense.Inspector.Offline;
+using InspectorV1 = ELicense.V1;
+using ServerCredentials = ELicense.Server.Credentials;
+using UiText = ELicense.Inspector.Localization.UiText;
 
 namespace ELicense.IntegrationTests.Inspector;
 
@@ -131,7 +129,7 @@ public sealed class OfflineSyncTests(SharedEnvironment env) : IAsyncDisposable
         var options = new ServerCredentials.CredentialOptions { DevelopmentKeyPath = Path.Combine(env.DataDirectory, "issuer-dev-key.pem") };
         using var ring = ServerCredentials.KeyRingLoader.Load(options, past, NullLogger.Instance);
         var issuer = new ServerCredentials.CredentialIssuer(ring, Microsoft.Extensions.Options.Options.Create(options), past);
-        var payload = issuer.Issue(server::ELicense.V1.License.Parser.ParseFrom(license.ToByteArray())).QrPayload;
+        var payload = issuer.Issue(ELicense.V1.License.Parser.ParseFrom(license.ToByteArray())).QrPayload;
 
         // Keys fetched and the code checked ten minutes ago, by the handheld's clock of then.
         using (var first = CreateHandheld(env.ServerA.Address, past))

@@ -1,13 +1,12 @@
-extern alias inspector;
-extern alias server;
 
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using InspectorOffline = inspector::ELicense.Inspector.Offline;
-using InspectorV1 = inspector::ELicense.V1;
-using ServerCredentials = server::ELicense.Server.Credentials;
-using ServerV1 = server::ELicense.V1;
+using InspectorOffline = ELicense.Inspector.Offline;
+using InspectorV1 = ELicense.V1;
+using ServerCredentials = ELicense.Server.Credentials;
+using ServerV1 = ELicense.V1;
+using ELicense.Core.Credentials;
 
 namespace ELicense.IntegrationTests.Inspector;
 
@@ -80,13 +79,13 @@ public sealed class OfflineVerifierParityTests : IDisposable
         var payload = _issuer.Issue(License()).QrPayload;
         AssertSameVerdict(payload);
         var text = payload["EDL1:".Length..];
-        var buffer = new byte[ServerCredentials.Base45.GetMaxDecodedLength(text.Length)];
-        Assert.True(ServerCredentials.Base45.TryDecode(text, buffer, out var length));
+        var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
+        Assert.True(Base45.TryDecode(text, buffer, out var length));
         for (var i = 0; i < length; i++)
         {
             var bytes = buffer[..length];
             bytes[i] ^= 0x01;
-            AssertSameVerdict("EDL1:" + ServerCredentials.Base45.Encode(bytes));
+            AssertSameVerdict("EDL1:" + Base45.Encode(bytes));
         }
 
         for (var i = 0; i < payload.Length; i += 7)
@@ -104,11 +103,11 @@ public sealed class OfflineVerifierParityTests : IDisposable
         {
             var payload = _issuer.Issue(License()).QrPayload;
             var text = payload["EDL1:".Length..];
-            var buffer = new byte[ServerCredentials.Base45.GetMaxDecodedLength(text.Length)];
-            Assert.True(ServerCredentials.Base45.TryDecode(text, buffer, out var length));
+            var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
+            Assert.True(Base45.TryDecode(text, buffer, out var length));
             var bytes = buffer[..length];
-            ServerCredentials.EcdsaLowS.Twin(bytes.AsSpan(length - 64));
-            var twin = "EDL1:" + ServerCredentials.Base45.Encode(bytes);
+            EcdsaLowS.Twin(bytes.AsSpan(length - 64));
+            var twin = "EDL1:" + Base45.Encode(bytes);
 
             AssertSameVerdict(payload);
             AssertSameVerdict(twin);

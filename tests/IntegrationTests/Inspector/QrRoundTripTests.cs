@@ -1,10 +1,9 @@
-extern alias inspector;
 
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
 using Xunit;
-using QrImageDecoder = inspector::ELicense.Inspector.Handheld.QrImageDecoder;
-using QrPng = inspector::ELicense.Inspector.Holder.QrPng;
+using QrImageDecoder = ELicense.Inspector.Handheld.QrImageDecoder;
+using QrPng = ELicense.Inspector.Holder.QrPng;
 
 namespace ELicense.IntegrationTests.Inspector;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.V1;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.IntegrationTests.Inspector;
 

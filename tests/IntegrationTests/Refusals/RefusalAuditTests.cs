@@ -1,4 +1,3 @@
-extern alias server;
 
 using System.Net;
 using ELicense.IntegrationTests.Infrastructure;
@@ -6,7 +5,8 @@ using ELicense.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Xunit;
-using AuditSubjects = server::ELicense.Server.Auditing.AuditSubjects;
+using AuditSubjects = ELicense.Server.Auditing.AuditSubjects;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.IntegrationTests.Refusals;
 
@@ -87,7 +87,7 @@ public sealed class RefusalAuditTests(RefusalServer fixture) : IClassFixture<Ref
         Assert.Equal(40 - limited, checks.Checks.Count(c => c.Result == "OK" && c.Attempts == 1)); // the lookups that got through
 
         var output = new StringWriter();
-        var exit = await server::ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={fixture.AuditPath}"],
+        var exit = await ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={fixture.AuditPath}"],
             new ConfigurationBuilder().Build(), output, Ct);
         Assert.True(exit == 0, output.ToString());
     }

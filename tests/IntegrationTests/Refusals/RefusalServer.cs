@@ -1,12 +1,11 @@
-extern alias server;
 
 using ELicense.IntegrationTests.Infrastructure;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using AuditRecord = server::ELicense.Server.Auditing.AuditRecord;
-using RefusalAggregator = server::ELicense.Server.Auditing.RefusalAggregator;
+using AuditRecord = ELicense.Server.Auditing.AuditRecord;
+using RefusalAggregator = ELicense.Server.Auditing.RefusalAggregator;
 
 namespace ELicense.IntegrationTests.Refusals;
 

@@ -4,6 +4,7 @@ using ELicense.Server.Auditing;
 using ELicense.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Tests.Auditing;
 

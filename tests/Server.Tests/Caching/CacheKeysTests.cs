@@ -4,6 +4,7 @@ using ELicense.Server.Caching;
 using ELicense.Server.Registry;
 using ELicense.V1;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Tests.Caching;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using ELicense.Server.Credentials;
 using Xunit;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Server.Tests.Credentials;
 

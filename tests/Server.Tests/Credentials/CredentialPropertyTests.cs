@@ -9,6 +9,10 @@ using ELicense.Server.Validation;
 using ELicense.V1;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
+using ELicense.Core.Credentials;
+using ELicense.Core;
+using ELicense.Core.Identifiers;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.Tests.Credentials;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
 using ELicense.Server.Credentials;
 using Xunit;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Server.Tests.Credentials;
 

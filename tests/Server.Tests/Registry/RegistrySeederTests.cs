@@ -3,6 +3,7 @@ using ELicense.V1;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Tests.Registry;
 

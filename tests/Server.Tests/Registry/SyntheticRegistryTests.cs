@@ -2,6 +2,9 @@ using ELicense.Server.Registry;
 using ELicense.Server.Validation;
 using ELicense.V1;
 using Xunit;
+using ELicense.Core;
+using ELicense.Core.Identifiers;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.Tests.Registry;
 
@@ -122,7 +125,7 @@ public sealed class SyntheticRegistryTests
                 Assert.NotEqual(ViolationState.Unspecified, violation.State);
                 Assert.True(violation.State == ViolationState.Unprocessed || IdentityNumber.IsValid(violation.LicenseNumber));
                 Assert.True(violation.LicenseNumber.Length == 0 || IdentityNumber.IsValid(violation.LicenseNumber));
-                Assert.True(violation.OccurTime.ToDateTimeOffset() <= new DateTimeOffset(Today.AddDays(1).ToDateTime(TimeOnly.MinValue), ELicense.Server.Validation.Dates.ChinaOffset));
+                Assert.True(violation.OccurTime.ToDateTimeOffset() <= new DateTimeOffset(Today.AddDays(1).ToDateTime(TimeOnly.MinValue), ELicense.Core.Dates.ChinaOffset));
             }
         }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using Date = Google.Type.Date;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Tests.Registry;
 

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Tests.Security;
 

@@ -1,5 +1,6 @@
 using ELicense.Server.Validation;
 using Xunit;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.Tests.Validation;
 

@@ -1,6 +1,7 @@
 using ELicense.Server.Validation;
 using ELicense.V1;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Tests.Validation;
 

@@ -1,5 +1,6 @@
 using ELicense.Server.Validation;
 using Xunit;
+using ELicense.Core.Identifiers;
 
 namespace ELicense.Server.Tests.Validation;
 

@@ -3,6 +3,8 @@ using ELicense.Server.Verification;
 using ELicense.V1;
 using Google.Protobuf.Collections;
 using Xunit;
+using ELicense.Core;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.Tests.Verification;
 
@@ -93,6 +95,6 @@ public class LicenseRulesTests
     {
         var now = new DateTimeOffset(2026, 11, 24, 16, 30, 0, TimeSpan.Zero);
 
-        Assert.Equal(new DateOnly(2026, 11, 25), ELicense.Server.Validation.Dates.ChinaToday(now));
+        Assert.Equal(new DateOnly(2026, 11, 25), ELicense.Core.Dates.ChinaToday(now));
     }
 }

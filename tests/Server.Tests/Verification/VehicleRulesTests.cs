@@ -2,6 +2,8 @@ using ELicense.Server.Verification;
 using ELicense.V1;
 using Google.Protobuf.Collections;
 using Xunit;
+using ELicense.Core.Identifiers;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.Tests.Verification;
 

@@ -1,6 +1,6 @@
 using ELicense.V1;
 
-namespace ELicense.Server.Validation;
+namespace ELicense.Core.Identifiers;
 
 /// <summary>Chinese number plates: province character, issuing-office letter, then 5 or 6 characters.</summary>
 public static class PlateNumber

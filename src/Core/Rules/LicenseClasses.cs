@@ -1,4 +1,4 @@
-namespace ELicense.Server.Validation;
+namespace ELicense.Core.Rules;
 
 /// <summary>Permitted-vehicle classes (准驾车型) and what each one includes.</summary>
 public static class LicenseClasses

@@ -1,4 +1,4 @@
-namespace ELicense.Server.Validation;
+namespace ELicense.Core.Identifiers;
 
 /// <summary>
 /// The 18-character resident identity number (GB 11643), which is also the driving licence number.

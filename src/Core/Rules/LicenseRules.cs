@@ -1,8 +1,7 @@
-using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf.Collections;
 
-namespace ELicense.Server.Verification;
+namespace ELicense.Core.Rules;
 
 /// <summary>Whether a licence is valid on a given day. Pure: the same rules for credentials and lookups.</summary>
 public static class LicenseRules

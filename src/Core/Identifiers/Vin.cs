@@ -1,4 +1,4 @@
-namespace ELicense.Server.Validation;
+namespace ELicense.Core.Identifiers;
 
 /// <summary>Vehicle identification number (ISO 3779) with the check digit GB 16735 requires.</summary>
 public static class Vin

@@ -1,6 +1,6 @@
 using Date = Google.Type.Date;
 
-namespace ELicense.Server.Validation;
+namespace ELicense.Core;
 
 /// <summary>
 /// Calendar dates of the registry. Licence validity is in China Standard Time, which has no daylight

@@ -1,8 +1,7 @@
 using System.Formats.Cbor;
-using ELicense.Server.Validation;
 using ELicense.V1;
 
-namespace ELicense.Server.Credentials;
+namespace ELicense.Core.Credentials;
 
 /// <summary>
 /// The CBOR Web Token (RFC 8392) claims of a credential: the registered iss, exp, iat and cti, plus one

@@ -1,4 +1,4 @@
-namespace ELicense.Server.Credentials;
+namespace ELicense.Core.Credentials;
 
 /// <summary>
 /// Base45 (RFC 9285), the encoding the EU digital COVID certificate uses because it fits the QR

@@ -1,8 +1,7 @@
-using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf.Collections;
 
-namespace ELicense.Server.Verification;
+namespace ELicense.Core.Rules;
 
 /// <summary>Vehicle checks and transfer eligibility. Pure.</summary>
 public static class VehicleRules

@@ -1,4 +1,4 @@
-namespace ELicense.Server.Credentials;
+namespace ELicense.Core.Credentials;
 
 /// <summary>
 /// The low-S rule for P-256 signatures in IEEE P1363 form (r||s, 32 + 32 bytes, as COSE carries them).
