@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using ELicense.Server.Caching;
-using ELicense.Server.Internal;
 using ELicense.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;

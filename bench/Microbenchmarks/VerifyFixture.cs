@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
-using ELicense.Server.Internal;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;

@@ -1,6 +1,7 @@
 using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
+using ELicense.Server.Hosting;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
@@ -37,13 +38,16 @@ public partial class Program
         builder.Services.AddAuditing(builder.Configuration);              // hash-chained audit trail of every check
         builder.Services.AddRefusalAuditing(builder.Configuration);       // and of every refused call, floods aggregated per second
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
-        builder.Services.AddGrpcApi();                                    // gRPC services, errors (hostile bytes too), reflection, health
+        builder.Services.AddGrpcApi();                                    // gRPC services, errors (hostile bytes too), reflection
+        builder.Services.AddServerHealthChecks();                         // gRPC health: registry, audit trail, Redis
         builder.Services.AddObservability(builder.Configuration);         // OpenTelemetry metrics, Prometheus scrape endpoint
+        builder.Services.AddServerGauges();                               // breaker, replay, audit and cache state, read at scrape time
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseRpcMetrics();                                              // every call timed, refusals included
-        app.MapGrpcApi();
+        app.UseServerGauges();                                            // the gauges exist before the first scrape
+        app.MapGrpcApi();                                                 // authentication, authorization, the services, health, reflection
         return app;
     }
 

@@ -136,7 +136,7 @@ public class RedisPrivacyTests(SharedEnvironment env)
         // What someone who kept an earlier sealed value could put back: authentic, but read a day ago.
         var sealer = env.ServerB.GetService<ELicense.Server.Caching.RedisValueSealer>();
         var value = (byte[])(await redis.GetDatabase().StringGetAsync(redisKey))!;
-        Assert.True(sealer.TryOpen(value, redisKey, ELicense.Server.Internal.LicenseEntry.Parser, out var entry));
+        Assert.True(sealer.TryOpen(value, redisKey, ELicense.Server.Caching.LicenseEntry.Parser, out var entry));
         entry.AsOfUnixMs -= (long)TimeSpan.FromDays(1).TotalMilliseconds;
         await redis.GetDatabase().StringSetAsync(redisKey, sealer.Seal(entry, redisKey));
 

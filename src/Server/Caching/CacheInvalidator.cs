@@ -1,4 +1,3 @@
-using ELicense.Server.Internal;
 using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
 using Polly;
@@ -71,7 +70,7 @@ public sealed partial class CacheInvalidator(
                     (subscriber: multiplexer.GetSubscriber(), channel: Channel, message), CancellationToken.None);
             }
         }
-        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             // The change feed still reaches every replica within its poll interval, and Redis entries
             // are deleted again by each replica's follower.
@@ -115,7 +114,7 @@ public sealed partial class CacheInvalidator(
             });
             Volatile.Write(ref _subscribed, 1);
         }
-        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             LogSubscribeFailed(logger, e);
         }

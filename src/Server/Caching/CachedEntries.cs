@@ -1,11 +1,11 @@
-namespace ELicense.Server.Internal;
+namespace ELicense.Server.Caching;
 
-public sealed partial class LicenseEntry : Caching.ICachedEntry
+public sealed partial class LicenseEntry : ICachedEntry
 {
     public bool IsNegative => License is null;
 }
 
-public sealed partial class VehicleEntry : Caching.ICachedEntry
+public sealed partial class VehicleEntry : ICachedEntry
 {
     public bool IsNegative => Vehicle is null;
 }

@@ -1,4 +1,3 @@
-using ELicense.Server.Internal;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 

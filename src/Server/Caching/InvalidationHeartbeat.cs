@@ -86,7 +86,7 @@ public sealed partial class InvalidationHeartbeat(
         {
             await multiplexer.GetSubscriber().PublishAsync(invalidator.Channel, CacheInvalidator.Heartbeat).WaitAsync(timeout);
         }
-        catch (Exception e) when (TwoLevelCache<LicenseEntry>.IsRedisFailure(e))
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             state.SubscriptionLost();
             LogHeartbeatFailed(logger, e);

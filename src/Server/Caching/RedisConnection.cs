@@ -41,6 +41,15 @@ public sealed partial class RedisConnection : IHostedService, IAsyncDisposable
 
     public string KeyPrefix => _options.KeyPrefix;
 
+    /// <summary>
+    /// True for the ways a Redis call fails when Redis is away, slow or cut off by the breaker — the
+    /// failures every Redis user here (cache, invalidation, replay claims) survives by going on without it.
+    /// Anything else is a bug and propagates.
+    /// </summary>
+    public static bool IsRedisFailure(Exception e) =>
+        e is RedisException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
+            or Polly.Timeout.TimeoutRejectedException or ObjectDisposedException;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!IsConfigured)

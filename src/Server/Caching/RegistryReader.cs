@@ -1,4 +1,3 @@
-using ELicense.Server.Internal;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
 using ELicense.V1;

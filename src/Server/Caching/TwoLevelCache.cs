@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
 using ELicense.V1;
 using Google.Protobuf;
@@ -199,7 +200,7 @@ public sealed partial class TwoLevelCache<TEntry>
             // A value that does not open (altered, moved, another key's or version's) is a miss, counted by the sealer.
             return !value.IsNull && _sealer.TryOpen(((ReadOnlyMemory<byte>)value).Span, redisKey, Parser, out var entry) ? entry : null;
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             LogRedisSkipped(_logger, "read", e);
             return null;
@@ -215,7 +216,7 @@ public sealed partial class TwoLevelCache<TEntry>
                 static async (s, ct) => await s.database.StringSetAsync(s.redisKey, s.value, s.ttl).WaitAsync(ct),
                 (database, redisKey, value: _sealer.Seal(entry, redisKey), ttl), CancellationToken.None);
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             LogRedisSkipped(_logger, "write", e);
         }
@@ -229,7 +230,7 @@ public sealed partial class TwoLevelCache<TEntry>
                 static async (s, ct) => await s.database.KeyDeleteAsync(s.redisKey).WaitAsync(ct),
                 (database, redisKey), CancellationToken.None);
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             LogRedisSkipped(_logger, "delete", e);
         }
@@ -250,10 +251,6 @@ public sealed partial class TwoLevelCache<TEntry>
         cacheEntry.AbsoluteExpirationRelativeToNow = keep;
         cacheEntry.Size = 1;
     }
-
-    internal static bool IsRedisFailure(Exception e) =>
-        e is RedisException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
-            or Polly.Timeout.TimeoutRejectedException or ObjectDisposedException;
 
     private sealed record MemoryEntry(TEntry Value, long FreshUntilMs);
 

@@ -1,6 +1,5 @@
-using System.Buffers.Binary;
-using System.Buffers.Text;
 using ELicense.Server.Auditing;
+using ELicense.Server.Internal;
 using ELicense.Server.Security;
 using ELicense.Server.Validation;
 using ELicense.V1;
@@ -16,16 +15,12 @@ namespace ELicense.Server.Holder;
 /// </summary>
 public sealed class HolderApi(IAuditLog log, AuditSubjects subjects) : HolderService.HolderServiceBase
 {
-    private const int DefaultPageSize = 20;
-    private const int MaxPageSize = 100;
-
     [Authorize(Roles = Roles.Holder)]
     public override async Task<ListLicenseChecksResponse> ListLicenseChecks(ListLicenseChecksRequest request, ServerCallContext context)
     {
         new RequestValidator()
             .LicenseNumber(request.LicenseNumber, "license_number")
-            .Require(request.PageSize >= 0, "page_size", $"must not be negative (0 means {DefaultPageSize}; above {MaxPageSize} means {MaxPageSize})")
-            .Require(request.PageToken.Length <= 64, "page_token", "is not a token this service issued")
+            .Page(request.PageSize, request.PageToken, maxTokenLength: 64)
             .ThrowIfInvalid();
         var caller = context.RequireCaller();
         if (!string.Equals(caller.LicenseNumber, request.LicenseNumber, StringComparison.Ordinal))
@@ -34,8 +29,9 @@ public sealed class HolderApi(IAuditLog log, AuditSubjects subjects) : HolderSer
         }
 
         var subject = subjects.License(request.LicenseNumber);
-        var before = DecodePageToken(request.PageToken);
-        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        // Audit sequences start at 1: a token naming 0 or less was never issued.
+        var before = Paging.Decode(request.PageToken, AuditPageToken.Parser, static t => t.BeforeSequence > 0, "is not a token this service issued")?.BeforeSequence;
+        var pageSize = Paging.SizeOf(request.PageSize);
         var entries = await log.ListBySubjectAsync(subject, before, pageSize + 1, context.CancellationToken);
 
         var response = new ListLicenseChecksResponse();
@@ -56,32 +52,9 @@ public sealed class HolderApi(IAuditLog log, AuditSubjects subjects) : HolderSer
 
         if (entries.Count > pageSize)
         {
-            response.NextPageToken = EncodePageToken(entries[pageSize - 1].Sequence);
+            response.NextPageToken = Paging.Encode(new AuditPageToken { BeforeSequence = entries[pageSize - 1].Sequence });
         }
 
         return response;
-    }
-
-    private static string EncodePageToken(long beforeSequence)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, beforeSequence);
-        return Base64Url.EncodeToString(bytes);
-    }
-
-    private static long? DecodePageToken(string token)
-    {
-        if (token.Length == 0)
-        {
-            return null;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        if (Base64Url.TryDecodeFromChars(token, bytes, out var written) && written == 8)
-        {
-            return BinaryPrimitives.ReadInt64BigEndian(bytes);
-        }
-
-        throw RpcErrors.InvalidArgument("page_token", "is not a token this service issued");
     }
 }

@@ -13,7 +13,6 @@ public static class ObservabilityExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ServerMetrics>();
-        services.AddSingleton<ServerGauges>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("elicense-server"))
             .WithMetrics(metrics => metrics
@@ -32,10 +31,9 @@ public static class ObservabilityExtensions
         return services;
     }
 
-    /// <summary>Times every call (first in the pipeline, so refusals count) and starts the gauges.</summary>
+    /// <summary>Times every call (first in the pipeline, so refusals count).</summary>
     public static WebApplication UseRpcMetrics(this WebApplication app)
     {
-        app.Services.GetRequiredService<ServerGauges>();
         app.UseMiddleware<RpcMetricsMiddleware>();
         return app;
     }

@@ -1,5 +1,6 @@
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
+using ELicense.Server.Registry;
 using ELicense.Server.Validation;
 using ELicense.Server.Verification.Replay;
 using ELicense.V1;
@@ -77,7 +78,7 @@ public sealed class CredentialVerification(
         }
 
         response.RepeatScan = replay.Outcome == ReplayOutcome.RepeatScan;
-        CacheRead<Internal.LicenseEntry> read;
+        CacheRead<LicenseEntry> read;
         try
         {
             read = await reader.GetLicenseAsync(claims.Snapshot.LicenseNumber, cancellationToken);

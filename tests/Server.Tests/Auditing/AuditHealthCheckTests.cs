@@ -1,5 +1,5 @@
 using ELicense.Server.Auditing;
-using ELicense.Server.Verification;
+using ELicense.Server.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit;
 

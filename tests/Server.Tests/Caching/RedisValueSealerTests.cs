@@ -1,6 +1,5 @@
 using System.Text;
 using ELicense.Server.Caching;
-using ELicense.Server.Internal;
 using ELicense.Server.Tests.Credentials;
 using ELicense.V1;
 using Google.Protobuf;

@@ -1,5 +1,5 @@
 using ELicense.Server.Caching;
-using ELicense.Server.Internal;
+using ELicense.Server.Registry;
 using ELicense.Server.Resilience;
 using ELicense.Server.Tests.Credentials;
 using ELicense.V1;

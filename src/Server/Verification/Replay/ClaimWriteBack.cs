@@ -92,7 +92,7 @@ public sealed partial class ClaimWriteBack(
 
             return drained;
         }
-        catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e) || e is RedisServerException)
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e) || e is RedisServerException)
         {
             LogRetrying(logger, e);
             return false;
@@ -189,7 +189,7 @@ public sealed partial class ClaimWriteBack(
         {
             await store.LeaveAsync(detector.ReplicaId, CancellationToken.None);
         }
-        catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e))
+        catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             LogRetrying(logger, e); // peers will see this replica silent, then forget it after a window
         }

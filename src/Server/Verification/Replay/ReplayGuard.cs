@@ -53,7 +53,7 @@ public sealed partial class ReplayGuard(
 
                 return Decide(owner, scan, authority);
             }
-            catch (Exception e) when (TwoLevelCache<Internal.LicenseEntry>.IsRedisFailure(e))
+            catch (Exception e) when (RedisConnection.IsRedisFailure(e))
             {
                 LogLocalOnly(logger, e);
             }

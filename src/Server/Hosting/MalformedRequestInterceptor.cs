@@ -1,8 +1,9 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Validation;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace ELicense.Server.Validation;
+namespace ELicense.Server.Hosting;
 
 /// <summary>
 /// Refuses requests that came as bytes their method cannot parse (see <see cref="MalformedRequests"/>)

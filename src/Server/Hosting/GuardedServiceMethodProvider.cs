@@ -1,9 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using ELicense.Server.Validation;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 
-namespace ELicense.Server.Validation;
+namespace ELicense.Server.Hosting;
 
 /// <summary>
 /// Binds the methods of every gRPC service the way grpc-dotnet's own binder does — the generated

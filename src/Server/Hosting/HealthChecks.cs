@@ -4,7 +4,7 @@ using ELicense.V1;
 using ELicense.Server.Registry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ELicense.Server.Verification;
+namespace ELicense.Server.Hosting;
 
 /// <summary>
 /// The registry reads real rows within a second (<see cref="IRegistryStore.PingAsync"/>: licences, a

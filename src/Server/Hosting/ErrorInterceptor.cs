@@ -1,9 +1,9 @@
-using ELicense.Server.Caching;
 using ELicense.Server.Registry;
+using ELicense.Server.Validation;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace ELicense.Server.Validation;
+namespace ELicense.Server.Hosting;
 
 /// <summary>
 /// Turns the exceptions services let through into gRPC statuses with rich details: a registry outage

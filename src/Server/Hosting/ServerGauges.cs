@@ -1,15 +1,17 @@
 using System.Diagnostics.Metrics;
 using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
+using ELicense.Server.Observability;
 using ELicense.Server.Resilience;
 using ELicense.Server.Verification.Replay;
 using Polly.CircuitBreaker;
 
-namespace ELicense.Server.Observability;
+namespace ELicense.Server.Hosting;
 
 /// <summary>
 /// State read when a scrape asks for it, at no cost to calls: breaker positions, the local replay
-/// store, the audit writer's queue and commits.
+/// store, the audit writer's queue and commits. It reads several components, so it lives in Hosting,
+/// above them all; the meter's own instruments (<see cref="ServerMetrics"/>) stay low in Observability.
 /// </summary>
 public sealed class ServerGauges
 {
@@ -42,4 +44,17 @@ public sealed class ServerGauges
         CircuitState.HalfOpen => 2,
         _ => 3,
     };
+}
+
+/// <summary>Registers and starts the gauges.</summary>
+public static class ServerGaugesExtensions
+{
+    public static IServiceCollection AddServerGauges(this IServiceCollection services) => services.AddSingleton<ServerGauges>();
+
+    /// <summary>Creates the gauges before the first scrape: they exist once the meter has them.</summary>
+    public static WebApplication UseServerGauges(this WebApplication app)
+    {
+        app.Services.GetRequiredService<ServerGauges>();
+        return app;
+    }
 }
