@@ -88,6 +88,22 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.Equal(6, seen);
     }
 
+    [Theory]
+    [InlineData("bm90LWEtdG9rZW4")] // "not-a-token": base64url, but no token
+    [InlineData("CAA")]             // a well-formed token naming sequence 0, which the trail never issues
+    public async Task ListLicenseChecks_TokenNotIssued_IsInvalidArgumentOnPageToken(string token)
+    {
+        var license = await CreateHolderLicenceAsync();
+        var holder = new HolderService.HolderServiceClient(_server.As(TestCallers.Holder));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await holder.ListLicenseChecksAsync(
+            new ListLicenseChecksRequest { LicenseNumber = license.LicenseNumber, PageToken = token }, cancellationToken: Ct));
+
+        // Refused, never read as the first page.
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("page_token", Assert.Single(TestData.RichStatus(error).GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+    }
+
     [Fact]
     public async Task AuditFile_AfterLookupsAndRefusals_HoldsNoClearIdentifierAndChainVerifies()
     {
