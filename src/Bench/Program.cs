@@ -5,10 +5,11 @@
 //
 //   Program.cs            composition: real consoles, clock, environment; Ctrl+C; the array pool
 //   BenchApp.cs           the command line and help (exit codes)
-//   BenchCommand.cs       one run: plan, connections, credential pool, loop, report, gates
-//   BenchPlan*.cs         the options validated into a plan (what, how long, how fast, where, gates)
-//   *Loop*, Scheduler     open loop (rate schedule) and closed loop (N workers)
-//   Recorder, Report*     histograms, the report and its views and files
+//   BenchCommand*.cs      one run: plan, connections, credential pool, loop, report, exit code
+//   BenchSettings, BenchPlan, Plan*.cs   the options, validated into a plan part by part
+//   OpenLoopScheduler, RateSchedule, ClosedLoopRunner, InFlightLimiter, BenchClock   the loops and their clock
+//   GrpcBenchTarget, BenchConnections, BenchRequests, CredentialPool, DeadlineSlots  the calls
+//   BenchRecorder*, BenchMonitor, BenchReport*, BenchFiles, HdrLogWriter, SloGates   recording and reports
 using ELicense.Bench;
 using ELicense.Inspector.Connection;
 using Spectre.Console;
