@@ -65,6 +65,26 @@ public sealed class BenchAppTests
         Assert.DoesNotContain("registry-secret-42", _error.Output + _output.Output, StringComparison.Ordinal);
     }
 
+    // A parse error (an option without its value) makes Spectre's pretty error, which echoes the command line:
+    // with a secret on it, only the plain message may be printed, whichever form gave the secret.
+    [Theory]
+    [InlineData("--api-key", false)]
+    [InlineData("--api-key", true)]
+    [InlineData("--cert-password", false)]
+    [InlineData("--cert-password", true)]
+    [InlineData("--registry-api-key", false)]
+    [InlineData("--registry-api-key", true)]
+    public async Task Run_SecretBeforeAParseError_ExitsTwoWithoutEchoingIt(string option, bool joined)
+    {
+        string[] secret = joined ? [option + "=secret-value-42"] : [option, "secret-value-42"];
+
+        var code = await RunAsync(["verify", "--keys", "keys.txt", .. secret, "--rate"]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("no value has been provided", _error.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-value-42", _error.Output + _output.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_BenchRegistryKeyOverPlainHttpToARemoteHost_IsRefused()
     {
