@@ -5,7 +5,7 @@
 # one warm-up round. Three loads:
 #   verify   VerifyCredential, h2load, one repeated credential (the handheld's hot path)
 #   hot      GetLicense, h2load, one repeated licence (cache-hot, the cheapest audited call)
-#   uniform  GetLicense, inspector bench, licences drawn uniformly from 100k (an audit subject per call)
+#   uniform  GetLicense, elicense-bench, licences drawn uniformly from 100k (an audit subject per call)
 # Reports throughput and server CPU per call (from /proc, charged per round including work after it).
 #   ROUNDS  measured rounds (default 5)    PIN=1  servers on core 0, load generators on core 1
 #   LOADS   which loads, in order (default "verify hot uniform")
@@ -110,6 +110,7 @@ for port in "${PORT[@]}"; do
 done
 
 INSPECTOR=(dotnet src/InspectorClient/bin/Release/net10.0/inspector.dll)
+BENCH=(dotnet src/Bench/bin/Release/net10.0/elicense-bench.dll)
 issue() { ELICENSE_API_KEY=bench-registry-key-0001 "${INSPECTOR[@]}" issue "$LICENSE" --lifetime 600 --no-qr --server "http://127.0.0.1:$1" | grep -oE '^EDL1:.*$'; }
 for label in "${LABELS[@]}"; do issue "${PORT[$label]}" > "$WORK/payload-$label.txt"; done
 python3 - "$WORK" "$LICENSE" "${LABELS[@]}" <<'PY'
@@ -142,7 +143,7 @@ run() {
       rate=$("${LOAD_CPU[@]}" h2load -n "$count" -c 16 -m 32 -t 1 "${H[@]}" -d "$data" "http://127.0.0.1:$port/elicense.v1.$path" 2>&1 \
         | sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p') ;;
     uniform)
-      "${LOAD_CPU[@]}" "${INSPECTOR[@]}" bench license --keys "$WORK/keys.txt" --skew uniform --server "http://127.0.0.1:$port" \
+      "${LOAD_CPU[@]}" "${BENCH[@]}" license --keys "$WORK/keys.txt" --skew uniform --server "http://127.0.0.1:$port" \
         --concurrency 256 --connections 8 --count "$count" --warmup 0 --quiet --json "$WORK/u.json" > "$WORK/u.txt" 2>&1 \
         || { cat "$WORK/u.txt"; exit 1; }
       rate=$(python3 -c "import json; print(json.load(open('$WORK/u.json'))['throughput'])") ;;
@@ -171,7 +172,7 @@ names = {'off': 'without audit', 'on': 'with audit', 'nowait': 'append, no wait'
 out = {}
 print(f"audit cost, medians of {rounds} rounds{' (servers pinned to core 0, load to core 1)' if pin == '1' else ''}:")
 for load, title in (('verify', 'VerifyCredential (h2load)'), ('hot', 'GetLicense, one licence (h2load)'),
-                    ('uniform', 'GetLicense, uniform over 100k (inspector)')):
+                    ('uniform', 'GetLicense, uniform over 100k (elicense-bench)')):
     if not rows[load, labels[0]]:
         continue
     m = {label: tuple(statistics.median(row[i] for row in rows[load, label]) for i in range(3)) for label in labels}

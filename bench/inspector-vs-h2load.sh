@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# How close `inspector bench` (closed loop) comes to h2load on the same endpoint: cache-hot GetLicense,
-# h2load -c 16 -m 32 against inspector bench, alternating, ROUNDS rounds of RUN_SECONDS each, one seeded
+# How close `elicense-bench` (closed loop) comes to h2load on the same endpoint: cache-hot GetLicense,
+# h2load -c 16 -m 32 against elicense-bench, alternating, ROUNDS rounds of RUN_SECONDS each, one seeded
 # registry, one server. Prints each round's throughputs and the median ratio.
 #   ROUNDS       measured rounds, after one warm-up round (the server's JIT and caches) (default 3)
 #   RUN_SECONDS  measured seconds per run (default 5; each run has 1 s of warm-up on top)
-#   CONCURRENCY  inspector bench --concurrency (default 512, as h2load's 16 × 32)
-#   CONNECTIONS  inspector bench --connections (default 16, as h2load's)
+#   CONCURRENCY  elicense-bench --concurrency (default 512, as h2load's 16 × 32)
+#   CONNECTIONS  elicense-bench --connections (default 16, as h2load's)
 #   PIN          1: server on CPU 0, load generators on CPU 1, so that a generator's CPU does not come out
 #                of the server's share (default 0: everything shares the cores, as in the other benches)
 # Needs h2load (Debian: nghttp2-client) and redis-server. Only loopback; stops everything it starts.
@@ -55,13 +55,13 @@ ratios=""
 for round in $(seq 0 "$ROUNDS"); do
   h=$("${GENERATOR_CPU[@]}" h2load -c 16 -m 32 -t 1 -D "$SECONDS_PER_RUN" --warm-up-time=1 "${H[@]}" -d "$WORK/lic.bin" \
       "$URL/elicense.v1.VerificationService/GetLicense" 2>&1 | sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p')
-  ELICENSE_API_KEY=bench-officer-key-0001 "${GENERATOR_CPU[@]}" dotnet src/InspectorClient/bin/Release/net10.0/inspector.dll bench license \
+  ELICENSE_API_KEY=bench-officer-key-0001 "${GENERATOR_CPU[@]}" dotnet src/Bench/bin/Release/net10.0/elicense-bench.dll license \
     --keys "$WORK/keys.txt" --server "$URL" --concurrency "$CONCURRENCY" --connections "$CONNECTIONS" \
     --duration "${SECONDS_PER_RUN}s" --warmup 1s --quiet --json "$WORK/bench.json" > /dev/null
   i=$(python3 -c "import json; print(json.load(open('$WORK/bench.json'))['throughput'])")
   r=$(python3 -c "print(f'{$i / $h:.2f}')")
-  if [ "$round" -eq 0 ]; then echo "warm-up round done (h2load $h, inspector bench $i req/s)"; continue; fi
+  if [ "$round" -eq 0 ]; then echo "warm-up round done (h2load $h, elicense-bench $i req/s)"; continue; fi
   ratios+="$r "
-  printf 'round %d: h2load %8.0f req/s   inspector bench %8.0f req/s   ratio %s   (load average %s)\n' "$round" "$h" "$i" "$r" "$(cut -d' ' -f1 /proc/loadavg)"
+  printf 'round %d: h2load %8.0f req/s   elicense-bench %8.0f req/s   ratio %s   (load average %s)\n' "$round" "$h" "$i" "$r" "$(cut -d' ' -f1 /proc/loadavg)"
 done
 python3 -c "import statistics, sys; print('median ratio', statistics.median(float(x) for x in sys.argv[1:]))" $ratios

@@ -120,7 +120,7 @@ def main():
         ('1. cache-hot GetLicense / Health (h2load)', ratio(m['license_h2load_rps'], m['health_h2load_rps']), '>= 0.80'),
         ('2. VerifyCredential server CPU / ES256 (fresh scans, licence cached)', ratio(m['verify_fresh_cpu_us_per_call'], es256_us), '<= 1.5'),
         ('2. VerifyCredential server CPU / ES256 (repeat scan, h2load)', ratio(m['verify_repeat_cpu_us_per_call'], es256_us), '<= 1.5'),
-        ('3. inspector bench / h2load (cache-hot GetLicense)', ratio(m['license_inspector_rps'], m['license_h2load_rps']), '>= 0.80'),
+        ('3. elicense-bench / h2load (cache-hot GetLicense)', ratio(m['license_inspector_rps'], m['license_h2load_rps']), '>= 0.80'),
         ('4. open-loop p99 at half max rate (ms)', open_loop['latencyMs']['p99'], '<= 2'),
     ]
 
@@ -135,10 +135,10 @@ def main():
     rows = [
         ('Health/Check, h2load', f"{m['health_h2load_rps']:,.0f} req/s", f"{m['health_cpu_us_per_call']:.1f} µs CPU/call"),
         ('GetLicense cache-hot, h2load', f"{m['license_h2load_rps']:,.0f} req/s", f"{m['license_cpu_us_per_call']:.1f} µs CPU/call"),
-        ('GetLicense cache-hot, inspector bench (closed loop)', f"{m['license_inspector_rps']:,.0f} req/s", f"{median(license_ib_cpu):.1f} µs CPU/call"),
+        ('GetLicense cache-hot, elicense-bench (closed loop)', f"{m['license_inspector_rps']:,.0f} req/s", f"{median(license_ib_cpu):.1f} µs CPU/call"),
         ('VerifyCredential repeat scan, h2load', f"{m['verify_h2load_rps']:,.0f} req/s", f"{m['verify_repeat_cpu_us_per_call']:.1f} µs CPU/call"),
-        ('VerifyCredential fresh scans, licence cached, inspector', f"{m['verify_fresh_rps']:,.0f} req/s", f"{fresh_cpu_us:.1f} µs CPU/call"),
-        ('VerifyCredential fresh scans, licence cold, inspector', f"{cold['throughput']:,.0f} req/s", f"{cold_cpu_us:.1f} µs CPU/call"),
+        ('VerifyCredential fresh scans, licence cached, elicense-bench', f"{m['verify_fresh_rps']:,.0f} req/s", f"{fresh_cpu_us:.1f} µs CPU/call"),
+        ('VerifyCredential fresh scans, licence cold, elicense-bench', f"{cold['throughput']:,.0f} req/s", f"{cold_cpu_us:.1f} µs CPU/call"),
         ('ES256 verify, openssl speed (1 core)', f"{es256_per_s:,.0f} /s", f"{es256_us:.1f} µs"),
         (f"Open loop at {m['open_loop_rate_rps']:,.0f} req/s (GetLicense)",
          f"p50 {open_loop['latencyMs']['p50']:.3f} ms", f"p99 {open_loop['latencyMs']['p99']:.3f} ms, max {open_loop['latencyMs']['max']:.1f} ms"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole performance measurement from a clean build, in one run on one machine: seeds a registry,
-# starts Redis and the server, runs h2load and `inspector bench` side by side (alternating, medians of
+# starts Redis and the server, runs h2load and `elicense-bench` side by side (alternating, medians of
 # ROUNDS), measures server CPU per call against one ES256 verification (openssl speed), Redis memory per
 # cached licence, registry size per million licences, and the BenchmarkDotNet microbenchmarks; prints
 # one table and writes it as JSON (OUT/latest.json; docs/performance.md explains the figures).
@@ -46,6 +46,7 @@ step "building (Release)"
 dotnet build ELicense.slnx -c Release --nologo -v quiet >/dev/null
 SERVER=src/Server/bin/Release/net10.0/ELicense.Server
 INSPECTOR=(dotnet src/InspectorClient/bin/Release/net10.0/inspector.dll)
+BENCH=(dotnet src/Bench/bin/Release/net10.0/elicense-bench.dll)
 
 step "seeding $LICENSES synthetic licences"
 seed_start=$(date +%s.%N)
@@ -156,8 +157,8 @@ ib() { # name workload keys extra...
   local name=$1 workload=$2 keys=$3; shift 3
   local c0 c1
   c0=$(server_cpu)
-  "${INSPECTOR[@]}" bench "$workload" --keys "$keys" --server "$URL" --quiet --json "$WORK/$name.json" "$@" > "$WORK/$name.txt" 2>&1 \
-    || { echo "inspector bench failed:" >&2; cat "$WORK/$name.txt" >&2; exit 1; }
+  "${BENCH[@]}" "$workload" --keys "$keys" --server "$URL" --quiet --json "$WORK/$name.json" "$@" > "$WORK/$name.txt" 2>&1 \
+    || { echo "elicense-bench failed:" >&2; cat "$WORK/$name.txt" >&2; exit 1; }
   c1=$(server_cpu)
   record "$name inspector json=$WORK/$name.json cpu_ticks=$((c1 - c0))"
 }

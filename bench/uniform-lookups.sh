@@ -59,13 +59,13 @@ for port in "$OLD_PORT" "$NEW_PORT"; do
 done
 
 export ELICENSE_API_KEY=bench-officer-key-0001
-INSPECTOR=(dotnet src/InspectorClient/bin/Release/net10.0/inspector.dll)
+BENCH=(dotnet src/Bench/bin/Release/net10.0/elicense-bench.dll)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # clock ticks (1/100 s)
 # Each server's CPU is read at every round's start, so that a round charges it for all it did, including
 # work done after its run (the current tree's subject index takes in the last second's records then).
 sample() { echo "$1 $(cpu "$OLD_PID") $(cpu "$NEW_PID")" >> "$WORK/cpu.txt"; }
 run() { # label port round
-  "${INSPECTOR[@]}" bench license --keys "$WORK/keys.txt" --skew uniform --server "http://127.0.0.1:$2" --concurrency 256 \
+  "${BENCH[@]}" license --keys "$WORK/keys.txt" --skew uniform --server "http://127.0.0.1:$2" --concurrency 256 \
     --connections 8 --count "$COUNT" --warmup 0 --quiet --json "$WORK/$1-$3.json" > "$WORK/$1-$3.txt" 2>&1 \
     || { cat "$WORK/$1-$3.txt"; exit 1; }
 }

@@ -1,10 +1,6 @@
-using ELicense.Inspector.Bench;
 using ELicense.Inspector.Commands;
-using ELicense.Inspector.Rendering;
-using Spectre.Console;
+using ELicense.Inspector.Connection;
 using Spectre.Console.Cli;
-using Spectre.Console.Cli.Help;
-using Spectre.Console.Rendering;
 
 namespace ELicense.Inspector;
 
@@ -30,8 +26,8 @@ public static class InspectorApp
             config.Settings.Console = environment.Output;
             config.Settings.Registrar.RegisterInstance(environment);
             config.Settings.CancellationExitCode = ExitCodes.Cancelled;
-            config.SetHelpProvider(new ExitCodeHelpProvider(config.Settings));
-            config.SetExceptionHandler((exception, _) => HandleException(environment, exception, hidden));
+            config.SetHelpProvider(new ExitCodeHelpProvider(config.Settings, ExitCodes.InspectorTable, HelpFooter));
+            config.SetExceptionHandler((exception, _) => CommandLine.HandleException(environment, exception, hidden));
 
             config.AddCommand<VerifyCommand>("verify")
                 .WithDescription("Verify a scanned credential (QR text) and show the verdict.")
@@ -56,11 +52,6 @@ public static class InspectorApp
             config.AddCommand<IssueCommand>("issue")
                 .WithDescription("Issue a credential for a licence and draw it as a QR code (registry side; for tests and demos).")
                 .WithExample("issue", "11010119900307803X", "--lifetime", "60");
-            config.AddCommand<BenchCommand>("bench")
-                .WithDescription("Load-test the service: open loop at a rate (latency without coordinated omission) or closed loop (max throughput); SLO gates.")
-                .WithExample("bench", "license", "--keys", "keys.txt", "--rate", "1000", "--duration", "30s", "--max-p99", "5ms")
-                .WithExample("bench", "--mix", "license=70,verify=20,vehicle=10", "--keys", "keys.txt", "--ramp", "500:5000:60s", "--json", "report.json")
-                .WithExample("bench", "license", "--keys", "keys.txt", "--concurrency", "256", "--connections", "8");
             config.AddCommand<ChecksCommand>("checks")
                 .WithDescription("Holder: list who checked your licence and when.")
                 .WithExample("checks", "11010119900307803X", "--page-size", "50");
@@ -83,95 +74,18 @@ public static class InspectorApp
     public static Task<int> RunAsync(InspectorEnvironment environment, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
         Create(environment, SecretArguments(args)).RunAsync(NormaliseArguments(args), cancellationToken);
 
-    /// <summary>The values given to the secret options (--api-key, --cert-password, --registry-api-key), as "--opt value" or "--opt=value".</summary>
-    public static IReadOnlyList<string> SecretArguments(IReadOnlyList<string> args)
-    {
-        string[] options = ["--api-key", "--cert-password", "--registry-api-key"];
-        var secrets = new List<string>();
-        for (var i = 0; i < args.Count; i++)
-        {
-            foreach (var option in options)
-            {
-                if (args[i] == option && i + 1 < args.Count)
-                {
-                    secrets.Add(args[i + 1]);
-                }
-                else if (args[i].Length > option.Length + 1 && args[i].StartsWith(option, StringComparison.Ordinal)
-                    && args[i][option.Length] is '=' or ':')
-                {
-                    secrets.Add(args[i][(option.Length + 1)..]);
-                }
-            }
-        }
-
-        return secrets.Where(s => s.Length > 0).ToList();
-    }
+    /// <summary>The values given to the secret options (<see cref="CommandLine.SecretOptions"/>), as "--opt value" or "--opt=value".</summary>
+    public static IReadOnlyList<string> SecretArguments(IReadOnlyList<string> args) => CommandLine.SecretArguments(args, CommandLine.SecretOptions);
 
     /// <summary>Replaces a lone "-" by "--stdin".</summary>
     public static IReadOnlyList<string> NormaliseArguments(IReadOnlyList<string> args) =>
         args.Select(a => a == "-" ? "--stdin" : a).ToList();
 
-    private static int HandleException(InspectorEnvironment environment, Exception exception, IReadOnlyCollection<string> secrets)
-    {
-        var message = secrets.Aggregate(exception.Message, (text, secret) => text.Replace(secret, "***", StringComparison.Ordinal));
-        switch (exception)
-        {
-            // The pretty form echoes the command line, secrets included: with a secret given, the plain message only.
-            case CommandAppException { Pretty: { } pretty } when secrets.Count == 0:
-                environment.Error.Write(pretty);
-                return ExitCodes.Usage;
-            case CommandAppException:
-                ErrorView.WriteUsage(environment.Error, message);
-                return ExitCodes.Usage;
-            case OperationCanceledException:
-                environment.Error.MarkupLine($"[{Palette.Amber}]cancelled[/]");
-                return ExitCodes.Cancelled;
-            default:
-                environment.Error.MarkupLine(
-                    $"[bold {Palette.Red}]internal error:[/] {Markup.Escape(exception.GetType().Name)}: {Markup.Escape(message)}");
-                return ExitCodes.Internal;
-        }
-    }
-
-    /// <summary>The standard help with the exit codes and environment variables appended.</summary>
-    private sealed class ExitCodeHelpProvider(ICommandAppSettings settings) : HelpProvider(settings)
-    {
-        public override IEnumerable<IRenderable> GetFooter(ICommandModel model, ICommandInfo? command)
-        {
-            foreach (var renderable in base.GetFooter(model, command))
-            {
-                yield return renderable;
-            }
-
-            var grid = new Grid();
-            grid.AddColumn(new GridColumn().PadLeft(4).PadRight(4));
-            grid.AddColumn();
-            foreach (var (code, meaning) in ExitCodes.Table)
-            {
-                grid.AddRow(new Text(code.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(meaning));
-            }
-
-            yield return new Markup(Environment.NewLine + "[yellow]EXIT CODES:[/]" + Environment.NewLine);
-            yield return grid;
-            yield return new Markup(
-                Environment.NewLine + "[yellow]ENVIRONMENT:[/]" + Environment.NewLine +
-                "    ELICENSE_SERVER           default for --server" + Environment.NewLine +
-                "    ELICENSE_DEVICE           default for --device" + Environment.NewLine +
-                "    ELICENSE_API_KEY          default for --api-key (never printed)" + Environment.NewLine +
-                "    ELICENSE_REGISTRY_API_KEY default for bench --registry-api-key (never printed)" + Environment.NewLine +
-                "    ELICENSE_CERT             default for --cert" + Environment.NewLine +
-                "    ELICENSE_CERT_KEY         default for --cert-key" + Environment.NewLine +
-                "    ELICENSE_CERT_PASSWORD    default for --cert-password (never printed)" + Environment.NewLine +
-                "    ELICENSE_CA               default for --ca" + Environment.NewLine +
-                Environment.NewLine + "[yellow]AUTHENTICATION:[/]" + Environment.NewLine +
-                "    Each call carries the API key (authorization: Bearer KEY) and/or" + Environment.NewLine +
-                "    presents the client certificate (mutual TLS). An API key goes over" + Environment.NewLine +
-                "    plain http:// only to a loopback host (127.0.0.0/8, ::1, localhost);" + Environment.NewLine +
-                "    --cert and --ca need an https:// server." + Environment.NewLine +
-                Environment.NewLine + "[yellow]PURPOSE:[/]" + Environment.NewLine +
-                "    `license` and `violations --license` must state why (--purpose):" + Environment.NewLine +
-                "    roadside-check, violation-handling, transfer-registration," + Environment.NewLine +
-                "    qualification-proof, other-public-service (or 1-5)." + Environment.NewLine);
-        }
-    }
+    /// <summary>The help footer after the exit codes: environment, authentication, purpose.</summary>
+    private static string HelpFooter =>
+        ExitCodeHelpProvider.ConnectionFooter(extraVariables: "") +
+        Environment.NewLine + "[yellow]PURPOSE:[/]" + Environment.NewLine +
+        "    `license` and `violations --license` must state why (--purpose):" + Environment.NewLine +
+        "    roadside-check, violation-handling, transfer-registration," + Environment.NewLine +
+        "    qualification-proof, other-public-service (or 1-5)." + Environment.NewLine;
 }

@@ -2,25 +2,18 @@
 //
 //   Program.cs            composition: real consoles, stdin, clock, environment; Ctrl+C
 //   InspectorApp.cs       the command table, help (exit codes), usage-error handling
-//   Commands/             one file per command family; InspectorCommand is the shared frame
-//   Connection/           options resolution, channel, per-attempt deadline, Polly retry
-//   Rendering/            Spectre views, JSON output, QR drawing, error lines
+//   Commands/             one file per command family; InspectorCommand is their frame
+//   Rendering/            Spectre views, JSON output, QR drawing
 //   Handheld/             the interactive console (`inspector` alone): input, screen, online/offline logic
 //   Offline/              issuer key cache, offline verifier, queue of offline checks and their sync rules
 //   Holder/               the holder's refreshing QR code (`inspector holder`)
 //   Localization/         every word of the console and the holder screen, English and Chinese
-//   Bench/                `bench`, the load generator: schedules, workloads, recording, reports
+//   src/Client            ELicense.Client, shared with elicense-bench (src/Bench, the load generator, its own
+//                         program): Connection/ (options, channel, deadline, retry, exit codes, option parsers),
+//                         Commands/SessionCommand (the frame under InspectorCommand), Rendering/ErrorView
 using ELicense.Inspector;
+using ELicense.Inspector.Connection;
 using Spectre.Console;
-
-// `bench` keeps hundreds of HTTP/2 streams in flight, each holding a pooled 16 KB buffer. The shared pool
-// keeps 32 arrays per core by default, so every stream beyond that allocated a fresh buffer (25 KB of
-// garbage per call, and collections to match). The pool reads this once, on first use: set it first.
-const string PoolSizeVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
-if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PoolSizeVariable)))
-{
-    Environment.SetEnvironmentVariable(PoolSizeVariable, "1024");
-}
 
 var environment = new InspectorEnvironment(
     output: AnsiConsole.Console,

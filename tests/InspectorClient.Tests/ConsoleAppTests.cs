@@ -1,3 +1,4 @@
+using ELicense.Inspector.Connection;
 using ELicense.Inspector.Offline;
 using ELicense.Inspector.Tests.Offline;
 using Spectre.Console.Testing;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ELicense.Inspector.Connection;
 using Spectre.Console.Testing;
 
 namespace ELicense.Inspector.Tests;

@@ -1,4 +1,4 @@
-using ELicense.Inspector.Commands;
+using ELicense.Inspector.Connection;
 using ELicense.V1;
 
 namespace ELicense.Inspector.Tests;

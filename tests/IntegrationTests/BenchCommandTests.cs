@@ -3,12 +3,12 @@ using System.Text.Json;
 using ELicense.IntegrationTests.Infrastructure;
 using Spectre.Console.Testing;
 using Xunit;
-using InspectorApp = ELicense.Inspector.InspectorApp;
-using InspectorEnvironment = ELicense.Inspector.InspectorEnvironment;
+using BenchApp = ELicense.Bench.BenchApp;
+using InspectorEnvironment = ELicense.Inspector.Connection.InspectorEnvironment;
 
 namespace ELicense.IntegrationTests;
 
-/// <summary>`inspector bench` against a real server: short, count-bounded runs whose JSON report must add up.</summary>
+/// <summary>elicense-bench (the load generator) against a real server: short, count-bounded runs whose JSON report must add up.</summary>
 [Collection(SharedEnvironmentCollection.Name)]
 public sealed class BenchCommandTests(SharedEnvironment environment)
 {
@@ -81,8 +81,8 @@ public sealed class BenchCommandTests(SharedEnvironment environment)
         var inspectorEnvironment = new InspectorEnvironment(output, error, new StringReader(""), TimeProvider.System,
             name => name == "ELICENSE_API_KEY" ? TestCallers.Officer.Key : null, "bench-test-host");
 
-        var code = await InspectorApp.RunAsync(inspectorEnvironment,
-            ["bench", .. args, "--server", environment.ServerA.Address.ToString(), "--json", json, "--quiet"],
+        var code = await BenchApp.RunAsync(inspectorEnvironment,
+            [.. args, "--server", environment.ServerA.Address.ToString(), "--json", json, "--quiet"],
             TestContext.Current.CancellationToken);
 
         var text = output.Output + error.Output;

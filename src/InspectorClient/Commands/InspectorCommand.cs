@@ -1,70 +1,15 @@
 using ELicense.Inspector.Connection;
 using ELicense.Inspector.Rendering;
-using Grpc.Core;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ELicense.Inspector.Commands;
 
 /// <summary>
-/// The frame of every command: resolves the global options, opens the session, runs the command, and
-/// turns RPC failures, usage errors and Ctrl+C into one clear line and an exit code.
+/// The frame of the inspector's commands: the shared session frame (<see cref="SessionCommand{TSettings}"/>,
+/// in ELicense.Client with the load generator) plus the inspector's way of printing one response.
 /// </summary>
-public abstract class InspectorCommand<TSettings>(InspectorEnvironment environment) : AsyncCommand<TSettings>
+public abstract class InspectorCommand<TSettings>(InspectorEnvironment environment) : SessionCommand<TSettings>(environment)
     where TSettings : ConnectionSettings
 {
-    /// <summary>The outside world.</summary>
-    protected InspectorEnvironment Environment { get; } = environment;
-
-    /// <inheritdoc />
-    public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
-    {
-        if (!ConnectionOptions.TryResolve(settings, Environment.GetVariable, Environment.MachineName, out var options, out var error))
-        {
-            ErrorView.WriteUsage(Environment.Error, error);
-            return ExitCodes.Usage;
-        }
-
-        IReadOnlyCollection<Secret> secrets = new[] { options.ApiKey, options.CertificatePassword }.OfType<Secret>().ToArray();
-        RpcSession session;
-        try
-        {
-            session = new RpcSession(options, note => Environment.Error.MarkupLine(
-                $"[grey]retrying ({note.Attempt + 1}/{options.Retries}) after {Markup.Escape(Describe(note))}…[/]"));
-        }
-        catch (UsageException ex)
-        {
-            ErrorView.WriteUsage(Environment.Error, Redact(ex.Message, secrets));
-            return ExitCodes.Usage;
-        }
-
-        using (session)
-        {
-            try
-            {
-                return await RunAsync(session, settings, cancellationToken);
-            }
-            catch (UsageException ex)
-            {
-                ErrorView.WriteUsage(Environment.Error, Redact(ex.Message, secrets));
-                return ExitCodes.Usage;
-            }
-            catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
-            {
-                ErrorView.WriteRpc(Environment.Error, ex, options.Server, options.Deadline, secrets);
-                return ExitCodes.RpcFailure;
-            }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
-            {
-                Environment.Error.MarkupLine($"[{Palette.Amber}]cancelled[/]");
-                return ExitCodes.Cancelled;
-            }
-        }
-    }
-
-    /// <summary>Runs the command over an open session and returns the exit code.</summary>
-    protected abstract Task<int> RunAsync(RpcSession session, TSettings settings, CancellationToken cancellationToken);
-
     /// <summary>Prints a response as JSON (<c>--json</c>) or through its view, and returns <paramref name="exitCode"/>.</summary>
     protected int Show<TResponse>(GlobalSettings settings, TResponse response, Action<Spectre.Console.IAnsiConsole, TResponse, TimeProvider> render, int exitCode)
         where TResponse : Google.Protobuf.IMessage
@@ -80,16 +25,4 @@ public abstract class InspectorCommand<TSettings>(InspectorEnvironment environme
 
         return exitCode;
     }
-
-    private static string Describe(RetryNote note) => note.Exception switch
-    {
-        RpcException { StatusCode: StatusCode.ResourceExhausted } rpc =>
-            $"{ErrorView.CodeName(rpc.StatusCode)} (rate limited; waiting {ErrorView.Seconds(note.Delay)} as the server asks)",
-        RpcException rpc => ErrorView.CodeName(rpc.StatusCode),
-        { } other => other.GetType().Name,
-        null => "failure",
-    };
-
-    private static string Redact(string text, IReadOnlyCollection<Secret> secrets) =>
-        secrets.Aggregate(text, (current, secret) => secret.RedactFrom(current));
 }

@@ -524,7 +524,7 @@ public sealed class HandheldController : IDisposable
         }
         catch (IOException e)
         {
-            throw new Commands.UsageException(
+            throw new Connection.UsageException(
                 $"another inspector console is using the cache directory {directory} (its offline queue); give this one another --cache-dir", e);
         }
     }
@@ -665,7 +665,7 @@ public sealed class HandheldController : IDisposable
     private async Task<LookupPurpose?> AskPurposeAsync(AskAsync ask, CancellationToken cancellationToken)
     {
         var line = await ask(Text.PurposePrompt, cancellationToken);
-        return Commands.Purposes.TryParse(line, out var purpose) ? purpose : null;
+        return Connection.Purposes.TryParse(line, out var purpose) ? purpose : null;
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
+using ELicense.Inspector.Connection;
 using ELicense.Inspector.Offline;
 using ELicense.Inspector.Tests.Offline;
 using ELicense.V1;
@@ -211,7 +212,7 @@ public sealed class HandheldControllerTests : IDisposable
     {
         using var first = Create();
 
-        var refused = Assert.Throws<ELicense.Inspector.Commands.UsageException>(() => Create());
+        var refused = Assert.Throws<ELicense.Inspector.Connection.UsageException>(() => Create());
 
         Assert.Contains("another inspector console", refused.Message, StringComparison.Ordinal);
     }
