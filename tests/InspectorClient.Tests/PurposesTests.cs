@@ -1,4 +1,5 @@
 using ELicense.Inspector.Commands;
+using ELicense.Inspector.Localization;
 using ELicense.V1;
 
 namespace ELicense.Inspector.Tests;

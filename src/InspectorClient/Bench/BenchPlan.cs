@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using ELicense.Inspector.Commands;
+using ELicense.Inspector.Localization;
 using ELicense.Inspector.Connection;
 using ELicense.V1;
 

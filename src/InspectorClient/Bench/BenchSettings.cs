@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ELicense.Inspector.Commands;
+using ELicense.Inspector.Localization;
 using Spectre.Console.Cli;
 
 namespace ELicense.Inspector.Bench;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ELicense.Inspector.Commands;
+using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
 using ELicense.V1;
 using ELicense.Core.Credentials;

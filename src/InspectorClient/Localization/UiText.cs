@@ -1,5 +1,4 @@
 using System.Globalization;
-using ELicense.Inspector.Handheld;
 using ELicense.V1;
 using ELicense.Core.Identifiers;
 
@@ -154,15 +153,12 @@ public sealed class UiText
     public string Subject => T("Subject", "对象");
     public string Result => T("Result", "结果");
     public string Mode => T("Mode", "方式");
-    public string Describe(CheckKind kind) => kind switch
-    {
-        CheckKind.Scan => T("scan", "扫码"),
-        CheckKind.Lookup => T("lookup", "证号"),
-        CheckKind.Vehicle => T("vehicle", "车辆"),
-        CheckKind.Transfer => T("transfer", "过户"),
-        CheckKind.Violations => T("violations", "违法"),
-        _ => T("check", "查验"),
-    };
+    public string KindScan => T("scan", "扫码");
+    public string KindLookup => T("lookup", "证号");
+    public string KindVehicle => T("vehicle", "车辆");
+    public string KindTransfer => T("transfer", "过户");
+    public string KindViolations => T("violations", "违法");
+    public string KindOther => T("check", "查验");
     public string ModeOnline => T("online", "在线");
     public string ModeOffline => T("offline", "离线");
     public string SyncPending => T("queued", "待同步");

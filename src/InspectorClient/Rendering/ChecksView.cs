@@ -1,4 +1,4 @@
-using ELicense.Inspector.Commands;
+using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;
 

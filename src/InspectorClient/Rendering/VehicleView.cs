@@ -1,4 +1,3 @@
-using ELicense.Inspector.Commands;
 using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;

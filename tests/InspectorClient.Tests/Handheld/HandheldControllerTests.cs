@@ -211,7 +211,7 @@ public sealed class HandheldControllerTests : IDisposable
     {
         using var first = Create();
 
-        var refused = Assert.Throws<ELicense.Inspector.Commands.UsageException>(() => Create());
+        var refused = Assert.Throws<CacheDirectoryInUseException>(() => Create());
 
         Assert.Contains("another inspector console", refused.Message, StringComparison.Ordinal);
     }

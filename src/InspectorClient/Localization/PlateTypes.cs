@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using ELicense.V1;
 
-namespace ELicense.Inspector.Commands;
+namespace ELicense.Inspector.Localization;
 
 /// <summary>Parses the plate type given on the command line.</summary>
 public static class PlateTypes
