@@ -1,6 +1,4 @@
 using System.Globalization;
-using ELicense.V1;
-using ELicense.Core.Identifiers;
 
 namespace ELicense.Inspector.Localization;
 
