@@ -1,4 +1,5 @@
 using ELicense.Inspector.Connection;
+using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Offline;
 using ELicense.Inspector.Tests.Offline;
 using Spectre.Console.Testing;
@@ -66,5 +67,18 @@ public sealed class ConsoleAppTests : IDisposable
     public async Task Run_BadOptions_ExitTwo(params string[] args)
     {
         Assert.Equal(ExitCodes.Usage, await RunAsync("", args));
+    }
+
+    [Fact]
+    public async Task Run_CacheDirectoryHeldByAnotherConsole_ExitsTwoNamingIt()
+    {
+        // The other console's lock, held the way a running console holds it.
+        using var other = DeviceLock.Take(_directory);
+
+        var code = await RunAsync("q\n", "console", "--offline", "--cache-dir", _directory);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("another inspector console is using the cache directory", _error.Output.Replace("\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("ELicense roadside inspector", _output.Output, StringComparison.Ordinal);
     }
 }

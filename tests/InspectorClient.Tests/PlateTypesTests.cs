@@ -1,4 +1,6 @@
 using ELicense.Inspector.Connection;
+using ELicense.Inspector.Commands;
+using ELicense.Inspector.Localization;
 using ELicense.V1;
 
 namespace ELicense.Inspector.Tests;

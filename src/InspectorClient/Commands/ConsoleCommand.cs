@@ -102,8 +102,7 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
         // The screen must not be interrupted by retry notes, and a scan should fall back to offline
         // quickly: at most one retry, silently.
         using var quiet = new RpcSession(session.Options with { Retries = Math.Min(session.Options.Retries, 1) });
-        using var controller = new HandheldController(
-            options, settings.Offline ? null : new RpcCheckBackend(quiet), text, Environment.Time, Environment.GetVariable);
+        using var controller = Open(options, settings.Offline ? null : new RpcCheckBackend(quiet), text);
         IPromptInput input = Environment.InputIsInteractive
             ? new KeyPromptInput(console, Environment.Keys ?? console.Input, Environment.Time)
             : new LinePromptInput(console, Environment.Input);
@@ -127,6 +126,19 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
 
         async Task<string?> Ask(string prompt, CancellationToken ct) =>
             await input.ReadAsync(HandheldScreen.PromptMarkup(prompt), hotkeys: false, idle: null, ct) is InputEvent.Line line ? line.Text : null;
+    }
+
+    /// <summary>Starts the console's logic; another console on the same cache directory is a usage error.</summary>
+    private HandheldController Open(HandheldOptions options, ICheckBackend? backend, UiText text)
+    {
+        try
+        {
+            return new HandheldController(options, backend, text, Environment.Time, Environment.GetVariable);
+        }
+        catch (CacheDirectoryInUseException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
     }
 
     private void Draw(HandheldController controller, UiText text)

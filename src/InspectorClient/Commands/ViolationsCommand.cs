@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ELicense.Inspector.Connection;
+using ELicense.Inspector.Localization;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Spectre.Console;

@@ -1,3 +1,5 @@
+using ELicense.Inspector.Localization;
+
 namespace ELicense.Inspector.Handheld;
 
 /// <summary>What a check in the shift history was.</summary>
@@ -17,4 +19,19 @@ public enum CheckKind
 
     /// <summary>A list of a licence's or a plate's violations.</summary>
     Violations,
+}
+
+/// <summary>The words for a <see cref="CheckKind"/>: the console's enum stays here, the words in <see cref="UiText"/>.</summary>
+public static class CheckKinds
+{
+    /// <summary>The history's name for <paramref name="kind"/>, e.g. "scan" / "扫码".</summary>
+    public static string Describe(this CheckKind kind, UiText text) => kind switch
+    {
+        CheckKind.Scan => text.KindScan,
+        CheckKind.Lookup => text.KindLookup,
+        CheckKind.Vehicle => text.KindVehicle,
+        CheckKind.Transfer => text.KindTransfer,
+        CheckKind.Violations => text.KindViolations,
+        _ => text.KindOther,
+    };
 }

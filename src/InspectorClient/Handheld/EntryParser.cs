@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ELicense.Inspector.Connection;
+using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
 using ELicense.V1;
 using ELicense.Core.Credentials;

@@ -26,7 +26,7 @@ public static class HistoryView
         {
             table.AddRow(
                 Markup.Escape(Verdicts.LocalTime(entry.At, time)),
-                Markup.Escape(text.Describe(entry.Kind)),
+                Markup.Escape(entry.Kind.Describe(text)),
                 Markup.Escape(Shorten(entry.Subject)),
                 $"[{Colour(entry.Tone)}]{Markup.Escape(entry.Result)}[/]",
                 ModeMarkup(entry, text));

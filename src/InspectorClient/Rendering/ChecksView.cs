@@ -1,4 +1,5 @@
 using ELicense.Inspector.Connection;
+using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;
 

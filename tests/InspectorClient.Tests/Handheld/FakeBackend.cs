@@ -22,18 +22,23 @@ internal sealed class FakeBackend : ICheckBackend
     public Task<GetLicenseResponse> GetLicenseAsync(string licenseNumber, LookupPurpose purpose, CancellationToken cancellationToken) =>
         Answer($"license {purpose}", () => License(licenseNumber));
 
+    public Func<Plate, CheckVehicleResponse> Vehicle { get; set; } = plate => new CheckVehicleResponse
+    {
+        Vehicle = new Vehicle { Plate = plate, Model = "比亚迪 秦PLUS" },
+        StatusNormal = true,
+        InspectionValid = true,
+        InsuranceValid = true,
+        Freshness = Samples.Fresh(),
+    };
+
+    public Func<Plate, CheckTransferEligibilityResponse> Transfer { get; set; } =
+        plate => new CheckTransferEligibilityResponse { Eligible = true, Vehicle = new Vehicle { Plate = plate } };
+
     public Task<CheckVehicleResponse> CheckVehicleAsync(Plate plate, CancellationToken cancellationToken) =>
-        Answer($"vehicle {plate.Number}", () => new CheckVehicleResponse
-        {
-            Vehicle = new Vehicle { Plate = plate, Model = "比亚迪 秦PLUS" },
-            StatusNormal = true,
-            InspectionValid = true,
-            InsuranceValid = true,
-            Freshness = Samples.Fresh(),
-        });
+        Answer($"vehicle {plate.Number}", () => Vehicle(plate));
 
     public Task<CheckTransferEligibilityResponse> CheckTransferAsync(Plate plate, CancellationToken cancellationToken) =>
-        Answer($"transfer {plate.Number}", () => new CheckTransferEligibilityResponse { Eligible = true, Vehicle = new Vehicle { Plate = plate } });
+        Answer($"transfer {plate.Number}", () => Transfer(plate));
 
     public Task<ListViolationsResponse> ListViolationsAsync(ListViolationsRequest request, CancellationToken cancellationToken) =>
         Answer($"violations {request.SubjectCase} {request.Purpose}", () => new ListViolationsResponse { Summary = new ViolationSummary() });

@@ -212,7 +212,7 @@ public sealed class HandheldControllerTests : IDisposable
     {
         using var first = Create();
 
-        var refused = Assert.Throws<ELicense.Inspector.Connection.UsageException>(() => Create());
+        var refused = Assert.Throws<CacheDirectoryInUseException>(() => Create());
 
         Assert.Contains("another inspector console", refused.Message, StringComparison.Ordinal);
     }
@@ -255,97 +255,6 @@ public sealed class HandheldControllerTests : IDisposable
 
         Assert.Null(controller.State.Current);
         Assert.Equal(UiText.English.NoKeysForOffline, controller.State.Message!.Value.Text);
-    }
-
-    [Fact]
-    public async Task Reconnect_QueuedCheckRevokedSince_IsFlaggedDiffers()
-    {
-        using var controller = Create();
-        await controller.StartAsync(Ct);
-        _backend.Reachable = false;
-        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
-        _backend.Reachable = true;
-        _backend.Verify = _ =>
-        {
-            var revoked = Samples.Verify(Verdict.LicenseNotValid, Samples.License(LicenseStatus.Revoked));
-            revoked.NotValidReasons.Add(NotValidReason.Status);
-            return revoked;
-        };
-
-        // Idle long enough for the next probe: the connection is back, the queue goes at once.
-        _time.Advance(TimeSpan.FromSeconds(10));
-        await Handle(controller, new InputEvent.Tick());
-
-        var sync = Assert.IsType<Detail.Sync>(controller.State.Detail);
-        Assert.Equal(SyncOutcome.Differs, Assert.Single(sync.Results).Outcome);
-        Assert.Equal(SyncState.Differs, controller.State.History[^1].Sync);
-        Assert.Equal("LICENSE_NOT_VALID", controller.State.History[^1].LiveResultCode);
-        Assert.Equal(0, controller.State.Queued);
-        Assert.Empty(OfflineQueue.Load(_directory, Samples.Now).Items);
-        Assert.Equal(Tone.Red, controller.State.Message!.Value.Tone);
-    }
-
-    [Fact]
-    public async Task Reconnect_CodeExpiredBySyncTime_AsksForTheLicencesLiveStatus()
-    {
-        using var controller = Create();
-        await controller.StartAsync(Ct);
-        _backend.Reachable = false;
-        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
-        _backend.Reachable = true;
-        _backend.Verify = _ => new VerifyCredentialResponse { Verdict = Verdict.CredentialExpired };
-
-        await Handle(controller, new InputEvent.Key(Hotkey.Sync));
-
-        Assert.Contains("license RoadsideCheck", _backend.Calls);
-        Assert.Equal(SyncState.Confirmed, controller.State.History[^1].Sync);
-        Assert.Equal("VALID_NOW", controller.State.History[^1].LiveResultCode);
-    }
-
-    [Fact]
-    public async Task Reconnect_UnknownKeyCheckExpiredBySyncTime_IsSettledByTheLicenceFromTheLiveAnswer()
-    {
-        // A key the handheld's cache did not have yet: no claims offline, so no licence number in the queue.
-        using var newKey = new TestIssuer();
-        using var controller = Create();
-        await controller.StartAsync(Ct);
-        _backend.Reachable = false;
-        await Handle(controller, new InputEvent.Line(newKey.Issue(Samples.Now)));
-        Assert.Equal(Verdict.UnknownKey, controller.State.Current!.Response.Verdict);
-        Assert.Null(Assert.Single(controller.Queue.Items).LicenseNumber);
-        _backend.Reachable = true;
-        // By sync time the code has expired; the server knows the key and names the licence in the verified claims.
-        _backend.Verify = _ => new VerifyCredentialResponse
-        {
-            Verdict = Verdict.CredentialExpired,
-            Credential = new CredentialInfo { Snapshot = new CredentialSnapshot { LicenseNumber = Samples.LicenseNumber } },
-        };
-
-        await Handle(controller, new InputEvent.Key(Hotkey.Sync));
-
-        Assert.Contains("license RoadsideCheck", _backend.Calls);
-        Assert.Equal(0, controller.State.Queued);
-        Assert.Equal(SyncState.Differs, controller.State.History[^1].Sync);
-        Assert.Equal("VALID_NOW", controller.State.History[^1].LiveResultCode);
-    }
-
-    [Fact]
-    public async Task Restart_QueueFromEarlierShift_IsListedAndSynced()
-    {
-        using (var first = Create())
-        {
-            await first.StartAsync(Ct);
-            _backend.Reachable = false;
-            await Handle(first, new InputEvent.Line(_issuer.Issue(Samples.Now)));
-        }
-
-        _backend.Reachable = true;
-        using var second = Create();
-        await second.StartAsync(Ct);
-
-        var entry = Assert.Single(second.State.History);
-        Assert.Equal(SyncState.Confirmed, entry.Sync);
-        Assert.Equal(0, second.State.Queued);
     }
 
     [Fact]

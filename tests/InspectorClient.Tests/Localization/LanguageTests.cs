@@ -93,7 +93,9 @@ public sealed class LanguageTests
 
             foreach (var kind in Enum.GetValues<CheckKind>())
             {
-                Assert.False(string.IsNullOrWhiteSpace(text.Describe(kind)));
+                // Every kind has its own word: a new kind without one would fall back to the generic "check".
+                Assert.False(string.IsNullOrWhiteSpace(kind.Describe(text)));
+                Assert.NotEqual(text.KindOther, kind.Describe(text));
             }
 
             foreach (var code in ELicense.Core.Rules.LicenseClasses.All)
