@@ -2,43 +2,13 @@ using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Connection;
 using ELicense.Inspector.Offline;
-using ELicense.Inspector.Tests.Offline;
 using ELicense.V1;
-using Google.Protobuf;
-using Microsoft.Extensions.Time.Testing;
 using Spectre.Console.Testing;
 
 namespace ELicense.Inspector.Tests.Handheld;
 
-public sealed class HandheldControllerTests : IDisposable
+public sealed class HandheldControllerTests : HandheldTestsBase
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("elicense-handheld-").FullName;
-    private readonly FakeTimeProvider _time = Samples.Clock();
-    private readonly FakeBackend _backend = new();
-    private readonly TestIssuer _issuer = new();
-    private readonly Queue<string?> _answers = new();
-
-    public HandheldControllerTests()
-    {
-        _backend.Keys.Keys.Add(new IssuerKey { KeyId = _issuer.KeyIdHex, Algorithm = "ES256", PublicKeySpki = ByteString.CopyFrom(_issuer.Spki), Signing = true });
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose()
-    {
-        _issuer.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private HandheldController Create(bool forcedOffline = false, UiText? text = null) => new(
-        new HandheldOptions("wang", "hh-1", new Uri("http://127.0.0.1:5080"), TimeSpan.FromSeconds(5), forcedOffline, _directory,
-            TimeSpan.FromSeconds(10), _directory),
-        _backend, text ?? UiText.English, _time, _ => null, _ => false);
-
-    private Task<bool> Handle(HandheldController controller, InputEvent input) =>
-        controller.HandleAsync(input, (_, _) => Task.FromResult(_answers.Count > 0 ? _answers.Dequeue() : null), Ct);
-
     [Fact]
     public async Task Start_ServerReachable_IsOnlineAndCachesKeys()
     {

@@ -3,8 +3,6 @@ using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
 using ELicense.Inspector.Tests.Offline;
 using ELicense.V1;
-using Google.Protobuf;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ELicense.Inspector.Tests.Handheld;
 
@@ -13,34 +11,8 @@ namespace ELicense.Inspector.Tests.Handheld;
 /// anything after an outage, the officer's key), what each outcome looks like, and that a refusal learned at
 /// sync time holds for a later offline scan of the same code.
 /// </summary>
-public sealed class HandheldSyncTests : IDisposable
+public sealed class HandheldSyncTests : HandheldTestsBase
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("elicense-handheld-sync-").FullName;
-    private readonly FakeTimeProvider _time = Samples.Clock();
-    private readonly FakeBackend _backend = new();
-    private readonly TestIssuer _issuer = new();
-
-    public HandheldSyncTests()
-    {
-        _backend.Keys.Keys.Add(new IssuerKey { KeyId = _issuer.KeyIdHex, Algorithm = "ES256", PublicKeySpki = ByteString.CopyFrom(_issuer.Spki), Signing = true });
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose()
-    {
-        _issuer.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private HandheldController Create(bool forcedOffline = false) => new(
-        new HandheldOptions("wang", "hh-1", new Uri("http://127.0.0.1:5080"), TimeSpan.FromSeconds(5), forcedOffline, _directory,
-            TimeSpan.FromSeconds(10), _directory),
-        _backend, UiText.English, _time, _ => null, _ => false);
-
-    private static Task<bool> Handle(HandheldController controller, InputEvent input) =>
-        controller.HandleAsync(input, (_, _) => Task.FromResult<string?>(null), Ct);
-
     [Fact]
     public async Task Tick_BeforeTheProbeInterval_DoesNotCallTheServer()
     {
