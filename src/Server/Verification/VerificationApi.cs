@@ -220,28 +220,8 @@ public sealed class VerificationApi(
     }
 
     [Authorize(Roles = Roles.OfficerOrTransfer)]
-    public override Task<ListIssuerKeysResponse> ListIssuerKeys(ListIssuerKeysRequest request, ServerCallContext context)
-    {
-        var response = new ListIssuerKeysResponse
-        {
-            Issuer = credentialOptions.Value.Issuer,
-            MaxClockSkewSeconds = (int)credentialOptions.Value.MaxClockSkew.TotalSeconds,
-        };
-        foreach (var key in keyRing.Keys)
-        {
-            response.Keys.Add(new V1.IssuerKey
-            {
-                KeyId = key.KeyIdHex,
-                Algorithm = "ES256",
-                PublicKeySpki = ByteString.CopyFrom(key.SubjectPublicKeyInfo),
-                NotBeforeTime = key.NotBefore is { } nb ? Timestamp.FromDateTimeOffset(nb) : null,
-                NotAfterTime = key.NotAfter is { } na ? Timestamp.FromDateTimeOffset(na) : null,
-                Signing = ReferenceEquals(key, keyRing.SigningKey),
-            });
-        }
-
-        return Task.FromResult(response);
-    }
+    public override Task<ListIssuerKeysResponse> ListIssuerKeys(ListIssuerKeysRequest request, ServerCallContext context) =>
+        Task.FromResult(IssuerKeysPublication.Create(keyRing, credentialOptions.Value));
 
     private async Task<CacheRead<VehicleEntry>> ReadVehicleAsync(Plate? plate, string? vin, AuditScope? audit, CancellationToken cancellationToken)
     {
