@@ -58,7 +58,7 @@ public sealed class OfflineVerifier : IDisposable
             : _decoder is null
                 // Without the server's policy the limits it applies are unknown here; guessing them could
                 // confirm a credential the server refuses, so nothing is confirmed until the keys are fetched again.
-                ? Fail(Verdict.StatusUnavailable, $"Not checked offline: {_policyProblem}. Fetch the issuer keys again while online (sync), then check again.")
+                ? Fail(Verdict.StatusUnavailable, $"Not checked offline: {_policyProblem}. Fetch the issuer keys again while online (the console does so whenever it reaches the server), then check again.")
                 : FromCheck(_decoder.Verify(payload, now), now);
         response.VerifyTime = Timestamp.FromDateTimeOffset(now);
         return response;
