@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
-using ELicense.Server.Credentials;
+using ELicense.Core.Credentials;
 using ELicense.V1;
 using SharpFuzz;
-using ELicense.Core.Credentials;
+using CredentialCheck = ELicense.Core.Credentials.CredentialCheck<ELicense.Core.Credentials.CredentialClaims>;
 
 namespace ELicense.CredentialFuzz;
 
 /// <summary>
-/// AFL++ harness (SharpFuzz out-of-process fork server) for <see cref="CredentialVerifier.Verify"/>.
+/// AFL++ harness (SharpFuzz out-of-process fork server) for Core's one credential decoder,
+/// <see cref="CredentialDecoder{TClaims}.Verify(string?)"/>, which the server and the handheld both run.
 /// Each input is tried twice: as the scanned QR text (UTF-8), and as raw COSE bytes behind "EDL1:" in
 /// Base45. A finding is an exception escaping Verify, an inconsistent verdict, or a Genuine verdict for
 /// anything but the seed credential. See ../README.md.
@@ -40,9 +41,10 @@ internal static class Program
         if (args is ["--issue-seed"])
         {
             // Prints a new seed credential; paste it into SeedPayload and corpus/valid-credential.txt.
-            using var ring = CreateRing();
-            var issuer = new CredentialIssuer(ring, Microsoft.Extensions.Options.Options.Create(new CredentialOptions()), new FixedTimeProvider(FuzzNow));
-            Console.Write(issuer.Issue(SeedLicense(), TimeSpan.FromMinutes(3)).QrPayload);
+            // As the server's issuer writes it: whole-second times, a 3-minute lifetime, a random token id.
+            using var ecdsa = LoadKey();
+            var claims = new CredentialClaims(Policy.Issuer, FuzzNow, FuzzNow.AddMinutes(3), RandomNumberGenerator.GetBytes(CredentialClaims.TokenIdLength), SeedSnapshot());
+            Console.Write(CredentialEncoder.Sign(claims.Encode(), ecdsa, FuzzKeys.KeyIdOf(ecdsa), Policy.Prefix));
             return 0;
         }
 
@@ -60,16 +62,21 @@ internal static class Program
         return 0;
     }
 
-    /// <summary>The verifier over the fuzz key ring and fixed clock, and the seed's claims.</summary>
+    /// <summary>The default server's licence policy (CredentialOptions' defaults).</summary>
+    private static readonly CredentialPolicy Policy = new(
+        CredentialDocumentType.DrivingLicense, CredentialPolicy.LicensePrefix, CredentialPolicy.DefaultMaxPayloadLength,
+        CredentialPolicy.DefaultMaxLifetime, CredentialPolicy.DefaultMaxClockSkew, "ELicense");
+
+    /// <summary>The decoder over the fuzz key and fixed clock, and the seed's claims.</summary>
     private sealed class Harness
     {
-        private readonly CredentialVerifier _verifier;
+        private readonly CredentialDecoder<CredentialClaims> _verifier;
         private readonly CredentialClaims _seed;
 
         public Harness()
         {
-            var ring = CreateRing(); // lives as long as the process
-            _verifier = new CredentialVerifier(ring, Microsoft.Extensions.Options.Options.Create(new CredentialOptions()), new FixedTimeProvider(FuzzNow));
+            var keys = new FuzzKeys(); // lives as long as the process
+            _verifier = new CredentialDecoder<CredentialClaims>(LicenseDocument.Instance, Policy, keys, new FixedTimeProvider(FuzzNow));
             var seed = _verifier.Verify(SeedPayload);
             // A harness that cannot recognise its own seed would report every input as a finding, or none:
             // fail loudly at once (afl-fuzz stops on a crashing seed during its dry run).
@@ -82,7 +89,7 @@ internal static class Program
         {
             var text = Encoding.UTF8.GetString(bytes);
             Check(text, _verifier.Verify(text), _seed, "as QR text");
-            var cose = CredentialIssuer.Prefix + Base45.Encode(bytes);
+            var cose = Policy.Prefix + Base45.Encode(bytes);
             Check(cose, _verifier.Verify(cose), _seed, "as COSE bytes");
         }
     }
@@ -120,15 +127,14 @@ internal static class Program
         a.TokenId.AsSpan().SequenceEqual(b.TokenId) && a.Snapshot.Equals(b.Snapshot)
         && a.IssuedAt == b.IssuedAt && a.ExpiresAt == b.ExpiresAt && string.Equals(a.Issuer, b.Issuer, StringComparison.Ordinal);
 
-    private static KeyRing CreateRing()
+    private static ECDsa LoadKey()
     {
-        using var ecdsa = ECDsa.Create();
+        var ecdsa = ECDsa.Create();
         ecdsa.ImportFromPem(FuzzTestKeyPem);
-        var key = RingKey.FromPrivateKey(ecdsa);
-        return new KeyRing([key], key);
+        return ecdsa;
     }
 
-    private static License SeedLicense() => new()
+    private static CredentialSnapshot SeedSnapshot() => new()
     {
         LicenseNumber = "11010519491231002X",
         HolderName = "张三 (synthetic)",
@@ -137,6 +143,31 @@ internal static class Program
         ValidFromDate = new Google.Type.Date { Year = 2021, Month = 6, Day = 1 },
         ValidUntilDate = new Google.Type.Date { Year = 2031, Month = 6, Day = 1 },
     };
+
+    /// <summary>The fuzz key as the decoder's key source: one public key, found by its id (SHA-256 of the SPKI, 8 bytes).</summary>
+    private sealed class FuzzKeys : IIssuerKeySource
+    {
+        private readonly byte[] _keyId;
+        private readonly PublicIssuerKey _key;
+
+        public FuzzKeys()
+        {
+            using var ecdsa = LoadKey();
+            _keyId = KeyIdOf(ecdsa);
+            _key = PublicIssuerKey.TryCreate(Convert.ToHexStringLower(_keyId), ecdsa.ExportSubjectPublicKeyInfo(), null, null)
+                ?? throw new InvalidOperationException("The fuzz key is not a P-256 key.");
+        }
+
+        public string UnknownKeyHint => "the fuzz key";
+
+        public static byte[] KeyIdOf(ECDsa key) => SHA256.HashData(key.ExportSubjectPublicKeyInfo())[..8];
+
+        public bool TryGetKey(ReadOnlySpan<byte> keyId, out IVerificationKey key)
+        {
+            key = _key;
+            return keyId.SequenceEqual(_keyId);
+        }
+    }
 
     /// <summary>A clock that never moves, so verdicts depend on the input alone.</summary>
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider

@@ -139,6 +139,24 @@ public sealed class OtherViewsTests
         Assert.Contains("ES256", console.Output, StringComparison.Ordinal);
         Assert.Contains("no lower bound", console.Output, StringComparison.Ordinal);
         Assert.Contains("max clock skew: 30s", console.Output, StringComparison.Ordinal);
+        Assert.Contains("no credential policy published", console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeysView_PublishedPolicy_ShowsItsLimits()
+    {
+        var response = new ListIssuerKeysResponse
+        {
+            Issuer = "elicense.example",
+            MaxClockSkewSeconds = 30,
+            DocumentPolicies = { new DocumentPolicy { DocumentType = CredentialDocumentType.DrivingLicense, Prefix = "EDL1:", MaxPayloadLength = 2048, MaxLifetimeSeconds = 600 } },
+        };
+        var console = new TestConsole().Width(160);
+
+        KeysView.Render(console, response, Samples.Clock());
+
+        Assert.Contains("licence credentials: prefix EDL1:  max length: 2048  max lifetime: 600s", console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("no credential policy", console.Output, StringComparison.Ordinal);
     }
 
     [Fact]

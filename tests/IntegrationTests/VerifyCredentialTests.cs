@@ -199,6 +199,14 @@ public class VerifyCredentialTests(SharedEnvironment env)
         ecdsa.ImportSubjectPublicKeyInfo(key.PublicKeySpki.Span, out _);
         var message = System.Security.Cryptography.Cose.CoseMessage.DecodeSign1(Base45Decode(issued.QrPayload["EDL1:".Length..]));
         Assert.True(message.VerifyEmbedded(ecdsa));
+
+        // The policy beside the keys, and the handheld's one decoder following it offline.
+        var policy = Assert.Single(keys.DocumentPolicies);
+        Assert.Equal((CredentialDocumentType.DrivingLicense, "EDL1:", 2048, 600), (policy.DocumentType, policy.Prefix, policy.MaxPayloadLength, policy.MaxLifetimeSeconds));
+        var cached = ELicense.Inspector.Offline.CachedIssuerKeys.From(keys, new Uri("http://127.0.0.1/"), DateTimeOffset.UtcNow.AddMinutes(-1));
+        using var offline = new ELicense.Inspector.Offline.OfflineVerifier(cached, TimeProvider.System);
+        var verdict = offline.Verify(issued.QrPayload);
+        Assert.True(verdict.Verdict == Verdict.Valid, $"{verdict.Verdict}: {verdict.Message}");
     }
 
     private static byte[] Base45Decode(string text)

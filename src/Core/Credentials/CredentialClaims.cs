@@ -12,7 +12,7 @@ public sealed record CredentialClaims(
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt,
     byte[] TokenId,
-    CredentialSnapshot Snapshot)
+    CredentialSnapshot Snapshot) : ISignedClaims
 {
     private const int ClaimIssuer = 1;
     private const int ClaimExpiration = 4;

@@ -3,8 +3,8 @@ namespace ELicense.Core.Credentials;
 /// <summary>
 /// The low-S rule for P-256 signatures in IEEE P1363 form (r||s, 32 + 32 bytes, as COSE carries them).
 /// ECDSA is malleable: if (r, s) verifies, so does (r, n − s), which would give one credential two QR
-/// texts. The issuer writes only the low half (s ≤ n/2) and both verifiers — the server's and the
-/// handheld's, which compile this same file — refuse the high twin, so they cannot disagree on it.
+/// texts. The issuer writes only the low half (s ≤ n/2) and the one decoder (CredentialDecoder, which the
+/// server and the handheld both run) refuses the high twin.
 /// Everything here is public data, so plain (not constant-time) comparisons are fine.
 /// </summary>
 public static class EcdsaLowS

@@ -1,3 +1,5 @@
+using ELicense.Core.Masking;
+
 namespace ELicense.Core.Identifiers;
 
 /// <summary>
@@ -54,26 +56,9 @@ public static class IdentityNumber
     }
 
     /// <summary>
-    /// Masks all but the area prefix and the last four characters, e.g. <c>110101********1234</c>.
-    /// Anything that is not 18 characters is masked whole, so a malformed value never leaks either.
+    /// Masks all but the area prefix and the last four characters, e.g. <c>110101********1234</c>; anything
+    /// not 18 characters long is masked whole. The rule itself is <see cref="Masks.IdentityNumber"/>, the one
+    /// both the server and the handheld use.
     /// </summary>
-    public static string Mask(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return string.Empty;
-        }
-
-        if (value.Length != Length)
-        {
-            return new string('*', Math.Min(value.Length, Length));
-        }
-
-        return string.Create(Length, value, static (span, v) =>
-        {
-            v.AsSpan(0, 6).CopyTo(span);
-            span[6..14].Fill('*');
-            v.AsSpan(14, 4).CopyTo(span[14..]);
-        });
-    }
+    public static string Mask(string? value) => Masks.IdentityNumber(value);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ELicense.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Inspector.Offline;
 
@@ -14,14 +15,50 @@ public sealed record CachedKey(
     DateTimeOffset? NotAfter,
     bool Signing);
 
-/// <summary>The answer of ListIssuerKeys as cached on disk, with when and where it was fetched.</summary>
+/// <summary>One document type's verification policy as the server published it (ListIssuerKeysResponse.document_policies).</summary>
+public sealed record CachedDocumentPolicy(
+    CredentialDocumentType DocumentType,
+    string Prefix,
+    int MaxPayloadLength,
+    int MaxLifetimeSeconds);
+
+/// <summary>
+/// The answer of ListIssuerKeys as cached on disk, with when and where it was fetched.
+/// <see cref="Policies"/> is null in a file written before servers published their policy; such a
+/// cache still lists its keys, but the offline verifier confirms nothing with it (see <see cref="LicensePolicy"/>).
+/// </summary>
 public sealed record CachedIssuerKeys(
     DateTimeOffset FetchedAt,
     string Server,
     string Issuer,
     int MaxClockSkewSeconds,
-    IReadOnlyList<CachedKey> Keys)
+    IReadOnlyList<CachedKey> Keys,
+    IReadOnlyList<CachedDocumentPolicy>? Policies = null)
 {
+    /// <summary>
+    /// The server's policy for licence credentials, or null with the reason in <paramref name="problem"/>
+    /// when the cache holds none (an older server or an older cache file) or a policy that makes no sense.
+    /// </summary>
+    public CredentialPolicy? LicensePolicy(out string problem)
+    {
+        var published = Policies?.FirstOrDefault(p => p?.DocumentType == CredentialDocumentType.DrivingLicense);
+        if (published is null)
+        {
+            problem = "the cached issuer keys carry no credential policy from the server (prefix, maximum length and lifetime)";
+            return null;
+        }
+
+        var policy = new CredentialPolicy(
+            CredentialDocumentType.DrivingLicense,
+            published.Prefix ?? string.Empty,
+            published.MaxPayloadLength,
+            TimeSpan.FromSeconds(published.MaxLifetimeSeconds),
+            TimeSpan.FromSeconds(Math.Clamp(MaxClockSkewSeconds, 0, 30)), // as the verifier always clamped it: a smaller skew only refuses more
+            Issuer);
+        problem = policy.Problem() is { } wrong ? "the server's published credential policy " + wrong : string.Empty;
+        return problem.Length == 0 ? policy : null;
+    }
+
     /// <summary>The cache entry for a fresh answer.</summary>
     public static CachedIssuerKeys From(ListIssuerKeysResponse response, Uri server, DateTimeOffset fetchedAt) => new(
         fetchedAt,
@@ -34,7 +71,8 @@ public sealed record CachedIssuerKeys(
             k.PublicKeySpki.ToByteArray(),
             k.NotBeforeTime?.ToDateTimeOffset(),
             k.NotAfterTime?.ToDateTimeOffset(),
-            k.Signing)).ToList());
+            k.Signing)).ToList(),
+        response.DocumentPolicies.Select(p => new CachedDocumentPolicy(p.DocumentType, p.Prefix, p.MaxPayloadLength, p.MaxLifetimeSeconds)).ToList());
 
     /// <summary>The entry as the contract's message (for views that already render one).</summary>
     public ListIssuerKeysResponse ToResponse()
@@ -48,6 +86,13 @@ public sealed record CachedIssuerKeys(
             NotBeforeTime = k.NotBefore is { } nb ? Timestamp.FromDateTimeOffset(nb) : null,
             NotAfterTime = k.NotAfter is { } na ? Timestamp.FromDateTimeOffset(na) : null,
             Signing = k.Signing,
+        }));
+        response.DocumentPolicies.AddRange((Policies ?? []).Select(p => new DocumentPolicy
+        {
+            DocumentType = p.DocumentType,
+            Prefix = p.Prefix,
+            MaxPayloadLength = p.MaxPayloadLength,
+            MaxLifetimeSeconds = p.MaxLifetimeSeconds,
         }));
         return response;
     }

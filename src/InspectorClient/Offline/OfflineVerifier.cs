@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.Cose;
+using System.Globalization;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using ELicense.Core.Credentials;
@@ -9,58 +8,38 @@ using ELicense.Core.Rules;
 namespace ELicense.Inspector.Offline;
 
 /// <summary>
-/// Checks a credential on the handheld with no connection, by the server's rules in the server's order
-/// (CredentialVerifier): decode, canonical COSE form, algorithm allow-list (ES256 only), key id, key
-/// validity, signature, claims, issuer, lifetime, time window with the published clock skew. The answer
-/// has the server's shape: a verdict, the verified claims, and for a genuine credential the licence
-/// rules applied to the signed snapshot (status and validity dates as they were at issue; points are not
-/// in the snapshot). What it cannot know — the live status, a reuse on another device — the console says.
+/// Checks a credential on the handheld with no connection: Core's one decoder (the server's, see
+/// <see cref="CredentialDecoder{TClaims}"/>) over the cached keys, under the policy the server published
+/// with them (prefix, maximum length and lifetime, clock skew, issuer). The answer has the server's
+/// shape: a verdict, the verified claims, and for a genuine credential the licence rules applied to the
+/// signed snapshot (status and validity dates as they were at issue; points are not in the snapshot).
+/// What it cannot know — the live status, a reuse on another device — the console says.
 /// </summary>
 public sealed class OfflineVerifier : IDisposable
 {
-    /// <summary>The credential prefix.</summary>
-    public const string Prefix = "EDL1:";
-
-    /// <summary>The longest payload the contract accepts.</summary>
-    public const int MaxPayloadLength = 2048;
+    /// <summary>The licence credential prefix (how the console recognises a scanned credential).</summary>
+    public const string Prefix = CredentialPolicy.LicensePrefix;
 
     /// <summary>
-    /// The longest credential lifetime accepted: the server's default bound. The contract does not publish
-    /// the server's setting; a credential that lives longer is refused here as the default server would.
+    /// The default server's longest payload: the console's bound on what it sends online. Offline, the
+    /// decoder applies the limit the server published instead.
     /// </summary>
-    public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
-
-    private const int Es256 = -7;
+    public const int MaxPayloadLength = CredentialPolicy.DefaultMaxPayloadLength;
 
     private readonly CachedIssuerKeys _keys;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, (CachedKey Key, ECDsa Verifier)> _byId = new(StringComparer.Ordinal);
+    private readonly CachedKeySource _source;
+    private readonly CredentialDecoder<CredentialClaims>? _decoder;
+    private readonly string _policyProblem;
 
     /// <summary>Imports the cached keys; keys that are not ES256 P-256 public keys are left out.</summary>
     public OfflineVerifier(CachedIssuerKeys keys, TimeProvider time)
     {
         _keys = keys;
         _time = time;
-        foreach (var key in keys.Keys.Where(k => k.Algorithm == "ES256"))
-        {
-            var ecdsa = ECDsa.Create();
-            try
-            {
-                ecdsa.ImportSubjectPublicKeyInfo(key.PublicKeySpki, out _);
-                var curve = ecdsa.ExportParameters(includePrivateParameters: false).Curve;
-                if (curve.IsNamed && curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value)
-                {
-                    _byId[key.KeyId.ToLowerInvariant()] = (key, ecdsa);
-                    continue;
-                }
-            }
-            catch (CryptographicException)
-            {
-                // An unusable key verifies nothing; credentials naming it come out UNKNOWN_KEY.
-            }
-
-            ecdsa.Dispose();
-        }
+        _source = new CachedKeySource(keys);
+        var policy = keys.LicensePolicy(out _policyProblem);
+        _decoder = policy is null ? null : new CredentialDecoder<CredentialClaims>(LicenseDocument.Instance, policy, _source, time);
     }
 
     /// <summary>The allowed clock skew, as the server published it.</summary>
@@ -70,171 +49,40 @@ public sealed class OfflineVerifier : IDisposable
     public VerifyCredentialResponse Verify(string? payload)
     {
         var now = _time.GetUtcNow();
-        VerifyCredentialResponse response;
-        try
-        {
-            // A clock set back lets an expired code back into its window. The keys were fetched by this
-            // device's own clock, so a clock that now reads earlier than that (beyond the skew) has been
-            // set back: the time window cannot be trusted, and nothing is confirmed offline.
-            response = now < _keys.FetchedAt - MaxClockSkew
-                ? Fail(Verdict.StatusUnavailable, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"This handheld's clock reads {now:yyyy-MM-dd HH:mm:ss}Z, earlier than when its issuer keys were fetched ({_keys.FetchedAt:yyyy-MM-dd HH:mm:ss}Z): expiry cannot be checked offline. Correct the clock, or check online."))
-                : VerifyCore(payload, now);
-        }
-        catch (Exception e) when (e is CryptographicException or System.Formats.Cbor.CborContentException or InvalidOperationException
-                                      or OverflowException or ArgumentException or FormatException)
-        {
-            response = Fail(Verdict.Malformed, "The payload is not a well-formed credential.");
-        }
-
+        // A clock set back lets an expired code back into its window. The keys were fetched by this
+        // device's own clock, so a clock that now reads earlier than that (beyond the skew) has been
+        // set back: the time window cannot be trusted, and nothing is confirmed offline.
+        var response = now < _keys.FetchedAt - MaxClockSkew
+            ? Fail(Verdict.StatusUnavailable, string.Create(CultureInfo.InvariantCulture,
+                $"This handheld's clock reads {now:yyyy-MM-dd HH:mm:ss}Z, earlier than when its issuer keys were fetched ({_keys.FetchedAt:yyyy-MM-dd HH:mm:ss}Z): expiry cannot be checked offline. Correct the clock, or check online."))
+            : _decoder is null
+                // Without the server's policy the limits it applies are unknown here; guessing them could
+                // confirm a credential the server refuses, so nothing is confirmed until the keys are fetched again.
+                ? Fail(Verdict.StatusUnavailable, $"Not checked offline: {_policyProblem}. Fetch the issuer keys again while online (the console does so whenever it reaches the server), then check again.")
+                : FromCheck(_decoder.Verify(payload, now), now);
         response.VerifyTime = Timestamp.FromDateTimeOffset(now);
         return response;
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => _source.Dispose();
+
+    private static VerifyCredentialResponse FromCheck(CredentialCheck<CredentialClaims> check, DateTimeOffset now)
     {
-        foreach (var (_, verifier) in _byId.Values)
+        var response = new VerifyCredentialResponse { Message = check.Detail };
+        if (check.Claims is { } claims)
         {
-            verifier.Dispose();
+            response.Credential = CredentialVerdicts.Info(claims, check.Key!);
         }
 
-        _byId.Clear();
-    }
-
-    private VerifyCredentialResponse VerifyCore(string? payload, DateTimeOffset now)
-    {
-        if (string.IsNullOrEmpty(payload))
+        if (check.Status != CredentialStatus.Genuine)
         {
-            return Fail(Verdict.Malformed, "The payload is empty.");
-        }
-
-        if (payload.Length > MaxPayloadLength)
-        {
-            return Fail(Verdict.Malformed, $"The payload is longer than {MaxPayloadLength} characters.");
-        }
-
-        if (!payload.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return Fail(Verdict.Malformed, $"The payload does not start with {Prefix}.");
-        }
-
-        var text = payload.AsSpan(Prefix.Length);
-        var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
-        if (!Base45.TryDecode(text, buffer, out var length))
-        {
-            return Fail(Verdict.Malformed, "The payload is not valid Base45.");
-        }
-
-        var bytes = buffer.AsSpan(0, length);
-        CoseSign1Message message;
-        try
-        {
-            message = CoseMessage.DecodeSign1(bytes);
-        }
-        catch (Exception e) when (e is CryptographicException or System.Formats.Cbor.CborContentException or OverflowException or InvalidOperationException)
-        {
-            return Fail(Verdict.Malformed, "The payload is not a COSE_Sign1 message.");
-        }
-
-        if (message.Content is null)
-        {
-            return Fail(Verdict.Malformed, "The COSE message carries no content.");
-        }
-
-        // Same rule as the server: one credential, one QR text (see CredentialVerifier.IsCanonical).
-        if (!IsCanonical(message, bytes))
-        {
-            return Fail(Verdict.Malformed, "The COSE message is not in the issuer's canonical form.");
-        }
-
-        if (!TryGetAlgorithm(message, out var algorithm) || algorithm != Es256)
-        {
-            return Fail(Verdict.SignatureInvalid, "The signature algorithm is not allowed (only ES256 is).");
-        }
-
-        if (!message.ProtectedHeaders.TryGetValue(CoseHeaderLabel.KeyIdentifier, out var kidValue) || !TryGetBytes(kidValue, out var kid))
-        {
-            return Fail(Verdict.UnknownKey, "The credential names no key id in its protected header.");
-        }
-
-        var kidHex = Convert.ToHexStringLower(kid);
-        if (!_byId.TryGetValue(kidHex, out var entry))
-        {
-            return Fail(Verdict.UnknownKey, $"Key id {kidHex} is not among the cached issuer keys.");
-        }
-
-        var skew = MaxClockSkew;
-        if ((entry.Key.NotBefore is { } notBefore && now + skew < notBefore) || (entry.Key.NotAfter is { } notAfter && now - skew > notAfter))
-        {
-            return Fail(Verdict.UnknownKey, $"Key {kidHex} is outside its validity (retired or not yet active).");
-        }
-
-        // Same rule as the server, from the same file: the high-S twin of a signature is refused.
-        if (!EcdsaLowS.IsLowS(message.Signature.Span))
-        {
-            return Fail(Verdict.SignatureInvalid, "The signature is not in the issuer's low-S form.");
-        }
-
-        bool verified;
-        try
-        {
-            verified = message.VerifyEmbedded(entry.Verifier);
-        }
-        catch (CryptographicException)
-        {
-            verified = false;
-        }
-
-        if (!verified)
-        {
-            return Fail(Verdict.SignatureInvalid, "The signature does not verify.");
-        }
-
-        var claims = CredentialClaims.TryDecode(message.Content.Value);
-        if (claims is null)
-        {
-            return Fail(Verdict.Malformed, "The signed claims are incomplete or malformed.");
-        }
-
-        if (!string.Equals(claims.Issuer, _keys.Issuer, StringComparison.Ordinal))
-        {
-            return Fail(Verdict.Malformed, "The credential names another issuer.");
-        }
-
-        if (claims.ExpiresAt <= claims.IssuedAt || claims.ExpiresAt - claims.IssuedAt > MaxLifetime)
-        {
-            return Fail(Verdict.Malformed, "The credential's lifetime is empty or longer than allowed.");
-        }
-
-        var response = new VerifyCredentialResponse
-        {
-            Credential = new CredentialInfo
-            {
-                TokenId = Convert.ToHexStringLower(claims.TokenId),
-                KeyId = kidHex,
-                Issuer = claims.Issuer,
-                IssueTime = Timestamp.FromDateTimeOffset(claims.IssuedAt),
-                ExpireTime = Timestamp.FromDateTimeOffset(claims.ExpiresAt),
-                Snapshot = claims.Snapshot,
-            },
-        };
-        if (claims.IssuedAt - skew > now)
-        {
-            response.Verdict = Verdict.CredentialNotYetValid;
-            response.Message = "The credential is issued in the future.";
-            return response;
-        }
-
-        if (claims.ExpiresAt + skew < now)
-        {
-            response.Verdict = Verdict.CredentialExpired;
-            response.Message = $"The credential expired at {claims.ExpiresAt:u}.";
+            response.Verdict = CredentialVerdicts.Of(check.Status);
             return response;
         }
 
         // The server's licence rules, applied to what was signed at issue. Points are not signed, so they cannot fail here.
-        var snapshot = claims.Snapshot;
+        var snapshot = check.Claims!.Snapshot;
         var asSigned = new License
         {
             LicenseNumber = snapshot.LicenseNumber,
@@ -253,50 +101,4 @@ public sealed class OfflineVerifier : IDisposable
     }
 
     private static VerifyCredentialResponse Fail(Verdict verdict, string detail) => new() { Verdict = verdict, Message = detail };
-
-    private static bool IsCanonical(CoseSign1Message message, ReadOnlySpan<byte> scanned)
-    {
-        // 0xD2 is CBOR tag 18 (COSE_Sign1), as the issuer writes it.
-        const byte coseSign1Tag = 0xD2;
-        if (scanned.Length == 0 || scanned[0] != coseSign1Tag || message.UnprotectedHeaders.Count != 0 || message.GetEncodedLength() != scanned.Length)
-        {
-            return false;
-        }
-
-        var encoded = new byte[scanned.Length];
-        return message.Encode(encoded) == scanned.Length && encoded.AsSpan().SequenceEqual(scanned);
-    }
-
-    private static bool TryGetAlgorithm(CoseSign1Message message, out int algorithm)
-    {
-        algorithm = 0;
-        if (!message.ProtectedHeaders.TryGetValue(CoseHeaderLabel.Algorithm, out var value))
-        {
-            return false;
-        }
-
-        try
-        {
-            algorithm = value.GetValueAsInt32();
-            return true;
-        }
-        catch (Exception e) when (e is InvalidOperationException or OverflowException or System.Formats.Cbor.CborContentException)
-        {
-            return false;
-        }
-    }
-
-    private static bool TryGetBytes(CoseHeaderValue value, out byte[] bytes)
-    {
-        try
-        {
-            bytes = value.GetValueAsBytes();
-            return true;
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.Formats.Cbor.CborContentException)
-        {
-            bytes = [];
-            return false;
-        }
-    }
 }

@@ -7,12 +7,18 @@ namespace ELicense.Inspector.Rendering;
 /// <summary>Renders the issuer's public keys.</summary>
 public static class KeysView
 {
-    /// <summary>Writes the issuer, the allowed clock skew and a table of keys.</summary>
+    /// <summary>Writes the issuer, the allowed clock skew, the licence credential policy and a table of keys.</summary>
     public static void Render(IAnsiConsole console, ListIssuerKeysResponse response, TimeProvider time)
     {
         console.MarkupLine(
             $"[grey]issuer:[/] {Markup.Escape(response.Issuer)}  [grey]max clock skew:[/] " +
             string.Create(CultureInfo.InvariantCulture, $"{response.MaxClockSkewSeconds}s"));
+        // The limits offline checks follow; an older server publishes none, and then nothing is confirmed offline.
+        var license = response.DocumentPolicies.FirstOrDefault(p => p.DocumentType == CredentialDocumentType.DrivingLicense);
+        console.MarkupLine(license is null
+            ? $"[{Palette.Amber}]no credential policy published: offline checks confirm nothing with these keys[/]"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"[grey]licence credentials:[/] prefix {Markup.Escape(license.Prefix)}  [grey]max length:[/] {license.MaxPayloadLength}  [grey]max lifetime:[/] {license.MaxLifetimeSeconds}s"));
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Key id")
             .AddColumn("Algorithm")

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.Cose;
 using ELicense.V1;
 using Microsoft.Extensions.Options;
 using ELicense.Core.Credentials;
@@ -12,7 +11,7 @@ public sealed record IssuedCredential(string QrPayload, string TokenIdHex, strin
 /// <summary>Signs credentials: CWT claims in a COSE_Sign1 with ES256, Base45 behind the "EDL1:" prefix.</summary>
 public sealed class CredentialIssuer(KeyRing keyRing, IOptions<CredentialOptions> options, TimeProvider time)
 {
-    public const string Prefix = "EDL1:";
+    public const string Prefix = CredentialPolicy.LicensePrefix;
 
     private readonly CredentialOptions _options = options.Value;
 
@@ -43,30 +42,7 @@ public sealed class CredentialIssuer(KeyRing keyRing, IOptions<CredentialOptions
             });
 
         var key = keyRing.SigningKey;
-        var protectedHeaders = new CoseHeaderMap
-        {
-            { CoseHeaderLabel.KeyIdentifier, CoseHeaderValue.FromBytes(key.KeyId) },
-        };
-        var signer = new CoseSigner(key.Signer, HashAlgorithmName.SHA256, protectedHeaders);
-        var cose = CoseSign1Message.SignEmbedded(claims.Encode(), signer);
-        NormalizeSignature(cose);
-        return new IssuedCredential(Prefix + Base45.Encode(cose), Convert.ToHexStringLower(claims.TokenId),
+        return new IssuedCredential(CredentialEncoder.Sign(claims.Encode(), key.Signer, key.KeyId, Prefix), Convert.ToHexStringLower(claims.TokenId),
             key.KeyIdHex, claims.IssuedAt, claims.ExpiresAt);
-    }
-
-    /// <summary>
-    /// Makes the signature low-S (see <see cref="EcdsaLowS"/>) in place. The signature is the last element
-    /// of the COSE_Sign1 array, a 64-byte string (head 0x58 0x40), so it is the message's last 64 bytes;
-    /// swapping s for n − s keeps every length, and the message stays in the canonical form verifiers demand.
-    /// </summary>
-    private static void NormalizeSignature(byte[] cose)
-    {
-        const int signatureLength = 2 * EcdsaLowS.ScalarLength;
-        if (cose.Length < signatureLength + 2 || cose[^(signatureLength + 2)] != 0x58 || cose[^(signatureLength + 1)] != signatureLength)
-        {
-            throw new CryptographicException("The COSE library wrote a signature that is not a 64-byte ES256 signature at the end.");
-        }
-
-        EcdsaLowS.Normalize(cose.AsSpan(cose.Length - signatureLength));
     }
 }

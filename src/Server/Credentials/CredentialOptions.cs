@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using ELicense.Core.Credentials;
+using ELicense.V1;
 
 namespace ELicense.Server.Credentials;
 
@@ -15,14 +17,14 @@ public sealed class CredentialOptions : IValidatableObject
     public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>The longest lifetime a request may ask for, and the longest the verifier accepts.</summary>
-    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxLifetime { get; set; } = CredentialPolicy.DefaultMaxLifetime;
 
     /// <summary>Clock difference tolerated between issuer, verifier and handheld. At most 30 s.</summary>
-    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxClockSkew { get; set; } = CredentialPolicy.DefaultMaxClockSkew;
 
     /// <summary>The longest QR text accepted; anything longer is malformed without being decoded.</summary>
-    [Range(64, 8192)]
-    public int MaxPayloadLength { get; set; } = 2048;
+    [Range(CredentialPolicy.MinPayloadLengthBound, CredentialPolicy.MaxPayloadLengthBound)]
+    public int MaxPayloadLength { get; set; } = CredentialPolicy.DefaultMaxPayloadLength;
 
     /// <summary>
     /// Production keys. When empty, a development key is generated on first start and persisted at
@@ -35,6 +37,10 @@ public sealed class CredentialOptions : IValidatableObject
 
     /// <summary>Where the development key lives (PKCS#8 PEM).</summary>
     public string DevelopmentKeyPath { get; set; } = "data/issuer-dev-key.pem";
+
+    /// <summary>The policy the verifier applies to licence credentials, and that ListIssuerKeys publishes.</summary>
+    public CredentialPolicy LicensePolicy() => new(
+        CredentialDocumentType.DrivingLicense, CredentialPolicy.LicensePrefix, MaxPayloadLength, MaxLifetime, MaxClockSkew, Issuer);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Collections.Frozen;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Server.Credentials;
 
 /// <summary>
 /// The issuer's keys: several that verify (so that keys can rotate without invalidating credentials in
-/// flight) and one that signs.
+/// flight) and one that signs. The server's key source for Core's credential decoder.
 /// </summary>
-public sealed class KeyRing : IDisposable
+public sealed class KeyRing : IIssuerKeySource, IDisposable
 {
     private readonly FrozenDictionary<ulong, RingKey> _byId;
 
@@ -41,6 +42,17 @@ public sealed class KeyRing : IDisposable
         }
 
         return _byId.TryGetValue(BinaryPrimitives.ReadUInt64BigEndian(keyId), out key!);
+    }
+
+    /// <inheritdoc />
+    public string UnknownKeyHint => "a key of this issuer";
+
+    /// <inheritdoc />
+    public bool TryGetKey(ReadOnlySpan<byte> keyId, out IVerificationKey key)
+    {
+        var found = TryGet(keyId, out var ringKey);
+        key = ringKey;
+        return found;
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using ELicense.Core.Credentials;
 
 namespace ELicense.Server.Credentials;
 
@@ -7,7 +8,7 @@ namespace ELicense.Server.Credentials;
 /// One P-256 key of the ring. ECDsa instances are not documented as thread-safe, so every thread gets
 /// its own, imported once from the key bytes.
 /// </summary>
-public sealed class RingKey : IDisposable
+public sealed class RingKey : IVerificationKey, IDisposable
 {
     /// <summary>Key ids are the first 8 bytes of SHA-256 over the SubjectPublicKeyInfo, as in the EU DCC.</summary>
     public const int KeyIdLength = 8;

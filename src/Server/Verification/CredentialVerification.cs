@@ -32,20 +32,12 @@ public sealed class CredentialVerification(
         var check = verifier.Verify(qrPayload);
         if (check.Claims is { } claims)
         {
-            response.Credential = ToInfo(claims, check.Key!);
+            response.Credential = CredentialVerdicts.Info(claims, check.Key!);
         }
 
         if (check.Status != CredentialStatus.Genuine)
         {
-            response.Verdict = check.Status switch
-            {
-                CredentialStatus.Malformed => Verdict.Malformed,
-                CredentialStatus.SignatureInvalid => Verdict.SignatureInvalid,
-                CredentialStatus.UnknownKey => Verdict.UnknownKey,
-                CredentialStatus.Expired => Verdict.CredentialExpired,
-                CredentialStatus.NotYetValid => Verdict.CredentialNotYetValid,
-                _ => Verdict.Malformed,
-            };
+            response.Verdict = CredentialVerdicts.Of(check.Status);
             response.Message = check.Detail;
             return response;
         }
@@ -114,14 +106,4 @@ public sealed class CredentialVerification(
             : "The licence is not valid: " + string.Join(", ", response.NotValidReasons);
         return response;
     }
-
-    private static CredentialInfo ToInfo(CredentialClaims claims, RingKey key) => new()
-    {
-        TokenId = Convert.ToHexStringLower(claims.TokenId),
-        KeyId = key.KeyIdHex,
-        Issuer = claims.Issuer,
-        IssueTime = Timestamp.FromDateTimeOffset(claims.IssuedAt),
-        ExpireTime = Timestamp.FromDateTimeOffset(claims.ExpiresAt),
-        Snapshot = claims.Snapshot,
-    };
 }

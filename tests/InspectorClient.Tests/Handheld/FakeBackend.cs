@@ -13,7 +13,7 @@ internal sealed class FakeBackend : ICheckBackend
 
     public Func<string, GetLicenseResponse> License { get; set; } = _ => new GetLicenseResponse { License = Samples.License(), ValidNow = true, Freshness = Samples.Fresh() };
 
-    public ListIssuerKeysResponse Keys { get; set; } = new() { Issuer = "ELicense", MaxClockSkewSeconds = 30 };
+    public ListIssuerKeysResponse Keys { get; set; } = new() { Issuer = "ELicense", MaxClockSkewSeconds = 30, DocumentPolicies = { Offline.TestIssuer.PublishedPolicy() } };
 
     public List<string> Calls { get; } = [];
 

@@ -1,5 +1,7 @@
+using ELicense.Core.Credentials;
 using ELicense.Inspector.Offline;
 using ELicense.V1;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ELicense.Inspector.Tests.Offline;
 
@@ -149,6 +151,52 @@ public sealed class OfflineFilesTests : IDisposable
 
         Assert.Equal("0011223344556677", Assert.Single(cached.Keys).KeyId);
         Assert.Equal(response, cached.ToResponse());
+    }
+
+    [Fact]
+    public void KeyCache_SaveLoad_KeepsThePublishedPolicy()
+    {
+        using var issuer = new TestIssuer();
+        var cache = new IssuerKeyCache(_directory);
+
+        cache.Save(issuer.Keys(Samples.Now));
+        var policy = cache.Load()!.LicensePolicy(out var problem);
+
+        Assert.Equal(string.Empty, problem);
+        Assert.Equal(new CredentialPolicy(CredentialDocumentType.DrivingLicense, "EDL1:", 2048, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30), "ELicense"), policy);
+    }
+
+    [Fact]
+    public void KeyCache_FileFromBeforePolicies_LoadsKeysButNoPolicy()
+    {
+        using var issuer = new TestIssuer();
+        // The shape older inspectors wrote: no "policies" member at all.
+        File.WriteAllText(Path.Combine(_directory, IssuerKeyCache.FileName), $$"""
+            {"fetchedAt":"2025-03-01T08:00:00Z","server":"http://127.0.0.1:5080/","issuer":"ELicense","maxClockSkewSeconds":30,
+             "keys":[{"keyId":"{{issuer.KeyIdHex}}","algorithm":"ES256","publicKeySpki":"{{Convert.ToBase64String(issuer.Spki)}}","notBefore":null,"notAfter":null,"signing":true}]}
+            """);
+
+        var loaded = new IssuerKeyCache(_directory).Load(out var loadProblem);
+
+        Assert.Equal(KeyCacheProblem.None, loadProblem);
+        Assert.Equal(issuer.KeyIdHex, Assert.Single(loaded!.Keys).KeyId);
+        Assert.Null(loaded.LicensePolicy(out var problem));
+        Assert.Contains("no credential policy", problem, StringComparison.Ordinal);
+        using var verifier = new OfflineVerifier(loaded, new FakeTimeProvider(Samples.Now));
+        Assert.Equal(Verdict.StatusUnavailable, verifier.Verify(issuer.Issue(Samples.Now)).Verdict);
+    }
+
+    [Fact]
+    public void KeyCache_FromResponse_KeepsThePublishedPolicy()
+    {
+        var response = new ListIssuerKeysResponse { Issuer = "ELicense", MaxClockSkewSeconds = 20, DocumentPolicies = { TestIssuer.PublishedPolicy() } };
+        response.DocumentPolicies[0].MaxLifetimeSeconds = 900;
+
+        var cached = CachedIssuerKeys.From(response, new Uri("http://127.0.0.1:5080"), Samples.Now);
+
+        Assert.Equal(response, cached.ToResponse());
+        Assert.Equal(TimeSpan.FromMinutes(15), cached.LicensePolicy(out _)!.MaxLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(20), cached.LicensePolicy(out _)!.MaxClockSkew);
     }
 
     [Theory]

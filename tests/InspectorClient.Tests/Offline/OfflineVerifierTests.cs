@@ -248,4 +248,65 @@ public sealed class OfflineVerifierTests
 
         Assert.Equal(Verdict.Malformed, Verify(issuer, "EDL1:" + new string('A', 3000), Issued).Verdict);
     }
+
+    [Fact]
+    public void Verify_CacheWithoutPolicy_NothingConfirmedAndAsksToFetchKeys()
+    {
+        using var issuer = new TestIssuer();
+        var olderCache = issuer.Keys(Issued) with { Policies = null };
+
+        var response = Verify(issuer, issuer.Issue(Issued), Issued.AddSeconds(10), olderCache);
+
+        Assert.Equal(Verdict.StatusUnavailable, response.Verdict);
+        Assert.Contains("no credential policy", response.Message, StringComparison.Ordinal);
+        Assert.Contains("Fetch the issuer keys again while online", response.Message, StringComparison.Ordinal);
+        Assert.Null(response.Credential);
+    }
+
+    [Fact]
+    public void Verify_PublishedPolicyOutOfBounds_NothingConfirmed()
+    {
+        using var issuer = new TestIssuer();
+        var keys = issuer.Keys(Issued) with { Policies = [TestIssuer.Policy(maxLifetimeSeconds: 0)] };
+
+        var response = Verify(issuer, issuer.Issue(Issued), Issued.AddSeconds(10), keys);
+
+        Assert.Equal(Verdict.StatusUnavailable, response.Verdict);
+        Assert.Contains("maximum lifetime", response.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_PublishedLongerLifetime_FollowsTheServer()
+    {
+        using var issuer = new TestIssuer();
+        var payload = issuer.Issue(TestIssuer.Claims(Issued, lifetime: TimeSpan.FromMinutes(20)));
+        var longer = issuer.Keys(Issued) with { Policies = [TestIssuer.Policy(maxLifetimeSeconds: 1800)] };
+
+        Assert.Equal(Verdict.Valid, Verify(issuer, payload, Issued.AddSeconds(10), longer).Verdict);
+        Assert.Equal(Verdict.Malformed, Verify(issuer, payload, Issued.AddSeconds(10)).Verdict); // the default server's 10 minutes
+    }
+
+    [Fact]
+    public void Verify_PublishedShorterPayloadLimit_IsMalformed()
+    {
+        using var issuer = new TestIssuer();
+        var keys = issuer.Keys(Issued) with { Policies = [TestIssuer.Policy(maxPayloadLength: 64)] };
+
+        var response = Verify(issuer, issuer.Issue(Issued), Issued.AddSeconds(10), keys);
+
+        Assert.Equal(Verdict.Malformed, response.Verdict);
+        Assert.Contains("longer than 64 characters", response.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_PublishedOtherPrefix_IsMalformed()
+    {
+        using var issuer = new TestIssuer();
+        var keys = issuer.Keys(Issued) with { Policies = [TestIssuer.Policy(prefix: "EDL9:")] };
+
+        var response = Verify(issuer, issuer.Issue(Issued), Issued.AddSeconds(10), keys);
+
+        Assert.Equal(Verdict.Malformed, response.Verdict);
+        Assert.Contains("does not start with EDL9:", response.Message, StringComparison.Ordinal);
+    }
 }

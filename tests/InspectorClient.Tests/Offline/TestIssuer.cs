@@ -30,7 +30,20 @@ internal sealed class TestIssuer : IDisposable
 
     /// <summary>The cache entry a handheld would hold for this issuer.</summary>
     public CachedIssuerKeys Keys(DateTimeOffset fetchedAt, DateTimeOffset? notAfter = null, params CachedKey[] extra) =>
-        new(fetchedAt, "http://127.0.0.1:5080/", IssuerName, 30, [new CachedKey(KeyIdHex, "ES256", Spki, null, notAfter, true), .. extra]);
+        new(fetchedAt, "http://127.0.0.1:5080/", IssuerName, 30, [new CachedKey(KeyIdHex, "ES256", Spki, null, notAfter, true), .. extra], [Policy()]);
+
+    /// <summary>The licence policy a default server publishes, as cached.</summary>
+    public static CachedDocumentPolicy Policy(string prefix = "EDL1:", int maxPayloadLength = 2048, int maxLifetimeSeconds = 600) =>
+        new(CredentialDocumentType.DrivingLicense, prefix, maxPayloadLength, maxLifetimeSeconds);
+
+    /// <summary>The licence policy a default server publishes, as ListIssuerKeys sends it.</summary>
+    public static DocumentPolicy PublishedPolicy() => new()
+    {
+        DocumentType = CredentialDocumentType.DrivingLicense,
+        Prefix = "EDL1:",
+        MaxPayloadLength = 2048,
+        MaxLifetimeSeconds = 600,
+    };
 
     public static CredentialSnapshot Snapshot(LicenseStatus status = LicenseStatus.Normal, GoogleDate? validUntil = null) => new()
     {

@@ -13,6 +13,7 @@ using ELicense.Core.Credentials;
 using ELicense.Core;
 using ELicense.Core.Identifiers;
 using ELicense.Core.Rules;
+using CredentialCheck = ELicense.Core.Credentials.CredentialCheck<ELicense.Core.Credentials.CredentialClaims>;
 
 namespace ELicense.Server.Tests.Credentials;
 
@@ -375,7 +376,7 @@ public sealed class CredentialPropertyTests
                 Interlocked.Increment(ref canonical);
             }
 
-            Assert.Equal(reencodes, CredentialVerifier.IsCanonical(message, bytes));
+            Assert.Equal(reencodes, CoseCanonicalForm.IsCanonical(message, bytes));
         }, print: Convert.ToHexString);
         Log($"decoded {decoded:N0}, of which canonical {canonical:N0}");
         Assert.True(canonical > 2_000 && decoded - canonical > 2_000, $"too few cases of one kind: {canonical:N0} of {decoded:N0}");

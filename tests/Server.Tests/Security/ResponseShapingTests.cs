@@ -5,6 +5,7 @@ using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Xunit;
 using ELicense.Core.Identifiers;
+using ELicense.Core.Masking;
 
 namespace ELicense.Server.Tests.Security;
 
@@ -46,6 +47,23 @@ public sealed class ResponseShapingTests
         Assert.Null(shaped.Violations);
         Assert.Contains("violations", shaped.WithheldFields.Paths);
         Assert.Equal(3, full.License.Points); // the cached original is never shaped in place
+    }
+
+    [Theory]
+    [InlineData("11010119900307803X")]   // 18 characters: ends kept
+    [InlineData("11010119900")]          // 11 characters: masked whole (the console once kept 10 of them)
+    [InlineData("11010119900307803")]    // 17
+    [InlineData("11010119900307803X9")]  // 19
+    public void ForCaller_TransferLicenceNumber_MaskedByCoresOneRule(string number)
+    {
+        var full = new VerifyCredentialResponse { Verdict = Verdict.Valid, License = FullLicense() };
+        full.License.LicenseNumber = number;
+
+        var shaped = ResponseShaping.ForCaller(full, Transfer);
+
+        Assert.Equal(Masks.IdentityNumber(number), shaped.License.LicenseNumber);
+        Assert.Contains("license.license_number", shaped.MaskedFields.Paths);
+        Assert.Equal(number.Length == 18, shaped.License.LicenseNumber.Any(c => c != '*'));
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using ELicense.V1;
+
+namespace ELicense.Core.Credentials;
+
+/// <summary>
+/// The limits a verifier applies to one document type. The server builds it from its configuration and
+/// publishes it with its keys (ListIssuerKeys); the handheld uses what was published, never its own
+/// constants, so a server configured differently is followed offline too.
+/// </summary>
+public sealed record CredentialPolicy(
+    CredentialDocumentType DocumentType,
+    string Prefix,
+    int MaxPayloadLength,
+    TimeSpan MaxLifetime,
+    TimeSpan MaxClockSkew,
+    string Issuer)
+{
+    /// <summary>The prefix of the driving-licence credential.</summary>
+    public const string LicensePrefix = "EDL1:";
+
+    /// <summary>The default longest credential text.</summary>
+    public const int DefaultMaxPayloadLength = 2048;
+
+    /// <summary>The default longest credential lifetime (a dynamic QR code lives minutes).</summary>
+    public static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>The default clock skew allowed between issuer, verifier and handheld.</summary>
+    public static readonly TimeSpan DefaultMaxClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bounds on the longest credential text (also the server's configuration bounds).</summary>
+    public const int MinPayloadLengthBound = 64, MaxPayloadLengthBound = 8192;
+
+    /// <summary>The largest clock skew any verifier may allow.</summary>
+    public static readonly TimeSpan MaxClockSkewBound = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest lifetime any policy may allow: credentials are short-lived by design.</summary>
+    public static readonly TimeSpan MaxLifetimeBound = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// What is wrong with this policy, or null when it is usable. A handheld checks what a server
+    /// published with this before trusting it, so a nonsensical value is refused, not applied.
+    /// </summary>
+    public string? Problem() =>
+        DocumentType == CredentialDocumentType.Unspecified ? "names no document type"
+        : string.IsNullOrEmpty(Prefix) || Prefix.Length > 16 ? "has no usable prefix"
+        : MaxPayloadLength < MinPayloadLengthBound || MaxPayloadLength > MaxPayloadLengthBound
+            ? $"has a maximum payload length outside {MinPayloadLengthBound}–{MaxPayloadLengthBound}"
+        : MaxLifetime <= TimeSpan.Zero || MaxLifetime > MaxLifetimeBound ? "has a maximum lifetime that is not positive or over 24 hours"
+        : MaxClockSkew < TimeSpan.Zero || MaxClockSkew > MaxClockSkewBound ? "has a clock skew outside 0–30 seconds"
+        : string.IsNullOrEmpty(Issuer) ? "names no issuer"
+        : null;
+}
