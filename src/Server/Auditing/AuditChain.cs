@@ -6,9 +6,9 @@ using System.Text;
 namespace ELicense.Server.Auditing;
 
 /// <summary>
-/// The audit file's schema, the hash chain over its records and their encoding, shared by the writer
-/// (<see cref="SqliteAuditLog"/>), the readers (<see cref="AuditTrailReader"/>) and the checker
-/// (<see cref="AuditChainVerifier"/>).
+/// The hash chain over the audit records and their encoding, the same on every storage engine: shared by
+/// the writer (<see cref="AuditBatch"/>), the engines' readers and the checker (<see cref="AuditChainVerifier"/>).
+/// The SQLite storage of it: <c>Sqlite/SqliteAuditSchema</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -40,41 +40,11 @@ internal static class AuditChain
 {
     public const int HashSize = 32;
 
-    public const int SchemaVersion = 2;
-
     /// <summary>
     /// Most records in one block. A holder's lookup reads a whole block to show one record, so blocks stay
     /// small (about 20 KB) while a batch of thousands still costs only tens of rows.
     /// </summary>
     public const int MaxBlockRecords = 128;
-
-    public static readonly string Tables = $$"""
-        CREATE TABLE IF NOT EXISTS audit_block (
-            first_seq INTEGER PRIMARY KEY,
-            last_seq  INTEGER NOT NULL,
-            records   BLOB NOT NULL
-        );
-
-        -- Schema-1 files (one row per record in audit) may carry this index; every commit paid for it.
-        DROP INDEX IF EXISTS ix_audit_subject;
-
-        CREATE TABLE IF NOT EXISTS meta (
-            id             INTEGER PRIMARY KEY CHECK (id = 1),
-            schema_version INTEGER NOT NULL,
-            record_count   INTEGER NOT NULL,
-            head_seq       INTEGER NOT NULL,
-            head_hash      BLOB NOT NULL
-        );
-
-        INSERT OR IGNORE INTO meta (id, schema_version, record_count, head_seq, head_hash)
-        VALUES (1, {{SchemaVersion}}, 0, 0, zeroblob(32));
-        UPDATE meta SET schema_version = {{SchemaVersion}} WHERE id = 1 AND schema_version < {{SchemaVersion}};
-        """;
-
-    /// <summary>The schema-1 table of one row per record; files written since have none.</summary>
-    public const string LegacyTable = "audit";
-
-    public const string RecordColumns = "seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source";
 
     private static ReadOnlySpan<byte> VersionTag => "elicense-audit-v1"u8;
 
@@ -258,7 +228,7 @@ internal static class AuditChain
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// True when the text is well-formed UTF-16 (no unpaired surrogate): only then does it reach SQLite and
+    /// True when the text is well-formed UTF-16 (no unpaired surrogate): only then does it reach storage and
     /// come back unchanged, so that the verifier recomputes the very bytes the writer hashed.
     /// </summary>
     public static bool IsWellFormed(string text)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace ELicense.Server.Auditing;
@@ -52,17 +51,13 @@ public static class AuditCommand
             path = AuditOptions.DefaultPath;
         }
 
-        var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
-        {
-            await output.WriteLineAsync($"No audit file at {fullPath} (set --Audit:Path=FILE).");
-            return 1;
-        }
+        var trail = AuditEngine.ReadOnlyTrail(path);
+        var fullPath = trail.Location;
 
         try
         {
             var progress = new ProgressWriter(output, progressThreshold);
-            var result = await AuditChainVerifier.VerifyAsync(fullPath, progress, ct);
+            var result = await AuditChainVerifier.VerifyAsync(trail, progress, ct);
             if (result.Problem is { } problem)
             {
                 await output.WriteLineAsync($"TAMPERED: {problem.Description}");
@@ -71,7 +66,7 @@ public static class AuditCommand
 
             if (parsed.Anchor is { } anchor)
             {
-                var found = anchor.Sequence <= result.HeadSequence ? await AuditChainVerifier.HashAtAsync(fullPath, anchor.Sequence, ct) : null;
+                var found = anchor.Sequence <= result.HeadSequence ? await AuditChainVerifier.HashAtAsync(trail, anchor.Sequence, ct) : null;
                 if (found is null || !found.AsSpan().SequenceEqual(anchor.Hash))
                 {
                     var message = found is null
@@ -105,7 +100,13 @@ public static class AuditCommand
             await output.WriteLineAsync("Verification cancelled.");
             return 130;
         }
-        catch (SqliteException e)
+        catch (FileNotFoundException)
+        {
+            // The engine's "no trail there" (see IAuditTrailSource.OpenViewAsync).
+            await output.WriteLineAsync($"No audit file at {fullPath} (set --Audit:Path=FILE).");
+            return 1;
+        }
+        catch (Exception e) when (trail.IsStorageError(e))
         {
             await output.WriteLineAsync($"Cannot read {fullPath} as an audit file: {e.Message}");
             return 1;

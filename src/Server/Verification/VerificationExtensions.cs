@@ -34,7 +34,7 @@ public static class VerificationExtensions
             options.Interceptors.Add<ErrorInterceptor>();     // outermost: turns exceptions into statuses
             options.Interceptors.Add<Security.LimitsInterceptor>(); // per-caller rate limits, stream length
             options.Interceptors.Add<MalformedRequestInterceptor>(); // bytes that are no request: INVALID_ARGUMENT, after the rate limit
-            options.Interceptors.Add<Auditing.AuditInterceptor>();  // a durable record before each answer
+            options.Interceptors.Add<Hosting.AuditInterceptor>();  // a durable record before each answer
             options.MaxReceiveMessageSize = MaxRequestBytes;
             options.EnableDetailedErrors = false;
         });

@@ -1,25 +1,18 @@
 using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
 
-namespace ELicense.Server.Auditing;
-
-/// <summary>
-/// One record as stored: its sequence number, its body (see <see cref="AuditChain.EncodeBody"/>) and its
-/// hash. <see cref="StoredPrevHash"/> is set for schema-1 rows only, which stored it; a block's records
-/// chain to the hash before them. <see cref="Problem"/> says what is wrong when the stored form cannot be
-/// read as a record (the other fields are then empty and <see cref="Sequence"/> is where it shows).
-/// </summary>
-internal readonly record struct TrailEntry(long Sequence, ReadOnlyMemory<byte> Body, ReadOnlyMemory<byte> Hash,
-    byte[]? StoredPrevHash = null, string? Problem = null);
+namespace ELicense.Server.Auditing.Sqlite;
 
 /// <summary>
 /// Reads the audit trail's records in order, whichever way they are stored: schema-1 rows of
 /// <c>audit</c> first (files written before blocks), then the records of <c>audit_block</c> (see
-/// <see cref="AuditChain"/>). Reads on the given connection and transaction, so that callers choose the
+/// <see cref="AuditChain"/>), and the committed head. Reads on the given connection and transaction, so that callers choose the
 /// snapshot; checks nothing beyond what it needs to parse (the chain is the verifier's business).
 /// </summary>
-internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransaction? transaction)
+internal sealed class SqliteTrailReader(SqliteConnection connection, SqliteTransaction? transaction)
 {
+    private const string SelectMeta = "SELECT record_count, head_seq, head_hash FROM meta WHERE id = 1";
+
     private const string LegacyColumns = "seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source, prev_hash, hash";
 
     private const string StartingAfter =
@@ -32,12 +25,27 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
     private long _cachedFirst = long.MinValue;
     private List<TrailEntry>? _cachedBlock;
 
+    /// <summary>The meta row as stored (null fields when missing or of the wrong type; no row: all null).</summary>
+    public AuditStoredHead ReadHead()
+    {
+        using var command = Command(SelectMeta, null);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return new AuditStoredHead(null, null, null);
+        }
+
+        // As read before the seam: a value SQLite can convert is taken as a number, NULL is missing.
+        return new AuditStoredHead(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1),
+            reader.GetValue(2) as byte[]);
+    }
+
     /// <summary>The records after <paramref name="afterSequence"/> (all of them when null), in stored order.</summary>
     public IEnumerable<TrailEntry> ReadAfter(long? afterSequence)
     {
         if (HasLegacy())
         {
-            using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable}"
+            using var legacy = Command($"SELECT {LegacyColumns} FROM {SqliteAuditSchema.LegacyTable}"
                 + (afterSequence is null ? "" : " WHERE seq > $seq") + " ORDER BY seq", afterSequence);
             using var rows = legacy.ExecuteReader();
             while (rows.Read())
@@ -74,7 +82,7 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
     {
         if (HasLegacy())
         {
-            using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable} WHERE seq = $seq", sequence);
+            using var legacy = Command($"SELECT {LegacyColumns} FROM {SqliteAuditSchema.LegacyTable} WHERE seq = $seq", sequence);
             using var row = legacy.ExecuteReader();
             if (row.Read())
             {
@@ -135,7 +143,7 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
             return null;
         }
 
-        using var legacy = Command($"SELECT {LegacyColumns} FROM {AuditChain.LegacyTable} ORDER BY seq DESC LIMIT 1", null);
+        using var legacy = Command($"SELECT {LegacyColumns} FROM {SqliteAuditSchema.LegacyTable} ORDER BY seq DESC LIMIT 1", null);
         using var row = legacy.ExecuteReader();
         return row.Read() ? LegacyEntry(row) : null;
     }
@@ -214,7 +222,7 @@ internal sealed class AuditTrailReader(SqliteConnection connection, SqliteTransa
         return new TrailEntry(sequence, body.AsMemory(0, length), hash, prevHash);
     }
 
-    private bool HasLegacy() => _hasLegacy ??= HasTable(AuditChain.LegacyTable);
+    private bool HasLegacy() => _hasLegacy ??= HasTable(SqliteAuditSchema.LegacyTable);
 
     // A schema-1 file that no server of schema 2 has opened yet has no blocks table.
     private bool HasBlocks() => _hasBlocks ??= HasTable("audit_block");
