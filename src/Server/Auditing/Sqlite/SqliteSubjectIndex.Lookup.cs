@@ -1,4 +1,3 @@
-using ELicense.V1;
 using Microsoft.Data.Sqlite;
 
 namespace ELicense.Server.Auditing.Sqlite;

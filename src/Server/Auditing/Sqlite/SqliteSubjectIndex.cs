@@ -1,7 +1,4 @@
-using System.Globalization;
-using ELicense.V1;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace ELicense.Server.Auditing.Sqlite;
 
