@@ -49,13 +49,13 @@ copy() { # label: a worktree of HEAD plus the uncommitted changes to src/, then 
   git diff HEAD -- src | (cd "$WORK/$1" && git apply --allow-empty)
 }
 copy off
-INTERCEPTOR="$WORK/off/src/Server/Auditing/AuditInterceptor.cs"
+INTERCEPTOR="$WORK/off/src/Server/Hosting/AuditInterceptor.cs"
 sed -i 's/? AuditedAsync(request, context, continuation, method, caller)/? continuation(request, context)/' "$INTERCEPTOR"
 grep -q '? continuation(request, context)$' "$INTERCEPTOR" || { echo "could not reduce $INTERCEPTOR to a pass-through"; exit 1; }
 build "$WORK/off" src/Server
 if [ "${NOWAIT:-0}" = 1 ]; then
   copy nowait
-  python3 - "$WORK/nowait/src/Server/Auditing/SqliteAuditLog.cs" <<'PY'
+  python3 - "$WORK/nowait/src/Server/Auditing/AuditWriter.cs" <<'PY'
 import sys
 path = sys.argv[1]; text = open(path).read()
 # Both waits: the usual path (queued at once) and the one taken when the queue is full.

@@ -38,7 +38,7 @@ internal static class AuditWriterLoad
             var subjects = new AuditSubjects(RandomNumberGenerator.GetBytes(AuditOptions.SubjectKeyBytes));
             // Synthetic licence numbers (not valid identities): only their keyed hashes are written.
             var keyed = Enumerable.Range(0, 10_000).Select(i => subjects.License("SYNTH" + i.ToString("D13", CultureInfo.InvariantCulture))).ToArray();
-            await using var log = await SqliteAuditLog.OpenAsync(options, NullLogger.Instance, CancellationToken.None);
+            await using var log = await ELicense.Server.Auditing.Sqlite.SqliteAuditSink.OpenWriterAsync(options, NullLogger.Instance, CancellationToken.None);
 
             async Task AppendAsync(int appender, int count)
             {
@@ -61,7 +61,7 @@ internal static class AuditWriterLoad
             var commits = log.Commits - commitsBefore;
             var cpu = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds;
             var index = Stopwatch.StartNew();
-            var indexed = log.IndexSubjects();
+            var indexed = await log.IndexSubjectsAsync();
             index.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{records:N0} records by {appenders} appenders: {records / clock.Elapsed.TotalSeconds:N0} records/s, " +

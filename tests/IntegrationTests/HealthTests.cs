@@ -97,8 +97,9 @@ public sealed class HealthTests : IAsyncLifetime
         // A full disk, by the real engine: the writer's connection may not grow the file by another page,
         // so the first commit that needs one fails with SQLITE_FULL (after a failure the writer opens a new
         // connection, which the hook caps again). Calls go on until one is refused, a bounded number.
-        var log = server.GetService<ELicense.Server.Auditing.SqliteAuditLog>();
-        log.BeforeCommit = connection =>
+        var log = server.GetService<ELicense.Server.Auditing.AuditWriter>();
+        var sink = server.GetService<ELicense.Server.Auditing.Sqlite.SqliteAuditSink>();
+        sink.BeforeCommit = connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA max_page_count = 1"; // clamped to the current size: no page more
@@ -124,7 +125,7 @@ public sealed class HealthTests : IAsyncLifetime
         // Space again. No audited call arrives (a balancer would have taken the server out of rotation):
         // the health check's own probe commits, and the server is SERVING again.
         var commitsBefore = log.Commits;
-        log.BeforeCommit = null;
+        sink.BeforeCommit = null;
         await WaitForAsync(health, "", ServingStatus.Serving);
         await WatchUntilAsync(watch.ResponseStream, ServingStatus.Serving);
         Assert.True(log.CommitState.CanCommit);

@@ -1,14 +1,13 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace ELicense.Server.Auditing;
 
 /// <summary>
-/// The audit file's schema, the hash chain over its records and their encoding, shared by the writer
-/// (<see cref="SqliteAuditLog"/>), the readers (<see cref="AuditTrailReader"/>) and the checker
-/// (<see cref="AuditChainVerifier"/>).
+/// The hash chain over the audit records and their encoding, the same on every storage engine: shared by
+/// the writer (<see cref="AuditBatch"/>), the engines' readers and the checker (<see cref="AuditChainVerifier"/>).
+/// The SQLite storage of it: <c>Sqlite/SqliteAuditSchema</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -36,45 +35,15 @@ namespace ELicense.Server.Auditing;
 /// so that removing records from the end — which a chain alone cannot reveal — is caught too.
 /// </para>
 /// </remarks>
-internal static class AuditChain
+internal static partial class AuditChain
 {
     public const int HashSize = 32;
-
-    public const int SchemaVersion = 2;
 
     /// <summary>
     /// Most records in one block. A holder's lookup reads a whole block to show one record, so blocks stay
     /// small (about 20 KB) while a batch of thousands still costs only tens of rows.
     /// </summary>
     public const int MaxBlockRecords = 128;
-
-    public static readonly string Tables = $$"""
-        CREATE TABLE IF NOT EXISTS audit_block (
-            first_seq INTEGER PRIMARY KEY,
-            last_seq  INTEGER NOT NULL,
-            records   BLOB NOT NULL
-        );
-
-        -- Schema-1 files (one row per record in audit) may carry this index; every commit paid for it.
-        DROP INDEX IF EXISTS ix_audit_subject;
-
-        CREATE TABLE IF NOT EXISTS meta (
-            id             INTEGER PRIMARY KEY CHECK (id = 1),
-            schema_version INTEGER NOT NULL,
-            record_count   INTEGER NOT NULL,
-            head_seq       INTEGER NOT NULL,
-            head_hash      BLOB NOT NULL
-        );
-
-        INSERT OR IGNORE INTO meta (id, schema_version, record_count, head_seq, head_hash)
-        VALUES (1, {{SchemaVersion}}, 0, 0, zeroblob(32));
-        UPDATE meta SET schema_version = {{SchemaVersion}} WHERE id = 1 AND schema_version < {{SchemaVersion}};
-        """;
-
-    /// <summary>The schema-1 table of one row per record; files written since have none.</summary>
-    public const string LegacyTable = "audit";
-
-    public const string RecordColumns = "seq, time_unix_ms, caller_id, device_id, method, subject, purpose, result, source";
 
     private static ReadOnlySpan<byte> VersionTag => "elicense-audit-v1"u8;
 
@@ -163,102 +132,7 @@ internal static class AuditChain
     }
 
     /// <summary>
-    /// Reads a body back (see <see cref="EncodeBody"/>); false when it is not one: lengths that run past
-    /// its end, bytes left over, or text that is not UTF-8.
-    /// </summary>
-    public static bool TryDecodeBody(ReadOnlySpan<byte> body, out long sequence, [NotNullWhen(true)] out AuditRecord? record)
-    {
-        record = null;
-        sequence = 0;
-        if (body.Length < BodyFixedBytes)
-        {
-            return false;
-        }
-
-        sequence = BinaryPrimitives.ReadInt64BigEndian(body);
-        var time = BinaryPrimitives.ReadInt64BigEndian(body[8..]);
-        var at = 16;
-        if (!TryReadText(body, ref at, out var callerId) || !TryReadText(body, ref at, out var deviceId)
-            || !TryReadText(body, ref at, out var method) || !TryReadText(body, ref at, out var subject)
-            || body.Length - at < 4)
-        {
-            return false;
-        }
-
-        var purpose = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
-        at += 4;
-        if (!TryReadText(body, ref at, out var result) || (body.Length - at != 4 && body.Length - at != 4 + CountBytes)
-            || time < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || time > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
-        {
-            return false;
-        }
-
-        var source = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
-        var count = body.Length - at == 4 ? 1 : BinaryPrimitives.ReadInt32BigEndian(body[(at + 4)..]);
-        if (count < 2 && body.Length - at != 4)
-        {
-            return false; // a count of 1 or less is never written: not a body this writer made
-        }
-
-        record = new AuditRecord(DateTimeOffset.FromUnixTimeMilliseconds(time), callerId, deviceId, method, subject,
-            (ELicense.V1.LookupPurpose)purpose, result, (ELicense.V1.DataSource)source, count);
-        return true;
-    }
-
-    /// <summary>The subject of a body without decoding the rest (the subject index reads nothing else); null when malformed.</summary>
-    public static string? ReadSubject(ReadOnlySpan<byte> body)
-    {
-        var at = 16;
-        for (var skip = 0; skip < 3; skip++)
-        {
-            if (body.Length - at < 4)
-            {
-                return null;
-            }
-
-            var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
-            if (length < 0 || length > body.Length - at - 4)
-            {
-                return null;
-            }
-
-            at += 4 + length;
-        }
-
-        return TryReadText(body, ref at, out var subject) ? subject : null;
-    }
-
-    private static bool TryReadText(ReadOnlySpan<byte> body, ref int at, [NotNullWhen(true)] out string? text)
-    {
-        text = null;
-        if (body.Length - at < 4)
-        {
-            return false;
-        }
-
-        var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
-        if (length < 0 || length > body.Length - at - 4)
-        {
-            return false;
-        }
-
-        try
-        {
-            text = StrictUtf8.GetString(body.Slice(at + 4, length));
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-
-        at += 4 + length;
-        return true;
-    }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>
-    /// True when the text is well-formed UTF-16 (no unpaired surrogate): only then does it reach SQLite and
+    /// True when the text is well-formed UTF-16 (no unpaired surrogate): only then does it reach storage and
     /// come back unchanged, so that the verifier recomputes the very bytes the writer hashed.
     /// </summary>
     public static bool IsWellFormed(string text)

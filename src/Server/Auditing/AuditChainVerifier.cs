@@ -1,54 +1,11 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace ELicense.Server.Auditing;
 
-/// <summary>What is wrong with an audit file.</summary>
-public enum AuditProblemKind
-{
-    /// <summary>
-    /// A record's hash does not match its content (and, in blocks, the hash before it): a field was
-    /// changed, records swapped or replaced; or a block cannot be read as records.
-    /// </summary>
-    Altered,
-
-    /// <summary>Sequence numbers are missing, in the middle or at the end: records were deleted.</summary>
-    Removed,
-
-    /// <summary>
-    /// A schema-1 row's stored prev_hash is not its predecessor's hash: records were reordered, removed or
-    /// inserted. (Blocks store no prev_hash; there the same shows as <see cref="Altered"/>.)
-    /// </summary>
-    BrokenLink,
-
-    /// <summary>The first record's stored prev_hash is not 32 zero bytes (schema-1 rows; in blocks: <see cref="Altered"/>).</summary>
-    BadFirstRecord,
-
-    /// <summary>Records that the log never committed: a sequence below 1, or beyond the committed head.</summary>
-    Inserted,
-
-    /// <summary>The records disagree with the committed head (meta row: count, head seq, head hash), or it is missing.</summary>
-    HeadMismatch,
-}
-
-/// <summary>The first problem found, at the sequence number where it shows.</summary>
-public sealed record AuditProblem(AuditProblemKind Kind, long Sequence, string Description);
-
-/// <summary>The outcome of a check: how many records were checked and the head of the chain (or the problem found).</summary>
-public sealed record AuditVerification(long RecordsChecked, long HeadSequence, byte[] HeadHash, AuditProblem? Problem)
-{
-    public bool Intact => Problem is null;
-
-    public string HeadHashHex => Convert.ToHexStringLower(HeadHash);
-}
-
-/// <summary>Progress of a check: records checked of about <see cref="Total"/> (the committed count).</summary>
-public readonly record struct AuditVerifyProgress(long Checked, long Total);
-
 /// <summary>
-/// Checks an audit file offline: every record's hash against its content and the hash before it (32
-/// zero bytes for the first), the sequence for gaps, every block for records it cannot hold, and the
-/// records' end against the head the last commit recorded in <c>meta</c>.
+/// Checks an audit trail offline, on any engine (<see cref="IAuditTrailSource"/>): every record's hash
+/// against its content and the hash before it (32 zero bytes for the first), the sequence for gaps, every
+/// block for records it cannot hold, and the records' end against the head the last commit stored (SQLite: the <c>meta</c> row).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -67,61 +24,26 @@ public readonly record struct AuditVerifyProgress(long Checked, long Total);
 /// </remarks>
 public static class AuditChainVerifier
 {
-    private const string SelectMeta = "SELECT record_count, head_seq, head_hash FROM meta WHERE id = 1";
-
-    // Read-only and unpooled: the checker never writes, and leaves no handle open on the file it checked.
-    private static string ReadOnlyConnectionString(string fullPath) => new SqliteConnectionStringBuilder
-    {
-        DataSource = fullPath,
-        Mode = SqliteOpenMode.ReadOnly,
-        Pooling = false,
-    }.ToString();
-
-    /// <inheritdoc cref="VerifyAsync(string, IProgress{AuditVerifyProgress}?, CancellationToken)"/>
-    public static Task<AuditVerification> VerifyAsync(string path, CancellationToken cancellationToken) =>
-        VerifyAsync(path, null, cancellationToken);
+    /// <inheritdoc cref="VerifyAsync(IAuditTrailSource, IProgress{AuditVerifyProgress}?, CancellationToken)"/>
+    public static Task<AuditVerification> VerifyAsync(IAuditTrailSource trail, CancellationToken cancellationToken) =>
+        VerifyAsync(trail, null, cancellationToken);
 
     /// <summary>The hash of record <paramref name="sequence"/>, or null when there is no such record.</summary>
-    public static async Task<byte[]?> HashAtAsync(string path, long sequence, CancellationToken cancellationToken)
+    public static async Task<byte[]?> HashAtAsync(IAuditTrailSource trail, long sequence, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(ReadOnlyConnectionString(Path.GetFullPath(path)));
-        await connection.OpenAsync(cancellationToken);
-        return new AuditTrailReader(connection, null).EntryAt(sequence)?.Hash.ToArray();
+        await using var view = await trail.OpenViewAsync(cancellationToken);
+        return (await view.EntryAtAsync(sequence, cancellationToken))?.Hash.ToArray();
     }
 
-    /// <summary>Checks the audit file at <paramref name="path"/>, stopping at the first problem.</summary>
-    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <exception cref="SqliteException">The file is not an audit database (e.g. not SQLite, or no audit table).</exception>
-    public static async Task<AuditVerification> VerifyAsync(string path, IProgress<AuditVerifyProgress>? progress,
+    /// <summary>Checks the trail of <paramref name="trail"/>, stopping at the first problem.</summary>
+    /// <exception cref="FileNotFoundException">There is no trail where <paramref name="trail"/> points.</exception>
+    /// <remarks>The engine's own errors (e.g. a file that is not SQLite) propagate; see <see cref="IAuditTrailSource.IsStorageError"/>.</remarks>
+    public static async Task<AuditVerification> VerifyAsync(IAuditTrailSource trail, IProgress<AuditVerifyProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
-        {
-            throw new FileNotFoundException($"There is no audit file at {fullPath}.", fullPath);
-        }
-
-        await using var connection = new SqliteConnection(ReadOnlyConnectionString(fullPath));
-        await connection.OpenAsync(cancellationToken);
-
-        // One read transaction: the meta row and the records come from the same snapshot, even while a
-        // server keeps appending.
-        await using var transaction = connection.BeginTransaction(deferred: true);
-
-        long? metaCount = null, metaSequence = null;
-        byte[]? metaHash = null;
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = SelectMeta;
-            command.Transaction = transaction;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                metaCount = reader.IsDBNull(0) ? null : reader.GetInt64(0);
-                metaSequence = reader.IsDBNull(1) ? null : reader.GetInt64(1);
-                metaHash = reader.GetValue(2) as byte[];
-            }
-        }
+        // One view: the head and the records come from the same snapshot, even while a server keeps appending.
+        await using var view = await trail.OpenViewAsync(cancellationToken);
+        var (metaCount, metaSequence, metaHash) = await view.ReadHeadAsync(cancellationToken);
 
         var total = Math.Max(metaCount ?? 0, metaSequence ?? 0);
         var reportEvery = Math.Max(1, total / 100);
@@ -130,7 +52,7 @@ public static class AuditChainVerifier
         var previous = new byte[AuditChain.HashSize];
         long expected = 1, checkedCount = 0;
 
-        foreach (var entry in new AuditTrailReader(connection, transaction).ReadAfter(null))
+        await foreach (var entry in view.ReadAfterAsync(null, cancellationToken))
         {
             var sequence = entry.Sequence;
             if (entry.Problem is { } problem)

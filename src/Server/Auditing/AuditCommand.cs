@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace ELicense.Server.Auditing;
@@ -9,7 +8,7 @@ namespace ELicense.Server.Auditing;
 /// instead of the server when the first argument is <c>audit</c>. Exit codes: 0 intact, 1 tampered or
 /// unreadable, 2 usage error, 130 cancelled.
 /// </summary>
-public static class AuditCommand
+public static partial class AuditCommand
 {
     public const string Usage = """
         Usage: audit verify [--Audit:Path=FILE] [--anchor SEQ:HASH]
@@ -52,17 +51,13 @@ public static class AuditCommand
             path = AuditOptions.DefaultPath;
         }
 
-        var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
-        {
-            await output.WriteLineAsync($"No audit file at {fullPath} (set --Audit:Path=FILE).");
-            return 1;
-        }
+        var trail = AuditEngine.ReadOnlyTrail(path);
+        var fullPath = trail.Location;
 
         try
         {
             var progress = new ProgressWriter(output, progressThreshold);
-            var result = await AuditChainVerifier.VerifyAsync(fullPath, progress, ct);
+            var result = await AuditChainVerifier.VerifyAsync(trail, progress, ct);
             if (result.Problem is { } problem)
             {
                 await output.WriteLineAsync($"TAMPERED: {problem.Description}");
@@ -71,7 +66,7 @@ public static class AuditCommand
 
             if (parsed.Anchor is { } anchor)
             {
-                var found = anchor.Sequence <= result.HeadSequence ? await AuditChainVerifier.HashAtAsync(fullPath, anchor.Sequence, ct) : null;
+                var found = anchor.Sequence <= result.HeadSequence ? await AuditChainVerifier.HashAtAsync(trail, anchor.Sequence, ct) : null;
                 if (found is null || !found.AsSpan().SequenceEqual(anchor.Hash))
                 {
                     var message = found is null
@@ -105,7 +100,13 @@ public static class AuditCommand
             await output.WriteLineAsync("Verification cancelled.");
             return 130;
         }
-        catch (SqliteException e)
+        catch (FileNotFoundException)
+        {
+            // The engine's "no trail there" (see IAuditTrailSource.OpenViewAsync).
+            await output.WriteLineAsync($"No audit file at {fullPath} (set --Audit:Path=FILE).");
+            return 1;
+        }
+        catch (Exception e) when (trail.IsStorageError(e))
         {
             await output.WriteLineAsync($"Cannot read {fullPath} as an audit file: {e.Message}");
             return 1;
@@ -114,102 +115,6 @@ public static class AuditCommand
         {
             await output.WriteLineAsync($"Cannot read {fullPath}: {e.Message}");
             return 1;
-        }
-    }
-
-    internal sealed record Arguments(bool Help, string? AuditPath, (long Sequence, byte[] Hash)? Anchor = null);
-
-    /// <summary>
-    /// Parses <c>verify</c> and configuration switches (<c>--Section:Key=value</c> or
-    /// <c>--Section:Key value</c>) in any order; only <c>--Audit:Path</c> is used, the others belong to the host.
-    /// </summary>
-    internal static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out string error)
-    {
-        string? auditPath = null;
-        (long Sequence, byte[] Hash)? anchor = null;
-        string? verb = null;
-        parsed = new Arguments(false, null);
-        error = string.Empty;
-
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? arg[..eq] : arg;
-            var inline = name.Length < arg.Length ? arg[(eq + 1)..] : null;
-
-            if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal))
-            {
-                var value = inline ?? (i + 1 < args.Count ? args[++i] : null); // "--Audit:Path FILE"
-                if (string.Equals(name, "--Audit:Path", StringComparison.OrdinalIgnoreCase))
-                {
-                    if (string.IsNullOrWhiteSpace(value))
-                    {
-                        error = "--Audit:Path needs a file.";
-                        return false;
-                    }
-
-                    auditPath = value;
-                }
-
-                continue;
-            }
-
-            if (name == "--anchor")
-            {
-                var value = inline ?? (i + 1 < args.Count ? args[++i] : null);
-                if (!TryParseAnchor(value, out var parsedAnchor))
-                {
-                    error = "--anchor needs SEQ:HASH as an earlier `audit verify` printed it (a record number, a colon, 64 hex digits).";
-                    return false;
-                }
-
-                anchor = parsedAnchor;
-                continue;
-            }
-
-            switch (name)
-            {
-                case "-h" or "--help" or "-?":
-                    parsed = new Arguments(true, null);
-                    return true;
-                case "verify" when verb is null:
-                    verb = name;
-                    break;
-                default:
-                    error = $"Unknown argument '{arg}'.";
-                    return false;
-            }
-        }
-
-        if (verb is null)
-        {
-            error = "Missing sub-command: audit verify.";
-            return false;
-        }
-
-        parsed = new Arguments(false, auditPath, anchor);
-        return true;
-    }
-
-    private static bool TryParseAnchor(string? value, out (long Sequence, byte[] Hash) anchor)
-    {
-        anchor = default;
-        var colon = value?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        if (value is null || colon <= 0 || value.Length - colon - 1 != AuditChain.HashSize * 2
-            || !long.TryParse(value.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence < 1)
-        {
-            return false;
-        }
-
-        try
-        {
-            anchor = (sequence, Convert.FromHexString(value.AsSpan(colon + 1)));
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
         }
     }
 

@@ -3,7 +3,7 @@ namespace ELicense.Server.Auditing;
 /// <summary>
 /// Whether the audit trail's last group commit succeeded. Every audited call waits for its record's
 /// commit and is refused when it fails (a disk full, a broken file), so while commits fail the server
-/// answers nothing useful and must not report itself healthy. The writer of <see cref="SqliteAuditLog"/>
+/// answers nothing useful and must not report itself healthy. The writer (<see cref="AuditWriter"/>)
 /// reports each commit's outcome here; <see cref="AuditHealthCheck"/> reads it.
 /// </summary>
 public sealed class AuditCommitState

@@ -39,7 +39,7 @@ public sealed class AuditOptions
     public string SubjectKeyPath { get; set; } = DefaultSubjectKeyPath;
 
     /// <summary>
-    /// The subject index (see <c>AuditSubjectIndex</c>), derived from the trail and rebuilt from it when
+    /// The subject index (SQLite: <c>SqliteSubjectIndex</c>), derived from the trail and rebuilt from it when
     /// missing. Default: beside <see cref="Path"/>, its name with <c>.subjects</c> before the extension
     /// (<c>data/audit.subjects.db</c>).
     /// </summary>

@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using ELicense.Server.Internal;
-using ELicense.Server.Registry;
 using ELicense.V1;
 using ELicense.Core.Identifiers;
 
@@ -36,7 +36,7 @@ public sealed partial class AuditSubjects : IDisposable
     /// <summary>
     /// Names the key without revealing it: HMAC(key, a fixed label). Replicas that share an audit file
     /// must share the key, or the holder's view of who checked a licence misses the records of some of
-    /// them; the file keeps the fingerprint of the key it was started with (see SqliteAuditLog).
+    /// them; the trail keeps the fingerprint of the key it was started with (see AuditWriter).
     /// </summary>
     public byte[] KeyFingerprint() => HMACSHA256.HashData(_key, "elicense-audit-subject-key-fingerprint-v1"u8);
 
@@ -81,8 +81,14 @@ public sealed partial class AuditSubjects : IDisposable
     /// <summary>The subject of a driving licence, by its number.</summary>
     public string License(string number) => _hash.Compute("L:", 'L', number);
 
-    /// <summary>The subject of a vehicle, by its plate (canonical text <see cref="RegistryKeys.Plate"/>).</summary>
-    public string Plate(Plate plate) => _hash.Compute("P:", 'P', RegistryKeys.Plate(plate));
+    /// <summary>The subject of a vehicle, by its plate: the hash of its canonical text, the type's number in two digits, a colon, the number.</summary>
+    /// <remarks>
+    /// The same text as the registry's plate key, but written here: subjects are part of the trail's
+    /// format (records written years ago must still be found), so they must not change with the registry.
+    /// </remarks>
+    public string Plate(Plate plate) => _hash.Compute("P:", 'P', PlateText(plate));
+
+    private static string PlateText(Plate plate) => string.Create(CultureInfo.InvariantCulture, $"{(int)plate.Type:D2}:{plate.Number}");
 
     /// <summary>The subject of a vehicle, by its VIN.</summary>
     public string Vin(string vin) => _hash.Compute("V:", 'V', vin);

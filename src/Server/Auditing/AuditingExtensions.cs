@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Auditing;
 
-/// <summary>Registers the audit trail: options, subject hashing, and the SQLite log with its writer run by the host.</summary>
+/// <summary>Registers the audit trail: options, subject hashing, the engine's sink, and the writer run by the host.</summary>
 public static class AuditingExtensions
 {
     public static IServiceCollection AddAuditing(this IServiceCollection services, IConfiguration configuration)
@@ -14,13 +14,14 @@ public static class AuditingExtensions
         services.AddSingleton(sp => AuditSubjects.Create(
             sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<AuditSubjects>()));
-        services.AddSingleton<SqliteAuditLog>();
-        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());
-        services.AddSingleton(sp => sp.GetRequiredService<SqliteAuditLog>().CommitState); // read by the "audit" health check
+        services.AddAuditSink();
+        services.AddSingleton<AuditWriter>();
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditWriter>());
+        services.AddSingleton(sp => sp.GetRequiredService<AuditWriter>().CommitState); // read by the "audit" health check
         services.AddSingleton<Auditor>();
         // Started before the server takes calls and stopped after it has drained them (the web server's
         // hosted service is registered after the application's), so no audited call finds the log closed.
-        services.AddHostedService(sp => sp.GetRequiredService<SqliteAuditLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         return services;
     }
 }

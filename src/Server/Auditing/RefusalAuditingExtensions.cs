@@ -1,9 +1,8 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Auditing;
 
-/// <summary>Registers the audit records of refused calls: the aggregator, the recorder and the authorisation hook.</summary>
+/// <summary>Registers the audit records of refused calls: the aggregator and the recorder the refusal hooks call.</summary>
 public static class RefusalAuditingExtensions
 {
     /// <remarks>Call after <see cref="AuditingExtensions.AddAuditing"/>: hosted services stop in reverse order, so the
@@ -15,8 +14,6 @@ public static class RefusalAuditingExtensions
         services.AddSingleton<RefusalAggregator>();
         services.AddHostedService(sp => sp.GetRequiredService<RefusalAggregator>());
         services.AddSingleton<Refusals>();
-        // Replaces the default result handler (registered with TryAdd by AddAuthorization).
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, Security.AuditedAuthorizationResultHandler>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using ELicense.Server.Security;
 using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf;
@@ -23,8 +22,10 @@ public sealed class Refusals(RefusalAggregator aggregator, AuditSubjects subject
     /// <param name="detail">For malformed requests: what was wrong, for the log line.</param>
     public void Record(HttpContext http, StatusCode result, string subject = "", string? detail = null)
     {
-        var callerId = http.Items.TryGetValue(typeof(Caller), out var item) && item is Caller caller
-            ? caller.Id
+        // The caller as authentication named it: the authenticated principal's name is the configured
+        // caller's id (read as a plain value, so that auditing needs no type of the security layer).
+        var callerId = http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } id }
+            ? id
             : subjects.Anonymous(http.Connection.RemoteIpAddress);
         // The method by the endpoint it reached, never by the request path: a path is text the caller chose.
         var method = http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Name ?? UnknownMethod;

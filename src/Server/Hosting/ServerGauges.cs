@@ -15,7 +15,7 @@ namespace ELicense.Server.Hosting;
 /// </summary>
 public sealed class ServerGauges
 {
-    public ServerGauges(IMeterFactory meters, CircuitStates circuits, ReplayGuard replay, ClaimWriteBack writeBack, SqliteAuditLog audit, RedisValueSealer sealer)
+    public ServerGauges(IMeterFactory meters, CircuitStates circuits, ReplayGuard replay, ClaimWriteBack writeBack, AuditWriter audit, RedisValueSealer sealer)
     {
         var meter = meters.Create(ServerMetrics.MeterName);
         meter.CreateObservableGauge("elicense.circuit_breaker.state", () => new Measurement<int>(

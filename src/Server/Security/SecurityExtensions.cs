@@ -24,6 +24,8 @@ public static class SecurityExtensions
             // Anything not marked otherwise needs an authenticated caller: a new endpoint is closed by default.
             options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
+        // Refusals of authorisation go to the audit trail (replaces the default handler, which AddAuthorization adds with TryAdd).
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
 
         // Mutual TLS: on https endpoints ask for a client certificate. The TLS layer accepts any; the
         // authentication handler checks it against the configured client CA and thumbprints, so a bad

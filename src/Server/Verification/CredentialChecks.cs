@@ -49,13 +49,13 @@ public sealed class CredentialChecks(CredentialVerification verification, Audito
                 // A message that ends the stream is audited like a failed unary call.
                 scope.DeviceId = "";
                 scope.Result = e is RpcException rpc ? rpc.StatusCode.ToString() : nameof(StatusCode.Internal);
-                await auditor.RecordAsync(caller, nameof(VerifyCredentials), scope, context.CancellationToken);
+                await auditor.RecordAsync(caller.Id, nameof(VerifyCredentials), scope, context.CancellationToken);
                 throw;
             }
 
             metrics.RecordVerdict(result);
             Auditor.Describe(scope, result);
-            await auditor.RecordAsync(caller, nameof(VerifyCredentials), scope, context.CancellationToken);
+            await auditor.RecordAsync(caller.Id, nameof(VerifyCredentials), scope, context.CancellationToken);
             await responseStream.WriteAsync(ToStreamResponse(ResponseShaping.ForCaller(result, caller), request.RequestId), context.CancellationToken);
         }
     }

@@ -15,7 +15,7 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _audit.DisposeAsync();
 
-    private Task<AuditVerification> VerifyAsync() => AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+    private Task<AuditVerification> VerifyAsync() => _audit.VerifyAsync();
 
     private static void AssertProblem(AuditVerification result, AuditProblemKind kind, long sequence)
     {
@@ -42,7 +42,7 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
         await using var empty = new TempAudit();
         await (await empty.OpenAsync()).DisposeAsync();
 
-        var result = await AuditChainVerifier.VerifyAsync(empty.Path, Ct);
+        var result = await empty.VerifyAsync();
 
         Assert.True(result.Intact);
         Assert.Equal(0, result.RecordsChecked);
@@ -248,7 +248,7 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_MissingFile_ThrowsFileNotFound()
     {
-        await Assert.ThrowsAsync<FileNotFoundException>(() => AuditChainVerifier.VerifyAsync(_audit.Path + ".nope", Ct));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => AuditChainVerifier.VerifyAsync(AuditEngine.ReadOnlyTrail(_audit.Path + ".nope"), Ct));
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
     {
         var reports = new List<AuditVerifyProgress>();
 
-        await AuditChainVerifier.VerifyAsync(_audit.Path, new SyncProgress(reports.Add), Ct);
+        await AuditChainVerifier.VerifyAsync(_audit.Trail, new SyncProgress(reports.Add), Ct);
 
         Assert.Equal(new AuditVerifyProgress(Records, Records), reports[^1]);
     }

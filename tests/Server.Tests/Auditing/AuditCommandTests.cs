@@ -29,7 +29,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
         var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, Ct);
 
         Assert.Equal(0, exit);
-        var head = (await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).HeadHashHex;
+        var head = (await _audit.VerifyAsync()).HeadHashHex;
         Assert.Equal(
             $"OK: 10 records, chain intact, head {head}\nAnchor of this head (keep it where the audit host cannot write): --anchor 10:{head}",
             _output.ToString().Trim().ReplaceLineEndings("\n"));
@@ -39,7 +39,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_AnchorOfAnEarlierRunAfterMoreRecords_ChainStillPassesThroughItExits0()
     {
-        var earlier = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var earlier = await _audit.VerifyAsync();
         await _audit.AppendMoreAsync(5);
 
         var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"10:{earlier.HeadHashHex}"], Configuration(), _output, Ct);
@@ -52,7 +52,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_FileRewrittenAsAWhole_IntactChainButAnchorMismatchExits1()
     {
-        var anchor = (await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).HeadHashHex;
+        var anchor = (await _audit.VerifyAsync()).HeadHashHex;
         // Whoever can write the whole file can write a new, self-consistent chain: only the anchor tells.
         foreach (var file in Directory.GetFiles(_audit.Directory, "audit.db*"))
         {
@@ -70,7 +70,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_AnchorBeyondTheHead_RecordsRemovedExits1()
     {
-        var head = (await AuditChainVerifier.VerifyAsync(_audit.Path, Ct)).HeadHashHex;
+        var head = (await _audit.VerifyAsync()).HeadHashHex;
 
         var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"11:{head}"], Configuration(), _output, Ct);
 

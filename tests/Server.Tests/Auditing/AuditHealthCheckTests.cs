@@ -18,7 +18,7 @@ public sealed class AuditHealthCheckTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _audit.DisposeAsync();
 
-    private AuditHealthCheck Check(SqliteAuditLog log) => new(log.CommitState, log, _audit.Time);
+    private AuditHealthCheck Check(AuditWriter log) => new(log.CommitState, log, _audit.Time);
 
     private static Task<HealthCheckResult> RunAsync(AuditHealthCheck check) => check.CheckHealthAsync(new HealthCheckContext(), Ct);
 
@@ -70,7 +70,7 @@ public sealed class AuditHealthCheckTests : IAsyncLifetime
         var stored = _audit.Stored();
         Assert.Equal(["before", AuditHealthCheck.ProbeCaller], stored.Select(r => r.CallerId)); // one probe, not one per check
         Assert.Equal(AuditHealthCheck.ProbeMethod, stored[1].Method);
-        var verification = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var verification = await _audit.VerifyAsync();
         Assert.True(verification.Intact, verification.Problem?.Description);
     }
 }

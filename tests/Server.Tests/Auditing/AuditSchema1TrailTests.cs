@@ -36,7 +36,7 @@ public sealed class AuditSchema1TrailTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_Schema1File_IntactWithItsHead()
     {
-        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var result = await _audit.VerifyAsync();
 
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(6, result.RecordsChecked);
@@ -54,13 +54,13 @@ public sealed class AuditSchema1TrailTests : IAsyncLifetime
 
         await log.DisposeAsync();
 
-        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var result = await _audit.VerifyAsync();
         Assert.True(result.Intact, result.Problem?.Description);
         Assert.Equal(9, result.RecordsChecked);
         Assert.Equal(_old.Select(Key), _audit.Stored().Take(6).Select(Key));
         Assert.Equal(["new0", "new1", "new2"], _audit.Stored().Skip(6).Select(r => r.CallerId));
         Assert.Equal(6, _audit.Scalar("SELECT count(*) FROM audit")); // the old rows stay where they were
-        Assert.Equal(AuditChain.SchemaVersion, _audit.Scalar("SELECT schema_version FROM meta"));
+        Assert.Equal(ELicense.Server.Auditing.Sqlite.SqliteAuditSchema.SchemaVersion, _audit.Scalar("SELECT schema_version FROM meta"));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class AuditSchema1TrailTests : IAsyncLifetime
         await log.AppendAsync(_audit.Record("new-mine", Mine), Ct);
 
         var unindexed = await log.ListBySubjectAsync(Mine, null, 10, Ct);
-        log.IndexSubjects();
+        await log.IndexSubjectsAsync();
         await log.AppendAsync(_audit.Record("newer-mine", Mine), Ct);
         var indexed = await log.ListBySubjectAsync(Mine, null, 10, Ct);
 
@@ -97,7 +97,7 @@ public sealed class AuditSchema1TrailTests : IAsyncLifetime
     {
         _audit.Execute($"UPDATE audit SET {assignment} WHERE seq = 4;");
 
-        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var result = await _audit.VerifyAsync();
 
         Assert.Equal(AuditProblemKind.Altered, result.Problem?.Kind);
         Assert.Equal(4, result.Problem!.Sequence);
@@ -109,7 +109,7 @@ public sealed class AuditSchema1TrailTests : IAsyncLifetime
         _audit.Execute("DELETE FROM audit WHERE seq = 4;");
         InsertRow(TempAudit.Forge(4, _old[2].Hash), _old[2].Hash);
 
-        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var result = await _audit.VerifyAsync();
 
         Assert.Equal((AuditProblemKind.BrokenLink, 5L), (result.Problem?.Kind, result.Problem?.Sequence));
     }
@@ -121,7 +121,7 @@ public sealed class AuditSchema1TrailTests : IAsyncLifetime
         _audit.Execute("DELETE FROM audit WHERE seq = 1;");
         InsertRow(TempAudit.Forge(1, ones), ones);
 
-        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var result = await _audit.VerifyAsync();
 
         Assert.Equal((AuditProblemKind.BadFirstRecord, 1L), (result.Problem?.Kind, result.Problem?.Sequence));
     }
@@ -138,7 +138,7 @@ public sealed class AuditSchema1TrailTests : IAsyncLifetime
             TempAudit.InsertBlock(connection, null, 7L, 7L, TempAudit.Encode([TempAudit.Forge(7, new byte[32])]));
         }
 
-        var result = await AuditChainVerifier.VerifyAsync(_audit.Path, Ct);
+        var result = await _audit.VerifyAsync();
 
         Assert.Equal((AuditProblemKind.Altered, 7L), (result.Problem?.Kind, result.Problem?.Sequence));
     }

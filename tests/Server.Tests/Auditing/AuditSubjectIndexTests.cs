@@ -7,7 +7,7 @@ using Xunit;
 namespace ELicense.Server.Tests.Auditing;
 
 /// <summary>
-/// The holder's view of the trail (<see cref="SqliteAuditLog.ListBySubjectAsync"/>) through the
+/// The holder's view of the trail (<see cref="AuditWriter.ListBySubjectAsync"/>) through the
 /// log-structured subject index: the same complete answer however much of the trail is indexed, in how
 /// many runs and levels, and after the index is lost or belongs to another trail.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         for (var pass = 0; pass < 80; pass++)
         {
             await AppendAsync(log, random.Next(1, 40), random);
-            Assert.True(log.IndexSubjects() > 0);
+            Assert.True(await log.IndexSubjectsAsync() > 0);
             if (pass % 9 == 0)
             {
                 await AppendAsync(log, random.Next(1, 10), random); // an unindexed tail on top of the runs
@@ -49,7 +49,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         }
 
         await CheckAllSubjectsAsync(log, random);
-        Assert.Equal(0, log.IndexSubjects());
+        Assert.Equal(0, await log.IndexSubjectsAsync());
         Assert.True(IndexScalar("SELECT max(level) FROM runs") >= 2, "the passes should have merged runs twice over");
         Assert.True(IndexScalar("SELECT count(*) FROM runs") < 80);
         Assert.Equal(_appended.Count, IndexScalar("SELECT count(*) FROM entries"));
@@ -62,13 +62,13 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         var random = new Random(7);
         var first = await _audit.OpenAsync(Quiet());
         await AppendAsync(first, 300, random);
-        first.IndexSubjects();
+        await first.IndexSubjectsAsync();
         await first.DisposeAsync();
         DeleteFiles(Path.GetFileName(IndexPath) + "*");
 
         var second = await _audit.OpenAsync(Quiet());
         await CheckAllSubjectsAsync(second, random); // nothing indexed: all from the trail
-        Assert.Equal(300, second.IndexSubjects());
+        Assert.Equal(300, await second.IndexSubjectsAsync());
         await CheckAllSubjectsAsync(second, random);
     }
 
@@ -78,7 +78,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         var random = new Random(11);
         var first = await _audit.OpenAsync(Quiet());
         await AppendAsync(first, 200, random);
-        first.IndexSubjects();
+        await first.IndexSubjectsAsync();
         await first.DisposeAsync();
 
         // Another trail in the same place (say, restored from elsewhere) beside the old trail's index.
@@ -88,7 +88,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         var second = await _audit.OpenAsync(Quiet());
         await AppendAsync(second, 250, random, subjectSalt: "other");
 
-        Assert.Equal(250, second.IndexSubjects());
+        Assert.Equal(250, await second.IndexSubjectsAsync());
         await CheckAllSubjectsAsync(second, random);
         Assert.Equal(250, IndexScalar("SELECT count(*) FROM entries"));
     }
@@ -98,13 +98,13 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
     {
         var first = await _audit.OpenAsync(Quiet());
         await AppendAsync(first, 30, new Random(13));
-        first.IndexSubjects();
+        await first.IndexSubjectsAsync();
         await first.DisposeAsync();
         DeleteFiles("audit.db*");
 
         var second = await _audit.OpenAsync(Quiet());
 
-        Assert.Equal(0, second.IndexSubjects());
+        Assert.Equal(0, await second.IndexSubjectsAsync());
         Assert.Equal(0, IndexScalar("SELECT indexed_seq FROM state"));
         Assert.Equal(0, IndexScalar("SELECT count(*) FROM entries"));
     }
@@ -125,7 +125,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
     {
         var log = await _audit.OpenAsync(Quiet());
         await AppendAsync(log, 50, new Random(3));
-        log.IndexSubjects();
+        await log.IndexSubjectsAsync();
         var victim = _appended[0].Subject;
         var before = await log.ListBySubjectAsync(victim, null, 100, Ct);
 
@@ -142,7 +142,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         var clock = new FakeTimeProvider(TempAudit.Start);
         var options = _audit.Options();
         options.SubjectIndexInterval = TimeSpan.FromSeconds(5);
-        await using var log = new SqliteAuditLog(options, NullLogger.Instance, clock);
+        await using var log = TempAudit.Writer(options, clock);
         var passed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         log.AfterIndexPass = indexed => passed.TrySetResult(indexed);
         await log.StartAsync(Ct);
@@ -183,7 +183,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
         return options;
     }
 
-    private async Task AppendAsync(SqliteAuditLog log, int count, Random random, string subjectSalt = "")
+    private async Task AppendAsync(AuditWriter log, int count, Random random, string subjectSalt = "")
     {
         for (var i = 0; i < count; i++)
         {
@@ -196,7 +196,7 @@ public sealed class AuditSubjectIndexTests : IAsyncLifetime
     }
 
     /// <summary>Pages through every subject's records (page size chosen at random) and compares them with what was appended.</summary>
-    private async Task CheckAllSubjectsAsync(SqliteAuditLog log, Random random)
+    private async Task CheckAllSubjectsAsync(AuditWriter log, Random random)
     {
         foreach (var subject in _appended.Select(r => r.Subject).Append("L:never-checked").Distinct())
         {

@@ -1,4 +1,5 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Auditing.Sqlite;
 using ELicense.V1;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +11,7 @@ namespace ELicense.Server.Tests.Auditing;
 /// <summary>An audit file in its own temporary folder, deleted (with its WAL files) on dispose.</summary>
 internal sealed class TempAudit : IAsyncDisposable
 {
-    private readonly List<SqliteAuditLog> _logs = [];
+    private readonly List<AuditWriter> _logs = [];
 
     public TempAudit()
     {
@@ -35,12 +36,23 @@ internal sealed class TempAudit : IAsyncDisposable
         MaxBatch = maxBatch,
     };
 
-    public async Task<SqliteAuditLog> OpenAsync(AuditOptions? options = null)
+    /// <summary>The file, read only, as <c>audit verify</c> reads it.</summary>
+    public IAuditTrailSource Trail => AuditEngine.ReadOnlyTrail(Path);
+
+    /// <summary>Checks the file's chain (see <see cref="AuditChainVerifier"/>).</summary>
+    public Task<AuditVerification> VerifyAsync() => AuditChainVerifier.VerifyAsync(Trail, TestContext.Current.CancellationToken);
+
+    /// <summary>A started writer over a SQLite sink on the file, disposed with this.</summary>
+    public async Task<AuditWriter> OpenAsync(AuditOptions? options = null)
     {
-        var log = await SqliteAuditLog.OpenAsync(options ?? Options(), NullLogger.Instance, TestContext.Current.CancellationToken);
+        var log = await SqliteAuditSink.OpenWriterAsync(options ?? Options(), NullLogger.Instance, TestContext.Current.CancellationToken);
         _logs.Add(log);
         return log;
     }
+
+    /// <summary>A writer, not started, over a SQLite sink on the file with its own batch clock (disposed by the test).</summary>
+    public static AuditWriter Writer(AuditOptions options, TimeProvider batchClock, byte[]? subjectKeyFingerprint = null) =>
+        new(new SqliteAuditSink(options, NullLogger.Instance), options, NullLogger.Instance, batchClock, subjectKeyFingerprint);
 
     /// <summary>A record with the current fake time; <paramref name="caller"/> makes it recognisable.</summary>
     public AuditRecord Record(string caller, string subject = "L:00112233445566778899aabbccddeeff", string result = "VALID")
@@ -53,7 +65,7 @@ internal sealed class TempAudit : IAsyncDisposable
     /// <summary>A file holding <paramref name="count"/> records (callers "c1".."cN"), the log closed again.</summary>
     public async Task WriteRecordsAsync(int count)
     {
-        await using var log = await SqliteAuditLog.OpenAsync(Options(), NullLogger.Instance, TestContext.Current.CancellationToken);
+        await using var log = await SqliteAuditSink.OpenWriterAsync(Options(), NullLogger.Instance, TestContext.Current.CancellationToken);
         for (var i = 1; i <= count; i++)
         {
             await log.AppendAsync(Record($"c{i}"), TestContext.Current.CancellationToken);
@@ -63,7 +75,7 @@ internal sealed class TempAudit : IAsyncDisposable
     /// <summary>Appends <paramref name="count"/> more records (callers "m1".."mN") to the file, the log closed again.</summary>
     public async Task AppendMoreAsync(int count)
     {
-        await using var log = await SqliteAuditLog.OpenAsync(Options(), NullLogger.Instance, TestContext.Current.CancellationToken);
+        await using var log = await SqliteAuditSink.OpenWriterAsync(Options(), NullLogger.Instance, TestContext.Current.CancellationToken);
         for (var i = 1; i <= count; i++)
         {
             await log.AppendAsync(Record($"m{i}"), TestContext.Current.CancellationToken);
@@ -167,7 +179,7 @@ internal sealed class TempAudit : IAsyncDisposable
     {
         using var connection = Connect();
         var records = new List<StoredRecord>();
-        foreach (var entry in new AuditTrailReader(connection, null).ReadAfter(null))
+        foreach (var entry in new SqliteTrailReader(connection, null).ReadAfter(null))
         {
             Assert.Null(entry.Problem);
             Assert.True(AuditChain.TryDecodeBody(entry.Body.Span, out var sequence, out var record));

@@ -1,9 +1,10 @@
 using System.Collections.Frozen;
+using ELicense.Server.Auditing;
 using ELicense.Server.Security;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace ELicense.Server.Auditing;
+namespace ELicense.Server.Hosting;
 
 /// <summary>
 /// Appends an audit record for every verification and lookup, successful or not, before the answer
@@ -50,7 +51,7 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
                 OperationCanceledException => nameof(StatusCode.Cancelled),
                 _ => nameof(StatusCode.Internal),
             };
-            await auditor.RecordAsync(caller, method, scope, context.CancellationToken);
+            await auditor.RecordAsync(caller.Id, method, scope, context.CancellationToken);
             throw;
         }
 
@@ -59,7 +60,7 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
             scope.Result = "OK";
         }
 
-        await auditor.RecordAsync(caller, method, scope, context.CancellationToken);
+        await auditor.RecordAsync(caller.Id, method, scope, context.CancellationToken);
         return response;
     }
 }

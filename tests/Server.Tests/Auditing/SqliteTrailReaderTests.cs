@@ -1,9 +1,10 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Auditing.Sqlite;
 using Xunit;
 
 namespace ELicense.Server.Tests.Auditing;
 
-public sealed class AuditTrailReaderTests : IAsyncLifetime
+public sealed class SqliteTrailReaderTests : IAsyncLifetime
 {
     private readonly TempAudit _audit = new();
 
@@ -26,7 +27,7 @@ public sealed class AuditTrailReaderTests : IAsyncLifetime
     {
         using var connection = _audit.Connect();
 
-        var read = new AuditTrailReader(connection, null).ReadAfter(after).Select(e => e.Sequence);
+        var read = new SqliteTrailReader(connection, null).ReadAfter(after).Select(e => e.Sequence);
 
         Assert.Equal(Enumerable.Range((int)first, 10 - (int)first + 1).Select(i => (long)i), read);
     }
@@ -36,7 +37,7 @@ public sealed class AuditTrailReaderTests : IAsyncLifetime
     {
         using var connection = _audit.Connect();
 
-        Assert.Empty(new AuditTrailReader(connection, null).ReadAfter(10));
+        Assert.Empty(new SqliteTrailReader(connection, null).ReadAfter(10));
     }
 
     [Theory]
@@ -47,7 +48,7 @@ public sealed class AuditTrailReaderTests : IAsyncLifetime
     {
         using var connection = _audit.Connect();
 
-        var entry = new AuditTrailReader(connection, null).EntryAt(sequence);
+        var entry = new SqliteTrailReader(connection, null).EntryAt(sequence);
 
         Assert.Equal(_audit.Stored()[(int)sequence - 1].Hash, entry!.Value.Hash.ToArray());
     }
@@ -59,6 +60,6 @@ public sealed class AuditTrailReaderTests : IAsyncLifetime
     {
         using var connection = _audit.Connect();
 
-        Assert.Null(new AuditTrailReader(connection, null).EntryAt(sequence));
+        Assert.Null(new SqliteTrailReader(connection, null).EntryAt(sequence));
     }
 }
