@@ -3,6 +3,7 @@ using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
+using ELicense.Server.Registry.Seeding;
 using ELicense.Server.Resilience;
 using ELicense.Server.Security;
 using ELicense.Server.Verification;

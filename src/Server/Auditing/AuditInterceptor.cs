@@ -46,7 +46,7 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
             scope.Result = e switch
             {
                 RpcException rpc => rpc.StatusCode.ToString(),
-                Caching.RegistryUnavailableException => nameof(StatusCode.Unavailable),
+                Registry.RegistryUnavailableException => nameof(StatusCode.Unavailable),
                 OperationCanceledException => nameof(StatusCode.Cancelled),
                 _ => nameof(StatusCode.Internal),
             };

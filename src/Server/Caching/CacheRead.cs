@@ -17,7 +17,3 @@ public interface ICachedEntry
     /// <summary>True for a "no such record" entry.</summary>
     bool IsNegative { get; }
 }
-
-/// <summary>The registry could not be read and nothing usable was cached.</summary>
-public sealed class RegistryUnavailableException(Exception inner)
-    : Exception("The registry could not be reached and no cached copy is available.", inner);

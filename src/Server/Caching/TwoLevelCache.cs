@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using StackExchange.Redis;
+using ELicense.Server.Registry;
 
 namespace ELicense.Server.Caching;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using ELicense.Core.Credentials;
 using ELicense.Core;
 using ELicense.Core.Rules;
+using ELicense.Server.Registry;
 
 namespace ELicense.Server.Verification;
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Polly.Registry;
 using Xunit;
+using ELicense.Server.Registry;
 
 namespace ELicense.Server.Tests.Caching;
 

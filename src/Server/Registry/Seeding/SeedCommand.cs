@@ -1,17 +1,17 @@
 using System.Globalization;
-using ELicense.Server.Validation;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using ELicense.Server.Registry.Sqlite;
 using Microsoft.Extensions.Configuration;
 using ELicense.Core;
 
-namespace ELicense.Server.Registry;
+namespace ELicense.Server.Registry.Seeding;
 
 /// <summary>
 /// <c>seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd]</c>: fills the registry file
 /// (<c>Registry:Path</c>) with synthetic data. Program.cs runs it instead of the server when the first
 /// argument is <c>seed</c>.
 /// </summary>
-public static class SeedCommand
+public static partial class SeedCommand
 {
     public const string Usage = """
         Usage: seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd] [--Registry:Path=FILE]
@@ -73,17 +73,18 @@ public static class SeedCommand
         }
 
         var today = parsed.Today ?? Dates.ChinaToday(timeProvider.GetUtcNow());
-        var options = new SeedOptions(path, parsed.Licenses, parsed.Seed, parsed.Force, today);
+        var options = new SeedOptions(parsed.Licenses, parsed.Seed, parsed.Force, today);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Seeding {options.LicenseCount:N0} synthetic licences (seed {options.Seed}, today {today:yyyy-MM-dd}) into {Path.GetFullPath(path)}"));
 
-        var reporter = new ProgressWriter(output, interactive);
+        var reporter = new SeedProgressWriter(output, interactive);
         try
         {
-            var result = await new RegistrySeeder(timeProvider).SeedAsync(options, reporter, ct);
+            // The one engine today; a second one picks its loader here from the same settings.
+            var result = await new RegistrySeeder(timeProvider).SeedAsync(new SqliteBulkLoader(path), options, reporter, ct);
             reporter.Finish();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Seeded {result.Licenses:N0} licences, {result.Vehicles:N0} vehicles, {result.Violations:N0} violations ({result.Rows:N0} rows) in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s); file {result.FileBytes / 1048576.0:F1} MiB."));
+                $"Seeded {result.Licenses:N0} licences, {result.Vehicles:N0} vehicles, {result.Violations:N0} violations ({result.Rows:N0} rows) in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s); file {result.SizeBytes / 1048576.0:F1} MiB."));
             await WriteSamplesAsync(output, options);
             return 0;
         }
@@ -99,172 +100,11 @@ public static class SeedCommand
             await output.WriteLineAsync("Seeding cancelled; the registry file is incomplete (seed again with --force).");
             return 130;
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException)
         {
             reporter.Finish();
             await output.WriteLineAsync($"Seeding failed: {e.Message}");
             return 1;
-        }
-    }
-
-    internal sealed record Arguments(long Licenses, int Seed, bool Force, DateOnly? Today, bool Help, string? RegistryPath = null);
-
-    /// <summary>
-    /// Parses the seed options. Configuration switches (<c>--Section:Key=value</c> or
-    /// <c>--Section:Key value</c>) are skipped: the host's configuration already read them.
-    /// </summary>
-    internal static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out string error)
-    {
-        long? licenses = null;
-        var seed = SyntheticRegistry.DefaultSeed;
-        var force = false;
-        DateOnly? today = null;
-        string? registryPath = null;
-        parsed = new Arguments(0, seed, false, null, false);
-        error = string.Empty;
-
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            string name;
-            string? inline = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-            {
-                name = arg[..eq];
-                inline = arg[(eq + 1)..];
-            }
-            else
-            {
-                name = arg;
-            }
-
-            if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal))
-            {
-                var configValue = inline ?? (i + 1 < args.Count ? args[++i] : null); // "--Registry:Path FILE"
-                if (string.Equals(name, "--Registry:Path", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(configValue))
-                {
-                    registryPath = configValue;
-                }
-
-                continue;
-            }
-
-            switch (name)
-            {
-                case "-h" or "--help" or "-?":
-                    parsed = parsed with { Help = true };
-                    return true;
-                case "--force":
-                    if (inline is not null)
-                    {
-                        error = "--force takes no value.";
-                        return false;
-                    }
-
-                    force = true;
-                    break;
-                case "--licenses" or "--seed" or "--today":
-                    var value = inline ?? (i + 1 < args.Count ? args[++i] : null);
-                    if (value is null)
-                    {
-                        error = $"{name} needs a value.";
-                        return false;
-                    }
-
-                    if (name == "--licenses")
-                    {
-                        if (!long.TryParse(value.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal),
-                                NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 100_000_000)
-                        {
-                            error = $"--licenses must be a whole number from 1 to 100000000, not '{value}'.";
-                            return false;
-                        }
-
-                        licenses = n;
-                    }
-                    else if (name == "--seed")
-                    {
-                        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
-                        {
-                            error = $"--seed must be a 32-bit integer, not '{value}'.";
-                            return false;
-                        }
-                    }
-                    else
-                    {
-                        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                            || day.Year is < 2000 or > 2100)
-                        {
-                            error = $"--today must be a date yyyy-MM-dd between 2000 and 2100, not '{value}'.";
-                            return false;
-                        }
-
-                        today = day;
-                    }
-
-                    break;
-                default:
-                    error = $"Unknown argument '{arg}'.";
-                    return false;
-            }
-        }
-
-        if (licenses is null)
-        {
-            error = "--licenses is required.";
-            return false;
-        }
-
-        parsed = new Arguments(licenses.Value, seed, force, today, false, registryPath);
-        return true;
-    }
-
-    /// <summary>Writes progress synchronously: one overwritten line on a terminal, a line per 10 % otherwise.</summary>
-    private sealed class ProgressWriter(TextWriter output, bool interactive) : IProgress<SeedProgress>
-    {
-        private int _lastDecile = -1;
-        private bool _lineOpen;
-
-        public void Report(SeedProgress value)
-        {
-            var percent = value.LicensesTotal == 0 ? 100 : (int)(value.LicensesDone * 100 / value.LicensesTotal);
-            var text = value.Phase switch
-            {
-                "index" => string.Create(CultureInfo.InvariantCulture,
-                    $"Building indexes ({value.RowsWritten:N0} rows loaded in {value.Elapsed.TotalSeconds:F1} s)"),
-                "done" => null,
-                _ => string.Create(CultureInfo.InvariantCulture,
-                    $"{percent,3}%  {value.LicensesDone:N0}/{value.LicensesTotal:N0} licences, {value.RowsWritten:N0} rows, {value.RowsPerSecond:N0} rows/s"),
-            };
-            if (text is null)
-            {
-                return;
-            }
-
-            if (interactive)
-            {
-                output.Write("\r" + text.PadRight(78));
-                output.Flush();
-                _lineOpen = true;
-                return;
-            }
-
-            var decile = percent / 10;
-            if (value.Phase != "load" || decile != _lastDecile)
-            {
-                _lastDecile = decile;
-                output.WriteLine(text);
-            }
-        }
-
-        public void Finish()
-        {
-            if (_lineOpen)
-            {
-                output.WriteLine();
-                _lineOpen = false;
-            }
         }
     }
 }

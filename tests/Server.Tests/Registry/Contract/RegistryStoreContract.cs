@@ -1,24 +1,35 @@
 using ELicense.Server.Registry;
-using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using static ELicense.Server.Tests.Registry.Samples;
+using static ELicense.Server.Tests.Registry.Contract.RegistrySamples;
 
-namespace ELicense.Server.Tests.Registry;
+namespace ELicense.Server.Tests.Registry.Contract;
 
-public sealed class SqliteRegistryStoreTests
+/// <summary>
+/// The store contract: what every engine behind <see cref="IRegistryStore"/> must do, written against the
+/// interface only. An engine's test class derives from this and says how to make a fresh, empty database
+/// (<see cref="CreateEngine"/>); SQLite's is <c>Registry/Sqlite/SqliteRegistryStoreContractTests</c>.
+/// Sequence numbers are compared by order, never by value: the contract promises order and no late
+/// gap-filling, not consecutive numbers.
+/// </summary>
+public abstract partial class RegistryStoreContract
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Timestamp NowTimestamp(TempRegistry registry) => Timestamp.FromDateTimeOffset(registry.Time.GetUtcNow());
+    /// <summary>A fresh, empty database of the engine under test, on a fake clock starting at <see cref="RegistrySamples.Start"/>.</summary>
+    protected abstract IRegistryStoreEngine CreateEngine(FakeTimeProvider time);
+
+    private IRegistryStoreEngine CreateEngine() => CreateEngine(new FakeTimeProvider(Start));
+
+    private static Timestamp NowTimestamp(IRegistryStoreEngine engine) => Timestamp.FromDateTimeOffset(engine.Time.GetUtcNow());
 
     [Fact]
     public async Task UpsertLicense_ThenGet_RoundTripsAllFields()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         var dated = License(HolderA, points: 4);
         var longTerm = License(HolderB, longTerm: true);
         longTerm.Status = LicenseStatus.Suspended;
@@ -27,7 +38,7 @@ public sealed class SqliteRegistryStoreTests
         await store.UpsertLicenseAsync(longTerm, Ct);
 
         var expected = dated.Clone();
-        expected.UpdateTime = NowTimestamp(registry);
+        expected.UpdateTime = NowTimestamp(engine);
         Assert.Equal(expected, written.Value);
         var read = await store.GetLicenseAsync(HolderA, Ct);
         Assert.NotNull(read);
@@ -43,10 +54,10 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task UpsertLicense_Existing_ReplacesAndUpdatesTime()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
-        await store.UpsertLicenseAsync(License(HolderA), Ct);
-        registry.Time.Advance(TimeSpan.FromMinutes(5));
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        var first = await store.UpsertLicenseAsync(License(HolderA), Ct);
+        engine.Time.Advance(TimeSpan.FromMinutes(5));
         var changed = License(HolderA, longTerm: true);
         changed.HolderName = "测试乙";
 
@@ -55,15 +66,17 @@ public sealed class SqliteRegistryStoreTests
         var read = (await store.GetLicenseAsync(HolderA, Ct))!.License;
         Assert.Equal("测试乙", read.HolderName);
         Assert.Null(read.ValidUntilDate);
-        Assert.Equal(NowTimestamp(registry), read.UpdateTime);
-        Assert.Equal([new RegistryChange(2, ChangeKind.License, HolderA)], result.Changes);
+        Assert.Equal(NowTimestamp(engine), read.UpdateTime);
+        var change = Assert.Single(result.Changes);
+        Assert.Equal((ChangeKind.License, HolderA), (change.Kind, change.Key));
+        Assert.True(change.Sequence > Assert.Single(first.Changes).Sequence);
     }
 
     [Fact]
     public async Task GetLicenseAndVehicle_Unknown_ReturnNull()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
 
         Assert.Null(await store.GetLicenseAsync(HolderA, Ct));
         Assert.Null(await store.GetVehicleByPlateAsync(PlateA, Ct));
@@ -73,8 +86,8 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task UpsertVehicle_ThenGetByPlateAndVin_RoundTripsStatusesAndDates()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         var vehicle = Vehicle(PlateB, VinA, VehicleStatus.Seized, VehicleStatus.Mortgaged, VehicleStatus.Seized);
 
         var written = await store.UpsertVehicleAsync(vehicle, Ct);
@@ -82,7 +95,7 @@ public sealed class SqliteRegistryStoreTests
         var expected = vehicle.Clone();
         expected.Statuses.Clear();
         expected.Statuses.Add([VehicleStatus.Seized, VehicleStatus.Mortgaged]);
-        expected.UpdateTime = NowTimestamp(registry);
+        expected.UpdateTime = NowTimestamp(engine);
         Assert.Equal(expected, written.Value);
         Assert.Equal(expected, (await store.GetVehicleByPlateAsync(PlateB, Ct))!.Vehicle);
         Assert.Equal(expected, (await store.GetVehicleByVinAsync(VinA, Ct))!.Vehicle);
@@ -92,8 +105,8 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task UpsertVehicle_Normal_ReadsBackWithoutStatusesOrOnlyNormal()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
         await store.UpsertVehicleAsync(Vehicle(PlateB, VinB, VehicleStatus.Normal), Ct);
 
@@ -104,8 +117,8 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task UpsertVehicle_VinMovesToNewPlate_RemovesOldPlateAndReportsBoth()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
         await store.UpsertVehicleAsync(Vehicle(PlateB, VinB), Ct);
 
@@ -124,11 +137,11 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task GetLicenseAndVehicle_WithViolations_SummarizeOnlyUnprocessed()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA), Ct);
         await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
-        var t = TempRegistry.Start;
+        var t = Start;
         await store.RecordViolationAsync(Violation(PlateA, t, points: 3, fine: 200, license: HolderA), "", Ct);
         await store.RecordViolationAsync(Violation(PlateA, t, points: 6, fine: 200, license: HolderA), "", Ct);
         await store.RecordViolationAsync(Violation(PlateA, t, points: 1, fine: 50, license: HolderA, state: ViolationState.Paid), "", Ct);
@@ -148,14 +161,14 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ListViolations_SeveralPages_NewestFirstWithoutGapsOrDuplicates()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA), Ct);
         var recorded = new List<Violation>();
         for (var i = 0; i < 23; i++)
         {
             // Groups of three share an occur time, so the row id must break ties; insert out of time order.
-            var occur = TempRegistry.Start.AddHours(-((i * 7) % 23 / 3));
+            var occur = Start.AddHours(-((i * 7) % 23 / 3));
             recorded.Add((await store.RecordViolationAsync(Violation(PlateA, occur, license: HolderA,
                 state: i % 4 == 0 ? ViolationState.Paid : ViolationState.Unprocessed), "", Ct)).Value);
         }
@@ -190,11 +203,11 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ListViolations_ExactMultipleOfPageSize_LastPageHasNoCursor()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         for (var i = 0; i < 6; i++)
         {
-            await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start.AddMinutes(-i)), "", Ct);
+            await store.RecordViolationAsync(Violation(PlateA, Start.AddMinutes(-i)), "", Ct);
         }
 
         var first = await store.ListViolationsAsync(new ViolationQuery(null, PlateA, false), null, 3, Ct);
@@ -208,12 +221,12 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ListViolations_UnprocessedOnly_ReturnsOnlyUnprocessedWithFullSummary()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA), Ct);
         for (var i = 0; i < 10; i++)
         {
-            await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start.AddDays(-i), points: 1, fine: 100,
+            await store.RecordViolationAsync(Violation(PlateA, Start.AddDays(-i), points: 1, fine: 100,
                 state: i % 2 == 0 ? ViolationState.Unprocessed : ViolationState.Processed, license: i % 2 == 0 ? "" : HolderA), "", Ct);
         }
 
@@ -231,14 +244,14 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task RecordViolation_SameRequestId_ReturnsFirstViolationAndNoChanges()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
 
-        var first = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "req-1", Ct);
-        var again = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start.AddHours(1), points: 6), "req-1", Ct);
-        var other = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "req-2", Ct);
-        var anonymous1 = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "", Ct);
-        var anonymous2 = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "", Ct);
+        var first = await store.RecordViolationAsync(Violation(PlateA, Start), "req-1", Ct);
+        var again = await store.RecordViolationAsync(Violation(PlateA, Start.AddHours(1), points: 6), "req-1", Ct);
+        var other = await store.RecordViolationAsync(Violation(PlateA, Start), "req-2", Ct);
+        var anonymous1 = await store.RecordViolationAsync(Violation(PlateA, Start), "", Ct);
+        var anonymous2 = await store.RecordViolationAsync(Violation(PlateA, Start), "", Ct);
 
         Assert.Equal(first.Value, again.Value);
         Assert.Empty(again.Changes);
@@ -252,41 +265,41 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task RecordViolation_LicenceNotInRegistry_ThrowsLicenseNotFoundAndStoresNothing()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         var before = await store.GetLatestChangeSequenceAsync(Ct);
 
         var error = await Assert.ThrowsAsync<RegistryRuleException>(
-            () => store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, license: HolderA), "req-ghost", Ct));
+            () => store.RecordViolationAsync(Violation(PlateA, Start, license: HolderA), "req-ghost", Ct));
 
-        Assert.Equal(ErrorReasons.LicenseNotFound, error.Reason);
+        Assert.Equal(RegistryRuleReasons.LicenseNotFound, error.Reason);
         Assert.DoesNotContain(HolderA, error.Message, StringComparison.Ordinal); // masked, never the full number
         Assert.Equal(before, await store.GetLatestChangeSequenceAsync(Ct));
         Assert.Empty((await store.ListViolationsAsync(new ViolationQuery(null, PlateA, false), null, 10, Ct)).Violations);
         // The request id was not consumed: once the licence exists, the same request records the violation.
         await store.UpsertLicenseAsync(License(HolderA), Ct);
-        var recorded = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, license: HolderA), "req-ghost", Ct);
+        var recorded = await store.RecordViolationAsync(Violation(PlateA, Start, license: HolderA), "req-ghost", Ct);
         Assert.Equal(HolderA, recorded.Value.LicenseNumber);
     }
 
     [Fact]
     public async Task RecordViolation_WithVehicleAndLicence_EmitsPlateVinAndLicenceChanges()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
         await store.UpsertLicenseAsync(License(HolderA), Ct);
         var before = await store.GetLatestChangeSequenceAsync(Ct);
 
-        var attributed = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, license: HolderA), "", Ct);
-        var noVehicle = await store.RecordViolationAsync(Violation(PlateB, TempRegistry.Start), "", Ct);
+        var attributed = await store.RecordViolationAsync(Violation(PlateA, Start, license: HolderA), "", Ct);
+        var noVehicle = await store.RecordViolationAsync(Violation(PlateB, Start), "", Ct);
 
         Assert.Equal(
-            [new RegistryChange(before + 1, ChangeKind.VehiclePlate, RegistryKeys.Plate(PlateA)),
-             new RegistryChange(before + 2, ChangeKind.VehicleVin, VinA),
-             new RegistryChange(before + 3, ChangeKind.License, HolderA)],
-            attributed.Changes);
-        Assert.Equal([new RegistryChange(before + 4, ChangeKind.VehiclePlate, RegistryKeys.Plate(PlateB))], noVehicle.Changes);
+            [(ChangeKind.VehiclePlate, RegistryKeys.Plate(PlateA)), (ChangeKind.VehicleVin, VinA), (ChangeKind.License, HolderA)],
+            attributed.Changes.Select(c => (c.Kind, c.Key)));
+        Assert.Equal([(ChangeKind.VehiclePlate, RegistryKeys.Plate(PlateB))], noVehicle.Changes.Select(c => (c.Kind, c.Key)));
+        AssertIncreasingAbove(before, [.. attributed.Changes, .. noVehicle.Changes]);
+        Assert.Equal([.. attributed.Changes, .. noVehicle.Changes], await store.GetChangesAsync(before, 100, Ct));
         Assert.Matches("^V[0-9]{10}$", attributed.Value.ViolationId);
         Assert.Equal(ViolationState.Unprocessed, attributed.Value.State);
     }
@@ -294,12 +307,12 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ResolveViolation_Unprocessed_AttributesAndAddsPoints()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA, points: 2), Ct);
         await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
-        var recorded = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, points: 3, fine: 200), "", Ct);
-        registry.Time.Advance(TimeSpan.FromHours(1));
+        var recorded = await store.RecordViolationAsync(Violation(PlateA, Start, points: 3, fine: 200), "", Ct);
+        engine.Time.Advance(TimeSpan.FromHours(1));
 
         var result = await store.ResolveViolationAsync(recorded.Value.ViolationId, ViolationState.Processed, HolderA, Ct);
 
@@ -308,7 +321,7 @@ public sealed class SqliteRegistryStoreTests
         Assert.Equal(HolderA, result.Value.Violation.LicenseNumber);
         Assert.Equal(5, result.Value.License.Points);
         Assert.Equal(LicenseStatus.Normal, result.Value.License.Status);
-        Assert.Equal(NowTimestamp(registry), result.Value.License.UpdateTime);
+        Assert.Equal(NowTimestamp(engine), result.Value.License.UpdateTime);
         Assert.Equal([(ChangeKind.VehiclePlate, RegistryKeys.Plate(PlateA)), (ChangeKind.VehicleVin, VinA), (ChangeKind.License, HolderA)],
             result.Changes.Select(c => (c.Kind, c.Key)));
         var plate = await store.GetVehicleByPlateAsync(PlateA, Ct);
@@ -319,10 +332,10 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ResolveViolation_ReachingTwelvePoints_SetsPointsExceeded()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA, points: 9), Ct);
-        var recorded = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, points: 3, license: HolderA), "", Ct);
+        var recorded = await store.RecordViolationAsync(Violation(PlateA, Start, points: 3, license: HolderA), "", Ct);
 
         var result = await store.ResolveViolationAsync(recorded.Value.ViolationId, ViolationState.Paid, "", Ct);
 
@@ -334,12 +347,12 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ResolveViolation_AbnormalLicenceOverTwelve_KeepsStatus()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         var license = License(HolderA, points: 11);
         license.Status = LicenseStatus.Suspended;
         await store.UpsertLicenseAsync(license, Ct);
-        var recorded = await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, points: 6), "", Ct);
+        var recorded = await store.RecordViolationAsync(Violation(PlateA, Start, points: 6), "", Ct);
 
         var result = await store.ResolveViolationAsync(recorded.Value.ViolationId, ViolationState.Processed, HolderA, Ct);
 
@@ -350,10 +363,10 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ResolveViolation_ProcessedThenPaid_DoesNotAddPointsTwice()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA), Ct);
-        var id = (await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, points: 6), "", Ct)).Value.ViolationId;
+        var id = (await store.RecordViolationAsync(Violation(PlateA, Start, points: 6), "", Ct)).Value.ViolationId;
 
         await store.ResolveViolationAsync(id, ViolationState.Processed, HolderA, Ct);
         var paid = await store.ResolveViolationAsync(id, ViolationState.Paid, "", Ct);
@@ -368,10 +381,10 @@ public sealed class SqliteRegistryStoreTests
     [InlineData(ViolationState.Paid, ViolationState.Processed)]
     public async Task ResolveViolation_AlreadyResolved_ThrowsRuleException(ViolationState first, ViolationState second)
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA), Ct);
-        var id = (await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "", Ct)).Value.ViolationId;
+        var id = (await store.RecordViolationAsync(Violation(PlateA, Start), "", Ct)).Value.ViolationId;
         await store.ResolveViolationAsync(id, first, HolderA, Ct);
 
         var error = await Assert.ThrowsAsync<RegistryRuleException>(() => store.ResolveViolationAsync(id, second, HolderA, Ct));
@@ -383,9 +396,9 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ResolveViolation_NoLicenceAnywhere_ThrowsLicenseRequired()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
-        var id = (await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "", Ct)).Value.ViolationId;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        var id = (await store.RecordViolationAsync(Violation(PlateA, Start), "", Ct)).Value.ViolationId;
 
         var error = await Assert.ThrowsAsync<RegistryRuleException>(() => store.ResolveViolationAsync(id, ViolationState.Processed, "", Ct));
 
@@ -395,9 +408,9 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ResolveViolation_UnknownLicence_ThrowsLicenseNotFoundWithMaskedNumber()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
-        var id = (await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "", Ct)).Value.ViolationId;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        var id = (await store.RecordViolationAsync(Violation(PlateA, Start), "", Ct)).Value.ViolationId;
 
         var error = await Assert.ThrowsAsync<RegistryRuleException>(() => store.ResolveViolationAsync(id, ViolationState.Processed, HolderB, Ct));
 
@@ -411,11 +424,11 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task ResolveViolation_GivenLicenceOverridesRecorded_ReportsBothLicences()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA), Ct);
         await store.UpsertLicenseAsync(License(HolderB), Ct);
-        var id = (await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start, points: 3, license: HolderA), "", Ct)).Value.ViolationId;
+        var id = (await store.RecordViolationAsync(Violation(PlateA, Start, points: 3, license: HolderA), "", Ct)).Value.ViolationId;
 
         var result = await store.ResolveViolationAsync(id, ViolationState.Processed, HolderB, Ct);
 
@@ -433,9 +446,9 @@ public sealed class SqliteRegistryStoreTests
     [InlineData("")]
     public async Task ResolveViolation_UnknownId_ReturnsNull(string id)
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
-        await store.RecordViolationAsync(Violation(PlateA, TempRegistry.Start), "", Ct);
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        await store.RecordViolationAsync(Violation(PlateA, Start), "", Ct);
 
         Assert.Null(await store.ResolveViolationAsync(id, ViolationState.Processed, HolderA, Ct));
     }
@@ -443,100 +456,74 @@ public sealed class SqliteRegistryStoreTests
     [Fact]
     public async Task UpdateLicenseStatus_KnownAndUnknown_UpdatesOrReturnsNull()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
-        await store.UpsertLicenseAsync(License(HolderA), Ct);
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        var upserted = await store.UpsertLicenseAsync(License(HolderA), Ct);
 
         var updated = await store.UpdateLicenseStatusAsync(HolderA, LicenseStatus.Revoked, Ct);
         var missing = await store.UpdateLicenseStatusAsync(HolderB, LicenseStatus.Revoked, Ct);
 
         Assert.Equal(LicenseStatus.Revoked, updated!.Value.Status);
-        Assert.Equal([new RegistryChange(2, ChangeKind.License, HolderA)], updated.Changes);
+        var change = Assert.Single(updated.Changes);
+        Assert.Equal((ChangeKind.License, HolderA), (change.Kind, change.Key));
+        AssertIncreasingAbove(0, [.. upserted.Changes, change]);
         Assert.Null(missing);
         Assert.Equal(LicenseStatus.Revoked, (await store.GetLicenseAsync(HolderA, Ct))!.License.Status);
-        Assert.Equal(2, await store.GetLatestChangeSequenceAsync(Ct));
+        Assert.Equal(change.Sequence, await store.GetLatestChangeSequenceAsync(Ct)); // the miss appended nothing
     }
 
     [Fact]
     public async Task GetChanges_AfterSequence_ReturnsOldestFirstUpToLimit()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         Assert.Equal(0, await store.GetLatestChangeSequenceAsync(Ct));
         await store.UpsertLicenseAsync(License(HolderA), Ct);
         await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
         await store.UpsertLicenseAsync(License(HolderB), Ct);
 
         var all = await store.GetChangesAsync(0, 100, Ct);
-        var tail = await store.GetChangesAsync(2, 1, Ct);
 
         Assert.Equal(
-            [new RegistryChange(1, ChangeKind.License, HolderA), new RegistryChange(2, ChangeKind.VehiclePlate, "02:京A12345"),
-             new RegistryChange(3, ChangeKind.VehicleVin, VinA), new RegistryChange(4, ChangeKind.License, HolderB)],
-            all);
-        Assert.Equal([new RegistryChange(3, ChangeKind.VehicleVin, VinA)], tail);
-        Assert.Equal(4, await store.GetLatestChangeSequenceAsync(Ct));
-        Assert.Empty(await store.GetChangesAsync(4, 10, Ct));
+            [(ChangeKind.License, HolderA), (ChangeKind.VehiclePlate, "02:京A12345"), (ChangeKind.VehicleVin, VinA), (ChangeKind.License, HolderB)],
+            all.Select(c => (c.Kind, c.Key)));
+        AssertIncreasingAbove(0, all);
+        Assert.Equal([all[2]], await store.GetChangesAsync(all[1].Sequence, 1, Ct));
+        Assert.Equal([all[2], all[3]], await store.GetChangesAsync(all[1].Sequence, 10, Ct));
+        Assert.Equal(all[3].Sequence, await store.GetLatestChangeSequenceAsync(Ct));
+        Assert.Empty(await store.GetChangesAsync(all[3].Sequence, 10, Ct));
+        Assert.Empty(await store.GetChangesAsync(0, 0, Ct));
     }
 
     [Fact]
-    public async Task TwoStoresOnOneFile_ConcurrentWrites_AllCommitAndAreVisibleToBoth()
+    public async Task TwoStoresOnOneDatabase_ConcurrentWrites_AllCommitAndAreVisibleToBoth()
     {
-        var (registry, first) = await TempRegistry.CreateAsync();
-        using var _ = registry;
-        var second = registry.OpenStore();
-        await second.InitializeAsync(Ct);
+        await using var engine = CreateEngine();
+        var first = await engine.OpenStoreAsync();
+        var second = await engine.OpenStoreAsync();
 
         var writes = Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? first : second)
-            .RecordViolationAsync(Violation(PlateA, TempRegistry.Start.AddSeconds(i)), $"req-{i}", Ct));
+            .RecordViolationAsync(Violation(PlateA, Start.AddSeconds(i)), $"req-{i}", Ct));
         var results = await Task.WhenAll(writes.Select(w => Task.Run(() => w, Ct)));
 
         Assert.Equal(40, results.Select(r => r.Value.ViolationId).Distinct().Count());
         Assert.Equal(40, (await first.ListViolationsAsync(new ViolationQuery(null, PlateA, false), null, 100, Ct)).Violations.Count);
         Assert.Equal(40, (await second.ListViolationsAsync(new ViolationQuery(null, PlateA, true), null, 100, Ct)).Summary.UnprocessedCount);
-        var sequences = (await first.GetChangesAsync(0, 1000, Ct)).Select(c => c.Sequence).ToList();
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), sequences);
+        var feed = await first.GetChangesAsync(0, 1000, Ct);
+        AssertIncreasingAbove(0, feed);
+        Assert.Equal(results.SelectMany(r => r.Changes).OrderBy(c => c.Sequence), feed);
     }
 
     [Fact]
     public async Task InitializeAsync_CalledTwice_IsIdempotentAndKeepsData()
     {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
         await store.UpsertLicenseAsync(License(HolderA), Ct);
 
         await store.InitializeAsync(Ct);
         await store.PingAsync(Ct);
 
         Assert.NotNull(await store.GetLicenseAsync(HolderA, Ct));
-    }
-
-    [Fact]
-    public void IsTransient_BusyAndLocked_AreTransient()
-    {
-        Assert.True(SqliteRegistryStore.IsTransient(new SqliteException("busy", 5)));
-        Assert.True(SqliteRegistryStore.IsTransient(new SqliteException("locked", 6)));
-        Assert.True(SqliteRegistryStore.IsTransient(new SqliteException("busy snapshot", 5, 517)));
-        Assert.True(SqliteRegistryStore.IsTransient(new InvalidOperationException("wrapped", new SqliteException("busy", 5))));
-        Assert.False(SqliteRegistryStore.IsTransient(new SqliteException("constraint", 19)));
-        Assert.False(SqliteRegistryStore.IsTransient(new TimeoutException()));
-        Assert.False(SqliteRegistryStore.IsTransient(null));
-    }
-
-    [Fact]
-    public async Task Write_WhileAnotherConnectionHoldsTheWriteLock_FailsAsTransient()
-    {
-        var (registry, store) = await TempRegistry.CreateAsync();
-        using var _ = registry;
-        var impatient = registry.OpenStore(busyTimeoutMs: 50);
-        await using var blocker = new SqliteConnection(SqliteRegistryStore.BuildConnectionString(registry.Path, 50));
-        await blocker.OpenAsync(Ct);
-        using var transaction = blocker.BeginTransaction(deferred: false);
-
-        var error = await Assert.ThrowsAsync<SqliteException>(() => impatient.UpsertLicenseAsync(License(HolderA), Ct));
-
-        Assert.True(SqliteRegistryStore.IsTransient(error));
-        transaction.Rollback();
-        Assert.NotNull((await impatient.UpsertLicenseAsync(License(HolderA), Ct)).Value);
     }
 }
