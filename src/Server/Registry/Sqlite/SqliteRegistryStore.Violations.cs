@@ -5,7 +5,7 @@ using static ELicense.Server.Registry.Sqlite.SqliteRows;
 
 namespace ELicense.Server.Registry.Sqlite;
 
-/// <summary>The violation table: keyset pages with totals, recording (idempotent by request id), resolution.</summary>
+/// <summary>The violation table: keyset pages with totals, recording (idempotent by request id); resolution is in its own part.</summary>
 public sealed partial class SqliteRegistryStore
 {
     private const string SummaryByLicense = """
