@@ -46,11 +46,14 @@ public abstract partial class RegistryStoreContract
             return mine;
         }, Ct);
 
-        // Follow the feed as a replica does: read on from the last sequence seen, in small pages.
+        // Follow the feed as a replica does: read on from the last sequence seen, in small pages, until
+        // both writers are done — bounded, so that a writer stuck on a lock fails the test, not the run.
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var seen = new List<RegistryChange>();
         long last = 0;
         while (true)
         {
+            Assert.False(bound.IsCancellationRequested, $"the writers did not finish within a minute (A {a.Status}, B {b.Status})");
             var done = a.IsCompleted && b.IsCompleted;
             var latest = await follower.GetLatestChangeSequenceAsync(Ct);
             var page = await follower.GetChangesAsync(last, 7, Ct);
@@ -134,9 +137,10 @@ public abstract partial class RegistryStoreContract
         var first = await engine.OpenStoreAsync();
         var second = await engine.OpenStoreAsync();
 
-        var writes = Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? first : second)
-            .RecordViolationAsync(Violation(PlateA, Start.AddSeconds(i)), $"req-{i}", Ct));
-        var results = await Task.WhenAll(writes.Select(w => Task.Run(() => w, Ct)));
+        // Each write starts on the pool: an engine whose calls complete synchronously (SQLite) would
+        // otherwise run them one after another on this thread.
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => (i % 2 == 0 ? first : second)
+            .RecordViolationAsync(Violation(PlateA, Start.AddSeconds(i)), $"req-{i}", Ct), Ct)));
 
         Assert.Equal(40, results.Select(r => r.Value.ViolationId).Distinct().Count());
         Assert.Equal(40, (await first.ListViolationsAsync(new ViolationQuery(null, PlateA, false), null, 100, Ct)).Violations.Count);
