@@ -169,7 +169,7 @@ internal sealed class VerifyFixture : IDisposable
         public Task<WriteResult<Violation>> RecordViolationAsync(Violation violation, string requestId, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public Task<WriteResult<ResolvedViolation>?> ResolveViolationAsync(string violationId, ViolationState state, string licenseNumber,
+        public Task<WriteResult<ResolvedViolation>?> ResolveViolationAsync(string violationId, ViolationResolution resolution,
             CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<WriteResult<Vehicle>> UpsertVehicleAsync(Vehicle vehicle, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -4,6 +4,7 @@ using ELicense.Server.Credentials;
 using ELicense.Server.Hosting;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
+using ELicense.Server.Registry.Seeding;
 using ELicense.Server.Resilience;
 using ELicense.Server.Security;
 using ELicense.Server.Verification;

@@ -140,8 +140,8 @@ public sealed class HealthTests : IAsyncLifetime
         // A seeded registry whose table data pages (between the tables' root pages and the indexes
         // built after the load) are overwritten with garbage; the schema and the meta table stay intact.
         var path = Path.Combine(_directory, "registry.db");
-        await new ELicense.Server.Registry.RegistrySeeder(TimeProvider.System).SeedAsync(
-            new ELicense.Server.Registry.SeedOptions(path, 2_000, 20261125, Force: false, DateOnly.FromDateTime(DateTime.UtcNow)), null, Ct);
+        await new ELicense.Server.Registry.Seeding.RegistrySeeder(TimeProvider.System).SeedAsync(new ELicense.Server.Registry.Sqlite.SqliteBulkLoader(path),
+            new ELicense.Server.Registry.Seeding.SeedOptions(2_000, 20261125, Force: false, DateOnly.FromDateTime(DateTime.UtcNow)), null, Ct);
         SqliteConnection.ClearAllPools();
         var (pageSize, firstData, lastData) = DataPages(path);
         Assert.True(lastData - firstData > 10, $"data pages {firstData}..{lastData}");

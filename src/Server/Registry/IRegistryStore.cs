@@ -3,10 +3,36 @@ using ELicense.V1;
 namespace ELicense.Server.Registry;
 
 /// <summary>
-/// The system of record. Kept small so that a server database can replace the embedded SQLite store.
-/// Every write happens in one transaction that also appends to the change feed, and reports the changes
-/// it made so that the caller can invalidate caches.
+/// The system of record, as any storage engine provides it (today the embedded SQLite file,
+/// <c>Sqlite/SqliteRegistryStore</c>). It stores and reads; it holds no business rule: a write that
+/// depends on one (resolving a violation) takes the rule as an argument and runs it inside its own
+/// transaction. Every method is asynchronous end to end, so an engine with real asynchronous I/O never
+/// blocks a thread.
 /// </summary>
+/// <remarks>
+/// <para><b>Atomic writes, concurrent writers.</b> Several server processes may write at once. Every write
+/// is one transaction that also appends its change-feed entries; the rows a write reads to decide
+/// (e.g. the violation and licence a resolution reads) must not change under it before it commits —
+/// SQLite gets this from its single writer (<c>BEGIN IMMEDIATE</c>); an engine with concurrent writers
+/// must lock those rows (<c>SELECT … FOR UPDATE</c>) or run the transaction serializable and retry.</para>
+/// <para><b>The change feed's ordering guarantee</b>, which the caches rely on to invalidate (a change they
+/// never see is a stale copy served as current — VALID for a revoked licence):</para>
+/// <list type="number">
+/// <item>Sequences are positive and strictly increasing in the order changes become visible: once a reader
+/// has seen sequence <c>n</c>, every change it can see later has a sequence above <c>n</c>. No gap below
+/// a visible sequence is ever filled later (a write that commits late must not surface with a sequence
+/// below one already visible). Gaps themselves are allowed (e.g. a rolled-back write's numbers).</item>
+/// <item>A write's changes become visible together, when it commits, with the sequences it reported in
+/// its <see cref="WriteResult{T}.Changes"/>, and the record read after that reflects the write.</item>
+/// <item><see cref="GetLatestChangeSequenceAsync"/> never exceeds what <see cref="GetChangesAsync"/> can return.</item>
+/// </list>
+/// <para>SQLite gives all three with its single writer and an AUTOINCREMENT key. A server engine whose
+/// sequence values commit out of order (PostgreSQL sequences) must provide them another way, e.g. a counter
+/// row updated inside the writing transaction. The store contract suite (tests/Server.Tests/Registry/Contract)
+/// checks them with concurrent writers.</para>
+/// <para>Errors: a refusal by a rule is a <see cref="RegistryRuleException"/>; which other errors are worth a
+/// retry the engine says through its <see cref="IRegistryErrorClassifier"/>.</para>
+/// </remarks>
 public interface IRegistryStore
 {
     /// <summary>Creates the schema if it is missing. Safe to call from several processes.</summary>
@@ -23,7 +49,7 @@ public interface IRegistryStore
 
     /// <summary>
     /// One page of violations, newest first (occur time, then row id, descending), strictly after
-    /// <paramref name="after"/> when given, plus the subject's unprocessed totals.
+    /// <paramref name="after"/> when given, plus the subject's unprocessed totals, read from one snapshot.
     /// </summary>
     Task<ViolationPage> ListViolationsAsync(ViolationQuery query, ViolationCursor? after, int limit, CancellationToken cancellationToken);
 
@@ -41,20 +67,26 @@ public interface IRegistryStore
     Task<WriteResult<Violation>> RecordViolationAsync(Violation violation, string requestId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Moves a violation to PROCESSED or PAID. Processing attributes it to a licence (the given one, or
-    /// the one it already has) and adds its points; reaching 12 points sets the licence to
-    /// POINTS_EXCEEDED. Throws <see cref="RegistryRuleException"/> when a rule forbids the change.
-    /// Null when there is no such violation.
+    /// Resolves a violation in one write transaction: reads it, lets <paramref name="resolution"/> decide
+    /// the licence it is attributed to (<see cref="ViolationResolution.Attribute"/>), reads that licence,
+    /// lets the resolution decide its new points and status (<see cref="ViolationResolution.Standing"/>),
+    /// and writes both. The rows read must not change before the commit (see the remarks).
+    /// Null when there is no such violation (a malformed id included).
     /// </summary>
-    Task<WriteResult<ResolvedViolation>?> ResolveViolationAsync(string violationId, ViolationState state, string licenseNumber, CancellationToken cancellationToken);
+    /// <exception cref="RegistryRuleException">The resolution refused, or the licence is not in the registry (<c>LICENSE_NOT_FOUND</c>).</exception>
+    Task<WriteResult<ResolvedViolation>?> ResolveViolationAsync(string violationId, ViolationResolution resolution, CancellationToken cancellationToken);
 
     /// <summary>Inserts or replaces a vehicle, keyed by plate (update_time is set by the store).</summary>
     Task<WriteResult<Vehicle>> UpsertVehicleAsync(Vehicle vehicle, CancellationToken cancellationToken);
 
-    /// <summary>The change feed: changes with a sequence above <paramref name="afterSequence"/>, oldest first.</summary>
+    /// <summary>
+    /// The change feed: at most <paramref name="limit"/> changes with a sequence above
+    /// <paramref name="afterSequence"/>, oldest first. Reading on from the last sequence returned never
+    /// misses a change (the ordering guarantee in the remarks).
+    /// </summary>
     Task<IReadOnlyList<RegistryChange>> GetChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 
-    /// <summary>The newest change sequence (0 when there is none).</summary>
+    /// <summary>The newest visible change sequence (0 when there is none).</summary>
     Task<long> GetLatestChangeSequenceAsync(CancellationToken cancellationToken);
 
     /// <summary>The sequence of the last change made before <paramref name="before"/> (0 when there is none).</summary>
@@ -65,53 +97,4 @@ public interface IRegistryStore
     /// data is unreadable (corrupt pages, a lost volume) fails it. Throws when the data cannot be read.
     /// </summary>
     Task PingAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>A licence and the totals of its unprocessed violations, read in one go.</summary>
-public sealed record LicenseRecord(License License, ViolationSummary Violations);
-
-/// <summary>A vehicle and the totals of its plate's unprocessed violations, read in one go.</summary>
-public sealed record VehicleRecord(Vehicle Vehicle, ViolationSummary Violations);
-
-/// <summary>Whose violations to list: exactly one of licence number or plate.</summary>
-public sealed record ViolationQuery(string? LicenseNumber, Plate? Plate, bool UnprocessedOnly);
-
-/// <summary>Keyset position of the last violation of a page.</summary>
-public readonly record struct ViolationCursor(long OccurUnixMs, long RowId);
-
-/// <summary>One page of violations; <see cref="Next"/> is null on the last page.</summary>
-public sealed record ViolationPage(IReadOnlyList<Violation> Violations, ViolationCursor? Next, ViolationSummary Summary);
-
-/// <summary>A violation after resolution and the licence it is attributed to.</summary>
-public sealed record ResolvedViolation(Violation Violation, License License);
-
-/// <summary>What a write stored, and the change-feed entries it appended.</summary>
-public sealed record WriteResult<T>(T Value, IReadOnlyList<RegistryChange> Changes);
-
-/// <summary>What kind of record a change-feed entry names.</summary>
-public enum ChangeKind
-{
-    /// <summary>A licence (or its violation totals); key: the licence number.</summary>
-    License = 1,
-    /// <summary>A vehicle by plate (or its violation totals); key: <see cref="RegistryKeys.Plate"/>.</summary>
-    VehiclePlate = 2,
-    /// <summary>A vehicle by VIN; key: the VIN.</summary>
-    VehicleVin = 3,
-}
-
-/// <summary>One change-feed entry: the record named by (kind, key) changed at this sequence.</summary>
-public readonly record struct RegistryChange(long Sequence, ChangeKind Kind, string Key);
-
-/// <summary>Canonical key strings shared by the store's change feed and the caches.</summary>
-public static class RegistryKeys
-{
-    /// <summary>"02:京A12345": the two-digit plate type code, a colon, the plate text.</summary>
-    public static string Plate(Plate plate) => $"{(int)plate.Type:D2}:{plate.Number}";
-}
-
-/// <summary>A write that a registry rule forbids (e.g. resolving an already paid violation).</summary>
-public sealed class RegistryRuleException(string reason, string message) : Exception(message)
-{
-    /// <summary>The machine-readable reason, sent as <c>ErrorInfo.reason</c>.</summary>
-    public string Reason { get; } = reason;
 }

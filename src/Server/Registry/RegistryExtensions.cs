@@ -1,8 +1,9 @@
+using ELicense.Server.Registry.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Registry;
 
-/// <summary>Registers the system of record: the embedded SQLite store, its schema at start, its health.</summary>
+/// <summary>Registers the system of record: its engine (the embedded SQLite store), its schema at start.</summary>
 public static class RegistryExtensions
 {
     public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
@@ -11,7 +12,8 @@ public static class RegistryExtensions
             .Bind(configuration.GetSection(RegistryOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
-        services.AddSingleton<IRegistryStore, SqliteRegistryStore>();
+        // The one engine today; a second one registers its store and error classifier the same way.
+        services.AddSqliteRegistryEngine();
         services.AddHostedService<RegistryInitializer>();
         return services;
     }

@@ -1,5 +1,4 @@
 using ELicense.Server.Registry;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -55,12 +54,15 @@ public static class ResilienceExtensions
         services.AddResiliencePipeline(Registry, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+            // Which engine errors are worth a retry is the engine's call (SQLite: a busy or locked
+            // database); without a registered engine only timeouts are retried.
+            var classifier = context.ServiceProvider.GetService<IRegistryErrorClassifier>();
             builder.AddTimeout(options.RegistryTotalTimeout);
             if (options.RegistryRetries > 0)
             {
                 builder.AddRetry(new RetryStrategyOptions
                 {
-                    ShouldHandle = new PredicateBuilder().Handle<SqliteException>(SqliteRegistryStore.IsTransient).Handle<TimeoutRejectedException>(),
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(e => classifier?.IsTransient(e) == true).Handle<TimeoutRejectedException>(),
                     MaxRetryAttempts = options.RegistryRetries,
                     Delay = options.RegistryRetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
@@ -73,5 +75,4 @@ public static class ResilienceExtensions
 
         return services;
     }
-
 }

@@ -1,4 +1,4 @@
-namespace ELicense.Server.Registry;
+namespace ELicense.Server.Registry.Sqlite;
 
 /// <summary>
 /// The registry's SQLite schema. Shared by the store (which creates it on start) and the seeder (which
@@ -10,7 +10,7 @@ namespace ELicense.Server.Registry;
 /// bit <c>n</c> set for status number <c>n</c>. A violation's public id is derived from its row id
 /// (<see cref="RegistryMapping.FormatViolationId"/>), so it needs no column or index of its own.
 /// </remarks>
-internal static class RegistrySchema
+internal static class SqliteRegistrySchema
 {
     public const int Version = 1;
 

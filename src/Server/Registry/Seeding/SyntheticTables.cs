@@ -1,6 +1,6 @@
 using ELicense.V1;
 
-namespace ELicense.Server.Registry;
+namespace ELicense.Server.Registry.Seeding;
 
 /// <summary>
 /// Lookup tables behind <see cref="SyntheticRegistry"/>. Area codes and authority names follow real

@@ -1,11 +1,14 @@
 using ELicense.Server.Registry;
+using ELicense.Server.Registry.Seeding;
+using ELicense.Server.Registry.Sqlite;
+using ELicense.Server.Tests.Registry.Contract;
 using ELicense.V1;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using ELicense.Core.Identifiers;
 
-namespace ELicense.Server.Tests.Registry;
+namespace ELicense.Server.Tests.Registry.Sqlite;
 
 public sealed class RegistrySeederTests
 {
@@ -21,12 +24,12 @@ public sealed class RegistrySeederTests
         using var registry = new TempRegistry();
         var reports = new List<SeedProgress>();
 
-        var result = await new RegistrySeeder(registry.Time).SeedAsync(
-            new SeedOptions(registry.Path, Licenses, Seed, Force: false, Today, BatchSize: 500), new SyncProgress(reports), Ct);
+        var result = await new RegistrySeeder(registry.Time).SeedAsync(new SqliteBulkLoader(registry.Path),
+            new SeedOptions(Licenses, Seed, Force: false, Today, BatchSize: 500), new SyncProgress(reports), Ct);
 
         Assert.Equal(Licenses, result.Licenses);
         Assert.Equal(SyntheticRegistry.VehicleCount(Licenses), result.Vehicles);
-        Assert.True(result.FileBytes > 0);
+        Assert.True(result.SizeBytes > 0);
         Assert.Equal([500L, 1000, 1500, 2000], reports.Where(r => r.Phase == "load").Select(r => r.LicensesDone));
         Assert.Equal("done", reports[^1].Phase);
 
@@ -74,7 +77,7 @@ public sealed class RegistrySeederTests
         }
 
         // The seeded file takes ordinary writes, and new violation ids follow the seeded ones.
-        var recorded = await store.RecordViolationAsync(Samples.Violation(Samples.PlateA, TempRegistry.Start), "", Ct);
+        var recorded = await store.RecordViolationAsync(RegistrySamples.Violation(RegistrySamples.PlateA, TempRegistry.Start), "", Ct);
         Assert.Equal(Server.Registry.RegistryMapping.FormatViolationId(violations + 1), recorded.Value.ViolationId);
     }
 
@@ -83,8 +86,8 @@ public sealed class RegistrySeederTests
     {
         using var first = new TempRegistry();
         using var second = new TempRegistry();
-        await new RegistrySeeder(first.Time).SeedAsync(new SeedOptions(first.Path, 300, Seed, false, Today), null, Ct);
-        await new RegistrySeeder(second.Time).SeedAsync(new SeedOptions(second.Path, 300, Seed, false, Today), null, Ct);
+        await new RegistrySeeder(first.Time).SeedAsync(new SqliteBulkLoader(first.Path), new SeedOptions(300, Seed, false, Today), null, Ct);
+        await new RegistrySeeder(second.Time).SeedAsync(new SqliteBulkLoader(second.Path), new SeedOptions(300, Seed, false, Today), null, Ct);
         var a = first.OpenStore();
         var b = second.OpenStore();
 
@@ -100,11 +103,11 @@ public sealed class RegistrySeederTests
     {
         using var registry = new TempRegistry();
         var seeder = new RegistrySeeder(registry.Time);
-        await seeder.SeedAsync(new SeedOptions(registry.Path, 50, Seed, false, Today), null, Ct);
+        await seeder.SeedAsync(new SqliteBulkLoader(registry.Path), new SeedOptions(50, Seed, false, Today), null, Ct);
 
         var error = await Assert.ThrowsAsync<RegistrySeedException>(() =>
-            seeder.SeedAsync(new SeedOptions(registry.Path, 60, Seed + 1, false, Today), null, Ct));
-        var replaced = await seeder.SeedAsync(new SeedOptions(registry.Path, 60, Seed + 1, true, Today), null, Ct);
+            seeder.SeedAsync(new SqliteBulkLoader(registry.Path), new SeedOptions(60, Seed + 1, false, Today), null, Ct));
+        var replaced = await seeder.SeedAsync(new SqliteBulkLoader(registry.Path), new SeedOptions(60, Seed + 1, true, Today), null, Ct);
 
         Assert.Contains("--force", error.Message, StringComparison.Ordinal);
         Assert.Equal(60, replaced.Licenses);
@@ -122,7 +125,8 @@ public sealed class RegistrySeederTests
             await store.InitializeAsync(Ct);
         }
 
-        var result = await new RegistrySeeder(registry.Time).SeedAsync(new SeedOptions(registry.Path, 10, Seed, false, Today), null, Ct);
+        var result = await new RegistrySeeder(registry.Time).SeedAsync(
+            new SqliteBulkLoader(registry.Path), new SeedOptions(10, Seed, false, Today), null, Ct);
 
         Assert.Equal(10, result.Licenses);
     }

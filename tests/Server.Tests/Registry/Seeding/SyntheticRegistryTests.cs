@@ -1,4 +1,5 @@
 using ELicense.Server.Registry;
+using ELicense.Server.Registry.Seeding;
 using ELicense.Server.Validation;
 using ELicense.V1;
 using Xunit;
@@ -6,7 +7,7 @@ using ELicense.Core;
 using ELicense.Core.Identifiers;
 using ELicense.Core.Rules;
 
-namespace ELicense.Server.Tests.Registry;
+namespace ELicense.Server.Tests.Registry.Seeding;
 
 public sealed class SyntheticRegistryTests
 {

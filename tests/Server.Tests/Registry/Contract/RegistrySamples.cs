@@ -1,65 +1,16 @@
-using ELicense.Server.Registry;
-using ELicense.Server.Validation;
+using ELicense.Core.Identifiers;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using Xunit;
 using Date = Google.Type.Date;
-using ELicense.Core.Identifiers;
 
-namespace ELicense.Server.Tests.Registry;
-
-/// <summary>A registry in its own temporary file, deleted (with its WAL files) on dispose.</summary>
-internal sealed class TempRegistry : IDisposable
-{
-    private readonly List<SqliteRegistryStore> _stores = [];
-
-    public TempRegistry()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "elicense-tests", Guid.NewGuid().ToString("N"), "registry.db");
-    }
-
-    public static DateTimeOffset Start { get; } = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
-
-    public string Path { get; }
-
-    public FakeTimeProvider Time { get; } = new(Start);
-
-    public static async Task<(TempRegistry Registry, SqliteRegistryStore Store)> CreateAsync()
-    {
-        var registry = new TempRegistry();
-        var store = registry.OpenStore();
-        await store.InitializeAsync(TestContext.Current.CancellationToken);
-        return (registry, store);
-    }
-
-    /// <summary>Another store on the same file, as a second server process would open it.</summary>
-    public SqliteRegistryStore OpenStore(int busyTimeoutMs = 5000)
-    {
-        var store = new SqliteRegistryStore(Options.Create(new RegistryOptions { Path = Path, BusyTimeoutMs = busyTimeoutMs }), Time);
-        _stores.Add(store);
-        return store;
-    }
-
-    public void Dispose()
-    {
-        foreach (var store in _stores)
-        {
-            store.Dispose();
-        }
-
-        var directory = System.IO.Path.GetDirectoryName(Path)!;
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-}
+namespace ELicense.Server.Tests.Registry.Contract;
 
 /// <summary>Valid test records.</summary>
-internal static class Samples
+internal static class RegistrySamples
 {
+    /// <summary>The fake clock start of the registry tests.</summary>
+    public static DateTimeOffset Start { get; } = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
+
     public static string Id(string first17) => first17 + IdentityNumber.ComputeCheckCharacter(first17);
 
     public static readonly string HolderA = Id("11010519491231002");

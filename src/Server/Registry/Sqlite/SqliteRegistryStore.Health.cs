@@ -1,4 +1,4 @@
-namespace ELicense.Server.Registry;
+namespace ELicense.Server.Registry.Sqlite;
 
 /// <summary>The health probe of the SQLite registry.</summary>
 public sealed partial class SqliteRegistryStore

@@ -1,22 +1,23 @@
-using ELicense.Server.Registry;
+using ELicense.Server.Registry.Seeding;
+using ELicense.Server.Registry.Sqlite;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
-namespace ELicense.Server.Tests.Registry;
+namespace ELicense.Server.Tests.Registry.Sqlite;
 
 /// <summary>
 /// <see cref="SqliteRegistryStore.PingAsync"/> reads real rows: it passes on a sound registry, empty or
 /// seeded, and fails on one whose licence pages are garbage — wherever in the table the garbage is, within one sweep.
 /// </summary>
-public sealed class RegistryProbeTests
+public sealed class SqliteRegistryProbeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<TempRegistry> SeededAsync()
     {
         var registry = new TempRegistry();
-        await new RegistrySeeder(TimeProvider.System).SeedAsync(
-            new SeedOptions(registry.Path, 3_000, 20261125, Force: false, new DateOnly(2026, 11, 25)), null, Ct);
+        await new RegistrySeeder(TimeProvider.System).SeedAsync(new SqliteBulkLoader(registry.Path),
+            new SeedOptions(3_000, 20261125, Force: false, new DateOnly(2026, 11, 25)), null, Ct);
         SqliteConnection.ClearAllPools();
         return registry;
     }

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Data.Common;
+using ELicense.Server.Registry.Sqlite;
+using Microsoft.Extensions.Configuration;
+using ELicense.Core;
+
+namespace ELicense.Server.Registry.Seeding;
+
+/// <summary>
+/// <c>seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd]</c>: fills the registry file
+/// (<c>Registry:Path</c>) with synthetic data. Program.cs runs it instead of the server when the first
+/// argument is <c>seed</c>.
+/// </summary>
+public static partial class SeedCommand
+{
+    public const string Usage = """
+        Usage: seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd] [--Registry:Path=FILE]
+
+          --licenses N   licences to generate (1 to 100000000); 0.8 vehicles per licence and about
+                         1.5 violations per vehicle come with them
+          --seed S       generator seed (default 20261125); the same seed and day give the same data
+          --force        replace a registry that already holds data
+          --today D      the day the data is relative to (default: today in China Standard Time)
+
+        All generated data is synthetic; the file records it in its meta table (synthetic = 1).
+        """;
+
+    /// <summary>A few keys of the data just seeded, so that a newcomer has something to look up.</summary>
+    private static async Task WriteSamplesAsync(TextWriter output, SeedOptions options)
+    {
+        var licences = new List<string>();
+        for (long i = 0; i < options.LicenseCount && licences.Count < 3; i++)
+        {
+            if (SyntheticRegistry.License(options.Seed, i, options.Today).Status == V1.LicenseStatus.Normal)
+            {
+                licences.Add(SyntheticRegistry.LicenseNumber(options.Seed, i));
+            }
+        }
+
+        var plates = Enumerable.Range(0, (int)Math.Min(3, SyntheticRegistry.VehicleCount(options.LicenseCount)))
+            .Select(i => SyntheticRegistry.Plate(options.Seed, i))
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Number} (type {(int)p.Type:D2})"));
+        await output.WriteLineAsync("Sample synthetic licence numbers (status normal): " + string.Join(", ", licences));
+        await output.WriteLineAsync("Sample synthetic plates: " + string.Join(", ", plates));
+    }
+
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken ct) =>
+        RunAsync(args, configuration, output, TimeProvider.System,
+            ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, ct);
+
+    internal static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output,
+        TimeProvider timeProvider, bool interactive, CancellationToken ct)
+    {
+        if (!TryParse(args, out var parsed, out var error))
+        {
+            await output.WriteLineAsync(error);
+            await output.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        if (parsed.Help)
+        {
+            await output.WriteLineAsync(Usage);
+            return 0;
+        }
+
+        // A "--Registry:Path" among the seed arguments wins: the host's command-line configuration can
+        // lose it (its "--force" switch takes the next argument as its value).
+        var path = parsed.RegistryPath ?? configuration[$"{RegistryOptions.SectionName}:{nameof(RegistryOptions.Path)}"];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            path = RegistryOptions.DefaultPath;
+        }
+
+        var today = parsed.Today ?? Dates.ChinaToday(timeProvider.GetUtcNow());
+        var options = new SeedOptions(parsed.Licenses, parsed.Seed, parsed.Force, today);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Seeding {options.LicenseCount:N0} synthetic licences (seed {options.Seed}, today {today:yyyy-MM-dd}) into {Path.GetFullPath(path)}"));
+
+        var reporter = new SeedProgressWriter(output, interactive);
+        try
+        {
+            // The one engine today; a second one picks its loader here from the same settings.
+            var result = await new RegistrySeeder(timeProvider).SeedAsync(new SqliteBulkLoader(path), options, reporter, ct);
+            reporter.Finish();
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Seeded {result.Licenses:N0} licences, {result.Vehicles:N0} vehicles, {result.Violations:N0} violations ({result.Rows:N0} rows) in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s); file {result.SizeBytes / 1048576.0:F1} MiB."));
+            await WriteSamplesAsync(output, options);
+            return 0;
+        }
+        catch (RegistrySeedException e)
+        {
+            reporter.Finish();
+            await output.WriteLineAsync(e.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            reporter.Finish();
+            await output.WriteLineAsync("Seeding cancelled; the registry file is incomplete (seed again with --force).");
+            return 130;
+        }
+        catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException)
+        {
+            reporter.Finish();
+            await output.WriteLineAsync($"Seeding failed: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using ELicense.Server.Registry;
+using ELicense.Server.Registry.Sqlite;
+using ELicense.V1;
+using Microsoft.Data.Sqlite;
+using Xunit;
+using static ELicense.Server.Tests.Registry.Contract.RegistrySamples;
+
+namespace ELicense.Server.Tests.Registry.Sqlite;
+
+/// <summary>
+/// What the SQLite engine does beyond the store contract: its error codes, its lock, and the consecutive
+/// sequence numbers its single writer gives (the contract only promises order).
+/// </summary>
+public sealed class SqliteRegistryStoreTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task GetChanges_SingleWriter_SequencesAreConsecutiveFromOne()
+    {
+        var (registry, store) = await TempRegistry.CreateAsync();
+        using var _ = registry;
+        Assert.Equal(0, await store.GetLatestChangeSequenceAsync(Ct));
+        await store.UpsertLicenseAsync(License(HolderA), Ct);
+        await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct);
+        await store.UpsertLicenseAsync(License(HolderB), Ct);
+        var status = await store.UpdateLicenseStatusAsync(HolderA, LicenseStatus.Revoked, Ct);
+
+        Assert.Equal(
+            [new RegistryChange(1, ChangeKind.License, HolderA), new RegistryChange(2, ChangeKind.VehiclePlate, "02:京A12345"),
+             new RegistryChange(3, ChangeKind.VehicleVin, VinA), new RegistryChange(4, ChangeKind.License, HolderB),
+             new RegistryChange(5, ChangeKind.License, HolderA)],
+            await store.GetChangesAsync(0, 100, Ct));
+        Assert.Equal([new RegistryChange(5, ChangeKind.License, HolderA)], status!.Changes);
+        Assert.Equal([new RegistryChange(3, ChangeKind.VehicleVin, VinA)], await store.GetChangesAsync(2, 1, Ct));
+        Assert.Equal(5, await store.GetLatestChangeSequenceAsync(Ct));
+    }
+
+    [Fact]
+    public async Task TwoStoresOnOneFile_ConcurrentWrites_SequencesAreConsecutive()
+    {
+        var (registry, first) = await TempRegistry.CreateAsync();
+        using var _ = registry;
+        var second = registry.OpenStore();
+        await second.InitializeAsync(Ct);
+
+        // Each write starts on the pool (SQLite's calls complete synchronously: started here, they would run in turn).
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => (i % 2 == 0 ? first : second)
+            .RecordViolationAsync(Violation(PlateA, Start.AddSeconds(i)), $"req-{i}", Ct), Ct)));
+
+        var sequences = (await first.GetChangesAsync(0, 1000, Ct)).Select(c => c.Sequence).ToList();
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), sequences);
+    }
+
+    [Fact]
+    public void Classifier_BusyAndLocked_AreTransient()
+    {
+        Assert.True(SqliteErrorClassifier.Instance.IsTransient(new SqliteException("busy", 5)));
+        Assert.True(SqliteErrorClassifier.Instance.IsTransient(new SqliteException("locked", 6)));
+        Assert.True(SqliteErrorClassifier.Instance.IsTransient(new SqliteException("busy snapshot", 5, 517)));
+        Assert.True(SqliteErrorClassifier.Instance.IsTransient(new InvalidOperationException("wrapped", new SqliteException("busy", 5))));
+        Assert.False(SqliteErrorClassifier.Instance.IsTransient(new SqliteException("constraint", 19)));
+        Assert.False(SqliteErrorClassifier.Instance.IsTransient(new TimeoutException()));
+        Assert.False(SqliteErrorClassifier.Instance.IsTransient(null));
+    }
+
+    [Fact]
+    public async Task Write_WhileAnotherConnectionHoldsTheWriteLock_FailsAsTransient()
+    {
+        var (registry, store) = await TempRegistry.CreateAsync();
+        using var _ = registry;
+        var impatient = registry.OpenStore(busyTimeoutMs: 50);
+        await using var blocker = new SqliteConnection(SqliteRegistryStore.BuildConnectionString(registry.Path, 50));
+        await blocker.OpenAsync(Ct);
+        using var transaction = blocker.BeginTransaction(deferred: false);
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => impatient.UpsertLicenseAsync(License(HolderA), Ct));
+
+        Assert.True(SqliteErrorClassifier.Instance.IsTransient(error));
+        transaction.Rollback();
+        Assert.NotNull((await impatient.UpsertLicenseAsync(License(HolderA), Ct)).Value);
+    }
+}
