@@ -1,4 +1,3 @@
-using ELicense.Server.Validation;
 using ELicense.V1;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
