@@ -83,9 +83,6 @@ public sealed partial class AuditWriter : IAuditLog, IHostedService, IAsyncDispo
         });
     }
 
-    /// <summary>The sink this writer commits through.</summary>
-    internal IAuditSink Sink => _sink;
-
     /// <summary>The outcome of the last group commit, for the health check.</summary>
     public AuditCommitState CommitState { get; } = new();
 

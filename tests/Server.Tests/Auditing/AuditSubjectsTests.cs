@@ -53,6 +53,28 @@ public sealed class AuditSubjectsTests : IDisposable
         Assert.Equal(expected, new AuditSubjects(KeyA).Plate(plate));
     }
 
+    [Theory]
+    [InlineData(PlateType.Large, "京A12345", "01:京A12345")]
+    [InlineData(PlateType.Small, "京A12345", "02:京A12345")]
+    [InlineData(PlateType.LargeNewEnergy, "粤B123456", "51:粤B123456")]
+    [InlineData(PlateType.SmallNewEnergy, "沪AD12345", "52:沪AD12345")]
+    public void Plate_EveryPlateTypeUnderAnyCulture_HashesTheTextTrailsWereWrittenWith(PlateType type, string number, string text)
+    {
+        // Subjects already in trails were hashed over RegistryKeys.Plate's text ("{type:D2}:{number}"); the
+        // audit now writes that text itself, and it must stay byte for byte the same, whatever the culture.
+        var expected = "P:" + Convert.ToHexStringLower(HMACSHA256.HashData(KeyA, Encoding.UTF8.GetBytes("P:" + text))[..16]);
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("ar-SA");
+            Assert.Equal(expected, new AuditSubjects(KeyA).Plate(new Plate { Type = type, Number = number }));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
     [Fact]
     public void Subjects_SameKey_AreDeterministic()
     {

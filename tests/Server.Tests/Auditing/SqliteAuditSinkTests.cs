@@ -78,6 +78,15 @@ public sealed class SqliteAuditSinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenViewAsync_NoFileYet_ThrowsFileNotFoundAsEveryTrailSource()
+    {
+        await using var sink = new ELicense.Server.Auditing.Sqlite.SqliteAuditSink(_audit.Options(), NullLogger.Instance);
+
+        await Assert.ThrowsAsync<FileNotFoundException>(async () => await sink.OpenViewAsync(Ct));
+        Assert.False(File.Exists(_audit.Path)); // reading never creates the trail
+    }
+
+    [Fact]
     public async Task Reopen_LastRecordRemovedWhileClosed_ContinuesFromCommittedHeadSoRemovalStaysVisible()
     {
         await _audit.WriteRecordsAsync(5);

@@ -109,6 +109,12 @@ public sealed class SqliteAuditSink : IAuditSink
     public ValueTask<IAuditTrailView> OpenViewAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        // As IAuditTrailSource promises (and SqliteAuditTrail does): no file is "no trail", not an engine error.
+        if (!File.Exists(Location))
+        {
+            throw new FileNotFoundException($"There is no audit file at {Location}.", Location);
+        }
+
         return ValueTask.FromResult<IAuditTrailView>(SqliteTrailView.Open(_readConnectionString));
     }
 
