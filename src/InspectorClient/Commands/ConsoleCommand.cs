@@ -105,7 +105,7 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
         using var controller = Open(options, settings.Offline ? null : new RpcCheckBackend(quiet), text);
         IPromptInput input = Environment.InputIsInteractive
             ? new KeyPromptInput(console, Environment.Keys ?? console.Input, Environment.Time)
-            : new LinePromptInput(console, Environment.Input);
+            : new LinePromptInput(console, Environment.Input, () => controller.Limits.Prefix);
         TimeSpan? idle = Environment.InputIsInteractive ? options.ProbeInterval : null;
 
         Draw(controller, text);
