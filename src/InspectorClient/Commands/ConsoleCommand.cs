@@ -1,11 +1,12 @@
 using System.ComponentModel;
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
 using ELicense.Inspector.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Commands;
 

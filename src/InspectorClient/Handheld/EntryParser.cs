@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
 using ELicense.V1;
 using ELicense.Core.Credentials;
 using ELicense.Core.Identifiers;
+using ELicense.Client.Cli;
 
 namespace ELicense.Inspector.Handheld;
 

@@ -3,6 +3,7 @@ using ELicense.Inspector.Offline;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Grpc.Core;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Handheld;
 
