@@ -1,6 +1,6 @@
-using ELicense.Inspector.Commands;
-using ELicense.Inspector.Connection;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Commands;
 
 namespace ELicense.Bench;
 

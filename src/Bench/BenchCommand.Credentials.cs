@@ -1,7 +1,7 @@
-using ELicense.Inspector.Connection;
-using ELicense.Inspector.Rendering;
 using Grpc.Core;
 using Spectre.Console;
+using ELicense.Client.Connection;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Bench;
 

@@ -1,8 +1,9 @@
-using ELicense.Inspector.Commands;
-using ELicense.Inspector.Connection;
-using ELicense.Inspector.Rendering;
 using Grpc.Core;
 using Spectre.Console;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
+using ELicense.Client.Rendering;
+using ELicense.Client.Commands;
 
 namespace ELicense.Bench;
 

@@ -1,7 +1,8 @@
-using ELicense.Inspector.Connection;
 using ELicense.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Bench;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ELicense.Inspector.Connection;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench;
 

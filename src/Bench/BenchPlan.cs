@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using ELicense.Inspector.Connection;
 using ELicense.V1;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench;
 

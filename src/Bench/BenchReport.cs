@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Grpc.Core;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Bench;
 

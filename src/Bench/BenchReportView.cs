@@ -1,6 +1,6 @@
 using System.Globalization;
-using ELicense.Inspector.Rendering;
 using Spectre.Console;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Bench;
 

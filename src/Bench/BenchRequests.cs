@@ -1,6 +1,6 @@
 using ELicense.V1;
 using ELicense.Core.Identifiers;
-using ELicense.Inspector.Connection;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using ELicense.Inspector.Connection;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench;
 

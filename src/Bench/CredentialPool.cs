@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using ELicense.Inspector.Connection;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using ELicense.Client.Connection;
 
 namespace ELicense.Bench;
 

@@ -1,4 +1,5 @@
-using ELicense.Inspector.Connection;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Bench;
 

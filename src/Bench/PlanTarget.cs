@@ -1,6 +1,6 @@
 using System.Globalization;
-using ELicense.Inspector.Connection;
 using ELicense.V1;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench;
 

@@ -11,7 +11,7 @@
 //   GrpcBenchTarget, BenchConnections, BenchRequests, CredentialPool, DeadlineSlots  the calls
 //   BenchRecorder*, BenchMonitor, BenchReport*, BenchFiles, HdrLogWriter, SloGates   recording and reports
 using ELicense.Bench;
-using ELicense.Inspector.Connection;
+using ELicense.Client.Cli;
 using Spectre.Console;
 
 // The generator keeps hundreds of HTTP/2 streams in flight, each holding a pooled 16 KB buffer. The shared pool

@@ -1,6 +1,7 @@
 using ELicense.Inspector.Commands;
-using ELicense.Inspector.Connection;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Commands;
 
 namespace ELicense.Inspector;
 

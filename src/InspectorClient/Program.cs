@@ -9,10 +9,13 @@
 //   Holder/               the holder's refreshing QR code (`inspector holder`)
 //   Localization/         every word of the console and the holder screen, English and Chinese
 //   src/Client            ELicense.Client, shared with elicense-bench (src/Bench, the load generator, its own
-//                         program): Connection/ (options, channel, deadline, retry, exit codes, option parsers),
-//                         Commands/SessionCommand (the frame under InspectorCommand), Rendering/ErrorView
+//                         program): Cli/ (environment, exit codes, usage errors, secrets, option parsers),
+//                         Connection/ (options, TLS, API key, retry, session), Rendering/ErrorView, Commands/
+//                         (SessionCommand, the frame under InspectorCommand; CommandLine; help)
 using ELicense.Inspector;
-using ELicense.Inspector.Connection;
+using ELicense.Client.Cli;
+using ELicense.Client.Commands;
+using ELicense.Client.Rendering;
 using Spectre.Console;
 
 var environment = new InspectorEnvironment(

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ELicense.Inspector.Connection;
 using Mono.Cecil;
+using ELicense.Client.Connection;
 
 namespace ELicense.Architecture.Tests;
 
@@ -10,20 +10,63 @@ namespace ELicense.Architecture.Tests;
 /// </summary>
 public sealed class ClientLibraryTests
 {
+    private const string Root = "ELicense.Client";
+
+    /// <summary>
+    /// Bottom to top (README, "Structure"). Folders in one layer do not use each other.
+    /// </summary>
+    private static readonly string[][] Layers =
+    [
+        ["Cli"],        // the command line's basics: environment, exit codes, usage errors, secrets, option parsers, connection options
+        ["Connection"], // options, TLS, API key, retries, the RPC session
+        ["Rendering"],  // the error lines and the palette
+        ["Commands"],   // the command frame (SessionCommand), CommandLine, help with exit codes
+    ];
+
+    private static readonly FolderGraph Graph = FolderGraph.Of(typeof(RpcSession), Root);
+
     [Fact]
     public void ClientFolders_DependencyGraph_HasNoCycles()
     {
-        var graph = FolderGraph.Of(typeof(RpcSession), "ELicense.Inspector");
-
-        Assert.True(graph.Cycles().Count == 0, "folder cycles in ELicense.Client:\n" + graph.Describe());
+        Assert.True(Graph.Cycles().Count == 0, "folder cycles in ELicense.Client:\n" + Graph.Describe());
     }
 
     [Fact]
-    public void ClientConnection_DependsOn_NoOtherClientFolder()
+    public void ClientFolders_Dependencies_PointOnlyToLowerLayers()
     {
-        var graph = FolderGraph.Of(typeof(RpcSession), "ELicense.Inspector");
+        var upward = (
+            from folder in Graph.Folders
+            from target in Graph.DependenciesOf(folder)
+            where LayerOf(target) is not { } layer || LayerOf(folder) is not { } own || layer >= own
+            select $"{folder} -> {target} ({string.Join("; ", Graph.Witnesses(folder, target))})").ToList();
 
-        Assert.True(graph.DependenciesOf("Connection").Count == 0, "ELicense.Client:\n" + graph.Describe());
+        Assert.True(upward.Count == 0, "dependencies that do not point down the layers:\n" + string.Join('\n', upward));
+    }
+
+    [Fact]
+    public void ClientFolders_LayerTable_IsExactlyTheFolders()
+    {
+        // Not vacuous: every folder of the table is in the assembly (under the root namespace), and every folder has a row.
+        Assert.Equal(Layers.SelectMany(l => l).Order(StringComparer.Ordinal), Graph.Folders);
+    }
+
+    [Fact]
+    public void ClientCli_DependsOn_NoOtherClientFolder()
+    {
+        Assert.True(Graph.DependenciesOf("Cli").Count == 0, "ELicense.Client:\n" + Graph.Describe());
+    }
+
+    [Fact]
+    public void ClientAssembly_Types_AllUnderItsRootNamespace()
+    {
+        using var client = AssemblyDefinition.ReadAssembly(typeof(RpcSession).Assembly.Location);
+
+        var outside = client.MainModule.Types
+            .Where(t => t.Namespace.Length > 0 && t.Namespace != Root && !t.Namespace.StartsWith(Root + ".", StringComparison.Ordinal))
+            .Where(t => !t.Namespace.StartsWith("System", StringComparison.Ordinal) && !t.Namespace.StartsWith("Microsoft", StringComparison.Ordinal))
+            .Select(t => t.FullName).ToList();
+
+        Assert.True(outside.Count == 0, "types of ELicense.Client outside its namespace: " + string.Join(", ", outside));
     }
 
     [Fact]
@@ -67,6 +110,12 @@ public sealed class ClientLibraryTests
             .SelectMany(m => m.Body.Instructions).Select(i => i.Operand).OfType<string>();
 
         Assert.Equal(expected, strings.Any(s => s.Contains("SHAREDARRAYPOOL", StringComparison.Ordinal)));
+    }
+
+    private static int? LayerOf(string folder)
+    {
+        var index = Array.FindIndex(Layers, layer => layer.Contains(folder, StringComparer.Ordinal));
+        return index < 0 ? null : index;
     }
 
     /// <summary>The configProperties of a program's runtimeconfig.json, copied beside the tests by the project reference.</summary>

@@ -1,6 +1,6 @@
-using ELicense.Inspector.Connection;
 using Microsoft.Extensions.Time.Testing;
 using Spectre.Console.Testing;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench.Tests;
 

@@ -1,6 +1,6 @@
 using ELicense.Bench;
-using ELicense.Inspector.Connection;
 using ELicense.V1;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench.Tests;
 

@@ -1,9 +1,9 @@
 using ELicense.Bench;
-using ELicense.Inspector.Connection;
 using ELicense.V1;
 using Grpc.Core;
 using HdrHistogram;
 using Spectre.Console.Testing;
+using ELicense.Client.Cli;
 
 namespace ELicense.Bench.Tests;
 

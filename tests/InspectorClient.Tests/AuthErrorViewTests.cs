@@ -1,4 +1,3 @@
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Rendering;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -6,6 +5,8 @@ using Grpc.Core;
 using Spectre.Console.Testing;
 using GrpcStatus = Grpc.Core.Status;
 using RpcStatus = Google.Rpc.Status;
+using ELicense.Client.Cli;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Tests;
 

@@ -1,5 +1,5 @@
-using ELicense.Inspector.Connection;
 using Spectre.Console.Testing;
+using ELicense.Client.Cli;
 
 namespace ELicense.Inspector.Tests;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using ELicense.Inspector.Commands;
-using ELicense.Inspector.Connection;
 using ELicense.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -11,6 +10,8 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RpcStatus = Google.Rpc.Status;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Tests;
 

@@ -1,5 +1,6 @@
 using ELicense.Inspector.Commands;
-using ELicense.Inspector.Connection;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Tests;
 

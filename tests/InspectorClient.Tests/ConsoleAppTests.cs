@@ -1,8 +1,8 @@
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Offline;
 using ELicense.Inspector.Tests.Offline;
 using Spectre.Console.Testing;
+using ELicense.Client.Cli;
 
 namespace ELicense.Inspector.Tests;
 

@@ -5,6 +5,7 @@ using Grpc.Core;
 using Spectre.Console.Testing;
 using GrpcStatus = Grpc.Core.Status;
 using RpcStatus = Google.Rpc.Status;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Tests;
 

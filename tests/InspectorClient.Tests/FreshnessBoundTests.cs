@@ -3,6 +3,7 @@ using ELicense.Inspector.Localization;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using ELicense.Inspector.Connection;
 using Spectre.Console.Testing;
+using ELicense.Client.Cli;
 
 namespace ELicense.Inspector.Tests;
 

@@ -1,7 +1,7 @@
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Commands;
 using ELicense.Inspector.Localization;
 using ELicense.V1;
+using ELicense.Client.Cli;
 
 namespace ELicense.Inspector.Tests;
 

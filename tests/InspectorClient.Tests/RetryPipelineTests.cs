@@ -1,7 +1,7 @@
-using ELicense.Inspector.Connection;
 using Google.Rpc;
 using Grpc.Core;
 using GrpcStatus = Grpc.Core.Status;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Tests;
 

@@ -4,7 +4,7 @@ using ELicense.IntegrationTests.Infrastructure;
 using Spectre.Console.Testing;
 using Xunit;
 using BenchApp = ELicense.Bench.BenchApp;
-using InspectorEnvironment = ELicense.Inspector.Connection.InspectorEnvironment;
+using InspectorEnvironment = ELicense.Client.Cli.InspectorEnvironment;
 
 namespace ELicense.IntegrationTests;
 

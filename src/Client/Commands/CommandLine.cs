@@ -1,9 +1,9 @@
-using ELicense.Inspector.Connection;
-using ELicense.Inspector.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Rendering;
 
-namespace ELicense.Inspector.Commands;
+namespace ELicense.Client.Commands;
 
 /// <summary>
 /// The command-line conventions the inspector and elicense-bench share: which arguments are secrets, and how an

@@ -1,11 +1,10 @@
 using System.Globalization;
-using ELicense.Inspector.Connection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Spectre.Console.Cli.Help;
 using Spectre.Console.Rendering;
 
-namespace ELicense.Inspector.Commands;
+namespace ELicense.Client.Commands;
 
 /// <summary>
 /// The standard help with the exit codes appended, then the program's own footer (environment variables,

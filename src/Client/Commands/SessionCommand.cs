@@ -1,10 +1,11 @@
-using ELicense.Inspector.Connection;
-using ELicense.Inspector.Rendering;
 using Grpc.Core;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
+using ELicense.Client.Rendering;
 
-namespace ELicense.Inspector.Commands;
+namespace ELicense.Client.Commands;
 
 /// <summary>
 /// The frame of every command of the inspector and of elicense-bench: resolves the connection options, opens

@@ -1,6 +1,7 @@
 using Grpc.Core;
+using ELicense.Client.Cli;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Connection;
 
 /// <summary>The API key as gRPC call credentials: "authorization: Bearer KEY" on every call.</summary>
 public static class ApiKeyCredentials

@@ -1,8 +1,9 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ELicense.Client.Cli;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Connection;
 
 /// <summary>
 /// The TLS material named by the options: the client certificate for mutual TLS, and the CA(s) to trust

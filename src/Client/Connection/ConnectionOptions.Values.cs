@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Connection;
 
 /// <summary>
 /// The rules for single values: the server URL (and whether its host is loopback), the API key, the device id.

@@ -1,7 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using ELicense.Client.Cli;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Connection;
 
 /// <summary>Where and how to call the server: the global options, resolved against the environment.</summary>
 public sealed partial record ConnectionOptions(Uri Server, TimeSpan Deadline, int Retries, string DeviceId)

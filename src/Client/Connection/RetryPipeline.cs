@@ -3,7 +3,7 @@ using Grpc.Core;
 using Polly;
 using Polly.Retry;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Connection;
 
 /// <summary>A retry about to happen: the attempt that failed (0-based), why, and the wait before the next one.</summary>
 public sealed record RetryNote(int Attempt, Exception? Exception, TimeSpan Delay);

@@ -2,8 +2,9 @@ using ELicense.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Polly;
+using ELicense.Client.Cli;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Connection;
 
 /// <summary>
 /// One channel to the server and the calls made over it: every call runs inside the retry pipeline,

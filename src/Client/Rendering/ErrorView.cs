@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
-using ELicense.Inspector.Connection;
 using Google.Rpc;
 using Grpc.Core;
 using Spectre.Console;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
-namespace ELicense.Inspector.Rendering;
+namespace ELicense.Client.Rendering;
 
 /// <summary>One-line error messages for RPC failures and usage errors; no stack traces.</summary>
 public static class ErrorView

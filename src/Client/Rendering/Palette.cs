@@ -1,4 +1,4 @@
-namespace ELicense.Inspector.Rendering;
+namespace ELicense.Client.Rendering;
 
 /// <summary>The colours of the views, as Spectre markup colour names.</summary>
 public static class Palette

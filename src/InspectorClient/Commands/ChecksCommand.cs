@@ -1,9 +1,10 @@
 using System.ComponentModel;
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Commands;
 

@@ -1,11 +1,12 @@
 using System.ComponentModel;
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
 using ELicense.Inspector.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Commands;
 
@@ -105,7 +106,7 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
         using var controller = Open(options, settings.Offline ? null : new RpcCheckBackend(quiet), text);
         IPromptInput input = Environment.InputIsInteractive
             ? new KeyPromptInput(console, Environment.Keys ?? console.Input, Environment.Time)
-            : new LinePromptInput(console, Environment.Input);
+            : new LinePromptInput(console, Environment.Input, () => controller.Limits.Prefix);
         TimeSpan? idle = Environment.InputIsInteractive ? options.ProbeInterval : null;
 
         Draw(controller, text);

@@ -1,5 +1,6 @@
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Rendering;
+using ELicense.Client.Cli;
+using ELicense.Client.Commands;
 
 namespace ELicense.Inspector.Commands;
 

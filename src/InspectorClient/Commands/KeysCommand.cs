@@ -1,6 +1,7 @@
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Commands;
 

@@ -1,10 +1,11 @@
 using System.ComponentModel;
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using ELicense.Client.Cli;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Commands;
 

@@ -6,6 +6,7 @@ using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using ELicense.Core.Identifiers;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Handheld;
 

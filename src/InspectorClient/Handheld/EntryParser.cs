@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
 using ELicense.V1;
 using ELicense.Core.Credentials;
 using ELicense.Core.Identifiers;
+using ELicense.Client.Cli;
 
 namespace ELicense.Inspector.Handheld;
 
@@ -39,11 +39,14 @@ public abstract record Entry
 /// </summary>
 public static partial class EntryParser
 {
-    /// <summary>Reads one line of the scan prompt.</summary>
-    public static Entry Parse(string line, Func<string, string?> getVariable, Func<string, bool> fileExists)
+    /// <summary>
+    /// Reads one line of the scan prompt; <paramref name="scanPrefix"/> is the licence prefix the server
+    /// published (<see cref="ScanLimits"/>).
+    /// </summary>
+    public static Entry Parse(string line, string scanPrefix, Func<string, string?> getVariable, Func<string, bool> fileExists)
     {
         // A scanner may send a leading space or a terminal a stray CR; inside the payload spaces are Base45.
-        var start = line.IndexOf(OfflineVerifier.Prefix, StringComparison.Ordinal);
+        var start = line.IndexOf(scanPrefix, StringComparison.Ordinal);
         if (start >= 0 && string.IsNullOrWhiteSpace(line[..start]))
         {
             return new Entry.Scan(line[start..].TrimEnd('\r', '\n'));

@@ -3,6 +3,7 @@ using ELicense.Inspector.Offline;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Grpc.Core;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Handheld;
 
@@ -72,6 +73,9 @@ public sealed class HandheldController : IDisposable
     /// <summary>The console's words.</summary>
     public UiText Text => _context.Text;
 
+    /// <summary>How a scan is recognised and bounded: the cached published policy, else Core's defaults.</summary>
+    public ScanLimits Limits => _keys.Limits;
+
     /// <summary>The offline checks waiting for the server.</summary>
     public OfflineQueue Queue { get; }
 
@@ -138,7 +142,7 @@ public sealed class HandheldController : IDisposable
 
     private async Task HandleLineAsync(string line, AskAsync ask, CancellationToken cancellationToken)
     {
-        switch (EntryParser.Parse(line, _getVariable, _fileExists))
+        switch (EntryParser.Parse(line, Limits.Prefix, _getVariable, _fileExists))
         {
             case Entry.Scan scan:
                 await _scans.ScanAsync(scan.Payload, null, cancellationToken);

@@ -3,6 +3,7 @@ using ELicense.Inspector.Localization;
 using ELicense.Inspector.Rendering;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Handheld;
 

@@ -13,6 +13,12 @@ public sealed class OfflineKeys(HandheldContext context, Connectivity link) : ID
     /// <summary>The verifier over the current keys; null while the console has none.</summary>
     public OfflineVerifier? Verifier { get; private set; }
 
+    /// <summary>
+    /// How a scan is recognised and how long a code may be sent online: the cached published policy, or
+    /// Core's defaults while no usable policy is cached (see <see cref="ScanLimits.Default"/>).
+    /// </summary>
+    public ScanLimits Limits => Verifier?.Limits ?? ScanLimits.Default;
+
     /// <summary>Loads the cached keys, when they are this server's and readable; says why not otherwise.</summary>
     public void LoadCached()
     {

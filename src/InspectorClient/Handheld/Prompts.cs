@@ -1,6 +1,6 @@
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Localization;
 using ELicense.V1;
+using ELicense.Client.Cli;
 
 namespace ELicense.Inspector.Handheld;
 

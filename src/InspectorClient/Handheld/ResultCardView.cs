@@ -7,6 +7,7 @@ using Spectre.Console.Rendering;
 using GoogleDate = Google.Type.Date;
 using ELicense.Core;
 using ELicense.Core.Rules;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Handheld;
 

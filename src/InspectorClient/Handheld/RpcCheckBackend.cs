@@ -1,5 +1,5 @@
-using ELicense.Inspector.Connection;
 using ELicense.V1;
+using ELicense.Client.Connection;
 
 namespace ELicense.Inspector.Handheld;
 

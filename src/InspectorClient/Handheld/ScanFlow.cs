@@ -15,7 +15,8 @@ public sealed class ScanFlow(
     public async Task ScanAsync(string payload, string? source, CancellationToken cancellationToken)
     {
         var text = context.Text;
-        if (payload.Length > OfflineVerifier.MaxPayloadLength)
+        // The bound the server published (not a constant): a server configured for longer codes is asked.
+        if (payload.Length > keys.Limits.MaxPayloadLength)
         {
             context.Say(text.Describe(Verdict.Malformed), Tone.Red);
             return;
@@ -64,7 +65,7 @@ public sealed class ScanFlow(
         {
             context.Say(context.Text.NoQrInImage(path), Tone.Red);
         }
-        else if (!decoded.StartsWith(OfflineVerifier.Prefix, StringComparison.Ordinal))
+        else if (!decoded.StartsWith(keys.Limits.Prefix, StringComparison.Ordinal))
         {
             context.Say(context.Text.NotLicenceQr, Tone.Red);
         }
@@ -78,7 +79,7 @@ public sealed class ScanFlow(
     {
         var text = context.Text;
         var now = context.Time.GetUtcNow();
-        var response = TerminalText.Clean(verifier.Verify(payload));
+        var response = TerminalText.Clean(verifier.Verify(payload, out var notChecked));
         var tokenId = response.Credential?.TokenId;
         // The same code already checked on this device (offline, or online before the connection went): a repeat.
         var earlier = tokenId is null ? null : log.FirstWithToken(tokenId);
@@ -92,8 +93,12 @@ public sealed class ScanFlow(
 
         string? queueId = null;
         string? notSaved = null;
-        // Worth re-verifying: a pass, a licence the snapshot calls not valid, and a key the cache may not have had yet.
-        if (earlier is null && response.Verdict is Verdict.Valid or Verdict.LicenseNotValid or Verdict.UnknownKey)
+        // Worth re-verifying: a pass, a licence the snapshot calls not valid, a key the cache may not have had
+        // yet, and a code not checked for want of the server's policy (the server applies its own). A clock
+        // set back is not queued: the check's time would come from a clock known to be wrong, and the
+        // officer is told to correct it or check online.
+        if (earlier is null && (response.Verdict is Verdict.Valid or Verdict.LicenseNotValid or Verdict.UnknownKey
+                                || notChecked == NotCheckedOffline.NoUsablePolicy))
         {
             queueId = Guid.NewGuid().ToString("N");
             try

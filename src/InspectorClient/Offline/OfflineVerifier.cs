@@ -17,15 +17,6 @@ namespace ELicense.Inspector.Offline;
 /// </summary>
 public sealed class OfflineVerifier : IDisposable
 {
-    /// <summary>The licence credential prefix (how the console recognises a scanned credential).</summary>
-    public const string Prefix = CredentialPolicy.LicensePrefix;
-
-    /// <summary>
-    /// The default server's longest payload: the console's bound on what it sends online. Offline, the
-    /// decoder applies the limit the server published instead.
-    /// </summary>
-    public const int MaxPayloadLength = CredentialPolicy.DefaultMaxPayloadLength;
-
     private readonly CachedIssuerKeys _keys;
     private readonly TimeProvider _time;
     private readonly CachedKeySource _source;
@@ -40,26 +31,36 @@ public sealed class OfflineVerifier : IDisposable
         _source = new CachedKeySource(keys);
         var policy = keys.LicensePolicy(out _policyProblem);
         _decoder = policy is null ? null : new CredentialDecoder<CredentialClaims>(LicenseDocument.Instance, policy, _source, time);
+        Limits = ScanLimits.Of(policy);
     }
+
+    /// <summary>The cached policy's prefix and maximum length (Core's defaults when the cache has no usable policy).</summary>
+    public ScanLimits Limits { get; }
 
     /// <summary>The allowed clock skew, as the server published it.</summary>
     public TimeSpan MaxClockSkew => TimeSpan.FromSeconds(Math.Clamp(_keys.MaxClockSkewSeconds, 0, 30));
 
     /// <summary>Checks <paramref name="payload"/>; never throws for a hostile payload.</summary>
-    public VerifyCredentialResponse Verify(string? payload)
+    public VerifyCredentialResponse Verify(string? payload) => Verify(payload, out _);
+
+    /// <summary>Checks <paramref name="payload"/>, saying in <paramref name="notChecked"/> when nothing could be checked, and why.</summary>
+    public VerifyCredentialResponse Verify(string? payload, out NotCheckedOffline notChecked)
     {
         var now = _time.GetUtcNow();
         // A clock set back lets an expired code back into its window. The keys were fetched by this
         // device's own clock, so a clock that now reads earlier than that (beyond the skew) has been
         // set back: the time window cannot be trusted, and nothing is confirmed offline.
-        var response = now < _keys.FetchedAt - MaxClockSkew
+        notChecked = now < _keys.FetchedAt - MaxClockSkew ? NotCheckedOffline.ClockSetBack
+            : _decoder is null ? NotCheckedOffline.NoUsablePolicy
+            : NotCheckedOffline.None;
+        var response = notChecked == NotCheckedOffline.ClockSetBack
             ? Fail(Verdict.StatusUnavailable, string.Create(CultureInfo.InvariantCulture,
                 $"This handheld's clock reads {now:yyyy-MM-dd HH:mm:ss}Z, earlier than when its issuer keys were fetched ({_keys.FetchedAt:yyyy-MM-dd HH:mm:ss}Z): expiry cannot be checked offline. Correct the clock, or check online."))
-            : _decoder is null
+            : notChecked == NotCheckedOffline.NoUsablePolicy
                 // Without the server's policy the limits it applies are unknown here; guessing them could
                 // confirm a credential the server refuses, so nothing is confirmed until the keys are fetched again.
                 ? Fail(Verdict.StatusUnavailable, $"Not checked offline: {_policyProblem}. Fetch the issuer keys again while online (the console does so whenever it reaches the server), then check again.")
-                : FromCheck(_decoder.Verify(payload, now), now);
+                : FromCheck(_decoder!.Verify(payload, now), now);
         response.VerifyTime = Timestamp.FromDateTimeOffset(now);
         return response;
     }

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Rendering;
 

@@ -3,6 +3,7 @@ using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Spectre.Console;
 using GoogleDate = Google.Type.Date;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Rendering;
 

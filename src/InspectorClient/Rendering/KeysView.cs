@@ -1,6 +1,7 @@
 using System.Globalization;
 using ELicense.V1;
 using Spectre.Console;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Rendering;
 

@@ -2,6 +2,7 @@ using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Rendering;
 

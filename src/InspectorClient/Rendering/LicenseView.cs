@@ -1,5 +1,6 @@
 using ELicense.V1;
 using Spectre.Console;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Rendering;
 

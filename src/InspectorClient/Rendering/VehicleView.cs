@@ -1,9 +1,10 @@
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Localization;
 using ELicense.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using ELicense.Core.Identifiers;
+using ELicense.Client.Cli;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Rendering;
 

@@ -8,7 +8,17 @@ namespace ELicense.Inspector.Tests.Handheld;
 public sealed class EntryParserTests
 {
     private static Entry Parse(string line, params string[] existingFiles) =>
-        EntryParser.Parse(line, name => name == "HOME" ? "/home/officer" : null, existingFiles.Contains);
+        EntryParser.Parse(line, "EDL1:", name => name == "HOME" ? "/home/officer" : null, existingFiles.Contains);
+
+    [Fact]
+    public void Parse_PublishedPrefix_IsScanAndTheDefaultIsNot()
+    {
+        var published = EntryParser.Parse(" EDL2:6BF OXN\r", "EDL2:", _ => null, _ => false);
+        var unpublished = EntryParser.Parse("EDL1:6BF OXN", "EDL2:", _ => null, _ => false);
+
+        Assert.Equal(new Entry.Scan("EDL2:6BF OXN"), published);
+        Assert.IsType<Entry.Unrecognised>(unpublished);
+    }
 
     [Fact]
     public void Parse_ScannerLine_IsScanKeepingSpaces()

@@ -1,6 +1,5 @@
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
-using ELicense.Inspector.Connection;
 using ELicense.Inspector.Offline;
 using ELicense.V1;
 using Spectre.Console.Testing;

@@ -126,6 +126,17 @@ public sealed class PromptInputTests
     }
 
     [Fact]
+    public async Task LineInput_PublishedPrefix_ShortensThatScansEcho()
+    {
+        var scan = "EDL2:" + new string('A', 60);
+        var input = new LinePromptInput(_console, new StringReader(scan + "\n"), () => "EDL2:");
+
+        Assert.Equal(new InputEvent.Line(scan), await input.ReadAsync("▸ ", hotkeys: true, idle: null, Ct));
+        Assert.Contains(scan[..40] + "…", _console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(scan, _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LineInput_Lines_AreLinesHotkeysAndEnd()
     {
         var input = new LinePromptInput(_console, new StringReader("EDL1:ABC DEF\nv\n京A12345\n"));

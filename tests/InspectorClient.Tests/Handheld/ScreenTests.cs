@@ -4,6 +4,7 @@ using ELicense.Inspector.Offline;
 using ELicense.V1;
 using Google.Protobuf.WellKnownTypes;
 using Spectre.Console.Testing;
+using ELicense.Client.Rendering;
 
 namespace ELicense.Inspector.Tests.Handheld;
 
@@ -228,7 +229,7 @@ public sealed class ScreenTests
         var header = HandheldScreen.HeaderMarkup(state, UiText.English, Samples.Clock());
 
         Assert.Contains("keys 2025-02-26 08:35[/]", header, StringComparison.Ordinal);
-        Assert.Contains($"[{ELicense.Inspector.Rendering.Palette.Amber}]keys 2025-02-26", header, StringComparison.Ordinal);
+        Assert.Contains($"[{ELicense.Client.Rendering.Palette.Amber}]keys 2025-02-26", header, StringComparison.Ordinal);
     }
 
     [Fact]

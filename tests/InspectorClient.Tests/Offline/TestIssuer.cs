@@ -68,7 +68,7 @@ internal sealed class TestIssuer : IDisposable
         var cose = CoseSign1Message.SignEmbedded(claims.Encode(), new CoseSigner(signer ?? Key, hash ?? HashAlgorithmName.SHA256, headers));
         EcdsaLowS.Normalize(cose.AsSpan(cose.Length - 2 * EcdsaLowS.ScalarLength)); // low-S, as the issuer writes it (P-256 keys only)
 
-        return OfflineVerifier.Prefix + Base45.Encode(cose);
+        return CredentialPolicy.LicensePrefix + Base45.Encode(cose);
     }
 
     /// <summary>The ECDSA twin of a credential: the same r with s replaced by n − s, which verifies the same message.</summary>
@@ -79,7 +79,7 @@ internal sealed class TestIssuer : IDisposable
         Assert.True(EcdsaLowS.IsLowS(signature), "the credential was not low-S to begin with");
         EcdsaLowS.Twin(signature);
         Assert.False(EcdsaLowS.IsLowS(signature));
-        return OfflineVerifier.Prefix + Base45.Encode(bytes);
+        return CredentialPolicy.LicensePrefix + Base45.Encode(bytes);
     }
 
     public string Issue(DateTimeOffset issuedAt) => Issue(Claims(issuedAt));
@@ -89,7 +89,7 @@ internal sealed class TestIssuer : IDisposable
     {
         var bytes = Decode(payload);
         Assert.Equal(0xD2, bytes[0]);
-        return OfflineVerifier.Prefix + Base45.Encode(bytes.AsSpan(1));
+        return CredentialPolicy.LicensePrefix + Base45.Encode(bytes.AsSpan(1));
     }
 
     /// <summary>Flips one bit of the byte at <paramref name="index"/> (negative: from the end).</summary>
@@ -97,12 +97,12 @@ internal sealed class TestIssuer : IDisposable
     {
         var bytes = Decode(payload);
         bytes[index < 0 ? bytes.Length + index : index] ^= 0x01;
-        return OfflineVerifier.Prefix + Base45.Encode(bytes);
+        return CredentialPolicy.LicensePrefix + Base45.Encode(bytes);
     }
 
     public static byte[] Decode(string payload)
     {
-        var text = payload[OfflineVerifier.Prefix.Length..];
+        var text = payload[CredentialPolicy.LicensePrefix.Length..];
         var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
         Assert.True(Base45.TryDecode(text, buffer, out var written));
         return buffer[..written];
@@ -127,7 +127,7 @@ internal sealed class TestIssuer : IDisposable
         writer.WriteByteString(content);
         writer.WriteByteString(new byte[64]);
         writer.WriteEndArray();
-        return OfflineVerifier.Prefix + Base45.Encode(writer.Encode());
+        return CredentialPolicy.LicensePrefix + Base45.Encode(writer.Encode());
     }
 
     public void Dispose() => Key.Dispose();

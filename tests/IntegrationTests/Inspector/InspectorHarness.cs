@@ -2,7 +2,7 @@
 using ELicense.IntegrationTests.Infrastructure;
 using Spectre.Console.Testing;
 using InspectorApp = ELicense.Inspector.InspectorApp;
-using InspectorEnvironment = ELicense.Inspector.Connection.InspectorEnvironment;
+using InspectorEnvironment = ELicense.Client.Cli.InspectorEnvironment;
 
 namespace ELicense.IntegrationTests.Inspector;
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using Handheld = ELicense.Inspector.Handheld;
-using InspectorConnection = ELicense.Inspector.Connection;
+using ClientCli = ELicense.Client.Cli;
+using ClientConnection = ELicense.Client.Connection;
 using Offline = ELicense.Inspector.Offline;
 using InspectorV1 = ELicense.V1;
 using ServerCredentials = ELicense.Server.Credentials;
@@ -24,7 +25,7 @@ public sealed class OfflineSyncTests(SharedEnvironment env) : IAsyncDisposable
     private readonly string _data = Directory.CreateTempSubdirectory("elicense-sync-it-").FullName;
     private readonly string _cache = Directory.CreateTempSubdirectory("elicense-sync-cache-").FullName;
     private readonly int _port = RedisServer.FreePort();
-    private readonly List<InspectorConnection.RpcSession> _sessions = [];
+    private readonly List<ClientConnection.RpcSession> _sessions = [];
     private ServerInstance? _server;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -58,11 +59,11 @@ public sealed class OfflineSyncTests(SharedEnvironment env) : IAsyncDisposable
 
     private Handheld.HandheldController CreateHandheld(Uri server, TimeProvider time, bool forcedOffline = false)
     {
-        var options = new InspectorConnection.ConnectionOptions(server, TimeSpan.FromSeconds(5), Retries: 0, "sync-it-handheld")
+        var options = new ClientConnection.ConnectionOptions(server, TimeSpan.FromSeconds(5), Retries: 0, "sync-it-handheld")
         {
-            ApiKey = new InspectorConnection.Secret(TestCallers.Officer.Key),
+            ApiKey = new ClientCli.Secret(TestCallers.Officer.Key),
         };
-        var session = new InspectorConnection.RpcSession(options);
+        var session = new ClientConnection.RpcSession(options);
         _sessions.Add(session);
         return new Handheld.HandheldController(
             new Handheld.HandheldOptions("it-officer", options.DeviceId, server, options.Deadline, forcedOffline, _cache, TimeSpan.Zero, _cache),

@@ -1,4 +1,4 @@
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Cli;
 
 /// <summary>A usage error found while running a command (e.g. empty input); exit code 2.</summary>
 public sealed class UsageException : Exception

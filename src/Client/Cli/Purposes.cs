@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using ELicense.V1;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Cli;
 
 /// <summary>Parses the lookup purpose given with --purpose (purpose limitation: a lookup by number states why).</summary>
 public static class Purposes

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using ELicense.V1;
 
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Cli;
 
 /// <summary>Parses the plate type given on the command line.</summary>
 public static class PlateTypes

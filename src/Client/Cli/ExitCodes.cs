@@ -1,4 +1,4 @@
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Cli;
 
 /// <summary>The process exit codes of the inspector and of elicense-bench, as documented in their --help.</summary>
 public static class ExitCodes

@@ -1,4 +1,4 @@
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Cli;
 
 /// <summary>
 /// A value that must never be shown: an API key, a certificate password. <see cref="ToString"/> hides it,

@@ -1,4 +1,4 @@
-namespace ELicense.Inspector.Connection;
+namespace ELicense.Client.Cli;
 
 /// <summary>
 /// Everything the commands take from the outside world, so that tests can supply their own: the output

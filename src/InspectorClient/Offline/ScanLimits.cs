@@ -1,0 +1,24 @@
+using ELicense.Core.Credentials;
+
+namespace ELicense.Inspector.Offline;
+
+/// <summary>
+/// How the console recognises a scanned licence code (its prefix) and the longest one it sends online:
+/// the values the server published with its keys, so a server configured with another prefix or a longer
+/// payload is followed and not refused before it is asked.
+/// </summary>
+/// <param name="Prefix">The licence credential prefix.</param>
+/// <param name="MaxPayloadLength">The longest payload the console passes on.</param>
+public sealed record ScanLimits(string Prefix, int MaxPayloadLength)
+{
+    /// <summary>
+    /// Core's defaults. Used ONLY while no usable policy is cached (no keys yet, a cache written before
+    /// servers published their policy, or a published policy out of bounds): the console must still tell
+    /// a scan from a typed line, and the default server's values are the best guess until the next fetch.
+    /// </summary>
+    public static readonly ScanLimits Default = new(CredentialPolicy.LicensePrefix, CredentialPolicy.DefaultMaxPayloadLength);
+
+    /// <summary>The limits of a cached policy, or <see cref="Default"/> when there is none.</summary>
+    public static ScanLimits Of(CredentialPolicy? policy) =>
+        policy is null ? Default : new ScanLimits(policy.Prefix, policy.MaxPayloadLength);
+}
