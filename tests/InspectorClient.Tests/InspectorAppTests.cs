@@ -82,6 +82,24 @@ public sealed class InspectorAppTests
         Assert.Contains("no QR payload given", _error.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_VerifyPayloadOverTheLargestPublishableLimit_ExitsTwoWithoutCalling()
+    {
+        var code = await RunAsync("EDL1:" + new string('A', 8192) + "\n", "verify", "-", "--server", ClosedServer(), "--retries", "0");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("longer than 8192 characters", _error.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_VerifyPayloadOverTheDefaultLimit_IsLeftToTheServer()
+    {
+        // 3000 characters: over the default server's 2048, within what a server may be configured to accept.
+        var code = await RunAsync("EDL1:" + new string('A', 3000) + "\n", "verify", "-", "--server", ClosedServer(), "--retries", "0");
+
+        Assert.Equal(ExitCodes.RpcFailure, code);
+    }
+
     [Theory]
     [InlineData("license", "11010119900307803X", "--server", "localhost:5080")]
     [InlineData("vehicle", "--plate", "京A12345")]

@@ -32,8 +32,11 @@ public sealed class VerifySettings : GlobalSettings
 /// <summary>`verify`: checks one scanned credential and shows the verdict.</summary>
 public sealed class VerifyCommand(InspectorEnvironment environment) : InspectorCommand<VerifySettings>(environment)
 {
-    /// <summary>The longest payload the contract accepts.</summary>
-    public const int MaxPayloadLength = 2048;
+    /// <summary>
+    /// The longest payload passed on: the largest any server may publish. The server applies its own,
+    /// configured limit (and says MALFORMED past it); this bound only keeps a runaway stdin off the wire.
+    /// </summary>
+    public const int MaxPayloadLength = CredentialPolicy.MaxPayloadLengthBound;
 
     /// <inheritdoc />
     protected override async Task<int> RunAsync(RpcSession session, VerifySettings settings, CancellationToken cancellationToken)

@@ -12,11 +12,12 @@ namespace ELicense.Inspector.Offline;
 public sealed record ScanLimits(string Prefix, int MaxPayloadLength)
 {
     /// <summary>
-    /// Core's defaults. Used ONLY while no usable policy is cached (no keys yet, a cache written before
-    /// servers published their policy, or a published policy out of bounds): the console must still tell
-    /// a scan from a typed line, and the default server's values are the best guess until the next fetch.
+    /// Used ONLY while no usable policy is cached (no keys yet, a cache written before servers published their
+    /// policy, or a published policy out of bounds): Core's prefix, so the console can still tell a scan from a
+    /// typed line, and the largest payload any server may publish, so a server configured above the default is
+    /// asked rather than refused here (the server applies its own limit; offline nothing is checked without a policy).
     /// </summary>
-    public static readonly ScanLimits Default = new(CredentialPolicy.LicensePrefix, CredentialPolicy.DefaultMaxPayloadLength);
+    public static readonly ScanLimits Default = new(CredentialPolicy.LicensePrefix, CredentialPolicy.MaxPayloadLengthBound);
 
     /// <summary>The limits of a cached policy, or <see cref="Default"/> when there is none.</summary>
     public static ScanLimits Of(CredentialPolicy? policy) =>

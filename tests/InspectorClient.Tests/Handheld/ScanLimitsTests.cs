@@ -1,3 +1,4 @@
+using ELicense.Core.Credentials;
 using ELicense.Inspector.Handheld;
 using ELicense.Inspector.Localization;
 using ELicense.Inspector.Offline;
@@ -42,14 +43,14 @@ public sealed class ScanLimitsTests : HandheldTestsBase
     }
 
     [Fact]
-    public async Task Scan_NoPolicyCached_CoreDefaultsBoundWhatIsSent()
+    public async Task Scan_NoPolicyCached_LargestPublishableBoundBoundsWhatIsSent()
     {
         _backend.Keys.DocumentPolicies.Clear(); // an older server: keys, but no published policy
         using var controller = Create();
         await controller.StartAsync(Ct);
         _backend.Calls.Clear();
 
-        await Handle(controller, new InputEvent.Line("EDL1:" + new string('A', 3000)));
+        await Handle(controller, new InputEvent.Line("EDL1:" + new string('A', CredentialPolicy.MaxPayloadLengthBound)));
 
         Assert.Equal(ScanLimits.Default, controller.Limits);
         Assert.Empty(_backend.Calls);

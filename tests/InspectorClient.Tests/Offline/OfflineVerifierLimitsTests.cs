@@ -29,7 +29,7 @@ public sealed class OfflineVerifierLimitsTests
         using var verifier = new OfflineVerifier(keys, new FakeTimeProvider(Issued));
 
         Assert.Equal(ScanLimits.Default, verifier.Limits);
-        Assert.Equal(("EDL1:", 2048), (ScanLimits.Default.Prefix, ScanLimits.Default.MaxPayloadLength));
+        Assert.Equal(("EDL1:", 8192), (ScanLimits.Default.Prefix, ScanLimits.Default.MaxPayloadLength));
     }
 
     [Fact]
