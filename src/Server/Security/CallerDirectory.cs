@@ -1,23 +1,12 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Security;
-
-/// <summary>A resolved caller, with the principal ASP.NET Core authorisation checks (built once, not per call).</summary>
-public sealed record Caller(string Id, IReadOnlySet<string> Roles, double RateLimit, string? LicenseNumber)
-{
-    public ClaimsPrincipal Principal { get; } = new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, Id), .. Roles.Select(r => new Claim(ClaimTypes.Role, r))],
-        CallerAuthenticationHandler.SchemeName, ClaimTypes.Name, ClaimTypes.Role));
-
-    public bool IsIn(string role) => Roles.Contains(role);
-}
 
 /// <summary>Finds the caller behind an API key or a client certificate. Built once from configuration.</summary>
 public sealed class CallerDirectory : IDisposable
