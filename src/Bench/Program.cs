@@ -12,7 +12,7 @@
 //   BenchRecorder*, BenchMonitor, BenchReport*, BenchFiles, HdrLogWriter, SloGates   recording and reports
 using ELicense.Bench;
 using ELicense.Client.Cli;
-using Spectre.Console;
+using ELicense.Client.Commands;
 
 // The generator keeps hundreds of HTTP/2 streams in flight, each holding a pooled 16 KB buffer. The shared pool
 // keeps 32 arrays per core by default, so every stream beyond that allocated a fresh buffer (25 KB of
@@ -23,25 +23,7 @@ if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PoolSizeVariable)))
     Environment.SetEnvironmentVariable(PoolSizeVariable, "1024");
 }
 
-var environment = new InspectorEnvironment(
-    output: AnsiConsole.Console,
-    error: AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
-    input: Console.In,
-    time: TimeProvider.System,
-    getVariable: Environment.GetEnvironmentVariable,
-    machineName: Environment.MachineName)
-{
-    InputIsInteractive = !Console.IsInputRedirected,
-    OutputIsTerminal = !Console.IsOutputRedirected,
-    ErrorIsInteractive = !Console.IsErrorRedirected,
-};
-
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl+C ends the run and prints the report so far; a second one ends the process.
-    e.Cancel = !cancellation.IsCancellationRequested;
-    cancellation.Cancel();
-};
+var environment = InspectorEnvironment.OfThisProcess();
+using var cancellation = CommandLine.CancelOnCtrlC();
 
 return await BenchApp.RunAsync(environment, args, cancellation.Token);

@@ -15,29 +15,8 @@
 using ELicense.Inspector;
 using ELicense.Client.Cli;
 using ELicense.Client.Commands;
-using ELicense.Client.Rendering;
-using Spectre.Console;
 
-var environment = new InspectorEnvironment(
-    output: AnsiConsole.Console,
-    error: AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
-    input: Console.In,
-    time: TimeProvider.System,
-    getVariable: Environment.GetEnvironmentVariable,
-    machineName: Environment.MachineName)
-{
-    InputIsInteractive = !Console.IsInputRedirected,
-    OutputIsTerminal = !Console.IsOutputRedirected,
-    Keys = Console.IsInputRedirected ? null : new ELicense.Inspector.Handheld.TerminalKeys(),
-    ErrorIsInteractive = !Console.IsErrorRedirected,
-};
-
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl+C cancels the call cleanly; a second one ends the process.
-    e.Cancel = !cancellation.IsCancellationRequested;
-    cancellation.Cancel();
-};
+var environment = InspectorEnvironment.OfThisProcess(() => new ELicense.Inspector.Handheld.TerminalKeys());
+using var cancellation = CommandLine.CancelOnCtrlC();
 
 return await InspectorApp.RunAsync(environment, args, cancellation.Token);

@@ -47,4 +47,22 @@ public sealed class InspectorEnvironment(
 
     /// <summary>True when stderr is a terminal: live progress lines are written there only then.</summary>
     public bool ErrorIsInteractive { get; init; }
+
+    /// <summary>
+    /// This process's environment: the real stdout and stderr consoles, stdin, the system clock and variables.
+    /// <paramref name="terminalKeys"/> makes the key-by-key keyboard, asked for only when stdin is a terminal.
+    /// </summary>
+    public static InspectorEnvironment OfThisProcess(Func<Spectre.Console.IAnsiConsoleInput>? terminalKeys = null) =>
+        new(output: Spectre.Console.AnsiConsole.Console,
+            error: Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Error) }),
+            input: Console.In,
+            time: TimeProvider.System,
+            getVariable: Environment.GetEnvironmentVariable,
+            machineName: Environment.MachineName)
+        {
+            InputIsInteractive = !Console.IsInputRedirected,
+            OutputIsTerminal = !Console.IsOutputRedirected,
+            Keys = Console.IsInputRedirected ? null : terminalKeys?.Invoke(),
+            ErrorIsInteractive = !Console.IsErrorRedirected,
+        };
 }

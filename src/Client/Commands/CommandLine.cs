@@ -66,4 +66,19 @@ public static class CommandLine
                 return ExitCodes.Internal;
         }
     }
+
+    /// <summary>
+    /// A cancellation that the first Ctrl+C triggers, so the command ends cleanly (the console's call, the load
+    /// generator's run with its report so far); a second Ctrl+C ends the process.
+    /// </summary>
+    public static CancellationTokenSource CancelOnCtrlC()
+    {
+        var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        };
+        return cancellation;
+    }
 }
