@@ -1,24 +1,29 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Auditing.Engines;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Hosting;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
+using ELicense.Server.Registry.Engines;
 using ELicense.Server.Registry.Seeding;
 using ELicense.Server.Resilience;
 using ELicense.Server.Security;
 using ELicense.Server.Verification;
 
-// `seed` fills the registry with synthetic data and exits; anything else runs the server.
+// `seed` fills the registry with synthetic data and exits; anything else runs the server. The engine it
+// loads through is the server's: RegistryEngine chooses both.
 if (args is ["seed", ..])
 {
-    return await SeedCommand.RunAsync(args[1..], Program.CreateBuilder(args[1..]).Configuration, Console.Out, CancellationToken.None);
+    return await SeedCommand.RunAsync(args[1..], Program.CreateBuilder(args[1..]).Configuration, RegistryEngine.OpenBulkLoader,
+        Console.Out, CancellationToken.None);
 }
 
-// `audit verify` checks the audit trail's hash chain and exits.
+// `audit verify` checks the audit trail's hash chain and exits; AuditEngine chooses the engine it reads, as the server's.
 if (args is ["audit", ..])
 {
-    return await AuditCommand.RunAsync(args[1..], Program.CreateBuilder(args[1..]).Configuration, Console.Out, CancellationToken.None);
+    return await AuditCommand.RunAsync(args[1..], Program.CreateBuilder(args[1..]).Configuration, AuditEngine.OpenReadOnlyTrail,
+        Console.Out, CancellationToken.None);
 }
 
 await Program.Build(args).RunAsync();
@@ -31,12 +36,14 @@ public partial class Program
     {
         var builder = CreateBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);               // the clock; tests swap in a fake one
-        builder.Services.AddRegistry(builder.Configuration);              // system of record: embedded SQLite
+        builder.Services.AddRegistry(builder.Configuration);              // system of record: options, schema created at start
+        builder.Services.AddRegistryEngine(builder.Configuration);        // its engine (embedded SQLite), chosen in Registry/Engines
         builder.Services.AddResiliencePipelines(builder.Configuration);   // Polly: Redis breaker, registry retries
         builder.Services.AddCaching(builder.Configuration);               // memory → Redis → registry, invalidation
         builder.Services.AddCredentials(builder.Configuration);           // key ring, issuer, verifier
         builder.Services.AddVerification(builder.Configuration);          // replay guard and the verify path
         builder.Services.AddAuditing(builder.Configuration);              // hash-chained audit trail of every check
+        builder.Services.AddAuditEngine(builder.Configuration);           // its engine (SQLite), chosen in Auditing/Engines
         builder.Services.AddRefusalAuditing(builder.Configuration);       // and of every refused call, floods aggregated per second
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
         builder.Services.AddGrpcApi();                                    // gRPC services, errors (hostile bytes too), reflection

@@ -38,4 +38,17 @@ public sealed class CoreTests
 
         Assert.True(graph.Cycles().Count == 0, "folder cycles in ELicense.Core:\n" + graph.Describe());
     }
+
+    [Fact]
+    public void CoreSubfolders_DependencyGraph_HasNoCycles()
+    {
+        // Core's folders have no folders of their own today; this keeps any that are added free of cycles.
+        var cycles = FolderGraph.FoldersWithSubfolders(typeof(Base45), "ELicense.Core")
+            .Select(parent => FolderGraph.Of(typeof(Base45), "ELicense.Core." + parent))
+            .Where(graph => graph.Cycles().Count > 0)
+            .Select(graph => $"{graph.RootNamespace}:\n{graph.Describe()}")
+            .ToList();
+
+        Assert.True(cycles.Count == 0, "sub-folder cycles:\n" + string.Join('\n', cycles));
+    }
 }

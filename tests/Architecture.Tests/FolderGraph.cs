@@ -35,6 +35,28 @@ public sealed class FolderGraph
         return graph;
     }
 
+    /// <summary>
+    /// The top-level folders under <paramref name="rootNamespace"/> in the assembly that holds <paramref name="marker"/>
+    /// that have folders of their own (a namespace two or more segments below the root), sorted: each is the root of a
+    /// sub-graph (<see cref="Of"/> with <c>rootNamespace + "." + folder</c>).
+    /// </summary>
+    public static IReadOnlyList<string> FoldersWithSubfolders(Type marker, string rootNamespace)
+    {
+        using var assembly = AssemblyDefinition.ReadAssembly(marker.Assembly.Location);
+        return
+        [
+            .. assembly.MainModule.GetTypes()
+                .Where(type => !type.IsNested)
+                .Select(type => type.Namespace)
+                .Where(ns => ns.StartsWith(rootNamespace + ".", StringComparison.Ordinal))
+                .Select(ns => ns[(rootNamespace.Length + 1)..].Split('.'))
+                .Where(segments => segments.Length > 1)
+                .Select(segments => segments[0])
+                .Distinct()
+                .Order(StringComparer.Ordinal),
+        ];
+    }
+
     /// <summary>The folders <paramref name="folder"/> depends on.</summary>
     public IReadOnlyCollection<string> DependenciesOf(string folder) =>
         _edges.TryGetValue(folder, out var targets) ? targets.Keys : [];

@@ -14,8 +14,9 @@ public sealed class ServerFoldersTests
     /// Bottom to top. Folders in one layer do not depend on each other. The graph comes from IL, which does not
     /// show a use of a constant (the compiler copies its value): Caching names Resilience's pipelines only
     /// through constants (<c>ResilienceExtensions.Redis</c>), so Resilience sits in a layer of its own below it.
+    /// <see cref="ServerSourcesTests"/> applies the same table to the source, which does show constants.
     /// </summary>
-    private static readonly string[][] Layers =
+    internal static readonly string[][] Layers =
     [
         ["Internal"],                                // small shared helpers, internal protos
         ["Observability"],                           // the meter and its instruments, the scrape endpoint
@@ -29,6 +30,11 @@ public sealed class ServerFoldersTests
     ];
 
     private static readonly FolderGraph Graph = FolderGraph.Of(typeof(VerificationApi), "ELicense.Server");
+
+    /// <summary>Each tabled folder's layer, 0 at the bottom.</summary>
+    internal static IReadOnlyDictionary<string, int> LayerOf { get; } = Layers
+        .SelectMany((layer, index) => layer.Select(folder => (folder, index)))
+        .ToDictionary(entry => entry.folder, entry => entry.index, StringComparer.Ordinal);
 
     [Fact]
     public void ServerFolders_DependencyGraph_HasNoCycles()
@@ -50,9 +56,7 @@ public sealed class ServerFoldersTests
     [Fact]
     public void ServerFolders_Dependencies_PointToLowerLayersOnly()
     {
-        var layerOf = Layers.SelectMany((layer, index) => layer.Select(folder => (folder, index)))
-            .ToDictionary(entry => entry.folder, entry => entry.index, StringComparer.Ordinal);
-
+        var layerOf = LayerOf;
         var upward = new StringBuilder();
         foreach (var folder in Graph.Folders.Where(layerOf.ContainsKey))
         {
@@ -64,6 +68,21 @@ public sealed class ServerFoldersTests
         }
 
         Assert.True(upward.Length == 0, "dependencies on the same or a higher layer:\n" + upward + "\ngraph:\n" + Graph.Describe());
+    }
+
+    [Fact]
+    public void ServerSubfolders_DependencyGraph_HasNoCycles()
+    {
+        // Inside a folder too (e.g. Registry: the seam's root, its engines, the seeder, the engine choice).
+        var parents = FolderGraph.FoldersWithSubfolders(typeof(VerificationApi), "ELicense.Server");
+        var cycles = parents
+            .Select(parent => FolderGraph.Of(typeof(VerificationApi), "ELicense.Server." + parent))
+            .Where(graph => graph.Cycles().Count > 0)
+            .Select(graph => $"{graph.RootNamespace}: {string.Join(" | ", graph.Cycles().Select(c => string.Join(' ', c)))}\n{graph.Describe()}")
+            .ToList();
+
+        Assert.Contains("Registry", parents); // the sub-graphs are really read
+        Assert.True(cycles.Count == 0, "sub-folder cycles:\n" + string.Join('\n', cycles));
     }
 
     // For each cycle, the edges inside it and a few of the types that make each edge.

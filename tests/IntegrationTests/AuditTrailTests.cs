@@ -119,7 +119,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
         var bytes = await ReadAllBytesSharedAsync(AuditPath);
         var output = new StringWriter();
         var exit = await ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={AuditPath}"],
-            new ConfigurationBuilder().Build(), output, Ct);
+            new ConfigurationBuilder().Build(), ELicense.Server.Auditing.Engines.AuditEngine.OpenReadOnlyTrail, output, Ct);
 
         Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(license.LicenseNumber)));
         Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(unknown)));

@@ -25,11 +25,16 @@ public static partial class AuditCommand
     /// <summary>Above this many records, a progress line is printed every 10 %.</summary>
     internal const long ProgressThreshold = 1_000_000;
 
-    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken ct) =>
-        RunAsync(args, configuration, output, ProgressThreshold, ct);
+    /// <param name="openTrail">
+    /// The engine's read-only trail for the configuration and the audit path (<c>Engines/AuditEngine</c>
+    /// chooses it, the same choice as the server's sink).
+    /// </param>
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, Func<IConfiguration, string, IAuditTrailSource> openTrail,
+        TextWriter output, CancellationToken ct) =>
+        RunAsync(args, configuration, openTrail, output, ProgressThreshold, ct);
 
-    internal static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, long progressThreshold,
-        CancellationToken ct)
+    internal static async Task<int> RunAsync(string[] args, IConfiguration configuration, Func<IConfiguration, string, IAuditTrailSource> openTrail,
+        TextWriter output, long progressThreshold, CancellationToken ct)
     {
         if (!TryParse(args, out var parsed, out var error))
         {
@@ -51,7 +56,7 @@ public static partial class AuditCommand
             path = AuditOptions.DefaultPath;
         }
 
-        var trail = AuditEngine.ReadOnlyTrail(path);
+        var trail = openTrail(configuration, path);
         var fullPath = trail.Location;
 
         try

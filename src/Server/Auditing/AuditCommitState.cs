@@ -4,7 +4,8 @@ namespace ELicense.Server.Auditing;
 /// Whether the audit trail's last group commit succeeded. Every audited call waits for its record's
 /// commit and is refused when it fails (a disk full, a broken file), so while commits fail the server
 /// answers nothing useful and must not report itself healthy. The writer (<see cref="AuditWriter"/>)
-/// reports each commit's outcome here; <see cref="AuditHealthCheck"/> reads it.
+/// reports each commit's outcome here; the "audit" health check (<c>Hosting/HealthChecks.cs</c>,
+/// <c>AuditHealthCheck</c>, a layer above) reads it.
 /// </summary>
 public sealed class AuditCommitState
 {

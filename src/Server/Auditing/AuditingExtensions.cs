@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Auditing;
 
-/// <summary>Registers the audit trail: options, subject hashing, the engine's sink, and the writer run by the host.</summary>
+/// <summary>
+/// Registers the audit trail: options, subject hashing, and the writer run by the host. The sink it
+/// commits through is registered by <c>Engines/AuditEngine</c>, which chooses the engine.
+/// </summary>
 public static class AuditingExtensions
 {
     public static IServiceCollection AddAuditing(this IServiceCollection services, IConfiguration configuration)
@@ -14,7 +17,6 @@ public static class AuditingExtensions
         services.AddSingleton(sp => AuditSubjects.Create(
             sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<AuditSubjects>()));
-        services.AddAuditSink();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditWriter>());
         services.AddSingleton(sp => sp.GetRequiredService<AuditWriter>().CommitState); // read by the "audit" health check

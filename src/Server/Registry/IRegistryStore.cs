@@ -6,8 +6,11 @@ namespace ELicense.Server.Registry;
 /// The system of record, as any storage engine provides it (today the embedded SQLite file,
 /// <c>Sqlite/SqliteRegistryStore</c>). It stores and reads; it holds no business rule: a write that
 /// depends on one (resolving a violation) takes the rule as an argument and runs it inside its own
-/// transaction. Every method is asynchronous end to end, so an engine with real asynchronous I/O never
-/// blocks a thread.
+/// transaction. The contract is asynchronous: every method returns a task and takes a cancellation token,
+/// so that an engine with real asynchronous I/O (a server database's driver) can wait without holding a
+/// thread. It does not promise that no thread blocks: the SQLite engine's I/O is synchronous underneath
+/// (Microsoft.Data.Sqlite's async methods complete synchronously), so its calls occupy the calling thread
+/// while the file is read or written, and a busy database waits up to <c>Registry:BusyTimeoutMs</c>.
 /// </summary>
 /// <remarks>
 /// <para><b>Atomic writes, concurrent writers.</b> Several server processes may write at once. Every write

@@ -1,9 +1,11 @@
-using ELicense.Server.Registry.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Registry;
 
-/// <summary>Registers the system of record: its engine (the embedded SQLite store), its schema at start.</summary>
+/// <summary>
+/// Registers the system of record: its options and its schema at start. The engine behind
+/// <see cref="IRegistryStore"/> is registered by <c>Engines/RegistryEngine</c>, which chooses it.
+/// </summary>
 public static class RegistryExtensions
 {
     public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
@@ -12,8 +14,6 @@ public static class RegistryExtensions
             .Bind(configuration.GetSection(RegistryOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
-        // The one engine today; a second one registers its store and error classifier the same way.
-        services.AddSqliteRegistryEngine();
         services.AddHostedService<RegistryInitializer>();
         return services;
     }

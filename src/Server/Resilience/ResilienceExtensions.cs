@@ -55,7 +55,13 @@ public static class ResilienceExtensions
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
             // Which engine errors are worth a retry is the engine's call (SQLite: a busy or locked
-            // database); without a registered engine only timeouts are retried.
+            // database); without a registered engine only timeouts are retried. Deliberately wider than
+            // main's Handle<SqliteException>: this pipeline names no engine's exception type, so it asks the
+            // classifier about every exception, and the classifier looks through the whole chain — an
+            // exception that wraps lock contention is as retryable as the bare one. What the SQLite engine
+            // throws today (SqliteException itself) is retried exactly as before; the one wrapper that
+            // carries a registry error, RegistryUnavailableException, is thrown by the callers after this
+            // pipeline has given up, outside any registry pipeline, so it is never retried again.
             var classifier = context.ServiceProvider.GetService<IRegistryErrorClassifier>();
             builder.AddTimeout(options.RegistryTotalTimeout);
             if (options.RegistryRetries > 0)

@@ -88,7 +88,7 @@ public sealed class RefusalAuditTests(RefusalServer fixture) : IClassFixture<Ref
 
         var output = new StringWriter();
         var exit = await ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={fixture.AuditPath}"],
-            new ConfigurationBuilder().Build(), output, Ct);
+            new ConfigurationBuilder().Build(), ELicense.Server.Auditing.Engines.AuditEngine.OpenReadOnlyTrail, output, Ct);
         Assert.True(exit == 0, output.ToString());
     }
 }

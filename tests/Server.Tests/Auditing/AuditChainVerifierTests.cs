@@ -1,4 +1,6 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Auditing.Engines;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace ELicense.Server.Tests.Auditing;
@@ -248,7 +250,7 @@ public sealed class AuditChainVerifierTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_MissingFile_ThrowsFileNotFound()
     {
-        await Assert.ThrowsAsync<FileNotFoundException>(() => AuditChainVerifier.VerifyAsync(AuditEngine.ReadOnlyTrail(_audit.Path + ".nope"), Ct));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => AuditChainVerifier.VerifyAsync(AuditEngine.OpenReadOnlyTrail(new ConfigurationBuilder().Build(), _audit.Path + ".nope"), Ct));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Auditing.Engines;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
@@ -26,7 +27,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_IntactFile_PrintsOkWithHeadAndExits0()
     {
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(0, exit);
         var head = (await _audit.VerifyAsync()).HeadHashHex;
@@ -42,7 +43,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
         var earlier = await _audit.VerifyAsync();
         await _audit.AppendMoreAsync(5);
 
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"10:{earlier.HeadHashHex}"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"10:{earlier.HeadHashHex}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(0, exit);
         Assert.Contains("OK: 15 records", _output.ToString(), StringComparison.Ordinal);
@@ -61,7 +62,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         await _audit.WriteRecordsAsync(12);
 
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", $"--anchor=10:{anchor}"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", $"--anchor=10:{anchor}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(1, exit);
         Assert.StartsWith("TAMPERED: the chain no longer passes through the anchored record seq 10", _output.ToString(), StringComparison.Ordinal);
@@ -72,7 +73,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     {
         var head = (await _audit.VerifyAsync()).HeadHashHex;
 
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"11:{head}"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", $"11:{head}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(1, exit);
         Assert.Contains("no longer reaches the anchored record seq 11", _output.ToString(), StringComparison.Ordinal);
@@ -86,7 +87,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [InlineData("10:00")]
     public async Task RunAsync_MalformedAnchor_UsageErrorExits2(string anchor)
     {
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", anchor], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}", "--anchor", anchor], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(2, exit);
         Assert.Contains("--anchor needs SEQ:HASH", _output.ToString(), StringComparison.Ordinal);
@@ -99,7 +100,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     {
         string[] args = inline ? [$"--Audit:Path={_audit.Path}", "verify"] : ["verify", "--Audit:Path", _audit.Path];
 
-        var exit = await AuditCommand.RunAsync(args, Configuration("/nonexistent/audit.db"), _output, Ct);
+        var exit = await AuditCommand.RunAsync(args, Configuration("/nonexistent/audit.db"), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(0, exit);
         Assert.StartsWith("OK: 10 records", _output.ToString(), StringComparison.Ordinal);
@@ -108,7 +109,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_PathOnlyInConfiguration_IsUsed()
     {
-        var exit = await AuditCommand.RunAsync(["verify"], Configuration(_audit.Path), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify"], Configuration(_audit.Path), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(0, exit);
     }
@@ -118,7 +119,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     {
         _audit.Tamper(records => records.Select(r => r.Sequence == 7 ? r with { Result = "INVALID" } : r));
 
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(1, exit);
         Assert.Equal("TAMPERED: record seq 7 was altered: its hash does not match its content and its place in the chain", _output.ToString().Trim());
@@ -129,7 +130,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     {
         var missing = Path.Combine(_audit.Directory, "missing.db");
 
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={missing}"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={missing}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(1, exit);
         Assert.Contains($"No audit file at {missing}", _output.ToString(), StringComparison.Ordinal);
@@ -142,7 +143,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
         var garbage = Path.Combine(_audit.Directory, "garbage.db");
         await File.WriteAllTextAsync(garbage, new string('x', 4096), Ct);
 
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={garbage}"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={garbage}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(1, exit);
         Assert.Contains("Cannot read", _output.ToString(), StringComparison.Ordinal);
@@ -156,7 +157,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [InlineData("verify", "--Audit:Path=")]
     public async Task RunAsync_BadArguments_PrintsUsageAndExits2(params string[] args)
     {
-        var exit = await AuditCommand.RunAsync(args, Configuration(_audit.Path), _output, Ct);
+        var exit = await AuditCommand.RunAsync(args, Configuration(_audit.Path), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(2, exit);
         Assert.Contains("Usage: audit verify", _output.ToString(), StringComparison.Ordinal);
@@ -165,7 +166,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_Help_PrintsUsageAndExits0()
     {
-        var exit = await AuditCommand.RunAsync(["--help"], Configuration(), _output, Ct);
+        var exit = await AuditCommand.RunAsync(["--help"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, Ct);
 
         Assert.Equal(0, exit);
         Assert.Contains("Usage: audit verify", _output.ToString(), StringComparison.Ordinal);
@@ -174,7 +175,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_AboveProgressThreshold_PrintsALinePerTenPercent()
     {
-        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), _output, progressThreshold: 5, Ct);
+        var exit = await AuditCommand.RunAsync(["verify", $"--Audit:Path={_audit.Path}"], Configuration(), AuditEngine.OpenReadOnlyTrail, _output, progressThreshold: 5, Ct);
 
         Assert.Equal(0, exit);
         var lines = _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,4 +1,5 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Auditing.Engines;
 using ELicense.V1;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,6 +131,7 @@ public sealed class SqliteAuditSinkTests : IAsyncLifetime
             ["Audit:Path"] = _audit.Path,
             ["Audit:SubjectKey"] = subjectKey,
         }).Build())
+        .AddAuditEngine(new ConfigurationBuilder().Build())
         .BuildServiceProvider(validateScopes: true);
 
     private static string Key(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, AuditOptions.SubjectKeyBytes).ToArray());
@@ -142,7 +144,7 @@ public sealed class SqliteAuditSinkTests : IAsyncLifetime
             ["Audit:Path"] = _audit.Path,
             ["Audit:SubjectKeyPath"] = Path.Combine(_audit.Directory, "key.bin"),
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddAuditing(configuration);
+        var services = new ServiceCollection().AddLogging().AddAuditing(configuration).AddAuditEngine(configuration);
         await using (var provider = services.BuildServiceProvider(validateScopes: true))
         {
             var hosted = provider.GetServices<IHostedService>().ToList();

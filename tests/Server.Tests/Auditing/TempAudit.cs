@@ -1,7 +1,9 @@
 using ELicense.Server.Auditing;
+using ELicense.Server.Auditing.Engines;
 using ELicense.Server.Auditing.Sqlite;
 using ELicense.V1;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -37,7 +39,7 @@ internal sealed class TempAudit : IAsyncDisposable
     };
 
     /// <summary>The file, read only, as <c>audit verify</c> reads it.</summary>
-    public IAuditTrailSource Trail => AuditEngine.ReadOnlyTrail(Path);
+    public IAuditTrailSource Trail => AuditEngine.OpenReadOnlyTrail(new ConfigurationBuilder().Build(), Path);
 
     /// <summary>Checks the file's chain (see <see cref="AuditChainVerifier"/>).</summary>
     public Task<AuditVerification> VerifyAsync() => AuditChainVerifier.VerifyAsync(Trail, TestContext.Current.CancellationToken);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Data.Common;
-using ELicense.Server.Registry.Sqlite;
 using Microsoft.Extensions.Configuration;
 using ELicense.Core;
 
@@ -44,12 +43,17 @@ public static partial class SeedCommand
         await output.WriteLineAsync("Sample synthetic plates: " + string.Join(", ", plates));
     }
 
-    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken ct) =>
-        RunAsync(args, configuration, output, TimeProvider.System,
+    /// <param name="openLoader">
+    /// The engine's bulk loader for the configuration and the registry path (<c>Engines/RegistryEngine</c>
+    /// chooses it, the same choice as the server's store).
+    /// </param>
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, Func<IConfiguration, string, IRegistryBulkLoader> openLoader,
+        TextWriter output, CancellationToken ct) =>
+        RunAsync(args, configuration, openLoader, output, TimeProvider.System,
             ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, ct);
 
-    internal static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output,
-        TimeProvider timeProvider, bool interactive, CancellationToken ct)
+    internal static async Task<int> RunAsync(string[] args, IConfiguration configuration, Func<IConfiguration, string, IRegistryBulkLoader> openLoader,
+        TextWriter output, TimeProvider timeProvider, bool interactive, CancellationToken ct)
     {
         if (!TryParse(args, out var parsed, out var error))
         {
@@ -80,8 +84,7 @@ public static partial class SeedCommand
         var reporter = new SeedProgressWriter(output, interactive);
         try
         {
-            // The one engine today; a second one picks its loader here from the same settings.
-            var result = await new RegistrySeeder(timeProvider).SeedAsync(new SqliteBulkLoader(path), options, reporter, ct);
+            var result = await new RegistrySeeder(timeProvider).SeedAsync(openLoader(configuration, path), options, reporter, ct);
             reporter.Finish();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Seeded {result.Licenses:N0} licences, {result.Vehicles:N0} vehicles, {result.Violations:N0} violations ({result.Rows:N0} rows) in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s); file {result.SizeBytes / 1048576.0:F1} MiB."));

@@ -1,4 +1,5 @@
 using ELicense.Server.Registry;
+using ELicense.Server.Registry.Engines;
 using ELicense.Server.Registry.Seeding;
 using ELicense.Server.Registry.Sqlite;
 using ELicense.Server.Tests.Registry.Contract;
@@ -165,7 +166,7 @@ public sealed class RegistrySeederTests
     {
         var output = new StringWriter();
 
-        var code = await SeedCommand.RunAsync(["--licenses", "-5"], new ConfigurationBuilder().Build(), output, Ct);
+        var code = await SeedCommand.RunAsync(["--licenses", "-5"], new ConfigurationBuilder().Build(), RegistryEngine.OpenBulkLoader, output, Ct);
 
         Assert.Equal(2, code);
         Assert.Contains("Usage: seed", output.ToString(), StringComparison.Ordinal);
@@ -181,8 +182,8 @@ public sealed class RegistrySeederTests
         var output = new StringWriter();
         var time = new FakeTimeProvider(TempRegistry.Start);
 
-        var code = await SeedCommand.RunAsync(["--licenses", "100", "--seed", "3"], configuration, output, time, interactive: false, Ct);
-        var again = await SeedCommand.RunAsync(["--licenses", "100"], configuration, output, time, interactive: false, Ct);
+        var code = await SeedCommand.RunAsync(["--licenses", "100", "--seed", "3"], configuration, RegistryEngine.OpenBulkLoader, output, time, interactive: false, Ct);
+        var again = await SeedCommand.RunAsync(["--licenses", "100"], configuration, RegistryEngine.OpenBulkLoader, output, time, interactive: false, Ct);
 
         Assert.Equal(0, code);
         Assert.Equal(1, again);

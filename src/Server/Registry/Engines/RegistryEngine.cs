@@ -1,0 +1,31 @@
+using ELicense.Server.Registry.Seeding;
+using ELicense.Server.Registry.Sqlite;
+
+namespace ELicense.Server.Registry.Engines;
+
+/// <summary>
+/// The one place that names the registry's storage engines and chooses one: the server's store and
+/// error classifier and the bulk loader <c>seed</c> writes through come from the same choice. It sits
+/// above the seam (<see cref="IRegistryStore"/>, which names no engine) and the engines (which depend on
+/// the seam), so neither depends on the other's choice. Today the one engine is the embedded SQLite
+/// file; a second one is chosen here from the same configuration (a <c>Registry:Provider</c> setting).
+/// </summary>
+public static class RegistryEngine
+{
+    /// <summary>Registers the chosen engine's <see cref="IRegistryStore"/> and <see cref="IRegistryErrorClassifier"/>.</summary>
+    public static IServiceCollection AddRegistryEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddSqliteRegistryEngine();
+    }
+
+    /// <summary>
+    /// The chosen engine's bulk loader for <c>seed</c>, on the registry at <paramref name="path"/> (the
+    /// seed's <c>Registry:Path</c>, which its own arguments may override).
+    /// </summary>
+    public static IRegistryBulkLoader OpenBulkLoader(IConfiguration configuration, string path)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new SqliteBulkLoader(path);
+    }
+}
