@@ -25,12 +25,7 @@ public static class BenchApp
             .WithDescription("Load-test the ELicense service: open loop at a rate (latency without coordinated omission) or closed loop (max throughput); SLO gates.");
         app.Configure(config =>
         {
-            config.SetApplicationName(Name);
-            config.Settings.Console = environment.Output;
-            config.Settings.Registrar.RegisterInstance(environment);
-            config.Settings.CancellationExitCode = ExitCodes.Cancelled;
-            config.SetHelpProvider(new ExitCodeHelpProvider(config.Settings, ExitCodes.Table, HelpFooter));
-            config.SetExceptionHandler((exception, _) => CommandLine.HandleException(environment, exception, hidden));
+            CommandLine.UseConventions(config, Name, environment, ExitCodes.Table, HelpFooter, hidden);
             config.AddExample("license", "--keys", "keys.txt", "--rate", "1000", "--duration", "30s", "--max-p99", "5ms");
             config.AddExample("--mix", "license=70,verify=20,vehicle=10", "--keys", "keys.txt", "--ramp", "500:5000:60s", "--json", "report.json");
             config.AddExample("license", "--keys", "keys.txt", "--concurrency", "256", "--connections", "8");

@@ -23,12 +23,7 @@ public static class InspectorApp
         app.SetDefaultCommand<ConsoleCommand>();
         app.Configure(config =>
         {
-            config.SetApplicationName(Name);
-            config.Settings.Console = environment.Output;
-            config.Settings.Registrar.RegisterInstance(environment);
-            config.Settings.CancellationExitCode = ExitCodes.Cancelled;
-            config.SetHelpProvider(new ExitCodeHelpProvider(config.Settings, ExitCodes.InspectorTable, HelpFooter));
-            config.SetExceptionHandler((exception, _) => CommandLine.HandleException(environment, exception, hidden));
+            CommandLine.UseConventions(config, Name, environment, ExitCodes.InspectorTable, HelpFooter, hidden);
 
             config.AddCommand<VerifyCommand>("verify")
                 .WithDescription("Verify a scanned credential (QR text) and show the verdict.")

@@ -81,4 +81,20 @@ public static class CommandLine
         };
         return cancellation;
     }
+
+    /// <summary>
+    /// The conventions every ELicense command line shares: its name, the consoles and environment the commands
+    /// get, the cancellation exit code, help with the program's exit codes and <paramref name="footer"/>, and
+    /// exceptions as one line on stderr with <paramref name="secrets"/> masked.
+    /// </summary>
+    public static void UseConventions(IConfigurator config, string name, InspectorEnvironment environment,
+        IReadOnlyList<(int Code, string Meaning)> exitCodes, string footer, IReadOnlyCollection<string> secrets)
+    {
+        config.SetApplicationName(name);
+        config.Settings.Console = environment.Output;
+        config.Settings.Registrar.RegisterInstance(environment);
+        config.Settings.CancellationExitCode = ExitCodes.Cancelled;
+        config.SetHelpProvider(new ExitCodeHelpProvider(config.Settings, exitCodes, footer));
+        config.SetExceptionHandler((exception, _) => HandleException(environment, exception, secrets));
+    }
 }
