@@ -20,7 +20,8 @@ public sealed class ServerFoldersTests
     [
         ["Internal"],                                // small shared helpers, internal protos
         ["Observability"],                           // the meter and its instruments, the scrape endpoint
-        ["Registry", "Auditing"],                    // the store seam and SQLite; the audit trail
+        ["Postgres"],                                // what every PostgreSQL engine shares: data sources, migrations, errors
+        ["Registry", "Auditing"],                    // the store seam and its engines; the audit trail and its engines
         ["Resilience"],                              // Polly pipelines (the registry's classifier)
         ["Caching", "Credentials"],                  // Redis and the two-level cache; key ring and issuer
         ["Validation"],                              // rich errors, request validation, paging

@@ -1,4 +1,5 @@
 using ELicense.Server.Internal;
+using ELicense.Server.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Auditing;
@@ -21,7 +22,16 @@ public sealed class AuditOptions
     /// <summary>Length of the subject key, in bytes.</summary>
     public const int SubjectKeyBytes = 32;
 
-    /// <summary>The audit SQLite file, separate from the registry. Its directory is created when missing.</summary>
+    /// <summary>The engine: <c>Sqlite</c> (default) or <c>Postgres</c>.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>
+    /// The Npgsql connection string of the PostgreSQL database (<see cref="Provider"/> = <c>Postgres</c>);
+    /// ignored by SQLite. It may be the registry's database: the trail lives in its own <c>audit</c> schema.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The audit SQLite file (<see cref="Provider"/> = <c>Sqlite</c>), separate from the registry. Its directory is created when missing.</summary>
     public string Path { get; set; } = DefaultPath;
 
     /// <summary>
@@ -81,6 +91,16 @@ public sealed class AuditOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        if (!Enum.IsDefined(Provider))
+        {
+            errors.Add($"{SectionName}:{nameof(Provider)} must be {nameof(StorageProvider.Sqlite)} or {nameof(StorageProvider.Postgres)}.");
+        }
+        else if (Provider == StorageProvider.Postgres
+            && PostgresTarget.Problem($"{SectionName}:{nameof(ConnectionString)}", ConnectionString) is { } problem)
+        {
+            errors.Add(problem);
+        }
+
         if (string.IsNullOrWhiteSpace(Path))
         {
             errors.Add($"{SectionName}:{nameof(Path)} must not be empty.");

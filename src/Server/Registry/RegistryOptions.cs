@@ -1,17 +1,31 @@
+using ELicense.Server.Internal;
+using ELicense.Server.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Registry;
 
-/// <summary>Where the embedded registry lives and how long a writer waits for the file lock.</summary>
+/// <summary>
+/// Which engine holds the registry and where: the embedded SQLite file (the default, zero set-up, one
+/// host) or a PostgreSQL database (replicas on many hosts).
+/// </summary>
 public sealed class RegistryOptions
 {
-    /// <summary>The configuration section ("Registry:Path", "Registry:BusyTimeoutMs").</summary>
+    /// <summary>The configuration section ("Registry:Provider", "Registry:ConnectionString", "Registry:Path", ...).</summary>
     public const string SectionName = "Registry";
+
+    /// <summary>The engine: <c>Sqlite</c> (default) or <c>Postgres</c>.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>
+    /// The Npgsql connection string of the PostgreSQL database (<see cref="Provider"/> = <c>Postgres</c>);
+    /// ignored by SQLite. The server creates and migrates the <c>registry</c> schema in it.
+    /// </summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>The default database file, relative to the working directory.</summary>
     public const string DefaultPath = "data/registry.db";
 
-    /// <summary>The SQLite database file. Its directory is created when missing.</summary>
+    /// <summary>The SQLite database file (<see cref="Provider"/> = <c>Sqlite</c>). Its directory is created when missing.</summary>
     public string Path { get; set; } = DefaultPath;
 
     /// <summary>How long a statement waits for another connection's lock before failing with SQLITE_BUSY.</summary>
@@ -21,7 +35,18 @@ public sealed class RegistryOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Path))
+        if (!Enum.IsDefined(Provider))
+        {
+            errors.Add($"{SectionName}:{nameof(Provider)} must be {nameof(StorageProvider.Sqlite)} or {nameof(StorageProvider.Postgres)}.");
+        }
+        else if (Provider == StorageProvider.Postgres)
+        {
+            if (PostgresTarget.Problem($"{SectionName}:{nameof(ConnectionString)}", ConnectionString) is { } problem)
+            {
+                errors.Add(problem);
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(Path))
         {
             errors.Add($"{SectionName}:{nameof(Path)} must not be empty.");
         }
