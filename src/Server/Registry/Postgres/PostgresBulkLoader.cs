@@ -1,0 +1,138 @@
+using System.Globalization;
+using ELicense.Server.Postgres;
+using ELicense.Server.Registry.Seeding;
+using Npgsql;
+
+namespace ELicense.Server.Registry.Postgres;
+
+/// <summary>
+/// Seeds the registry's PostgreSQL schema as fast as PostgreSQL allows: the schema migrated as the server
+/// would, the tables emptied and their secondary indexes dropped, one binary COPY per table per batch
+/// (<see cref="PostgresBulkCopy"/>), one transaction per batch, then the indexes built once over the
+/// loaded rows, the violation id sequence moved past the seeded ids, and statistics taken. The manifest
+/// (<c>synthetic = 1</c>, seed, day, counts) goes to <c>registry.meta</c>, as the SQLite file records it.
+/// </summary>
+/// <remarks>
+/// One connection from its own data source (<see cref="PostgresDataSources.Build"/>: a one-shot command)
+/// does all of it, so that the session settings for the index build apply. The primary keys stay during
+/// the load: every batch is checked against them, and a seed that collides fails instead of serving a
+/// registry with duplicate keys.
+/// </remarks>
+public sealed partial class PostgresBulkLoader(string connectionString) : IRegistryBulkLoader
+{
+    private readonly NpgsqlDataSource _dataSource = PostgresDataSources.Build(connectionString);
+    private readonly PostgresBulkCopy _copy = new();
+    private NpgsqlConnection? _connection;
+
+    /// <summary>postgres://host:port/database: never the user or password.</summary>
+    public string Target { get; } = PostgresTarget.Describe(connectionString);
+
+    /// <summary>
+    /// True when the registry tables hold a licence, vehicle or violation, or the <c>registry</c> schema
+    /// holds something this build cannot read (a newer schema version, tables without version rows).
+    /// </summary>
+    public async Task<bool> HasDataAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var shape = await ReadShapeAsync(connection, cancellationToken);
+        if (!shape.SchemaExists)
+        {
+            return false;
+        }
+
+        if (!shape.VersionTableExists)
+        {
+            return shape.OtherTables > 0;
+        }
+
+        var stored = await PostgresMigrator.StoredVersionAsync(connection, null, PostgresRegistrySchema.Name, cancellationToken);
+        if (stored > PostgresRegistrySchema.Migrations[^1].Version)
+        {
+            return true; // a newer server's schema: not ours to replace
+        }
+
+        if (!shape.RegistryTablesExist)
+        {
+            return shape.OtherTables > 0;
+        }
+
+        await using var command = new NpgsqlCommand(HasRows, connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task CreateAsync(SeedManifest manifest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PostgresMigrator.MigrateAsync(_dataSource, PostgresRegistrySchema.Name, PostgresRegistrySchema.Migrations, cancellationToken);
+        }
+        catch (PostgresSchemaException e)
+        {
+            // Even with --force: replacing a newer schema's tables would leave it at a version that lies.
+            throw new RegistrySeedException(e.Message);
+        }
+
+        _connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(_connection, Empty + DropIndexes, cancellationToken);
+        await WriteMetaAsync(_connection, cancellationToken,
+            ("synthetic", "1"),
+            ("seed", manifest.Seed.ToString(CultureInfo.InvariantCulture)),
+            ("seed_today", manifest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("seed_license_count", manifest.LicenseCount.ToString(CultureInfo.InvariantCulture)),
+            ("seed_started_unix_ms", manifest.StartedUnixMs.ToString(CultureInfo.InvariantCulture)));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<SeedCounts> WriteBatchAsync(SeedBatch batch, CancellationToken cancellationToken)
+    {
+        var connection = Open();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var counts = await _copy.WriteAsync(connection, batch, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return counts;
+    }
+
+    public async Task<long> CompleteAsync(SeedCounts totals, CancellationToken cancellationToken)
+    {
+        var connection = Open();
+        await ExecuteAsync(connection, BuildIndexes, cancellationToken);
+        await ExecuteAsync(connection, ContinueIds + Analyze, cancellationToken);
+        await WriteMetaAsync(connection, cancellationToken,
+            ("seed_vehicle_count", totals.Vehicles.ToString(CultureInfo.InvariantCulture)),
+            ("seed_violation_count", totals.Violations.ToString(CultureInfo.InvariantCulture)),
+            ("seed_completed", "1"));
+        await using var size = new NpgsqlCommand(RegistrySize, connection);
+        return (long)(await size.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+
+        await _dataSource.DisposeAsync();
+    }
+
+    private NpgsqlConnection Open() => _connection ?? throw new InvalidOperationException("CreateAsync must run first.");
+
+    private static async Task WriteMetaAsync(NpgsqlConnection connection, CancellationToken cancellationToken, params (string Key, string Value)[] rows)
+    {
+        foreach (var (key, value) in rows)
+        {
+            await using var command = new NpgsqlCommand(UpsertMeta, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
