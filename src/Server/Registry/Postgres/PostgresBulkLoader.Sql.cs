@@ -41,23 +41,17 @@ public sealed partial class PostgresBulkLoader
     private static readonly string DropIndexes =
         string.Concat(PostgresRegistrySchema.IndexNames.Select(name => $"DROP INDEX IF EXISTS registry.{name};\n"));
 
-    /// <summary>
-    /// The index build, with more sort memory than the server's default (64 MB) for this session only: a
-    /// sort that fits in memory is not spilled to temporary files. 256 MB stays well within a small host.
-    /// </summary>
-    private const string BuildIndexes = "SET maintenance_work_mem = '256MB';\n" + PostgresRegistrySchema.Indexes;
-
     /// <summary>The identity's next value goes past the explicit seeded ids, so that new violations continue after them.</summary>
     private const string ContinueIds = """
         SELECT setval(pg_get_serial_sequence('registry.violations', 'id'), coalesce(max(id), 0) + 1, false) FROM registry.violations;
 
         """;
 
-    private const string Analyze = "ANALYZE registry.licenses, registry.vehicles, registry.violations;";
-
     private const string UpsertMeta = """
         INSERT INTO registry.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value
         """;
+
+    private const string DeleteMeta = "DELETE FROM registry.meta WHERE key = $1";
 
     /// <summary>
     /// The registry's size: every table of the <c>registry</c> schema with its indexes and TOAST

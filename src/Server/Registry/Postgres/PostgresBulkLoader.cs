@@ -7,16 +7,18 @@ namespace ELicense.Server.Registry.Postgres;
 
 /// <summary>
 /// Seeds the registry's PostgreSQL schema as fast as PostgreSQL allows: the schema migrated as the server
-/// would, the tables emptied and their secondary indexes dropped, one binary COPY per table per batch
+/// would, the tables emptied and their indexes dropped, one binary COPY per table per batch
 /// (<see cref="PostgresBulkCopy"/>), one transaction per batch, then the indexes built once over the
 /// loaded rows, the violation id sequence moved past the seeded ids, and statistics taken. The manifest
 /// (<c>synthetic = 1</c>, seed, day, counts) goes to <c>registry.meta</c>, as the SQLite file records it.
 /// </summary>
 /// <remarks>
 /// One connection from its own data source (<see cref="PostgresDataSources.Build"/>: a one-shot command)
-/// does all of it, so that the session settings for the index build apply. The primary keys stay during
-/// the load: every batch is checked against them, and a seed that collides fails instead of serving a
-/// registry with duplicate keys.
+/// loads the rows; the index build and ANALYZE use a few more side by side. The tables stay LOGGED: loading
+/// them UNLOGGED and switching them to LOGGED after rewrites each table into the WAL anyway (as much WAL,
+/// more work, measured), and a seed cut short would leave tables that a crash empties. The primary keys go
+/// for the load too and come back first after it (<c>PostgresBulkLoader.Keys</c>); adding them back checks
+/// that no key collides, so a seed with duplicate keys fails rather than serves.
 /// </remarks>
 public sealed partial class PostgresBulkLoader(string connectionString) : IRegistryBulkLoader
 {
@@ -74,8 +76,10 @@ public sealed partial class PostgresBulkLoader(string connectionString) : IRegis
 
         _connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
+        var droppedKeys = await DropKeysAsync(_connection, cancellationToken);
         await ExecuteAsync(_connection, Empty + DropIndexes, cancellationToken);
         await WriteMetaAsync(_connection, cancellationToken,
+            (DroppedKeysMetaKey, droppedKeys),
             ("synthetic", "1"),
             ("seed", manifest.Seed.ToString(CultureInfo.InvariantCulture)),
             ("seed_today", manifest.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
@@ -96,12 +100,19 @@ public sealed partial class PostgresBulkLoader(string connectionString) : IRegis
     public async Task<long> CompleteAsync(SeedCounts totals, CancellationToken cancellationToken)
     {
         var connection = Open();
-        await ExecuteAsync(connection, BuildIndexes, cancellationToken);
-        await ExecuteAsync(connection, ContinueIds + Analyze, cancellationToken);
+        await BuildIndexesAsync(cancellationToken);
+        await ExecuteAsync(connection, ContinueIds, cancellationToken);
+        await AnalyzeAsync(cancellationToken);
         await WriteMetaAsync(connection, cancellationToken,
             ("seed_vehicle_count", totals.Vehicles.ToString(CultureInfo.InvariantCulture)),
             ("seed_violation_count", totals.Violations.ToString(CultureInfo.InvariantCulture)),
             ("seed_completed", "1"));
+        await using (var done = new NpgsqlCommand(DeleteMeta, connection))
+        {
+            done.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DroppedKeysMetaKey });
+            await done.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var size = new NpgsqlCommand(RegistrySize, connection);
         return (long)(await size.ExecuteScalarAsync(cancellationToken))!;
     }
