@@ -70,4 +70,21 @@ public sealed partial class PostgresBulkLoader
         await reader.ReadAsync(cancellationToken);
         return new Shape(reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetInt64(3));
     }
+
+    private static async Task WriteMetaAsync(NpgsqlConnection connection, CancellationToken cancellationToken, params (string Key, string Value)[] rows)
+    {
+        foreach (var (key, value) in rows)
+        {
+            await using var command = new NpgsqlCommand(UpsertMeta, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -22,7 +22,7 @@ namespace ELicense.Server.Registry.Postgres;
 /// </remarks>
 public sealed partial class PostgresBulkLoader(string connectionString) : IRegistryBulkLoader
 {
-    private readonly NpgsqlDataSource _dataSource = PostgresDataSources.Build(connectionString);
+    private readonly NpgsqlDataSource _dataSource = PostgresDataSources.Build(WithoutCommandTimeout(connectionString));
     private readonly PostgresBulkCopy _copy = new();
     private NpgsqlConnection? _connection;
 
@@ -128,22 +128,13 @@ public sealed partial class PostgresBulkLoader(string connectionString) : IRegis
         await _dataSource.DisposeAsync();
     }
 
+    /// <summary>
+    /// The seed's statements run as long as they need: building 10 M licences' indexes takes minutes, far
+    /// beyond Npgsql's default 30 s command timeout (which would cut the build and fail the seed). Ctrl+C
+    /// still cancels.
+    /// </summary>
+    private static string WithoutCommandTimeout(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+
     private NpgsqlConnection Open() => _connection ?? throw new InvalidOperationException("CreateAsync must run first.");
-
-    private static async Task WriteMetaAsync(NpgsqlConnection connection, CancellationToken cancellationToken, params (string Key, string Value)[] rows)
-    {
-        foreach (var (key, value) in rows)
-        {
-            await using var command = new NpgsqlCommand(UpsertMeta, connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }
