@@ -116,7 +116,8 @@ public static partial class SeedCommand
         catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException)
         {
             reporter.Finish();
-            await output.WriteLineAsync($"Seeding failed: {e.Message}");
+            // The cause too: Npgsql's "Exception while reading from stream" alone does not say it was a timeout.
+            await output.WriteLineAsync($"Seeding failed: {e.Message}{(e.InnerException is { } cause ? $" ({cause.Message})" : "")}");
             return 1;
         }
     }
