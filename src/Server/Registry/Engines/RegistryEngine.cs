@@ -1,3 +1,5 @@
+using ELicense.Server.Internal;
+using ELicense.Server.Registry.Postgres;
 using ELicense.Server.Registry.Seeding;
 using ELicense.Server.Registry.Sqlite;
 
@@ -21,11 +23,22 @@ public static class RegistryEngine
 
     /// <summary>
     /// The chosen engine's bulk loader for <c>seed</c>, on the registry at <paramref name="path"/> (the
-    /// seed's <c>Registry:Path</c>, which its own arguments may override).
+    /// seed's <c>Registry:Path</c>, which its own arguments may override) for SQLite, or on the database of
+    /// <c>Registry:ConnectionString</c> for <c>Registry:Provider=Postgres</c>.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The settings are not usable (the seed command checks them first, for its message).</exception>
     public static IRegistryBulkLoader OpenBulkLoader(IConfiguration configuration, string path)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return new SqliteBulkLoader(path);
+        var options = configuration.GetSection(RegistryOptions.SectionName).Get<RegistryOptions>() ?? new RegistryOptions();
+        if (options.Provider != StorageProvider.Sqlite && options.Validate() is [var first, ..])
+        {
+            throw new InvalidOperationException(first);
+        }
+
+        // SQLite's path is the caller's (an empty Registry:Path means the default file there).
+        return options.Provider == StorageProvider.Postgres
+            ? new PostgresBulkLoader(options.ConnectionString!)
+            : new SqliteBulkLoader(path);
     }
 }

@@ -5,7 +5,17 @@ namespace ELicense.Server.Registry.Seeding;
 /// <summary>The seed command's arguments.</summary>
 public static partial class SeedCommand
 {
-    internal sealed record Arguments(long Licenses, int Seed, bool Force, DateOnly? Today, bool Help, string? RegistryPath = null);
+    /// <param name="RegistrySettings">
+    /// The <c>--Registry:Key=value</c> switches among the arguments (key without the section), which win
+    /// over the host's configuration: its command-line source can lose them (<c>--force</c> takes the next
+    /// argument as its value).
+    /// </param>
+    internal sealed record Arguments(long Licenses, int Seed, bool Force, DateOnly? Today, bool Help,
+        IReadOnlyDictionary<string, string>? RegistrySettings = null)
+    {
+        /// <summary>The seed arguments' <c>--Registry:Path</c>, if any.</summary>
+        public string? RegistryPath => RegistrySettings?.GetValueOrDefault(nameof(RegistryOptions.Path));
+    }
 
     /// <summary>
     /// Parses the seed options. Configuration switches (<c>--Section:Key=value</c> or
@@ -17,7 +27,7 @@ public static partial class SeedCommand
         var seed = SyntheticRegistry.DefaultSeed;
         var force = false;
         DateOnly? today = null;
-        string? registryPath = null;
+        var registrySettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         parsed = new Arguments(0, seed, false, null, false);
         error = string.Empty;
 
@@ -40,9 +50,10 @@ public static partial class SeedCommand
             if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal))
             {
                 var configValue = inline ?? (i + 1 < args.Count ? args[++i] : null); // "--Registry:Path FILE"
-                if (string.Equals(name, "--Registry:Path", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(configValue))
+                const string registry = "--" + RegistryOptions.SectionName + ":";
+                if (name.StartsWith(registry, StringComparison.OrdinalIgnoreCase) && name.Length > registry.Length && configValue is not null)
                 {
-                    registryPath = configValue;
+                    registrySettings[name[registry.Length..]] = configValue;
                 }
 
                 continue;
@@ -114,7 +125,7 @@ public static partial class SeedCommand
             return false;
         }
 
-        parsed = new Arguments(licenses.Value, seed, force, today, false, registryPath);
+        parsed = new Arguments(licenses.Value, seed, force, today, false, registrySettings);
         return true;
     }
 }

@@ -6,14 +6,16 @@ using ELicense.Core;
 namespace ELicense.Server.Registry.Seeding;
 
 /// <summary>
-/// <c>seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd]</c>: fills the registry file
-/// (<c>Registry:Path</c>) with synthetic data. Program.cs runs it instead of the server when the first
+/// <c>seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd]</c>: fills the server's registry (the
+/// SQLite file of <c>Registry:Path</c>, or the PostgreSQL database of <c>Registry:ConnectionString</c>
+/// with <c>Registry:Provider=Postgres</c>) with synthetic data. Program.cs runs it instead of the server when the first
 /// argument is <c>seed</c>.
 /// </summary>
 public static partial class SeedCommand
 {
     public const string Usage = """
-        Usage: seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd] [--Registry:Path=FILE]
+        Usage: seed --licenses N [--seed S] [--force] [--today yyyy-MM-dd]
+                    [--Registry:Path=FILE | --Registry:Provider=Postgres --Registry:ConnectionString=CS]
 
           --licenses N   licences to generate (1 to 100000000); 0.8 vehicles per licence and about
                          1.5 violations per vehicle come with them
@@ -21,7 +23,10 @@ public static partial class SeedCommand
           --force        replace a registry that already holds data
           --today D      the day the data is relative to (default: today in China Standard Time)
 
-        All generated data is synthetic; the file records it in its meta table (synthetic = 1).
+        The registry is the server's (Registry:Provider, Registry:ConnectionString, Registry:Path, from
+        the command line, the environment or appsettings): a SQLite file by default, or the registry
+        schema of a PostgreSQL database (loaded with binary COPY; the schema is created if missing).
+        All generated data is synthetic; the registry records it in its meta table (synthetic = 1).
         """;
 
     /// <summary>A few keys of the data just seeded, so that a newcomer has something to look up.</summary>
@@ -68,26 +73,31 @@ public static partial class SeedCommand
             return 0;
         }
 
-        // A "--Registry:Path" among the seed arguments wins: the host's command-line configuration can
-        // lose it (its "--force" switch takes the next argument as its value).
-        var path = parsed.RegistryPath ?? configuration[$"{RegistryOptions.SectionName}:{nameof(RegistryOptions.Path)}"];
-        if (string.IsNullOrWhiteSpace(path))
+        var settings = ReadSettings(configuration, parsed);
+        if (settings.Problems.Count > 0)
         {
-            path = RegistryOptions.DefaultPath;
+            foreach (var problem in settings.Problems)
+            {
+                await output.WriteLineAsync(problem);
+            }
+
+            return 2;
         }
 
+        var path = settings.Options.Path;
         var today = parsed.Today ?? Dates.ChinaToday(timeProvider.GetUtcNow());
         var options = new SeedOptions(parsed.Licenses, parsed.Seed, parsed.Force, today);
+        var loader = openLoader(settings.Configuration, path);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Seeding {options.LicenseCount:N0} synthetic licences (seed {options.Seed}, today {today:yyyy-MM-dd}) into {Path.GetFullPath(path)}"));
+            $"Seeding {options.LicenseCount:N0} synthetic licences (seed {options.Seed}, today {today:yyyy-MM-dd}) into {loader.Target}"));
 
         var reporter = new SeedProgressWriter(output, interactive);
         try
         {
-            var result = await new RegistrySeeder(timeProvider).SeedAsync(openLoader(configuration, path), options, reporter, ct);
+            var result = await new RegistrySeeder(timeProvider).SeedAsync(loader, options, reporter, ct);
             reporter.Finish();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Seeded {result.Licenses:N0} licences, {result.Vehicles:N0} vehicles, {result.Violations:N0} violations ({result.Rows:N0} rows) in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s); file {result.SizeBytes / 1048576.0:F1} MiB."));
+                $"Seeded {result.Licenses:N0} licences, {result.Vehicles:N0} vehicles, {result.Violations:N0} violations ({result.Rows:N0} rows) in {result.Elapsed.TotalSeconds:F1} s ({result.RowsPerSecond:N0} rows/s); {result.SizeBytes / 1048576.0:F1} MiB on disk."));
             await WriteSamplesAsync(output, options);
             return 0;
         }
@@ -100,13 +110,14 @@ public static partial class SeedCommand
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             reporter.Finish();
-            await output.WriteLineAsync("Seeding cancelled; the registry file is incomplete (seed again with --force).");
+            await output.WriteLineAsync("Seeding cancelled; the registry is incomplete (seed again with --force).");
             return 130;
         }
         catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException)
         {
             reporter.Finish();
-            await output.WriteLineAsync($"Seeding failed: {e.Message}");
+            // The cause too: Npgsql's "Exception while reading from stream" alone does not say it was a timeout.
+            await output.WriteLineAsync($"Seeding failed: {e.Message}{(e.InnerException is { } cause ? $" ({cause.Message})" : "")}");
             return 1;
         }
     }
