@@ -37,13 +37,13 @@ public partial class Program
         var builder = CreateBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);               // the clock; tests swap in a fake one
         builder.Services.AddRegistry(builder.Configuration);              // system of record: options, schema created at start
-        builder.Services.AddRegistryEngine(builder.Configuration);        // its engine (embedded SQLite), chosen in Registry/Engines
+        builder.Services.AddRegistryEngine(builder.Configuration);        // its engine (SQLite or PostgreSQL: Registry:Provider)
         builder.Services.AddResiliencePipelines(builder.Configuration);   // Polly: Redis breaker, registry retries
         builder.Services.AddCaching(builder.Configuration);               // memory → Redis → registry, invalidation
         builder.Services.AddCredentials(builder.Configuration);           // key ring, issuer, verifier
         builder.Services.AddVerification(builder.Configuration);          // replay guard and the verify path
         builder.Services.AddAuditing(builder.Configuration);              // hash-chained audit trail of every check
-        builder.Services.AddAuditEngine(builder.Configuration);           // its engine (SQLite), chosen in Auditing/Engines
+        builder.Services.AddAuditEngine(builder.Configuration);           // its engine (SQLite or PostgreSQL: Audit:Provider)
         builder.Services.AddRefusalAuditing(builder.Configuration);       // and of every refused call, floods aggregated per second
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
         builder.Services.AddGrpcApi();                                    // gRPC services, errors (hostile bytes too), reflection

@@ -41,18 +41,20 @@ public sealed class PostgresDataSources : IAsyncDisposable
     public static NpgsqlConnectionStringBuilder Defaults(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // The keywords as written (spaces and case aside): "Command Timeout" must not count as "Timeout".
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = DefaultApplicationName;
         }
 
-        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains("MAXAUTOPREPARE"))
         {
             builder.MaxAutoPrepare = 64;
         }
 
-        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains("TIMEOUT"))
         {
             builder.Timeout = 5;
         }

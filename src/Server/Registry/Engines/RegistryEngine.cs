@@ -20,7 +20,8 @@ public static class RegistryEngine
         ArgumentNullException.ThrowIfNull(configuration);
         return ProviderOf(configuration) switch
         {
-            StorageProvider.Postgres => services.AddPostgresRegistryEngine(),
+            // The store and classifier, and the LISTEN/NOTIFY wake-up of the change-feed follower (its timer stays the backstop).
+            StorageProvider.Postgres => services.AddPostgresRegistryEngine().AddPostgresChangeSignal(),
             _ => services.AddSqliteRegistryEngine(),
         };
     }
