@@ -38,9 +38,19 @@ public sealed partial class PostgresBulkLoader
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await ExecuteAsync(connection, IndexSession, cancellationToken);
-            while (queue.TryDequeue(out var statement))
+            try
             {
-                await ExecuteAsync(connection, statement, cancellationToken);
+                while (queue.TryDequeue(out var statement))
+                {
+                    await ExecuteAsync(connection, statement, cancellationToken);
+                }
+            }
+            catch
+            {
+                // The seed has failed (a duplicate key, a lost connection): the other builders stop after the
+                // statement they are running instead of building what is left, minutes at 10 M, before it says so.
+                queue.Clear();
+                throw;
             }
         });
         await Task.WhenAll(builders);

@@ -12,6 +12,9 @@ namespace ELicense.Server.Registry.Postgres;
 /// The definitions are read from the catalog (whatever the migrations made them) and recorded in
 /// <c>registry.meta</c> in the transaction that drops them, so that a seed cut short before it added them
 /// back leaves the next seed (<c>--force</c>) what it needs to restore them; completing removes the record.
+/// Until then the tables have no keys and no unique indexes, and nothing tells a server so: one started on
+/// a seed cut short (its migrator finds version 1) serves the rows loaded so far by full scans, and its
+/// upserts fail (<c>ON CONFLICT</c> finds no unique index). Seed again with <c>--force</c> before serving.
 /// </remarks>
 public sealed partial class PostgresBulkLoader
 {

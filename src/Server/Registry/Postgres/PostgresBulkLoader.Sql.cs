@@ -23,13 +23,18 @@ public sealed partial class PostgresBulkLoader
         """;
 
     /// <summary>
-    /// A new, empty registry: no rows, no changes (the counter back to 0), violation ids from 1, and no
-    /// manifest of an earlier seed. TRUNCATE takes an exclusive lock: a server still reading waits, or
-    /// makes the seed wait.
+    /// A new, empty registry: no rows, violation ids from 1, and no manifest of an earlier seed. TRUNCATE
+    /// takes an exclusive lock: a server still reading waits, or makes the seed wait.
     /// </summary>
+    /// <remarks>
+    /// The change feed (<c>registry.changes</c> and <c>registry.change_counter</c>) is kept as it is: its
+    /// sequences must never go backwards. A server following the feed across a forced seed, or a Redis copy
+    /// stamped with a sequence read before it, would otherwise take the new changes (1, 2, ... again, below
+    /// what it has seen) as already applied and serve the copy as current for ever: VALID for a licence
+    /// revoked after the seed. Keeping the rows also keeps the latest visible sequence where it was.
+    /// </remarks>
     private const string Empty = """
-        TRUNCATE registry.licenses, registry.vehicles, registry.violations, registry.changes RESTART IDENTITY;
-        UPDATE registry.change_counter SET seq = 0 WHERE id = 1;
+        TRUNCATE registry.licenses, registry.vehicles, registry.violations RESTART IDENTITY;
         DELETE FROM registry.meta;
 
         """;

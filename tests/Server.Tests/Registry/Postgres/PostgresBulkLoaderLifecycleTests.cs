@@ -42,7 +42,6 @@ public sealed class PostgresBulkLoaderLifecycleTests(PostgresFixture postgres) :
     {
         var connectionString = await postgres.Cluster.CreateDatabaseAsync(cancellationToken: Ct);
         await Seeder.SeedAsync(new PostgresBulkLoader(connectionString), new SeedOptions(50, Seed, false, Today), null, Ct);
-        await PostgresCluster.ExecuteAsync(connectionString, "UPDATE registry.change_counter SET seq = 9", Ct);
 
         var refused = await Assert.ThrowsAsync<RegistrySeedException>(() =>
             Seeder.SeedAsync(new PostgresBulkLoader(connectionString), new SeedOptions(60, Seed + 1, false, Today), null, Ct));
@@ -55,8 +54,27 @@ public sealed class PostgresBulkLoaderLifecycleTests(PostgresFixture postgres) :
         Assert.Equal(60, await ScalarAsync(connectionString, "SELECT count(*) FROM registry.licenses"));
         Assert.Equal(0, await ScalarAsync(connectionString, $"SELECT count(*) FROM registry.licenses WHERE license_number = '{SyntheticRegistry.LicenseNumber(Seed, 0)}'"));
         Assert.Equal(replaced.Violations, await ScalarAsync(connectionString, "SELECT max(id) FROM registry.violations"));
-        Assert.Equal(0, await ScalarAsync(connectionString, "SELECT seq FROM registry.change_counter"));
         Assert.Equal(Seed + 1, await ScalarAsync(connectionString, "SELECT value::bigint FROM registry.meta WHERE key = 'seed'"));
+    }
+
+    [Fact]
+    public async Task SeedAsync_ForcedOverAFollowedFeed_KeepsTheChangeSequencesFromGoingBack()
+    {
+        var connectionString = await postgres.Cluster.CreateDatabaseAsync(cancellationToken: Ct);
+        await Seeder.SeedAsync(new PostgresBulkLoader(connectionString), new SeedOptions(50, Seed, false, Today), null, Ct);
+        // Two writes as the store makes them: numbers from the counter row, the feed's rows beside them.
+        await PostgresCluster.ExecuteAsync(connectionString, """
+            UPDATE registry.change_counter SET seq = seq + 2 WHERE id = 1;
+            INSERT INTO registry.changes (seq, kind, key, change_unix_ms) VALUES (1, 1, 'A', 0), (2, 1, 'B', 0);
+            """, Ct);
+
+        await Seeder.SeedAsync(new PostgresBulkLoader(connectionString), new SeedOptions(60, Seed + 1, true, Today), null, Ct);
+
+        // A follower that has seen 2 must see the next write above it: the counter and the store's
+        // GetLatestChangeSequence (the feed's newest row) stay where they were, and the next number is 3.
+        Assert.Equal(2, await ScalarAsync(connectionString, "SELECT seq FROM registry.change_counter"));
+        Assert.Equal(2, await ScalarAsync(connectionString, "SELECT coalesce(max(seq), 0) FROM registry.changes"));
+        Assert.Equal(3, await ScalarAsync(connectionString, "UPDATE registry.change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq"));
     }
 
     [Fact]
