@@ -17,6 +17,7 @@
 #   pg_start            starts the cluster; exports PG_DIR PG_PORT PG_BIN PG_CONNECTION_STRING
 #   pg_createdb NAME    creates database NAME, prints its connection string
 #   pg_psql ARGS...     psql on the cluster (as postgres, over TCP, stops on the first error)
+#   pg_cpu_ticks        CPU time the whole cluster has used so far, in 1/100 s (for CPU per call)
 #   pg_stop             stops and deletes the cluster
 # Environment: FSYNC (on|off, default on), PG_SHARED_BUFFERS (default 128MB), PG_MAX_CONNECTIONS (300).
 
@@ -108,6 +109,17 @@ pg_createdb() {
   [[ $1 =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "pg-throwaway: database names here are [a-z_][a-z0-9_]*, not '$1'" >&2; return 1; }
   pg_psql -d postgres -c "CREATE DATABASE $1" >/dev/null || return 1
   echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1"
+}
+
+# CPU time the cluster has used so far, in clock ticks (1/100 s): the postmaster, its live children (the
+# backends, the WAL writer, the checkpointer...) and the children it has reaped.
+pg_cpu_ticks() {
+  local pid
+  pid=$(head -n 1 "$PG_DIR/postmaster.pid")
+  # A backend may exit between the listing and the read: cat skips it (its time moves to the reaped).
+  # shellcheck disable=SC2046
+  cat "/proc/$pid/stat" $(sed -E 's|([0-9]+)|/proc/\1/stat|g' "/proc/$pid/task/$pid/children") 2>/dev/null \
+    | awk -v pm="$pid" '$1 == pm {t += $14 + $15 + $16 + $17; next} {t += $14 + $15} END {print t + 0}'
 }
 
 pg_stop() {
