@@ -41,7 +41,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 step() { printf '== %s\n' "$*" >&2; }
 
-step "building (Release)"
+[ "${BUILD:-1}" = 0 ] || step "building (Release)"
 [ "${BUILD:-1}" = 0 ] || dotnet build ELicense.slnx -c Release --nologo -v quiet > "$WORK/build.log" 2>&1 \
   || { grep -E 'error' "$WORK/build.log" | sort -u | head; exit 1; }
 SERVER=$PWD/src/Server/bin/Release/net10.0/ELicense.Server
@@ -58,7 +58,7 @@ if [ "$REGISTRY" = sqlite ]; then
   python3 -c "import sqlite3, sys; print('\n'.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute(
     'SELECT license_number FROM licenses ORDER BY license_number LIMIT 100')))" "$WORK/registry.db" > "$WORK/keys.txt"
 else
-  "$SERVER" seed --licenses "$LICENSES" --Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB" --force > "$WORK/seed.log"
+  (cd "$WORK/p1" && "$SERVER" seed --licenses "$LICENSES" --Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB" --force) > "$WORK/seed.log"
   REGISTRY_ARGS=(--Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB")
   pg_psql -d elicense -At -c "SELECT license_number FROM registry.licenses ORDER BY license_number LIMIT 100" > "$WORK/keys.txt"
 fi

@@ -40,7 +40,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 step() { printf '== %s\n' "$*" >&2; }
 
-step "building (Release)"
+[ "${BUILD:-1}" = 0 ] || step "building (Release)"
 [ "${BUILD:-1}" = 0 ] || dotnet build ELicense.slnx -c Release --nologo -v quiet > "$WORK/build.log" 2>&1 \
   || { grep -E 'error' "$WORK/build.log" | sort -u | head; exit 1; }
 SERVER=$PWD/src/Server/bin/Release/net10.0/ELicense.Server
@@ -52,7 +52,8 @@ step "seeding $LICENSES licences into each engine (the same seed and day: the sa
 TODAY=$(TZ=Asia/Shanghai date +%F)
 seed() { # log arguments...: prints the seconds it took
   local log=$1 t0; shift; t0=$(date +%s.%N)
-  "$SERVER" seed --licenses "$LICENSES" --today "$TODAY" "$@" --force > "$log" 2>&1 || { cat "$log" >&2; return 1; }
+  # In the postgres server's directory: a build without the engine leaves its default file there, not here.
+  (cd "$WORK/postgres" && "$SERVER" seed --licenses "$LICENSES" --today "$TODAY" "$@" --force) > "$log" 2>&1 || { cat "$log" >&2; return 1; }
   python3 -c "import time; print(f'{time.time() - $t0:.1f}')"
 }
 t_sqlite=$(seed "$WORK/seed-sqlite.log" --Registry:Path="$WORK/sqlite/registry.db")
