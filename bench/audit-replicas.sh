@@ -52,13 +52,15 @@ mkdir -p "$WORK/s1" "$WORK/p1" "$WORK/p2"
 
 step "seeding $LICENSES licences ($REGISTRY registry)"
 if [ "$REGISTRY" = sqlite ]; then
-  "$SERVER" seed --licenses "$LICENSES" --Registry:Path="$WORK/registry.db" --force > "$WORK/seed.log"
+  "$SERVER" seed --licenses "$LICENSES" --Registry:Path="$WORK/registry.db" --force > "$WORK/seed.log" 2>&1 \
+    || { cat "$WORK/seed.log"; exit 1; }
   for s in s1 p1 p2; do cp "$WORK/registry.db" "$WORK/$s/registry.db"; done
   REGISTRY_ARGS=(--Registry:Path=registry.db)
   python3 -c "import sqlite3, sys; print('\n'.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute(
     'SELECT license_number FROM licenses ORDER BY license_number LIMIT 100')))" "$WORK/registry.db" > "$WORK/keys.txt"
 else
-  (cd "$WORK/p1" && "$SERVER" seed --licenses "$LICENSES" --Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB" --force) > "$WORK/seed.log"
+  (cd "$WORK/p1" && "$SERVER" seed --licenses "$LICENSES" --Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB" --force) \
+    > "$WORK/seed.log" 2>&1 || { cat "$WORK/seed.log"; exit 1; }
   REGISTRY_ARGS=(--Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB")
   pg_psql -d elicense -At -c "SELECT license_number FROM registry.licenses ORDER BY license_number LIMIT 100" > "$WORK/keys.txt"
 fi
