@@ -31,9 +31,14 @@ WORK=$(mktemp -d /tmp/elicense-engines-XXXXXX)
 source scripts/pg-throwaway.sh
 pids=()
 cleanup() {
+  local rc=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   pg_stop
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then  # a failed run keeps its servers' logs and reports
+    mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 2 \( -name '*.log' -o -name '*.json' -o -name '*.txt' \) -exec cp -t "$WORK.logs" {} + 2>/dev/null
+    echo "logs kept in $WORK.logs" >&2
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
