@@ -4,9 +4,17 @@
 # Everything it starts, it stops on exit. Options come from the environment:
 #   LICENSES  licences to seed (default 100000; 1000000 takes about a minute)
 #   PORT      server port on 127.0.0.1 (default 5080)
-#   KEEP=1    leave the server and Redis running after the session
+#   KEEP=1    leave the server and Redis (and PostgreSQL) running after the session
+#   REGISTRY  sqlite (default: the embedded files under data/demo) or postgres: a throwaway PostgreSQL
+#             cluster (scripts/pg-throwaway.sh, installed from Debian's packages if absent) holds it
+#   AUDIT     where the audit trail lives: sqlite or postgres (default: as REGISTRY)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REGISTRY=${REGISTRY:-sqlite}
+AUDIT=${AUDIT:-$REGISTRY}
+for engine in "$REGISTRY" "$AUDIT"; do
+  case $engine in sqlite|postgres) ;; *) echo "REGISTRY and AUDIT are sqlite or postgres, not '$engine'"; exit 2 ;; esac
+done
 
 LICENSES=${LICENSES:-100000}
 PORT=${PORT:-5080}
@@ -18,13 +26,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 step() { printf '\n\033[1;36m== %s\033[0m\n' "$*"; }
 started_redis=""
 server_pid=""
+PG_DIR=""
 cleanup() {
   if [ "${KEEP:-}" = 1 ]; then
     echo "KEEP=1: server (pid ${server_pid:-none}) and Redis left running."
+    [ -z "$PG_DIR" ] || echo "  PostgreSQL too ($PG_DB); stop and delete it with:" \
+      "$([ "$(id -u)" -eq 0 ] && echo 'runuser -u postgres -- ')$PG_BIN/pg_ctl -D $PG_DIR stop && rm -rf $PG_DIR"
     return
   fi
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [ -n "$started_redis" ] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  [ -z "$PG_DIR" ] || pg_stop
 }
 trap cleanup EXIT
 
@@ -44,13 +56,36 @@ else
   echo "started redis-server on 127.0.0.1:${REDIS_PORT}"
 fi
 
+# Where the registry and the audit trail live: the same settings for seed, the server and audit verify.
+REGISTRY_ARGS=(--Registry:Path="$DATA/registry.db")
+AUDIT_ARGS=(--Audit:Path="$DATA/audit.db")
+if [ "$REGISTRY" = postgres ] || [ "$AUDIT" = postgres ]; then
+  step "PostgreSQL (a throwaway cluster, deleted on exit)"
+  source scripts/pg-throwaway.sh
+  pg_start
+  PG_DB=$(pg_createdb elicense)
+  echo "database: $PG_DB"
+  [ "$REGISTRY" = sqlite ] || REGISTRY_ARGS=(--Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB")
+  [ "$AUDIT" = sqlite ] || AUDIT_ARGS=(--Audit:Provider=Postgres --Audit:ConnectionString="$PG_DB")
+fi
+
 step "Build"
 dotnet build -c Release --nologo -v quiet
 
-step "Seed ${LICENSES} synthetic licences into ${DATA}/registry.db"
 mkdir -p "$DATA"
-dotnet run --project src/Server -c Release --no-build -- seed --licenses "$LICENSES" --force \
-  --Registry:Path="$DATA/registry.db" | tee "$DATA/seed.log"
+if [ "$REGISTRY" = sqlite ]; then
+  step "Seed ${LICENSES} synthetic licences into ${DATA}/registry.db"
+  dotnet run --project src/Server -c Release --no-build -- seed --licenses "$LICENSES" --force \
+    --Registry:Path="$DATA/registry.db" | tee "$DATA/seed.log"
+else
+  step "Seed ${LICENSES} synthetic licences into PostgreSQL (binary COPY)"
+  # --force last: the host's configuration reads a bare switch as taking the next argument for its value.
+  dotnet run --project src/Server -c Release --no-build -- seed --licenses "$LICENSES" "${REGISTRY_ARGS[@]}" --force \
+    | tee "$DATA/seed.log"
+  # A build without the PostgreSQL bulk loader would have seeded a file instead: say so rather than run on.
+  seeded=$(pg_psql -d elicense -At -c "SELECT count(*) FROM registry.licenses" 2>/dev/null || echo none)
+  [ "$seeded" = "$LICENSES" ] || { echo "registry.licenses holds ${seeded} licences, not ${LICENSES}: this build did not seed PostgreSQL"; exit 1; }
+fi
 LICENSE=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$DATA/seed.log" | head -n 1 || true)
 if [ -z "$LICENSE" ]; then echo "no sample licence number found in the seed output"; exit 1; fi
 
@@ -58,9 +93,9 @@ step "Server on ${SERVER_URL}"
 # Demo callers, one per role, with their API keys on the command line (fine for a demo on loopback;
 # production configuration holds only Auth:Clients:N:KeyHash). The holder acts for the sample licence.
 dotnet run --project src/Server -c Release --no-build -- --urls "$SERVER_URL" \
-  --Registry:Path="$DATA/registry.db" --Redis:Configuration="127.0.0.1:${REDIS_PORT}" \
+  "${REGISTRY_ARGS[@]}" --Redis:Configuration="127.0.0.1:${REDIS_PORT}" \
   --Credentials:DevelopmentKeyPath="$DATA/issuer-dev-key.pem" \
-  --Audit:Path="$DATA/audit.db" --Audit:SubjectKeyPath="$DATA/audit-subject-key" --Redis:ProtectionKeyPath="$DATA/redis-protection-key" \
+  "${AUDIT_ARGS[@]}" --Audit:SubjectKeyPath="$DATA/audit-subject-key" --Redis:ProtectionKeyPath="$DATA/redis-protection-key" \
   --Auth:Clients:0:Id=demo-officer-handheld --Auth:Clients:0:Key=demo-officer-key-0001 --Auth:Clients:0:Roles:0=officer \
   --Auth:Clients:1:Id=demo-transfer-office --Auth:Clients:1:Key=demo-transfer-key-0001 --Auth:Clients:1:Roles:0=transfer \
   --Auth:Clients:2:Id=demo-registry-feed --Auth:Clients:2:Key=demo-registry-key-0001 --Auth:Clients:2:Roles:0=registry \
@@ -128,4 +163,5 @@ echo "  then type a QR image's path at the prompt. Codes live 3 minutes; a fresh
 echo "  ELICENSE_API_KEY=demo-holder-key-0001 dotnet run --project src/InspectorClient -c Release --no-build -- holder $LICENSE --png $DATA/demo-qr.png --server $SERVER_URL"
 echo "  Add --offline to the console to check codes with the issuer keys it has cached, and queue them for later."
 echo "and check the audit trail's hash chain with"
-echo "  dotnet run --project src/Server -c Release --no-build -- audit verify --Audit:Path=$DATA/audit.db"
+echo "  dotnet run --project src/Server -c Release --no-build -- audit verify$(printf ' %q' "${AUDIT_ARGS[@]}")"
+[ "$AUDIT" = sqlite ] || echo "  (while the PostgreSQL cluster is up: KEEP=1)"
