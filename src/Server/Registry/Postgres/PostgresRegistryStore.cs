@@ -45,8 +45,21 @@ public sealed partial class PostgresRegistryStore : IRegistryStore
     /// <summary>Test hook: runs after the sequences and the notification, just before the commit.</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
 
-    public Task InitializeAsync(CancellationToken cancellationToken) =>
-        PostgresMigrator.MigrateAsync(_source, PostgresRegistrySchema.Name, PostgresRegistrySchema.Migrations, cancellationToken);
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await PostgresMigrator.MigrateAsync(_source, PostgresRegistrySchema.Name, PostgresRegistrySchema.Migrations, cancellationToken);
+        // A seed drops the keys and indexes for its load and records that it did until it has put them back. A
+        // server on such a registry would serve part of the rows as if they were all (a licence not loaded yet
+        // answers NOT_FOUND, violation totals too low) and fail every upsert: refuse to start instead.
+        await using var command = _source.CreateCommand("SELECT EXISTS (SELECT 1 FROM registry.meta WHERE key = $1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = PostgresBulkLoader.DroppedKeysMetaKey });
+        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+        {
+            throw new InvalidOperationException(
+                $"The registry in {PostgresTarget.Describe(_source.ConnectionString)} holds an unfinished seed (it is running, or it was cut short): " +
+                "wait for it to finish, or run seed again with --force, before starting a server on it.");
+        }
+    }
 
     private static string ConnectionStringOf(RegistryOptions options)
     {

@@ -35,7 +35,7 @@ public sealed class PostgresBulkLoaderKeysTests(PostgresFixture postgres) : ICla
     }
 
     [Fact]
-    public async Task SeedAsync_AfterASeedCutShort_RestoresTheKeysItDropped()
+    public async Task SeedAsync_AfterASeedCutShort_ServerRefusesAndTheNextSeedRestoresTheKeys()
     {
         var connectionString = await postgres.Cluster.CreateDatabaseAsync(cancellationToken: Ct);
         var options = new SeedOptions(100, Seed, false, Today);
@@ -49,6 +49,14 @@ public sealed class PostgresBulkLoaderKeysTests(PostgresFixture postgres) : ICla
         await using (var check = new PostgresBulkLoader(connectionString))
         {
             Assert.True(await check.HasDataAsync(Ct)); // the half-seeded rows count as data: --force is needed
+        }
+
+        // A server does not start on the half-seeded registry (it would serve part of it as the whole).
+        await using (var source = Server.Postgres.PostgresDataSources.Build(connectionString))
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                new PostgresRegistryStore(source, new FakeTimeProvider()).InitializeAsync(Ct));
+            Assert.Contains("unfinished seed", refused.Message, StringComparison.Ordinal);
         }
 
         await Seeder.SeedAsync(new PostgresBulkLoader(connectionString), options with { Force = true }, null, Ct);
