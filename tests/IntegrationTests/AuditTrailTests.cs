@@ -8,17 +8,69 @@ using Xunit;
 
 namespace ELicense.IntegrationTests;
 
-/// <summary>The audit trail through real calls: recorded, hashed, chained, and shown to the holder.</summary>
-public sealed class AuditTrailTests : IAsyncLifetime
+/// <summary>On SQLite: the audit file beside the registry file, in the server's data directory.</summary>
+public sealed class AuditTrailTests : AuditTrailCases
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("elicense-audit-it-").FullName;
+
+    private string AuditPath => Path.Combine(_directory, "audit.db");
+
+    protected override Task<ServerInstance> StartServerAsync() => ServerInstance.StartAsync(_directory, redisConfiguration: "");
+
+    protected override string[] VerifyArguments => ["verify", $"--Audit:Path={AuditPath}"];
+
+    protected override void CloseConnections() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+    protected override async Task<bool> TrailHoldsAsync(string text)
+    {
+        var bytes = await ReadAllBytesSharedAsync(AuditPath);
+        return bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+    }
+
+    private static async Task<byte[]> ReadAllBytesSharedAsync(string path)
+    {
+        var result = new List<byte>();
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var memory = new MemoryStream();
+            await stream.CopyToAsync(memory, TestContext.Current.CancellationToken);
+            result.AddRange(memory.ToArray());
+        }
+
+        return [.. result];
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>The audit trail through real calls: recorded, hashed, chained, and shown to the holder, on whichever engine the derived class starts.</summary>
+public abstract class AuditTrailCases : IAsyncLifetime
+{
     private ServerInstance _server = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string AuditPath => Path.Combine(_directory, "audit.db");
+    /// <summary>Starts the one server of a test, on a trail (and registry) of its own.</summary>
+    protected abstract Task<ServerInstance> StartServerAsync();
 
-    public async ValueTask InitializeAsync() => _server = await ServerInstance.StartAsync(_directory, redisConfiguration: "");
+    /// <summary>The arguments of <c>audit verify</c> on this test's trail.</summary>
+    protected abstract string[] VerifyArguments { get; }
+
+    /// <summary>Once the server is gone: let go of anything still holding the trail open.</summary>
+    protected virtual void CloseConnections()
+    {
+    }
+
+    /// <summary>Whether the stored trail (every byte of it, after the server stopped) holds <paramref name="text"/> in clear.</summary>
+    protected abstract Task<bool> TrailHoldsAsync(string text);
+
+    public async ValueTask InitializeAsync() => _server = await StartServerAsync();
 
     private async Task<License> CreateHolderLicenceAsync()
     {
@@ -114,41 +166,27 @@ public sealed class AuditTrailTests : IAsyncLifetime
             new GetLicenseRequest { LicenseNumber = unknown, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct));
         await _server.DisposeAsync(); // drains and closes the log
         _server = null!;
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        CloseConnections();
 
-        var bytes = await ReadAllBytesSharedAsync(AuditPath);
+        var holdsLicence = await TrailHoldsAsync(license.LicenseNumber);
+        var holdsUnknown = await TrailHoldsAsync(unknown);
         var output = new StringWriter();
-        var exit = await ELicense.Server.Auditing.AuditCommand.RunAsync(["verify", $"--Audit:Path={AuditPath}"],
-            new ConfigurationBuilder().Build(), ELicense.Server.Auditing.Engines.AuditEngine.OpenReadOnlyTrail, output, Ct);
+        var exit = await ELicense.Server.Auditing.AuditCommand.RunAsync(VerifyArguments,
+            new ConfigurationBuilder().AddCommandLine(VerifyArguments[1..]).Build(), ELicense.Server.Auditing.Engines.AuditEngine.OpenReadOnlyTrail, output, Ct);
 
-        Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(license.LicenseNumber)));
-        Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(unknown)));
+        Assert.False(holdsLicence);
+        Assert.False(holdsUnknown);
         Assert.Equal(0, exit);
         Assert.StartsWith("OK: 2 records", output.ToString(), StringComparison.Ordinal); // the lookup and the refused one
     }
 
-    private static async Task<byte[]> ReadAllBytesSharedAsync(string path)
-    {
-        var result = new List<byte>();
-        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
-        {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var memory = new MemoryStream();
-            await stream.CopyToAsync(memory, Ct);
-            result.AddRange(memory.ToArray());
-        }
-
-        return [.. result];
-    }
-
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {
             await _server.DisposeAsync();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        GC.SuppressFinalize(this);
     }
 }

@@ -6,9 +6,12 @@ using Xunit;
 
 namespace ELicense.IntegrationTests;
 
-/// <summary>A status change on one replica reaches the others: by pub/sub at once, by the change feed if pub/sub is lost.</summary>
+/// <summary>On the SQLite registry (the shared environment): one file, one Redis, two replicas.</summary>
 [Collection(SharedEnvironmentCollection.Name)]
-public class ReplicaInvalidationTests(SharedEnvironment env)
+public class ReplicaInvalidationTests(SharedEnvironment env) : ReplicaInvalidationCases(env);
+
+/// <summary>A status change on one replica reaches the others: by pub/sub at once, by the change feed if pub/sub is lost.</summary>
+public abstract class ReplicaInvalidationCases(IReplicaEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -37,7 +40,7 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
     public async Task UpdateLicenseStatus_ReplicaWithoutPubSub_CatchesUpThroughChangeFeed()
     {
         // Replica C shares the registry but has no Redis: no pub/sub message can reach it, as if lost.
-        await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, redisConfiguration: "");
+        await using var replicaC = await env.StartReplicaAsync(redisConfiguration: "");
         var license = await TestData.CreateLicenseAsync(env.ServerA);
         var warm = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
         var cached = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
@@ -72,7 +75,7 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
             new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, cancellationToken: Ct);
         // As if the delete had been lost, or a slow reader's write had landed after it.
         await redis.GetDatabase().StringSetAsync(key, oldCopy);
-        await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, env.Redis.Configuration);
+        await using var replicaC = await env.StartReplicaAsync(env.Redis.Configuration);
         var read = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
 
         Assert.Equal(LicenseStatus.Revoked, read.License.Status);
