@@ -1,17 +1,20 @@
 using System.Globalization;
+using ELicense.Server.Internal;
 using Microsoft.Extensions.Configuration;
 
 namespace ELicense.Server.Auditing;
 
 /// <summary>
-/// <c>audit verify [--Audit:Path=FILE]</c>: checks the audit trail's hash chain offline. Program.cs runs it
-/// instead of the server when the first argument is <c>audit</c>. Exit codes: 0 intact, 1 tampered or
-/// unreadable, 2 usage error, 130 cancelled.
+/// <c>audit verify [--Audit:Path=FILE]</c>: checks the audit trail's hash chain offline, on the engine the
+/// configuration chooses (<c>Audit:Provider</c>: the SQLite file, or with <c>Postgres</c> the database of
+/// <c>Audit:ConnectionString</c>). Program.cs runs it instead of the server when the first argument is
+/// <c>audit</c>. Exit codes: 0 intact, 1 tampered or unreadable, 2 usage error, 130 cancelled.
 /// </summary>
 public static partial class AuditCommand
 {
     public const string Usage = """
         Usage: audit verify [--Audit:Path=FILE] [--anchor SEQ:HASH]
+               audit verify --Audit:Provider=Postgres --Audit:ConnectionString=CS [--anchor SEQ:HASH]
 
           verify   checks every record's hash, the sequence, the chain links and the committed head;
                    prints "OK: N records, chain intact, head <hex>" and the anchor of this head (exit 0),
@@ -56,9 +59,32 @@ public static partial class AuditCommand
             path = AuditOptions.DefaultPath;
         }
 
-        var trail = openTrail(configuration, path);
-        var fullPath = trail.Location;
+        IAuditTrailSource trail;
+        try
+        {
+            trail = openTrail(configuration, path);
+        }
+        catch (ArgumentException e)
+        {
+            await output.WriteLineAsync(e.Message); // a bad Audit:ConnectionString; the message never shows it
+            return 2;
+        }
 
+        try
+        {
+            return await VerifyAsync(trail, parsed, IsPostgres(configuration), output, progressThreshold, ct);
+        }
+        finally
+        {
+            await ((trail as IAsyncDisposable)?.DisposeAsync() ?? ValueTask.CompletedTask); // a database trail's own data source
+        }
+    }
+
+    private static async Task<int> VerifyAsync(IAuditTrailSource trail, Arguments parsed, bool postgres, TextWriter output,
+        long progressThreshold, CancellationToken ct)
+    {
+        // Messages name the file, or postgres://host:port/database: never a password.
+        var fullPath = trail.Location;
         try
         {
             var progress = new ProgressWriter(output, progressThreshold);
@@ -69,19 +95,10 @@ public static partial class AuditCommand
                 return 1;
             }
 
-            if (parsed.Anchor is { } anchor)
+            if (parsed.Anchor is { } anchor && await AnchorProblemAsync(trail, anchor, result.HeadSequence, ct) is { } anchorProblem)
             {
-                var found = anchor.Sequence <= result.HeadSequence ? await AuditChainVerifier.HashAtAsync(trail, anchor.Sequence, ct) : null;
-                if (found is null || !found.AsSpan().SequenceEqual(anchor.Hash))
-                {
-                    var message = found is null
-                        ? string.Create(CultureInfo.InvariantCulture,
-                            $"TAMPERED: the chain (head seq {result.HeadSequence}) no longer reaches the anchored record seq {anchor.Sequence}: records were removed or the file replaced.")
-                        : string.Create(CultureInfo.InvariantCulture,
-                            $"TAMPERED: the chain no longer passes through the anchored record seq {anchor.Sequence} (its hash is now {Convert.ToHexStringLower(found)}): the file was rewritten.");
-                    await output.WriteLineAsync(message);
-                    return 1;
-                }
+                await output.WriteLineAsync(anchorProblem);
+                return 1;
             }
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -108,12 +125,14 @@ public static partial class AuditCommand
         catch (FileNotFoundException)
         {
             // The engine's "no trail there" (see IAuditTrailSource.OpenViewAsync).
-            await output.WriteLineAsync($"No audit file at {fullPath} (set --Audit:Path=FILE).");
+            await output.WriteLineAsync(postgres
+                ? $"No audit trail in {fullPath} (set --Audit:ConnectionString to the database the server writes it to)."
+                : $"No audit file at {fullPath} (set --Audit:Path=FILE).");
             return 1;
         }
         catch (Exception e) when (trail.IsStorageError(e))
         {
-            await output.WriteLineAsync($"Cannot read {fullPath} as an audit file: {e.Message}");
+            await output.WriteLineAsync($"Cannot read {fullPath} as {(postgres ? "an audit trail" : "an audit file")}: {e.Message}");
             return 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -123,25 +142,7 @@ public static partial class AuditCommand
         }
     }
 
-    /// <summary>Writes a line every 10 % for files above the threshold; synchronous, so lines stay in order.</summary>
-    private sealed class ProgressWriter(TextWriter output, long threshold) : IProgress<AuditVerifyProgress>
-    {
-        private int _lastDecile;
-
-        public void Report(AuditVerifyProgress value)
-        {
-            if (value.Total <= threshold || value.Total == 0)
-            {
-                return;
-            }
-
-            var decile = (int)(value.Checked * 10 / value.Total);
-            if (decile > _lastDecile && decile < 10)
-            {
-                _lastDecile = decile;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{decile * 10,3}%  {value.Checked:N0}/{value.Total:N0} records checked"));
-            }
-        }
-    }
+    private static bool IsPostgres(IConfiguration configuration) =>
+        Enum.TryParse<StorageProvider>(configuration[$"{AuditOptions.SectionName}:{nameof(AuditOptions.Provider)}"], ignoreCase: true, out var provider)
+        && provider == StorageProvider.Postgres;
 }

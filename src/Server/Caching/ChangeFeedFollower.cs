@@ -8,8 +8,14 @@ namespace ELicense.Server.Caching;
 /// one poll interval. Each successful poll is reported to <see cref="InvalidationState"/>, which bounds
 /// every cached answer's lag by it (the subscription is <see cref="InvalidationHeartbeat"/>'s job).
 /// </summary>
+/// <remarks>
+/// It polls on its timer and, sooner, when the engine's <see cref="IRegistryChangeSignal"/> says a change may
+/// have been committed (PostgreSQL's <c>NOTIFY</c>); the signal is only a hint, the timer the backstop. One
+/// loop does every poll, so polls never overlap, and a burst of signals collapses into at most two polls.
+/// </remarks>
 public sealed partial class ChangeFeedFollower(
     IRegistryStore store,
+    IRegistryChangeSignal signal,
     CacheInvalidator invalidator,
     ChangeTracker tracker,
     CacheKeys cacheKeys,
@@ -43,27 +49,36 @@ public sealed partial class ChangeFeedFollower(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ChangeFeedInterval, time);
+        using var schedule = new ChangeFeedSchedule(options.Value.ChangeFeedInterval, signal, time, logger);
         do
         {
-            try
-            {
-                // Taken before the registry is read: every change committed before it is in what the poll reads.
-                var started = state.PollStarting();
-                if (tracker.Sequence < 0)
-                {
-                    await InitializeAsync(stoppingToken);
-                }
-
-                await PollAsync(stoppingToken);
-                state.PollSucceeded(started);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogPollFailed(logger, e);
-            }
+            await PollOnceAsync(stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await schedule.WaitAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// One poll, accounted for whatever started it (the start, the timer or a wake-up): its start bounds
+    /// the lag of every cached answer once it succeeds.
+    /// </summary>
+    private async Task PollOnceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Taken before the registry is read: every change committed before it is in what the poll reads.
+            var started = state.PollStarting();
+            if (tracker.Sequence < 0)
+            {
+                await InitializeAsync(stoppingToken);
+            }
+
+            await PollAsync(stoppingToken);
+            state.PollSucceeded(started);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            LogPollFailed(logger, e);
+        }
     }
 
     /// <summary>

@@ -1,10 +1,12 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Registry;
 
 /// <summary>
 /// Registers the system of record: its options and its schema at start. The engine behind
-/// <see cref="IRegistryStore"/> is registered by <c>Engines/RegistryEngine</c>, which chooses it.
+/// <see cref="IRegistryStore"/> is registered by <c>Engines/RegistryEngine</c>, which chooses it; so is its
+/// <see cref="IRegistryChangeSignal"/> when the engine can push changes (the default here never signals).
 /// </summary>
 public static class RegistryExtensions
 {
@@ -15,6 +17,9 @@ public static class RegistryExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
         services.AddHostedService<RegistryInitializer>();
+
+        // Try: an engine that notifies (PostgreSQL) replaces it, in either registration order.
+        services.TryAddSingleton<IRegistryChangeSignal, NoRegistryChangeSignal>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
 
 namespace ELicense.Server.Auditing.Sqlite;
@@ -10,53 +9,13 @@ namespace ELicense.Server.Auditing.Sqlite;
 /// </summary>
 internal static class SqliteTrailRows
 {
-    /// <summary>
-    /// Splits a block row into its records. A block that cannot be parsed, or whose records do not match
-    /// its first_seq and last_seq, ends in one entry with the problem (parsed records before it are kept).
-    /// </summary>
-    public static List<TrailEntry> ParseBlock(SqliteDataReader reader)
-    {
-        var first = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
-        var last = reader.IsDBNull(1) || reader.GetFieldType(1) != typeof(long) ? (long?)null : reader.GetInt64(1);
-        var entries = new List<TrailEntry>();
-        if (first is null || last is null || reader.IsDBNull(2) || reader.GetValue(2) is not byte[] { Length: > 0 } records)
-        {
-            entries.Add(Malformed(first ?? 0, $"the block at seq {first} was altered: a column has the wrong type or is missing"));
-            return entries;
-        }
+    /// <summary>Splits a block row into its records (see <see cref="AuditChain.ParseBlock"/>).</summary>
+    public static List<TrailEntry> ParseBlock(SqliteDataReader reader) =>
+        AuditChain.ParseBlock(reader.IsDBNull(0) ? null : reader.GetInt64(0),
+            reader.IsDBNull(1) || reader.GetFieldType(1) != typeof(long) ? null : reader.GetInt64(1),
+            reader.IsDBNull(2) ? null : reader.GetValue(2) as byte[]);
 
-        var at = 0;
-        while (at < records.Length)
-        {
-            if (records.Length - at < 4)
-            {
-                entries.Add(Malformed(first.Value, $"the block at seq {first} was altered: it ends in a partial record"));
-                return entries;
-            }
-
-            var length = BinaryPrimitives.ReadInt32BigEndian(records.AsSpan(at));
-            if (length < 16 || length > records.Length - at - 4 - AuditChain.HashSize)
-            {
-                entries.Add(Malformed(first.Value, $"the block at seq {first} was altered: a record's length runs past the block"));
-                return entries;
-            }
-
-            var body = new ReadOnlyMemory<byte>(records, at + 4, length);
-            var sequence = BinaryPrimitives.ReadInt64BigEndian(body.Span);
-            entries.Add(new TrailEntry(sequence, body, new ReadOnlyMemory<byte>(records, at + 4 + length, AuditChain.HashSize)));
-            at += 4 + length + AuditChain.HashSize;
-        }
-
-        if (entries[0].Sequence != first || entries[^1].Sequence != last)
-        {
-            entries.Add(Malformed(first.Value,
-                $"the block at seq {first} was altered: it holds records seq {entries[0].Sequence} to {entries[^1].Sequence}, not {first} to {last}"));
-        }
-
-        return entries;
-    }
-
-    private static TrailEntry Malformed(long sequence, string problem) => new(sequence, default, default, null, problem);
+    private static TrailEntry Malformed(long sequence, string problem) => AuditChain.Malformed(sequence, problem);
 
     /// <summary>A schema-1 row as an entry: its columns encoded as the body they were hashed as.</summary>
     public static TrailEntry LegacyEntry(SqliteDataReader row)

@@ -1,6 +1,7 @@
 using ELicense.Core.Identifiers;
 using ELicense.V1;
 using Microsoft.Data.Sqlite;
+using static ELicense.Server.Registry.RegistryRows;
 using static ELicense.Server.Registry.Sqlite.SqliteRows;
 
 namespace ELicense.Server.Registry.Sqlite;

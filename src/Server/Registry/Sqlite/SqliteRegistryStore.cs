@@ -54,6 +54,9 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable
         DefaultTimeout = Math.Max(1, (busyTimeoutMs + 999) / 1000),
     }.ToString();
 
+    /// <summary>Test hook: runs inside every write transaction after its rows and changes are written, before the commit.</summary>
+    internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(_path);
@@ -121,6 +124,11 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable
             using var transaction = session.Connection.BeginTransaction(deferred: false);
             var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             var result = await work(session, transaction, now, ct);
+            if (BeforeCommit is { } beforeCommit)
+            {
+                await beforeCommit(ct);
+            }
+
             await transaction.CommitAsync(ct);
             return result;
         }, cancellationToken);

@@ -7,7 +7,7 @@ namespace ELicense.Server.Tests.Auditing.Contract;
 /// What every audit storage engine must do (<see cref="IAuditSink"/>): derive once per engine and give
 /// <see cref="CreateSink"/>. xunit makes one instance per test, so each test has storage of its own.
 /// </summary>
-public abstract class AuditSinkContract : IAsyncLifetime
+public abstract partial class AuditSinkContract : IAsyncLifetime
 {
     private readonly List<IAuditSink> _sinks = [];
 

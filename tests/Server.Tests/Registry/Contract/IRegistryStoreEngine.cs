@@ -20,4 +20,20 @@ public interface IRegistryStoreEngine : IAsyncDisposable
     /// would: stores of one engine share the data and are the contract's concurrent writers.
     /// </summary>
     Task<IRegistryStore> OpenStoreAsync();
+
+    /// <summary>
+    /// A new store as above whose every write calls <paramref name="insideWrite"/> inside its write
+    /// transaction, after its rows are written and before its change sequences are taken (where the engine
+    /// takes them at the end; SQLite: before the commit), so a test can hold a write open.
+    /// </summary>
+    Task<IRegistryStore> OpenStoreAsync(Func<CancellationToken, Task> insideWrite);
+
+    /// <summary>True when the engine runs one write at a time: a write held open blocks every other writer.</summary>
+    bool SingleWriter { get; }
+
+    /// <summary>
+    /// Waits (bounded) until some write on this database waits for another's lock; false at once when the
+    /// engine cannot tell (SQLite's writers wait inside the library, invisibly).
+    /// </summary>
+    Task<bool> WaitForLockWaitAsync(TimeSpan bound);
 }

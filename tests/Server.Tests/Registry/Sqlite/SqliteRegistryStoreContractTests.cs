@@ -16,12 +16,24 @@ public sealed class SqliteRegistryStoreContractTests : RegistryStoreContract
 
         public IRegistryErrorClassifier Classifier => SqliteErrorClassifier.Instance;
 
+        public bool SingleWriter => true;
+
         public async Task<IRegistryStore> OpenStoreAsync()
         {
             var store = registry.OpenStore();
             await store.InitializeAsync(CancellationToken.None);
             return store;
         }
+
+        public async Task<IRegistryStore> OpenStoreAsync(Func<CancellationToken, Task> insideWrite)
+        {
+            var store = registry.OpenStore();
+            await store.InitializeAsync(CancellationToken.None);
+            store.BeforeCommit = insideWrite;
+            return store;
+        }
+
+        public Task<bool> WaitForLockWaitAsync(TimeSpan bound) => Task.FromResult(false);
 
         public ValueTask DisposeAsync()
         {

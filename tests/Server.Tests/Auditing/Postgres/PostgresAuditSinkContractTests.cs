@@ -1,0 +1,29 @@
+using ELicense.Server.Auditing;
+using ELicense.Server.Tests.Auditing.Contract;
+using ELicense.Server.Tests.Postgres;
+using Xunit;
+
+namespace ELicense.Server.Tests.Auditing.Postgres;
+
+/// <summary>The audit sink contract on the PostgreSQL engine: a database of its own per test on a throwaway cluster.</summary>
+public sealed class PostgresAuditSinkContractTests(PostgresFixture postgres) : AuditSinkContract, IClassFixture<PostgresFixture>
+{
+    private PostgresAudit? _audit;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _audit = await PostgresAudit.CreateAsync(postgres);
+    }
+
+    protected override IAuditSink CreateSink() => _audit!.Sink();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_audit is not null)
+        {
+            await _audit.DisposeAsync();
+        }
+    }
+}
