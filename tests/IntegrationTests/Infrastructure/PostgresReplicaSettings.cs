@@ -14,7 +14,7 @@ public sealed record PostgresReplicaSettings
     /// <summary>The audit trail in the registry's database (on), or in each replica's own SQLite file (off).</summary>
     public bool AuditOnPostgres { get; init; } = true;
 
-    /// <summary>Npgsql options appended to the registry's connection string (e.g. <c>Max Pool Size=2;Timeout=1</c>).</summary>
+    /// <summary>Npgsql options appended to the registry's connection string (e.g. <c>Maximum Pool Size=2;Timeout=1</c>).</summary>
     public string ConnectionOptions { get; init; } = "";
 
     /// <summary>Configuration every replica starts with, after the engine's.</summary>

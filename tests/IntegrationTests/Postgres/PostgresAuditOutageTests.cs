@@ -40,8 +40,8 @@ public sealed partial class PostgresAuditOutageTests
         using var stop = new CancellationTokenSource();
         var loops = set.Replicas.SelectMany((replica, i) => new[]
         {
-            LoopAsync(async () => ledger.Lookup(await GetAsync(replica, own.LicenseNumber, seconds: 3)), ledger, stop.Token),
-            LoopAsync(async () => ledger.Verification(await VerifyAsync(replica, payloads[i], $"gate-{i}", seconds: 3)), ledger, stop.Token),
+            LoopAsync(async () => ledger.Lookup(await GetAsync(replica, own.LicenseNumber, seconds: 4)), ledger, stop.Token),
+            LoopAsync(async () => ledger.Verification(await VerifyAsync(replica, payloads[i], $"gate-{i}", seconds: 4)), ledger, stop.Token),
         }).ToArray();
         await TestData.EventuallyAsync(() => Task.FromResult(ledger.AnsweredCount >= 40), TimeSpan.FromSeconds(10));
         var answeredBefore = ledger.AnsweredCount;

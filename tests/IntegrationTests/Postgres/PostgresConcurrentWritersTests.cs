@@ -33,6 +33,7 @@ public sealed partial class PostgresConcurrentWritersTests(PostgresClusterFixtur
         ServerInstance[] replicas = [set.A, set.B, c];
         foreach (var replica in replicas)
         {
+            await CaughtUpAsync(replica, set.Database);
             await GetAsync(replica, first.LicenseNumber);
             await GetAsync(replica, second.LicenseNumber);
         }
