@@ -12,13 +12,18 @@ internal static class Program
     /// Everything BenchmarkDotNet's command line offers works here (--filter, --job short, --exporters json,
     /// ...). Results go to this project's BenchmarkDotNet.Artifacts unless --artifacts says otherwise, so that
     /// a script finds them wherever it was started from. "audit-writer" runs <see cref="AuditWriterLoad"/> instead,
-    /// "redis-cache" <see cref="RedisCacheLoad"/>.
+    /// "redis-cache" <see cref="RedisCacheLoad"/>, "audit-postgres" <see cref="AuditPostgresLoad"/>.
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
         if (args is ["audit-writer", .. var rest])
         {
             return await AuditWriterLoad.RunAsync(rest);
+        }
+
+        if (args is ["audit-postgres", .. var postgresArgs])
+        {
+            return await AuditPostgresLoad.RunAsync(postgresArgs);
         }
 
         if (args is ["redis-cache", .. var cacheArgs])

@@ -36,9 +36,6 @@ public sealed class RegistryChangeLatch : IRegistryChangeSignal
     private readonly Channel<bool> _pending = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    /// <summary>True while a signal is waiting to be taken.</summary>
-    public bool IsSet => _pending.Reader.Count > 0;
-
     /// <summary>Signals: the current or next wait completes. Cheap, never blocks, safe from any thread.</summary>
     public void Set() => _pending.Writer.TryWrite(true);
 

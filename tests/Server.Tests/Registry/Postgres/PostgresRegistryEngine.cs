@@ -43,7 +43,11 @@ internal sealed class PostgresRegistryEngine(PostgresCluster cluster, FakeTimePr
     public async Task<IRegistryStore> OpenStoreAsync(Func<CancellationToken, Task> insideWrite) => await OpenAsync(insideWrite);
 
     /// <summary>A new, initialized store on its own data source (<paramref name="extra"/> appended to the connection string).</summary>
-    public async Task<PostgresRegistryStore> OpenAsync(Func<CancellationToken, Task>? insideWrite, string extra = "")
+    public async Task<PostgresRegistryStore> OpenAsync(Func<CancellationToken, Task>? insideWrite, string extra = "") =>
+        (await OpenWithSourceAsync(insideWrite, extra)).Store;
+
+    /// <summary>As <see cref="OpenAsync"/>, with the store's data source (to hold its connections).</summary>
+    public async Task<(PostgresRegistryStore Store, NpgsqlDataSource Source)> OpenWithSourceAsync(Func<CancellationToken, Task>? insideWrite, string extra = "")
     {
         var source = PostgresDataSources.Build(await ConnectionStringAsync() + extra);
         lock (_sources)
@@ -53,7 +57,7 @@ internal sealed class PostgresRegistryEngine(PostgresCluster cluster, FakeTimePr
 
         var store = new PostgresRegistryStore(source, time) { BeforeSequencing = insideWrite };
         await store.InitializeAsync(CancellationToken.None);
-        return store;
+        return (store, source);
     }
 
     public async Task<bool> WaitForLockWaitAsync(TimeSpan bound)
