@@ -34,7 +34,7 @@ public sealed partial class PostgresRegistryStore
     private const string SelectChangeBefore =
         "SELECT coalesce((SELECT seq FROM registry.changes WHERE change_unix_ms < $1 ORDER BY seq DESC LIMIT 1), 0)";
 
-    public async Task<IReadOnlyList<RegistryChange>> GetChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RegistryChange>> GetChangesCoreAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         if (limit <= 0)
         {
@@ -52,13 +52,13 @@ public sealed partial class PostgresRegistryStore
         return changes;
     }
 
-    public async Task<long> GetLatestChangeSequenceAsync(CancellationToken cancellationToken)
+    private async Task<long> GetLatestChangeSequenceCoreAsync(CancellationToken cancellationToken)
     {
         await using var command = Read(SelectLatestChange);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<long> GetLastChangeSequenceBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    private async Task<long> GetLastChangeSequenceBeforeCoreAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var command = Read(SelectChangeBefore).Arg(before.ToUnixTimeMilliseconds());
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;

@@ -32,7 +32,7 @@ public sealed partial class PostgresRegistryStore
     /// of the sweep, the newest change and the newest violation, every column of each row, in one batch
     /// (one round trip). A lost connection, a missing relation or a damaged page surfaces as an exception.
     /// </summary>
-    public async Task PingAsync(CancellationToken cancellationToken)
+    private async Task PingCoreAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection)

@@ -43,14 +43,14 @@ public sealed partial class PostgresRegistryStore
         RETURNING {LicenseColumns}
         """;
 
-    public async Task<LicenseRecord?> GetLicenseAsync(string licenseNumber, CancellationToken cancellationToken)
+    private async Task<LicenseRecord?> GetLicenseCoreAsync(string licenseNumber, CancellationToken cancellationToken)
     {
         await using var command = Read(SelectLicenseWithSummary).Arg(licenseNumber);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new LicenseRecord(ReadLicense(reader), ReadSummary(reader, 11)) : null;
     }
 
-    public Task<WriteResult<License>> UpsertLicenseAsync(License license, CancellationToken cancellationToken) =>
+    private Task<WriteResult<License>> UpsertLicenseCoreAsync(License license, CancellationToken cancellationToken) =>
         WriteAlwaysAsync(async (write, ct) =>
         {
             await using (var command = write.Command(UpsertLicenseSql)
@@ -75,7 +75,7 @@ public sealed partial class PostgresRegistryStore
             return stored;
         }, cancellationToken);
 
-    public Task<WriteResult<License>?> UpdateLicenseStatusAsync(string licenseNumber, LicenseStatus status, CancellationToken cancellationToken) =>
+    private Task<WriteResult<License>?> UpdateLicenseStatusCoreAsync(string licenseNumber, LicenseStatus status, CancellationToken cancellationToken) =>
         WriteAsync(async (write, ct) =>
         {
             await using var command = write.Command(UpdateLicenseStatusSql).Arg((int)status).Arg(write.Now).Arg(licenseNumber);

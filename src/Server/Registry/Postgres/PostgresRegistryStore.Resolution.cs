@@ -14,7 +14,7 @@ public sealed partial class PostgresRegistryStore
 
     private const string UpdateViolationSql = "UPDATE registry.violations SET state = $1, license_number = $2 WHERE id = $3";
 
-    public Task<WriteResult<ResolvedViolation>?> ResolveViolationAsync(string violationId, ViolationResolution resolution, CancellationToken cancellationToken)
+    private Task<WriteResult<ResolvedViolation>?> ResolveViolationCoreAsync(string violationId, ViolationResolution resolution, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resolution);
         if (!RegistryMapping.TryParseViolationId(violationId, out var rowId))

@@ -48,19 +48,19 @@ public sealed partial class PostgresRegistryStore
             insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms
         """;
 
-    public async Task<VehicleRecord?> GetVehicleByPlateAsync(Plate plate, CancellationToken cancellationToken)
+    private async Task<VehicleRecord?> GetVehicleByPlateCoreAsync(Plate plate, CancellationToken cancellationToken)
     {
         await using var command = Read(SelectVehicleByPlateWithSummary).Arg((int)plate.Type).Arg(plate.Number);
         return await ReadVehicleRecordAsync(command, cancellationToken);
     }
 
-    public async Task<VehicleRecord?> GetVehicleByVinAsync(string vin, CancellationToken cancellationToken)
+    private async Task<VehicleRecord?> GetVehicleByVinCoreAsync(string vin, CancellationToken cancellationToken)
     {
         await using var command = Read(SelectVehicleByVinWithSummary).Arg(vin);
         return await ReadVehicleRecordAsync(command, cancellationToken);
     }
 
-    public async Task<WriteResult<Vehicle>> UpsertVehicleAsync(Vehicle vehicle, CancellationToken cancellationToken)
+    private async Task<WriteResult<Vehicle>> UpsertVehicleCoreAsync(Vehicle vehicle, CancellationToken cancellationToken)
     {
         if (vehicle.Plate is null)
         {

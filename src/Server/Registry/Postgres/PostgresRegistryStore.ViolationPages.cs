@@ -40,7 +40,7 @@ public sealed partial class PostgresRegistryStore
         WHERE plate_type = $1 AND plate_number = $2 AND state = 1 AND (occur_unix_ms, id) < ($3, $4) ORDER BY occur_unix_ms DESC, id DESC LIMIT $5
         """;
 
-    public async Task<ViolationPage> ListViolationsAsync(ViolationQuery query, ViolationCursor? after, int limit, CancellationToken cancellationToken)
+    private async Task<ViolationPage> ListViolationsCoreAsync(ViolationQuery query, ViolationCursor? after, int limit, CancellationToken cancellationToken)
     {
         if ((query.LicenseNumber is null) == (query.Plate is null))
         {

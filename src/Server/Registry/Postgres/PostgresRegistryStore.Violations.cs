@@ -20,7 +20,7 @@ public sealed partial class PostgresRegistryStore
         RETURNING id
         """;
 
-    public Task<WriteResult<Violation>> RecordViolationAsync(Violation violation, string requestId, CancellationToken cancellationToken)
+    private Task<WriteResult<Violation>> RecordViolationCoreAsync(Violation violation, string requestId, CancellationToken cancellationToken)
     {
         if (violation.Plate is null)
         {
