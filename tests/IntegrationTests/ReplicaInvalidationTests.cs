@@ -6,9 +6,12 @@ using Xunit;
 
 namespace ELicense.IntegrationTests;
 
-/// <summary>A status change on one replica reaches the others: by pub/sub at once, by the change feed if pub/sub is lost.</summary>
+/// <summary>On the SQLite registry (the shared environment): one file, one Redis, two replicas.</summary>
 [Collection(SharedEnvironmentCollection.Name)]
-public class ReplicaInvalidationTests(SharedEnvironment env)
+public class ReplicaInvalidationTests(SharedEnvironment env) : ReplicaInvalidationCases(env);
+
+/// <summary>A status change on one replica reaches the others: by pub/sub at once, by the change feed if pub/sub is lost.</summary>
+public abstract class ReplicaInvalidationCases(IReplicaEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -37,11 +40,14 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
     public async Task UpdateLicenseStatus_ReplicaWithoutPubSub_CatchesUpThroughChangeFeed()
     {
         // Replica C shares the registry but has no Redis: no pub/sub message can reach it, as if lost.
-        await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, redisConfiguration: "");
+        await using var replicaC = await env.StartReplicaAsync(redisConfiguration: "");
         var license = await TestData.CreateLicenseAsync(env.ServerA);
         var warm = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
-        var cached = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
-        Assert.Equal(DataSource.Memory, cached.Freshness.Source);
+        // Until C's feed has passed the licence's creation, a copy C read before it learnt of that change is
+        // dropped when it does (it cannot tell it read after the commit): read until the copy is held in memory.
+        await TestData.EventuallyAsync(async () =>
+            (await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct))
+                .Freshness.Source == DataSource.Memory, TimeSpan.FromSeconds(5));
 
         await env.ServerA.Registry.UpdateLicenseStatusAsync(
             new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Suspended }, cancellationToken: Ct);
@@ -72,7 +78,7 @@ public class ReplicaInvalidationTests(SharedEnvironment env)
             new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, cancellationToken: Ct);
         // As if the delete had been lost, or a slow reader's write had landed after it.
         await redis.GetDatabase().StringSetAsync(key, oldCopy);
-        await using var replicaC = await ServerInstance.StartAsync(env.DataDirectory, env.Redis.Configuration);
+        await using var replicaC = await env.StartReplicaAsync(env.Redis.Configuration);
         var read = await replicaC.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
 
         Assert.Equal(LicenseStatus.Revoked, read.License.Status);

@@ -11,8 +11,12 @@ using ELicense.Core.Credentials;
 
 namespace ELicense.IntegrationTests;
 
+/// <summary>On the SQLite registry (the shared environment): one file, one Redis, two replicas.</summary>
 [Collection(SharedEnvironmentCollection.Name)]
-public class VerifyCredentialTests(SharedEnvironment env)
+public class VerifyCredentialTests(SharedEnvironment env) : VerifyCredentialCases(env);
+
+/// <summary>The verify path through real calls, on whichever engine <see cref="IReplicaEnvironment"/> holds the registry.</summary>
+public abstract class VerifyCredentialCases(IReplicaEnvironment env)
 {
     private ServerInstance Server => env.ServerA;
 

@@ -6,7 +6,7 @@ namespace ELicense.IntegrationTests.Infrastructure;
 /// One redis-server and two replicas of the server sharing it and one registry file: what a
 /// production deployment looks like, in miniature. Tests create their own records, so they can share it.
 /// </summary>
-public sealed class SharedEnvironment : IAsyncLifetime
+public sealed class SharedEnvironment : IAsyncLifetime, IReplicaEnvironment
 {
     public RedisServer Redis { get; private set; } = null!;
 
@@ -22,6 +22,9 @@ public sealed class SharedEnvironment : IAsyncLifetime
         ServerA = await ServerInstance.StartAsync(DataDirectory, Redis.Configuration);
         ServerB = await ServerInstance.StartAsync(DataDirectory, Redis.Configuration);
     }
+
+    /// <summary>One more replica on the shared data directory (the registry file and the keys): the caller disposes it.</summary>
+    public Task<ServerInstance> StartReplicaAsync(string redisConfiguration) => ServerInstance.StartAsync(DataDirectory, redisConfiguration);
 
     public async ValueTask DisposeAsync()
     {
