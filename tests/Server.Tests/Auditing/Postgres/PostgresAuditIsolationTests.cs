@@ -1,5 +1,4 @@
 using ELicense.Server.Auditing;
-using ELicense.Server.Tests.Auditing.Contract;
 using ELicense.Server.Tests.Postgres;
 using Npgsql;
 using Xunit;
@@ -10,25 +9,8 @@ namespace ELicense.Server.Tests.Auditing.Postgres;
 /// The writer's transaction isolation on PostgreSQL: its head lock must wait for another replica's
 /// commit and continue from the head that commit stored, whatever default isolation the database sets.
 /// </summary>
-public sealed class PostgresAuditIsolationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
+public sealed class PostgresAuditIsolationTests(PostgresFixture postgres) : PostgresAuditTestBase(postgres), IClassFixture<PostgresFixture>
 {
-    private readonly AuditContractRecords _records = new();
-    private PostgresAudit? _audit;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private PostgresAudit Audit => _audit!;
-
-    public async ValueTask InitializeAsync() => _audit = await PostgresAudit.CreateAsync(postgres);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_audit is not null)
-        {
-            await _audit.DisposeAsync();
-        }
-    }
-
     [Theory]
     [InlineData("repeatable read")]
     [InlineData("serializable")]
@@ -50,7 +32,7 @@ public sealed class PostgresAuditIsolationTests(PostgresFixture postgres) : ICla
         }
 
         var batch = new AuditBatch();
-        batch.Add(_records.Record("waited"));
+        batch.Add(Records.Record("waited"));
         var append = sink.AppendAsync(batch, Ct).AsTask();
         await WaitForLockWaitAsync(Audit.DataSource);
         await otherCommit.CommitAsync(Ct);
