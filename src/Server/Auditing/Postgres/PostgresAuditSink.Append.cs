@@ -1,4 +1,4 @@
-using ELicense.Server.Postgres;
+using System.Data;
 using Npgsql;
 
 namespace ELicense.Server.Auditing.Postgres;
@@ -11,7 +11,11 @@ public sealed partial class PostgresAuditSink
         var connection = _connection ?? throw new InvalidOperationException("The audit sink is not open (OpenAsync first, and again after a failed append).");
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // READ COMMITTED, named because the head lock depends on it (Npgsql also sends it for an
+            // unspecified level, whatever default_transaction_isolation says): FOR UPDATE waits for another
+            // replica's commit, then reads the head it stored. Under REPEATABLE READ or SERIALIZABLE that
+            // wait ends in a serialization failure, i.e. every contended commit would fail.
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             var head = await LockHeadAsync(connection, transaction, cancellationToken);
 
             // Blocks and head in one round trip: one statement per block (a fixed, auto-prepared text)
@@ -38,18 +42,16 @@ public sealed partial class PostgresAuditSink
             // synchronous_commit = on (set on this session at open): returns once the WAL is flushed.
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception e)
+        catch
         {
             // The connection may hold a failed transaction, or be gone: the next OpenAsync starts afresh.
             // A commit whose answer was lost may still have committed; its callers were told it failed,
             // which loses nothing acknowledged (the next batch continues from whatever head is stored).
+            // No NpgsqlDataSource.Clear() here: when the server goes away Npgsql already clears the pool as
+            // it breaks the connection (an I/O error, a timeout, a shutdown); clearing on every transient
+            // error (a deadlock, a cancelled statement) would also drop the healthy idle connections of the
+            // registry, which shares this data source when it shares the connection string.
             await CloseConnectionAsync();
-            if (PostgresErrors.IsTransient(e))
-            {
-                // The server went away: its pooled connections are dead too, so the reopen finds live ones.
-                _dataSource.Clear();
-            }
-
             throw;
         }
     }

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Text;
 using Npgsql;
 
@@ -34,7 +35,9 @@ internal sealed partial class PostgresSubjectIndex(NpgsqlDataSource dataSource, 
     public async ValueTask<int> IndexOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // READ COMMITTED named, as for the head lock (see PostgresAuditSink.AppendAsync): the progress lock
+        // must read the row another replica's pass just committed, not fail on it.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         long indexedSequence;
         byte[] indexedHash;
         await using (var progress = new NpgsqlCommand(LockProgress, connection, transaction))

@@ -86,4 +86,28 @@ public abstract partial class AuditWriterContract
         Assert.Equal(2, stored.Single(r => r.Record.CallerId == "after").Sequence);
         Assert.True((await VerifyAsync()).Intact);
     }
+
+    [Fact]
+    public async Task AppendAsync_CommitAnswerLost_CallerFailedRecordKeptNextCommitChainsFromStoredHead()
+    {
+        var (log, sink, state) = await OpenFaultyAsync();
+        await log.AppendAsync(Records.Record("before"), Ct);
+
+        // The commit lands but its answer is lost (a connection dropped during COMMIT): the caller hears
+        // it failed, the safe direction; the writer must then chain from the head stored, not from memory.
+        sink.LoseAnswers(new IOException("injected: connection lost during COMMIT"));
+        await Assert.ThrowsAsync<AuditUnavailableException>(() => log.AppendAsync(Records.Record("unanswered"), Ct).AsTask());
+        Assert.False(state.CanCommit);
+        sink.LoseAnswers(null);
+        await log.AppendAsync(Records.Record("after1"), Ct);
+        await log.AppendAsync(Records.Record("after2"), Ct);
+
+        Assert.True(state.CanCommit);
+        var stored = await StoredAsync();
+        Assert.Equal(["before", "unanswered", "after1", "after2"], stored.Select(r => r.Record.CallerId));
+        Assert.Equal([1L, 2L, 3L, 4L], stored.Select(r => r.Sequence));
+        var result = await VerifyAsync();
+        Assert.True(result.Intact, result.Problem?.Description);
+        Assert.Equal((4L, 4L), (result.RecordsChecked, result.HeadSequence));
+    }
 }

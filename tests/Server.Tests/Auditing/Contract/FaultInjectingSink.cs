@@ -11,6 +11,7 @@ public sealed class FaultInjectingSink(IAuditSink inner) : IAuditSink
 {
     private volatile TaskCompletionSource _release = Released();
     private volatile Exception? _failure;
+    private volatile Exception? _answerLost;
     private int _opens;
     private int _appends;
 
@@ -42,6 +43,12 @@ public sealed class FaultInjectingSink(IAuditSink inner) : IAuditSink
     /// <summary>Appends fail with <paramref name="failure"/> (before the real sink sees them) until set to null.</summary>
     public void Fail(Exception? failure) => _failure = failure;
 
+    /// <summary>
+    /// Appends reach the real sink and commit, then fail with <paramref name="failure"/> (the answer to a
+    /// COMMIT lost with its connection) until set to null.
+    /// </summary>
+    public void LoseAnswers(Exception? failure) => _answerLost = failure;
+
     public ValueTask<byte[]?> OpenAsync(byte[]? subjectKeyFingerprint, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _opens);
@@ -67,6 +74,11 @@ public sealed class FaultInjectingSink(IAuditSink inner) : IAuditSink
         lock (CommittedBatches)
         {
             CommittedBatches.Add(batch.Records.Count);
+        }
+
+        if (_answerLost is { } lost)
+        {
+            throw lost;
         }
     }
 

@@ -9,25 +9,10 @@ using Xunit;
 namespace ELicense.Server.Tests.Auditing.Postgres;
 
 /// <summary><c>audit verify</c> over a PostgreSQL trail: the same exit codes as on SQLite, messages without the password.</summary>
-public sealed class PostgresAuditCommandTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
+public sealed class PostgresAuditCommandTests(PostgresFixture postgres) : PostgresAuditTestBase(postgres), IClassFixture<PostgresFixture>
 {
     private const string Password = "s3cret-never-shown";
     private readonly StringWriter _output = new();
-    private PostgresAudit? _audit;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private PostgresAudit Audit => _audit!;
-
-    public async ValueTask InitializeAsync() => _audit = await PostgresAudit.CreateAsync(postgres);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_audit is not null)
-        {
-            await _audit.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task RunAsync_IntactTrail_OkWithTheAnchorAndExit0()
@@ -77,7 +62,7 @@ public sealed class PostgresAuditCommandTests(PostgresFixture postgres) : IClass
     {
         Assert.Equal(1, await RunAsync("verify"));
 
-        Assert.Contains($"No audit trail in postgres://127.0.0.1:{postgres.Cluster.Port}/", _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"No audit trail in postgres://127.0.0.1:{Postgres.Cluster.Port}/", _output.ToString(), StringComparison.Ordinal);
         await using var connection = await Audit.DataSource.OpenConnectionAsync(Ct);
         await using var schema = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = 'audit'", connection);
         Assert.Equal(0L, await schema.ExecuteScalarAsync(Ct)); // verifying never creates the schema
@@ -90,7 +75,7 @@ public sealed class PostgresAuditCommandTests(PostgresFixture postgres) : IClass
 
         Assert.Equal(1, await RunOnAsync(missing, "verify"));
 
-        Assert.Contains($"Cannot read postgres://127.0.0.1:{postgres.Cluster.Port}/no_such_db as an audit trail", _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Cannot read postgres://127.0.0.1:{Postgres.Cluster.Port}/no_such_db as an audit trail", _output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

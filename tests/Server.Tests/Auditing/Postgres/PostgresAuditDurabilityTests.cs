@@ -12,25 +12,8 @@ namespace ELicense.Server.Tests.Auditing.Postgres;
 /// cluster that stops under load fails the waiting appends, loses nothing acknowledged, and the writer
 /// recovers on its own once the cluster is back. (This class stops its own cluster.)
 /// </summary>
-public sealed class PostgresAuditDurabilityTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
+public sealed class PostgresAuditDurabilityTests(PostgresFixture postgres) : PostgresAuditTestBase(postgres), IClassFixture<PostgresFixture>
 {
-    private readonly AuditContractRecords _records = new();
-    private PostgresAudit? _audit;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private PostgresAudit Audit => _audit!;
-
-    public async ValueTask InitializeAsync() => _audit = await PostgresAudit.CreateAsync(postgres);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_audit is not null)
-        {
-            await _audit.DisposeAsync();
-        }
-    }
-
     [Theory]
     [InlineData("off")]
     [InlineData("local")]
@@ -49,7 +32,7 @@ public sealed class PostgresAuditDurabilityTests(PostgresFixture postgres) : ICl
 
         Assert.Equal("on", await sink.WriterSettingAsync("synchronous_commit", Ct));
         var batch = new AuditBatch();
-        batch.Add(_records.Record("durable"));
+        batch.Add(Records.Record("durable"));
         await sink.AppendAsync(batch, Ct);
         Assert.Equal("on", await sink.WriterSettingAsync("synchronous_commit", Ct)); // and it stays so across commits
     }
@@ -65,15 +48,15 @@ public sealed class PostgresAuditDurabilityTests(PostgresFixture postgres) : ICl
         var acknowledged = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            await log.AppendAsync(_records.Record($"before{i}"), Ct);
+            await log.AppendAsync(Records.Record($"before{i}"), Ct);
             acknowledged.Add($"before{i}");
         }
 
         // A batch handed to the sink, more queued behind it; then the cluster goes away as in a crash.
         sink.Hold();
-        var pending = Enumerable.Range(0, 50).Select(i => log.AppendAsync(_records.Record($"pending{i}"), Ct).AsTask()).ToList();
+        var pending = Enumerable.Range(0, 50).Select(i => log.AppendAsync(Records.Record($"pending{i}"), Ct).AsTask()).ToList();
         await sink.AppendArrived.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        await postgres.Cluster.StopAsync("immediate", Ct);
+        await Postgres.Cluster.StopAsync("immediate", Ct);
         try
         {
             sink.Release();
@@ -86,7 +69,7 @@ public sealed class PostgresAuditDurabilityTests(PostgresFixture postgres) : ICl
         }
         finally
         {
-            await postgres.Cluster.StartAgainAsync(Ct);
+            await Postgres.Cluster.StartAgainAsync(Ct);
         }
 
         // Back: the writer reopens the sink by itself on the next batch (bounded: a real server restarted).
@@ -95,7 +78,7 @@ public sealed class PostgresAuditDurabilityTests(PostgresFixture postgres) : ICl
         {
             try
             {
-                await log.AppendAsync(_records.Record($"after{attempt}"), Ct);
+                await log.AppendAsync(Records.Record($"after{attempt}"), Ct);
                 acknowledged.Add($"after{attempt}");
                 break;
             }

@@ -1,5 +1,4 @@
 using ELicense.Server.Auditing;
-using ELicense.Server.Tests.Auditing.Contract;
 using ELicense.Server.Tests.Postgres;
 using Xunit;
 
@@ -10,35 +9,20 @@ namespace ELicense.Server.Tests.Auditing.Postgres;
 /// each change is found by <see cref="AuditChainVerifier"/> reading the trail as <c>audit verify</c> does.
 /// The trail: 300 records in three blocks (seq 1-128, 129-256, 257-300).
 /// </summary>
-public sealed class PostgresAuditTamperTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
+public sealed class PostgresAuditTamperTests(PostgresFixture postgres) : PostgresAuditTestBase(postgres), IClassFixture<PostgresFixture>
 {
-    private readonly AuditContractRecords _records = new();
-    private PostgresAudit? _audit;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private PostgresAudit Audit => _audit!;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _audit = await PostgresAudit.CreateAsync(postgres);
+        await base.InitializeAsync();
         await using var sink = Audit.Sink();
         await sink.OpenAsync(null, Ct);
         var batch = new AuditBatch();
         for (var i = 1; i <= 300; i++)
         {
-            batch.Add(_records.Record($"caller-{i}", subject: $"L:{i % 7}"));
+            batch.Add(Records.Record($"caller-{i}", subject: $"L:{i % 7}"));
         }
 
         await sink.AppendAsync(batch, Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_audit is not null)
-        {
-            await _audit.DisposeAsync();
-        }
     }
 
     [Theory]
@@ -71,7 +55,7 @@ public sealed class PostgresAuditTamperTests(PostgresFixture postgres) : IClassF
     {
         // A well-formed block of one record with seq 150, chained from a made-up head: bytes the writer could have written.
         var forged = new AuditBatch();
-        forged.Add(_records.Record("forger"));
+        forged.Add(Records.Record("forger"));
         var block = forged.ChainFrom(new AuditStoredHead(149, 149, new byte[AuditChain.HashSize])).Single();
         await using (var connection = await Audit.DataSource.OpenConnectionAsync(Ct))
         await using (var insert = new Npgsql.NpgsqlCommand("INSERT INTO audit.block (first_seq, last_seq, records) VALUES (150, 150, $1)", connection))
