@@ -27,7 +27,7 @@ internal sealed partial class ChangeFeedSchedule(TimeSpan interval, IRegistryCha
     public async ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
     {
         _tick ??= _timer.WaitForNextTickAsync(cancellationToken).AsTask();
-        _wake ??= signal.WaitAsync(cancellationToken).AsTask();
+        _wake ??= Arm(cancellationToken);
         await Task.WhenAny(_tick, _wake);
 
         if (_wake.IsCompleted)
@@ -46,6 +46,22 @@ internal sealed partial class ChangeFeedSchedule(TimeSpan interval, IRegistryCha
     }
 
     public void Dispose() => _timer.Dispose();
+
+    /// <summary>
+    /// The next wake-up, a signal that throws instead of returning a failed wait included: thrown here, it
+    /// would end the follower's loop (and stop the host) rather than leave the timer to drive the polls.
+    /// </summary>
+    private Task Arm(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return signal.WaitAsync(cancellationToken).AsTask();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+    }
 
     /// <summary>
     /// Takes a completed wake-up: null to arm the next one. A signal that fails is a bug in it, not a reason

@@ -90,10 +90,12 @@ public sealed partial class ChangeFeedFollowerTests : IAsyncDisposable
         Assert.Equal(InvalidationPath.FeedOnly, state.Path); // the wake-up poll bounds cached answers like a timer poll
     }
 
-    [Fact]
-    public async Task Signal_Failing_TimerStillPolls()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Signal_Failing_TimerStillPolls(bool throwAtOnce)
     {
-        var signal = await StartAsync(new FailingSignal());
+        var signal = await StartAsync(new FailingSignal(throwAtOnce));
         // The first poll, then one at once: the failed wait ended the follower's wait like a wake-up would.
         var woken = await _store.PollAfterAsync(await _store.PollAfterAsync(0, Ct), Ct);
 

@@ -30,9 +30,10 @@ internal sealed class ObservedSignal(IRegistryChangeSignal inner, FeedOnlyStore 
         await _idle.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
 }
 
-/// <summary>A signal whose every wait fails: a bug in an engine's signal.</summary>
-internal sealed class FailingSignal : IRegistryChangeSignal
+/// <summary>A signal whose every wait fails, as a failed wait or thrown at once: a bug in an engine's signal.</summary>
+internal sealed class FailingSignal(bool throwAtOnce) : IRegistryChangeSignal
 {
-    public ValueTask WaitAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromException(new InvalidOperationException("signal broken"));
+    public ValueTask WaitAsync(CancellationToken cancellationToken) => throwAtOnce
+        ? throw new InvalidOperationException("signal broken")
+        : ValueTask.FromException(new InvalidOperationException("signal broken"));
 }
