@@ -19,7 +19,11 @@ public static class PostgresTarget
         try
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            return string.IsNullOrWhiteSpace(builder.Host) ? $"{setting} must name a Host." : null;
+            return string.IsNullOrWhiteSpace(builder.Host) ? $"{setting} must name a Host."
+                // The audit writer's synchronous_commit and the change listener's LISTEN are session state, which
+                // multiplexing would put on whichever physical connection runs the next command.
+                : builder.Multiplexing ? $"{setting} must not turn on Multiplexing: the audit writer and the change listener rely on session settings."
+                : null;
         }
         catch (ArgumentException e)
         {
