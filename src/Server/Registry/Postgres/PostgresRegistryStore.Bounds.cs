@@ -14,9 +14,14 @@ namespace ELicense.Server.Registry.Postgres;
 /// <c>Timeout</c>. That would let the registry pipeline's timeouts fire while the caller still waits — a
 /// hang. So each call here stops waiting when its token is cancelled (the pipeline then reports its timeout,
 /// which the callers answer UNAVAILABLE); the abandoned operation still got the token, goes on in the
-/// background until Npgsql gives up or the server answers, and returns its connection to the pool (a write
-/// abandoned that way may still commit: its changes then reach the feed like any other, so no cache keeps
-/// a stale copy). Its eventual error is observed here, not left unobserved.
+/// background until Npgsql gives up or the server answers, and returns its connection to the pool. Until
+/// then it keeps that connection checked out: against a frozen server, Npgsql gives up only at the
+/// connection string's <c>Command Timeout</c> (measured: 40 s at the default 30 s; with <c>Command Timeout=0</c>,
+/// for as long as the server stays frozen), so a freeze under load can exhaust the pool, which then fails
+/// calls within the pool wait (<c>Timeout</c>) or the caller's token, never hangs them. Nothing it reads
+/// reaches anyone: its result is dropped (a write abandoned that way may still commit: its changes then
+/// reach the feed like any other, so no cache keeps a stale copy). Its eventual error is observed here,
+/// not left unobserved.
 /// </remarks>
 public sealed partial class PostgresRegistryStore
 {

@@ -84,7 +84,10 @@ public sealed partial class PostgresRegistryStore
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = kinds });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys });
         command.Arg(write.Now);
-        var last = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        // No row back means no counter row (migration 1 creates it; only a damaged schema lacks it): say so,
+        // rather than fail on a null.
+        var last = await command.ExecuteScalarAsync(cancellationToken) as long?
+            ?? throw new InvalidOperationException("The registry's change counter row (registry.change_counter, id 1) is missing.");
 
         var changes = new RegistryChange[collected.Count];
         for (var i = 0; i < collected.Count; i++)

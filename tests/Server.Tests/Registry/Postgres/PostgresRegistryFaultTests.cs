@@ -44,6 +44,19 @@ public sealed class PostgresRegistryFaultTests(PostgresFixture postgres) : IClas
     }
 
     [Fact]
+    public async Task Write_ChangeCounterRowMissing_FailsNamingItAndWritesNothing()
+    {
+        await using var engine = NewEngine();
+        var store = await engine.OpenAsync(null);
+        await PostgresCluster.ExecuteAsync(await engine.ConnectionStringAsync(), "DELETE FROM registry.change_counter", Ct);
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => store.UpsertLicenseAsync(License(HolderA), Ct));
+
+        Assert.Contains("change_counter", failed.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetLicenseAsync(HolderA, Ct));
+    }
+
+    [Fact]
     public async Task Read_ConnectionKilledByTheServer_FailsTransientThenRecovers()
     {
         await using var engine = NewEngine();
