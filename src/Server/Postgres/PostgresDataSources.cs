@@ -12,11 +12,15 @@ namespace ELicense.Server.Postgres;
 /// Every data source gets the same defaults unless the connection string sets them: an application name
 /// (seen in <c>pg_stat_activity</c>), automatic preparation of the statements a connection runs often
 /// (<c>Max Auto Prepare</c>: the store's fixed SQL texts become server-side prepared statements), and a
-/// short pool wait (<c>Timeout</c>), so that an exhausted pool is an error within seconds, not a hang; the
-/// registry pipeline's own timeout cuts a call sooner.
+/// short pool wait (<c>Timeout</c>), so that an exhausted pool is an error within seconds, not a hang (the
+/// registry pipeline's own timeout cuts a call sooner), and a bound on a session idle inside a transaction
+/// (<see cref="IdleInTransactionTimeoutMs"/>), so that a stalled writer cannot hold row locks for hours.
 /// </remarks>
 public sealed class PostgresDataSources : IAsyncDisposable
 {
+    /// <summary>How long the server lets a session idle inside a transaction before ending it (unless <c>Options</c> is set).</summary>
+    public const int IdleInTransactionTimeoutMs = 10_000;
+
     /// <summary>The application name when the connection string names none.</summary>
     public const string DefaultApplicationName = "elicense-server";
 
@@ -57,6 +61,14 @@ public sealed class PostgresDataSources : IAsyncDisposable
         if (!given.Contains("TIMEOUT"))
         {
             builder.Timeout = 5;
+        }
+
+        if (!given.Contains("OPTIONS"))
+        {
+            // A write holds the change counter's row lock from its numbering to its commit: a replica paused or cut
+            // off in between would stall every replica's writes (until TCP keepalive, hours). The server ends
+            // such a session after this long idle inside a transaction (no statement of ours idles that long).
+            builder.Options = $"-c idle_in_transaction_session_timeout={IdleInTransactionTimeoutMs}";
         }
 
         return builder;

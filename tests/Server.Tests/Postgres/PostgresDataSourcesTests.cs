@@ -14,6 +14,7 @@ public sealed class PostgresDataSourcesTests
         Assert.Equal(5, builder.Timeout);
         Assert.Equal(64, builder.MaxAutoPrepare);
         Assert.Equal(PostgresDataSources.DefaultApplicationName, builder.ApplicationName);
+        Assert.Equal($"-c idle_in_transaction_session_timeout={PostgresDataSources.IdleInTransactionTimeoutMs}", builder.Options);
     }
 
     [Fact]
@@ -29,8 +30,9 @@ public sealed class PostgresDataSourcesTests
     [Fact]
     public void Defaults_ValuesSet_KeptAsGiven()
     {
-        var builder = PostgresDataSources.Defaults("Host=127.0.0.1;Timeout=12;Max Auto Prepare=0;Application Name=ops");
+        var builder = PostgresDataSources.Defaults("Host=127.0.0.1;Timeout=12;Max Auto Prepare=0;Application Name=ops;Options=-c work_mem=8MB");
 
+        Assert.Equal("-c work_mem=8MB", builder.Options);
         Assert.Equal(12, builder.Timeout);
         Assert.Equal(0, builder.MaxAutoPrepare);
         Assert.Equal("ops", builder.ApplicationName);
