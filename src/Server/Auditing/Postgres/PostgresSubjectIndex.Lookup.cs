@@ -40,30 +40,18 @@ internal sealed partial class PostgresSubjectIndex
             }
         }
 
-        // The tail the index has not taken in: at most about one indexer interval of records, scanned in
-        // order; only the newest `limit` matches are kept.
+        // The tail the index has not taken in: at most about one indexer interval of records.
         var reader = new PostgresTrailReader(connection, snapshot);
-        var tail = new Queue<AuditEntry>(limit);
+        var page = new SubjectPage(subject, beforeSequence, limit);
         await foreach (var stored in reader.ReadAfterAsync(indexedSequence, cancellationToken))
         {
-            if (stored.Sequence >= beforeSequence)
+            if (!page.OfferTail(stored))
             {
                 break;
             }
-
-            if (stored.Problem is null && AuditChain.ReadSubject(stored.Body.Span) == subject && Decode(stored) is { } entry)
-            {
-                if (tail.Count == limit)
-                {
-                    tail.Dequeue();
-                }
-
-                tail.Enqueue(entry);
-            }
         }
 
-        var entries = new List<AuditEntry>(limit);
-        entries.AddRange(tail.Reverse());
+        var entries = page.Start();
         foreach (var hit in hits)
         {
             if (entries.Count == limit)
@@ -71,9 +59,7 @@ internal sealed partial class PostgresSubjectIndex
                 break;
             }
 
-            // The subject is checked again: an index row that disagrees with the trail is never shown.
-            if (await reader.EntryAtAsync(hit, cancellationToken) is { } stored && AuditChain.ReadSubject(stored.Body.Span) == subject
-                && Decode(stored) is { } entry)
+            if (page.Match(await reader.EntryAtAsync(hit, cancellationToken)) is { } entry)
             {
                 entries.Add(entry);
             }
@@ -81,9 +67,4 @@ internal sealed partial class PostgresSubjectIndex
 
         return entries;
     }
-
-    private static AuditEntry? Decode(TrailEntry stored) =>
-        AuditChain.TryDecodeBody(stored.Body.Span, out var sequence, out var record) && sequence == stored.Sequence
-            ? new AuditEntry(sequence, record)
-            : null;
 }

@@ -47,30 +47,18 @@ internal sealed partial class SqliteSubjectIndex
         await using var trailSnapshot = trail.BeginTransaction(deferred: true);
         var reader = new SqliteTrailReader(trail, trailSnapshot);
 
-        // The tail the index has not taken in: at most about one indexer interval of records, scanned in
-        // order; only the newest `limit` matches are kept.
-        var tail = new Queue<AuditEntry>(limit);
+        // The tail the index has not taken in: at most about one indexer interval of records.
+        var page = new SubjectPage(subject, beforeSequence, limit);
         foreach (var stored in reader.ReadAfter(indexedSequence))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (stored.Sequence >= beforeSequence)
+            if (!page.OfferTail(stored))
             {
                 break;
             }
-
-            if (stored.Problem is null && AuditChain.ReadSubject(stored.Body.Span) == subject && Decode(stored) is { } entry)
-            {
-                if (tail.Count == limit)
-                {
-                    tail.Dequeue();
-                }
-
-                tail.Enqueue(entry);
-            }
         }
 
-        var entries = new List<AuditEntry>(limit);
-        entries.AddRange(tail.Reverse());
+        var entries = page.Start();
         foreach (var hit in indexedHits)
         {
             if (entries.Count == limit)
@@ -78,8 +66,7 @@ internal sealed partial class SqliteSubjectIndex
                 break;
             }
 
-            // The subject is checked again: an index entry that disagrees with the trail is never shown.
-            if (reader.EntryAt(hit) is { } stored && AuditChain.ReadSubject(stored.Body.Span) == subject && Decode(stored) is { } entry)
+            if (page.Match(reader.EntryAt(hit)) is { } entry)
             {
                 entries.Add(entry);
             }
@@ -87,9 +74,4 @@ internal sealed partial class SqliteSubjectIndex
 
         return entries;
     }
-
-    private static AuditEntry? Decode(TrailEntry stored) =>
-        AuditChain.TryDecodeBody(stored.Body.Span, out var sequence, out var record) && sequence == stored.Sequence
-            ? new AuditEntry(sequence, record)
-            : null;
 }
