@@ -47,8 +47,13 @@ public sealed partial class PostgresConcurrentWritersTests(PostgresClusterFixtur
         await TestData.EventuallyAsync(async () => await PostgresProbe.ScalarAsync<long>(set.Database,
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted", HoldLock) > 0, TimeSpan.FromSeconds(5));
         var secondWrite = UpdateStatusAsync(set.B, second.LicenseNumber, LicenseStatus.Suspended, seconds: 15);
-        // The second writer commits while the first is open (or, where writers queue for their sequence, waits for it: also correct).
-        var secondCommittedFirst = await Task.WhenAny(secondWrite, Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken)) == secondWrite;
+        // Held after its row, the first writer has not reached the change counter: the second commits while it is
+        // open. Held at its commit, the first holds the counter's row lock: the second waits on it (a row lock, not
+        // the test's advisory one). Either is correct; which one happens is fixed by where the first is held.
+        await TestData.EventuallyAsync(async () => secondWrite.IsCompleted || await PostgresProbe.ScalarAsync<long>(set.Database,
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype <> 'advisory'") > 0, TimeSpan.FromSeconds(10));
+        var secondCommittedFirst = secondWrite.IsCompleted;
+        Assert.Equal(holdAt == "row", secondCommittedFirst);
         if (secondCommittedFirst)
         {
             await secondWrite;

@@ -1,3 +1,5 @@
+using static ELicense.Server.Registry.RegistryRows;
+
 namespace ELicense.Server.Registry.Sqlite;
 
 /// <summary>The health probe of the SQLite registry.</summary>
@@ -8,19 +10,16 @@ public sealed partial class SqliteRegistryStore
     // start of the file and passed on a registry whose licence and change pages were garbage.
     private const string ProbeMetaSql = "SELECT value FROM meta WHERE key = 'schema_version'";
 
-    private const string ProbeLicenseColumns = "license_number, file_number, holder_name, license_class, status, first_issue_date, " +
-        "valid_from_date, valid_until_date, points, issuing_authority, update_unix_ms";
+    private const string ProbeFirstLicenseSql = $"SELECT {LicenseColumns} FROM licenses ORDER BY license_number LIMIT 1";
 
-    private const string ProbeFirstLicenseSql = $"SELECT {ProbeLicenseColumns} FROM licenses ORDER BY license_number LIMIT 1";
-
-    private const string ProbeLastLicenseSql = $"SELECT {ProbeLicenseColumns} FROM licenses ORDER BY license_number DESC LIMIT 1";
+    private const string ProbeLastLicenseSql = $"SELECT {LicenseColumns} FROM licenses ORDER BY license_number DESC LIMIT 1";
 
     // The next stretch of the table on every probe, wrapping at the end: the whole licence table is read
     // in turn, at a bounded cost per probe, so corruption anywhere in it is found, not only at its ends.
     // (A random key would not do: licence numbers cluster by region, and seeks land at the clusters' edges.)
     private const int ProbeSweepRows = 100;
 
-    private const string ProbeSweepSql = $"SELECT {ProbeLicenseColumns} FROM licenses WHERE license_number > $after ORDER BY license_number LIMIT $limit";
+    private const string ProbeSweepSql = $"SELECT {LicenseColumns} FROM licenses WHERE license_number > $after ORDER BY license_number LIMIT $limit";
 
     private const string ProbeLatestChangeSql = "SELECT seq, kind, key, change_unix_ms FROM changes ORDER BY seq DESC LIMIT 1";
 
