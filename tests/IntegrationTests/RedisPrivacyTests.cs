@@ -28,6 +28,13 @@ public class RedisPrivacyTests(SharedEnvironment env)
     {
         var memory = env.ServerA.GetService<ELicense.Server.Caching.TwoLevelCache<ELicense.Server.Caching.LicenseEntry>>();
         var memoryKey = env.ServerA.GetService<CacheKeys>().License(licenseNumber);
+
+        // Both replicas first follow the feed past the licence's creation: a follower that applies it later deletes
+        // the Redis entry (a harmless miss in service), which would pull the entry from under the test's next step.
+        var created = await env.ServerA.GetService<ELicense.Server.Registry.IRegistryStore>().GetLatestChangeSequenceAsync(Ct);
+        await TestData.EventuallyAsync(() => Task.FromResult(
+            env.ServerA.GetService<ELicense.Server.Caching.ChangeTracker>().Sequence >= created &&
+            env.ServerB.GetService<ELicense.Server.Caching.ChangeTracker>().Sequence >= created), TimeSpan.FromSeconds(5));
         await TestData.EventuallyAsync(async () =>
         {
             memory.InvalidateLocal(memoryKey);
