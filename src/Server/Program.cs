@@ -3,13 +3,13 @@ using ELicense.Server.Auditing.Engines;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Hosting;
+using ELicense.Server.Internal;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
 using ELicense.Server.Registry.Engines;
 using ELicense.Server.Registry.Seeding;
 using ELicense.Server.Resilience;
 using ELicense.Server.Security;
-using ELicense.Server.Startup;
 using ELicense.Server.Verification;
 
 // `seed` fills the registry with synthetic data and exits; anything else runs the server. The engine it

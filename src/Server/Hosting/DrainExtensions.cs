@@ -31,7 +31,7 @@ public static class DrainExtensions
             ?? throw new InvalidOperationException("No IServer is registered: AddDrainOnStop must follow the web host defaults (WebApplication.CreateBuilder).");
         services.Remove(kestrel);
         services.AddSingleton<IServer>(sp => new DrainingServer(Create(sp, kestrel), sp.GetRequiredService<IOptions<DrainOptions>>(),
-            sp.GetRequiredService<Startup.StartupFailures>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Internal.StartupFailures>(), sp.GetRequiredService<TimeProvider>()));
     }
 
     private static IServer Create(IServiceProvider services, ServiceDescriptor descriptor) =>

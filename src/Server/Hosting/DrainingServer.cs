@@ -1,4 +1,4 @@
-using ELicense.Server.Startup;
+using ELicense.Server.Internal;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;

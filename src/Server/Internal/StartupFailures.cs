@@ -1,4 +1,4 @@
-namespace ELicense.Server.Startup;
+namespace ELicense.Server.Internal;
 
 /// <summary>
 /// One host's record that it failed to start for a reason already put in one line. The host logs every

@@ -1,4 +1,4 @@
-namespace ELicense.Server.Startup;
+namespace ELicense.Server.Internal;
 
 /// <summary>Startup failures reported as one line (see <see cref="StartupFailures"/>).</summary>
 public static class StartupErrorExtensions

@@ -1,4 +1,4 @@
-namespace ELicense.Server.Startup;
+namespace ELicense.Server.Internal;
 
 /// <summary>
 /// A startup failure the operator fixes from one sentence (a port another replica holds): Program.cs
