@@ -3,6 +3,7 @@ using ELicense.Server.Auditing.Engines;
 using ELicense.Server.Caching;
 using ELicense.Server.Credentials;
 using ELicense.Server.Hosting;
+using ELicense.Server.Internal;
 using ELicense.Server.Observability;
 using ELicense.Server.Registry;
 using ELicense.Server.Registry.Engines;
@@ -26,7 +27,18 @@ if (args is ["audit", ..])
         Console.Out, CancellationToken.None);
 }
 
-await Program.Build(args).RunAsync();
+// A failure the operator fixes from one sentence (a port another replica holds) is that sentence on stderr and
+// exit code 1; any other failure to start is thrown as before.
+try
+{
+    await Program.Build(args).RunAsync();
+}
+catch (ServerStartupException e)
+{
+    await Console.Error.WriteLineAsync("elicense-server: " + e.Message);
+    return 1;
+}
+
 return 0;
 
 /// <summary>The server's composition, one line per concern. Tests build it with their own configuration.</summary>
@@ -36,6 +48,7 @@ public partial class Program
     {
         var builder = CreateBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);               // the clock; tests swap in a fake one
+        builder.Services.AddStartupErrors(builder.Logging);               // a port clash is one line on stderr, not a stack trace
         builder.Services.AddRegistry(builder.Configuration);              // system of record: options, schema created at start
         builder.Services.AddRegistryEngine(builder.Configuration);        // its engine (SQLite or PostgreSQL: Registry:Provider)
         builder.Services.AddResiliencePipelines(builder.Configuration);   // Polly: Redis breaker, registry retries
@@ -47,9 +60,10 @@ public partial class Program
         builder.Services.AddRefusalAuditing(builder.Configuration);       // and of every refused call, floods aggregated per second
         builder.Services.AddCallerSecurity(builder.Configuration);        // who may call: API keys, client certificates, roles, limits
         builder.Services.AddGrpcApi();                                    // gRPC services, errors (hostile bytes too), reflection
-        builder.Services.AddServerHealthChecks();                         // gRPC health: registry, audit trail, Redis
+        builder.Services.AddServerHealthChecks();                         // gRPC health: registry, audit trail, Redis, draining
         builder.Services.AddObservability(builder.Configuration);         // OpenTelemetry metrics, Prometheus scrape endpoint
         builder.Services.AddServerGauges();                               // breaker, replay, audit and cache state, read at scrape time
+        builder.Services.AddDrainOnStop(builder.Configuration);           // on stop: NOT_SERVING, a grace, then a bounded drain (last: stops first)
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ELicense.Server.Hosting;
@@ -11,18 +12,24 @@ public static class HealthCheckExtensions
             {
                 // "" is the server as a whole: it serves correctly without Redis, but not without readable
                 // registry data, nor while the audit trail cannot commit (every audited call is refused then).
-                options.Services.Map("", r => r.Name is "registry" or "audit");
-                options.Services.Map("registry", r => r.Name == "registry");
-                options.Services.Map("audit", r => r.Name == "audit");
-                options.Services.Map("redis", r => r.Name == "redis");
-                options.Services.Map("elicense.v1.VerificationService", r => r.Name is "registry" or "audit");
-                options.Services.Map("elicense.v1.RegistryService", r => r.Name is "registry" or "audit");
+                // Every service counts "draining": a stopping replica is NOT_SERVING under every name.
+                options.Services.Map("", r => r.Name is "registry" or "audit" or DrainingHealthCheck.Name);
+                options.Services.Map("registry", r => r.Name is "registry" or DrainingHealthCheck.Name);
+                options.Services.Map("audit", r => r.Name is "audit" or DrainingHealthCheck.Name);
+                options.Services.Map("redis", r => r.Name is "redis" or DrainingHealthCheck.Name);
+                options.Services.Map("elicense.v1.VerificationService", r => r.Name is "registry" or "audit" or DrainingHealthCheck.Name);
+                options.Services.Map("elicense.v1.RegistryService", r => r.Name is "registry" or "audit" or DrainingHealthCheck.Name);
                 // Check answers from the last published result: a health probe must not cost a registry query.
                 options.UseHealthChecksCache = true;
             })
             .AddCheck<RegistryHealthCheck>("registry")
             .AddCheck<AuditHealthCheck>("audit")
-            .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Unhealthy);
+            .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Unhealthy)
+            .AddCheck<DrainingHealthCheck>(DrainingHealthCheck.Name);
+        // After the gRPC publisher (AddGrpcHealthChecks registered it), so it runs after it on every publish.
+        services.TryAddSingleton<DrainState>();
+        services.AddSingleton<DrainingHealthPublisher>();
+        services.AddSingleton<IHealthCheckPublisher>(sp => sp.GetRequiredService<DrainingHealthPublisher>());
         services.Configure<HealthCheckPublisherOptions>(options =>
         {
             options.Delay = TimeSpan.Zero;

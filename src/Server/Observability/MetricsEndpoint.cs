@@ -1,3 +1,5 @@
+using ELicense.Server.Internal;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -12,7 +14,8 @@ namespace ELicense.Server.Observability;
 /// Http1AndHttp2 falls back to HTTP/1.1 only; a second listener keeps both protocols clean and keeps
 /// metrics off the port that callers reach.
 /// </summary>
-public sealed partial class MetricsEndpoint(MeterProvider meterProvider, IOptions<MetricsOptions> options, ILogger<MetricsEndpoint> logger)
+public sealed partial class MetricsEndpoint(MeterProvider meterProvider, IOptions<MetricsOptions> options, StartupFailures failures,
+    ILogger<MetricsEndpoint> logger)
     : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
@@ -35,7 +38,17 @@ public sealed partial class MetricsEndpoint(MeterProvider meterProvider, IOption
         _app = builder.Build();
         _app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: settings.Path,
             configureBranchedPipeline: null, optionsName: null);
-        await _app.StartAsync(cancellationToken);
+        try
+        {
+            await _app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException)
+        {
+            // The usual cause is a second replica on the host with the default port: say so, in one line.
+            throw failures.Fail(
+                $"Metrics:Url {settings.Url} is already in use (another replica on this host?): give each replica its own port, " +
+                "e.g. --Metrics:Url=http://127.0.0.1:9465, or --Metrics:Url= to turn the endpoint off.", e);
+        }
 
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? settings.Url;
         ScrapeUri = new Uri(new Uri(address), settings.Path);

@@ -16,6 +16,7 @@ namespace ELicense.IntegrationTests.Infrastructure;
 public sealed class ServerInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private Task? _stop;
 
     private ServerInstance(WebApplication app, Uri address)
     {
@@ -69,6 +70,8 @@ public sealed class ServerInstance : IAsyncDisposable
             "--Resilience:RedisBreakDuration=00:00:01",
             "--Logging:LogLevel:Default=Warning",
             "--Metrics:Url=http://127.0.0.1:0",
+            // No drain grace: every test's dispose would wait it out. Drain tests set their own (later arguments win).
+            "--Drain:Grace=00:00:00",
             .. TestCallers.Arguments,
             .. extraArgs ?? [],
         ];
@@ -85,10 +88,19 @@ public sealed class ServerInstance : IAsyncDisposable
 
     public T GetService<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
+    /// <summary>Stops the replica the way SIGTERM does (Host.StopAsync: the drain, then the hosted services); once, however often called.</summary>
+    public Task StopAsync()
+    {
+        lock (_app)
+        {
+            return _stop ??= _app.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }

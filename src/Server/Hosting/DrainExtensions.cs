@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ELicense.Server.Hosting;
+
+/// <summary>Leaving gracefully: NOT_SERVING, a grace, a bounded drain of calls in flight (see <see cref="DrainOnStop"/>).</summary>
+public static class DrainExtensions
+{
+    /// <summary>Call last among the hosted services: the host stops them in reverse order, and the drain must come first.</summary>
+    public static IServiceCollection AddDrainOnStop(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DrainOptions>()
+            .Bind(configuration.GetSection(DrainOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // The host's budget covers all of it; past it the host gives up on the remaining services.
+        services.AddOptions<HostOptions>().Configure<IOptions<DrainOptions>>((host, drain) => host.ShutdownTimeout = drain.Value.ShutdownTimeout);
+        // DrainState and DrainingHealthPublisher come with AddServerHealthChecks, beside the publisher they follow.
+        services.TryAddSingleton<DrainState>();
+        services.AddSingleton<DrainOnStop>();
+        services.AddHostedService(sp => sp.GetRequiredService<DrainOnStop>());
+        DecorateServer(services);
+        return services;
+    }
+
+    /// <summary>Wraps the registered IServer (Kestrel, put there by the web host defaults) in a <see cref="DrainingServer"/>.</summary>
+    private static void DecorateServer(IServiceCollection services)
+    {
+        var kestrel = services.LastOrDefault(d => d.ServiceType == typeof(IServer))
+            ?? throw new InvalidOperationException("No IServer is registered: AddDrainOnStop must follow the web host defaults (WebApplication.CreateBuilder).");
+        services.Remove(kestrel);
+        services.AddSingleton<IServer>(sp => new DrainingServer(Create(sp, kestrel), sp.GetRequiredService<IOptions<DrainOptions>>(),
+            sp.GetRequiredService<Internal.StartupFailures>(), sp.GetRequiredService<TimeProvider>()));
+    }
+
+    private static IServer Create(IServiceProvider services, ServiceDescriptor descriptor) =>
+        (IServer)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType
+                ?? throw new InvalidOperationException("The registered IServer has no implementation.")));
+}
