@@ -77,6 +77,9 @@ psql_at "SELECT license_number FROM registry.licenses ORDER BY md5(license_numbe
 psql_at "SELECT plate_number || ' ' || lpad(plate_type::text, 2, '0') FROM registry.vehicles ORDER BY md5(plate_number) LIMIT $CACHED" > "$WORK/keys-plates.txt"
 head -n 1 "$WORK/keys-licences.txt" > "$WORK/keys-hot.txt"
 tail -n 100 "$WORK/keys-licences.txt" > "$WORK/keys-verify.txt"
+# Warm-up keys, none of them among the measured: the first calls of a fresh server pay for JIT and pools.
+psql_at "SELECT license_number FROM registry.licenses ORDER BY md5(license_number) DESC LIMIT 500" > "$WORK/keys-warm.txt"
+psql_at "SELECT plate_number || ' ' || lpad(plate_type::text, 2, '0') FROM registry.vehicles ORDER BY md5(plate_number) DESC LIMIT 500" >> "$WORK/keys-warm.txt"
 
 REDIS_PORT=$(pg_free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning > "$WORK/redis.log" 2>&1 & pids+=($!)
@@ -109,6 +112,11 @@ sample() {
   else python3 bench/engines-sampler.py "$WORK/cpu-$1.txt" "$2" 0 none & fi
   pids+=($!)
 }
+# warm ENGINE: an unmeasured mix over the warm-up keys (JIT, connection pools, the first Redis connections).
+warm() {
+  "${BENCH[@]}" --mix license=45,vehicle=45,verify=10 --keys "$WORK/keys-warm.txt" --concurrency 16 --count 3000 --warmup 0 \
+    --connections 4 --server "http://127.0.0.1:$SPORT" --quiet > "$WORK/warm-$1.txt" 2>&1 || { cat "$WORK/warm-$1.txt"; exit 1; }
+}
 # measure NAME ENGINE bench-arguments...: one elicense-bench run; prints CPU per call in its measured window
 # (bench/capacity-cpu.py) and, on PostgreSQL, WAL bytes and commits per call over the whole run (for verify
 # that includes minting its credentials: an upper bound).
@@ -127,19 +135,21 @@ step "PostgreSQL server: $CACHED distinct licences, then $CACHED plates, looked 
 start pg --Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB" --Audit:Provider=Postgres --Audit:ConnectionString="$PG_DB"
 PG_SERVER=$SPID
 sample postgres "$PG_SERVER"
+warm postgres
 rc memory purge >/dev/null
-m0=$(used_memory)
+l0=$(keys_like 'pg:lic:*') v0=$(keys_like 'pg:veh:*') m0=$(used_memory)
 # Uniform draws, two per key: about 86 % of the keys get read (so 43 % of the calls are first reads, the
 # rest cache hits); the entries are counted in Redis, not assumed.
 measure cold-license postgres license --keys "$WORK/keys-licences.txt" --skew uniform --concurrency 16 --count $((CACHED * 2))
-n_lic_cached=$(keys_like 'pg:lic:*'); m1=$(used_memory)
+n_lic_cached=$(( $(keys_like 'pg:lic:*') - l0 )); m1=$(used_memory)
 measure vehicle postgres vehicle --keys "$WORK/keys-plates.txt" --skew uniform --concurrency 16 --count $((CACHED * 2))
-n_veh_cached=$(keys_like 'pg:veh:*'); m2=$(used_memory)
+n_veh_cached=$(( $(keys_like 'pg:veh:*') - v0 )); m2=$(used_memory)
 out "cold-license, vehicle: share of calls that were first reads" "$((100 * n_lic_cached / (CACHED * 2))) % $((100 * n_veh_cached / (CACHED * 2))) %"
 out "redis used_memory growth per cached licence" "$(( (m1 - m0) / (n_lic_cached > 0 ? n_lic_cached : 1) ))  ($n_lic_cached entries, $((m1 - m0)) bytes)"
 out "redis used_memory growth per cached vehicle" "$(( (m2 - m1) / (n_veh_cached > 0 ? n_veh_cached : 1) ))  ($n_veh_cached entries, $((m2 - m1)) bytes)"
 for kind in lic veh; do
   rc --scan --pattern "pg:$kind:*" > "$WORK/all-$kind.txt"  # whole, then cut: head on the pipe would SIGPIPE redis-cli
+  [ -s "$WORK/all-$kind.txt" ] || { echo "no pg:$kind:* entries in Redis: did the server cache under another key?"; exit 1; }
   head -n 200 "$WORK/all-$kind.txt" > "$WORK/sample-$kind.txt"
   usage=$(sed 's/.*/MEMORY USAGE & SAMPLES 0/' "$WORK/sample-$kind.txt" | rc | awk '{s += $1; n++} END {printf "%.0f", s / n}')
   length=$(sed 's/.*/STRLEN &/' "$WORK/sample-$kind.txt" | rc | awk '{s += $1; n++} END {printf "%.0f", s / n}')
@@ -149,6 +159,14 @@ done
 step "PostgreSQL server: CPU per cache-hot lookup and per verification"
 measure hot-license postgres license --keys "$WORK/keys-hot.txt" --concurrency 32 --count "$HOT_COUNT"
 measure verify postgres verify --keys "$WORK/keys-verify.txt" --concurrency 32 --count "$VERIFY_COUNT" --credentials "$VERIFY_COUNT"
+# The replay claims the verifications left (they live for the credential's lifetime): their size in memory.
+rc --scan --pattern 'pg:*rp:*' > "$WORK/all-rp.txt"
+if [ -s "$WORK/all-rp.txt" ]; then
+  grep -v -e 'epoch' -e 'incomplete' -e 'replicas' -e 'probe' -e 'replid' "$WORK/all-rp.txt" > "$WORK/claims-rp.txt" || true
+  head -n 200 "$WORK/claims-rp.txt" > "$WORK/sample-rp.txt"
+  usage=$(sed 's/.*/MEMORY USAGE & SAMPLES 0/' "$WORK/sample-rp.txt" | rc | awk '{s += $1; n++} END {printf "%.0f", s / n}')
+  out "redis MEMORY USAGE per replay claim (mean of 200)" "$usage  ($(wc -l < "$WORK/all-rp.txt") rp keys after $VERIFY_COUNT verifications)"
+fi
 sleep 2  # the subject indexer's pass (every second) takes in the last records
 read -r records chain index <<< "$(psql_at "SELECT (SELECT record_count FROM audit.head), pg_total_relation_size('audit.block'), pg_total_relation_size('audit.subject_entry')")"
 out "audit postgres bytes/record: chain, with subject index" "$((chain / records)) $(((chain + index) / records))  ($records records, $chain + $index bytes)"
@@ -158,11 +176,12 @@ kill "$PG_SERVER"; wait "$PG_SERVER" 2>/dev/null || true
 start sqlite --Registry:Path=registry.db --Audit:Path=audit.db
 SQ_SERVER=$SPID
 sample sqlite "$SQ_SERVER"
+warm sqlite
 measure hot-license-sqlite sqlite license --keys "$WORK/keys-hot.txt" --concurrency 32 --count "$HOT_COUNT"
 measure cold-license-sqlite sqlite license --keys "$WORK/keys-licences.txt" --skew uniform --concurrency 16 --count "$CACHED"
 out "cold-license-sqlite: share of calls that were first reads" "$((100 * $(keys_like 'sqlite:lic:*') / CACHED)) %"
 sleep 2
 kill "$SQ_SERVER"; wait "$SQ_SERVER" 2>/dev/null || true  # a clean stop checkpoints the WAL into the files
-records=$(sqlite3 "$WORK/sqlite/audit.db" "SELECT record_count FROM meta")
+records=$(sqlite3 "$WORK/sqlite/audit.db" "SELECT record_count FROM meta")  # the warm-up's records too: the file holds them
 file=$(stat -c %s "$WORK/sqlite/audit.db"); subjects=$(cat "$WORK"/sqlite/audit.subjects.db* 2>/dev/null | wc -c)
 out "audit sqlite bytes/record: file, with subject index" "$((file / records)) $(((file + subjects) / records))  ($records records, $file + $subjects bytes)"

@@ -49,6 +49,19 @@ stop_pid() {
   kill -9 "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
+# KEEP=1: what is left running and how to stop it (the arrays are filled by then).
+kept() {
+  echo
+  echo "KEEP=1: left running (stop them with the commands below):"
+  echo "  servers  --server $SERVERS   (pids ${server_pids[*]})"
+  echo "  metrics  $(for n in 1 2 3; do printf 'http://127.0.0.1:%s/metrics ' "${metrics_ports[n]}"; done)"
+  echo "  redis    Redis:Configuration=$REDIS_CONFIGURATION   (pids ${redis_pids[*]})"
+  echo "  postgres $PG_DB   (data in $PG_DIR)"
+  echo "  e.g. ELICENSE_API_KEY=demo-officer-key-0001 ${INSPECTOR[*]} license $LICENSE --purpose roadside-check --server $SERVERS"
+  echo "stop:"
+  echo "  kill ${server_pids[*]} ${redis_pids[*]}"
+  echo "  $([ "$(id -u)" -eq 0 ] && echo 'runuser -u postgres -- ')$PG_BIN/pg_ctl -D $PG_DIR -m fast stop && rm -rf $PG_DIR $WORK"
+}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -229,17 +242,5 @@ holder checks "$LICENSE" || true
 step "The audit trail's hash chain, written by three replicas"
 (cd "$WORK/seed" && "$SERVER" audit verify "${DB_ARGS[@]:2:2}")
 
-kept() {
-  echo
-  echo "KEEP=1: left running (stop them with the commands below):"
-  echo "  servers  --server $SERVERS   (pids ${server_pids[*]})"
-  echo "  metrics  $(for n in 1 2 3; do printf 'http://127.0.0.1:%s/metrics ' "${metrics_ports[n]}"; done)"
-  echo "  redis    Redis:Configuration=$REDIS_CONFIGURATION   (pids ${redis_pids[*]})"
-  echo "  postgres $PG_DB   (data in $PG_DIR)"
-  echo "  e.g. ELICENSE_API_KEY=demo-officer-key-0001 ${INSPECTOR[*]} license $LICENSE --purpose roadside-check --server $SERVERS"
-  echo "stop:"
-  echo "  kill ${server_pids[*]} ${redis_pids[*]}"
-  echo "  $([ "$(id -u)" -eq 0 ] && echo 'runuser -u postgres -- ')$PG_BIN/pg_ctl -D $PG_DIR -m fast stop && rm -rf $PG_DIR $WORK"
-}
 echo
 echo "Done: the session ran against three replicas on a 6-node Redis Cluster and one PostgreSQL."
