@@ -10,7 +10,7 @@
 #                SQLite (the trail's file and its subject index), after the runs below
 #   CPU          server CPU per call (and the PostgreSQL cluster's) for a cache-hot GetLicense, a cold one
 #                (a registry read), a vehicle lookup and VerifyCredential, with WAL bytes and commits per
-#                call (what the disk sees)
+#                call (what the disk sees; commits are pg_stat_database.xact_commit, read-only ones included)
 # One throwaway PostgreSQL (scripts/pg-throwaway.sh, fsync on), one redis-server, one server on it at a
 # time; everything on loopback, everything stopped by its own pid (or data directory) on exit and Ctrl+C.
 #   LICENSES (50000)  CACHED (5000, distinct licences and plates looked up)  HOT_COUNT (10000)
