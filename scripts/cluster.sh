@@ -191,7 +191,10 @@ wait_replica 2; wait_replica 3
 SERVERS="http://127.0.0.1:${server_ports[1]},http://127.0.0.1:${server_ports[2]},http://127.0.0.1:${server_ports[3]}"
 echo "  --server $SERVERS"
 
-inspector() { "${INSPECTOR[@]}" "$@" --server "$SERVERS"; }
+# A one-shot command sends its first calls to whichever replica connects first, usually the first address;
+# a second handheld is configured with the addresses in another order, as a different device may be.
+SERVERS_ROTATED="http://127.0.0.1:${server_ports[2]},http://127.0.0.1:${server_ports[3]},http://127.0.0.1:${server_ports[1]}"
+inspector() { "${INSPECTOR[@]}" "$@" --server "${SERVER_LIST:-$SERVERS}"; }
 officer() { ELICENSE_API_KEY=demo-officer-key-0001 inspector "$@"; }
 transfer() { ELICENSE_API_KEY=demo-transfer-key-0001 inspector "$@"; }
 holder() { ELICENSE_API_KEY=demo-holder-key-0001 inspector "$@"; }
@@ -211,18 +214,18 @@ PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/issue.txt" | head -n 1)
 step "Officer: scan it (first scan)"
 officer verify "$PAYLOAD" --device demo-handheld-1 || true
 
-step "Officer: scan the same code again on the same handheld (repeat, flagged) — whichever replica answers"
+step "Officer: scan the same code again on the same handheld (repeat, flagged)"
 officer verify "$PAYLOAD" --device demo-handheld-1 || true
 
-step "Someone else replays the same code on another handheld (the claim lives in the Redis Cluster, shared by all replicas)"
-officer verify "$PAYLOAD" --device demo-handheld-2 || true
+step "Someone else replays the same code on another handheld, its addresses in another order (the claim lives in the Redis Cluster)"
+SERVER_LIST=$SERVERS_ROTATED officer verify "$PAYLOAD" --device demo-handheld-2 || true
 
 step "A forged code (one character changed)"
 officer verify "${PAYLOAD:0:60}$( [ "${PAYLOAD:60:1}" = A ] && echo B || echo A )${PAYLOAD:61}" --device demo-handheld-1 || true
 
 step "A transfer office checks a fresh code: the verdict, without the holder's identity"
 holder issue "$LICENSE" --no-qr > "$DATA/issue2.txt"
-transfer verify "$(grep -oE '^EDL1:.*$' "$DATA/issue2.txt" | head -n 1)" --device demo-transfer-desk || true
+SERVER_LIST=$SERVERS_ROTATED transfer verify "$(grep -oE '^EDL1:.*$' "$DATA/issue2.txt" | head -n 1)" --device demo-transfer-desk || true
 
 step "Holder's app: the dynamic QR code as an image ($DATA/demo-qr.png)"
 holder holder "$LICENSE" --count 1 --png "$DATA/demo-qr.png" --lang en | tee "$DATA/holder.txt" | tail -n 4
