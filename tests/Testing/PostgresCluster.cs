@@ -25,6 +25,9 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>The superuser every test connects as (trust authentication, loopback only).</summary>
     public const string User = "postgres";
 
+    /// <summary>The longest any program started here may run (pg_ctl's own wait is 60 s).</summary>
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(2);
+
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
     private bool _running;
     private bool _frozen;
@@ -127,8 +130,9 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Freezes the postmaster and every backend (SIGSTOP): connections stay open, nothing answers.</summary>
     public async Task FreezeAsync()
     {
-        await SignalAllAsync("STOP");
+        // Marked first: should signalling fail half-way, dispose still thaws whatever was stopped.
         _frozen = true;
+        await SignalAllAsync("STOP");
     }
 
     /// <summary>Lets a frozen cluster run on (SIGCONT).</summary>
@@ -154,7 +158,15 @@ public sealed class PostgresCluster : IAsyncDisposable
         string[] pids = signal == "STOP"
             ? [postmaster.ToString(CultureInfo.InvariantCulture), .. children]
             : [.. children, postmaster.ToString(CultureInfo.InvariantCulture)];
-        await RunAsync("kill", ["-" + signal, .. pids], CancellationToken.None);
+        try
+        {
+            await RunAsync("kill", ["-" + signal, .. pids], CancellationToken.None);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("No such process", StringComparison.Ordinal))
+        {
+            // kill signals every pid it can and fails for one that exited since the list was read (an
+            // autovacuum worker, a backend whose client left): those need no signal. Each pid still alive got it.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -236,7 +248,17 @@ public sealed class PostgresCluster : IAsyncDisposable
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        try
+        {
+            // Bounded: pg_ctl has its own -t, but a stuck runuser, cp or kill must fail the test, not hang the run.
+            await process.WaitForExitAsync(cancellationToken).WaitAsync(ProcessTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} did not exit within {ProcessTimeout}; killed.");
+        }
+
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(

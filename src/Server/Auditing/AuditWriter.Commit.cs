@@ -21,7 +21,7 @@ public sealed partial class AuditWriter
             // record is committed at once. One wait, not one wake-up per arriving record.
             if (underLoad && _maxBatchDelay > TimeSpan.Zero)
             {
-                await Task.Delay(_maxBatchDelay, _batchClock);
+                await GatherAsync();
             }
 
             while (batch.Count < _maxBatch && reader.TryRead(out var pending))
@@ -29,14 +29,31 @@ public sealed partial class AuditWriter
                 batch.Add(pending);
             }
 
-            await CommitAsync(batch);
+            underLoad = await CommitAsync(batch);
             batch.Clear();
-            underLoad = reader.TryPeek(out _);
+        }
+    }
+
+    /// <summary>The batch delay; cut short when the log closes, so that closing never waits on the batch clock.</summary>
+    private async Task GatherAsync()
+    {
+        try
+        {
+            await Task.Delay(_maxBatchDelay, _batchClock, _closing.Token);
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            // Closing: what is queued is committed at once.
         }
     }
 
     /// <summary>Writes the batch in one transaction of the sink, then acknowledges it — or faults all of it.</summary>
-    private async Task CommitAsync(List<PendingAppend> batch)
+    /// <summary>Commits and answers <paramref name="batch"/>; returns whether records were waiting when the commit ended.</summary>
+    /// <remarks>
+    /// Looked at before the answers go out: a caller that appends again as soon as it is answered is not load,
+    /// and counting it so would hold its lone record for the batch delay.
+    /// </remarks>
+    private async Task<bool> CommitAsync(List<PendingAppend> batch)
     {
         try
         {
@@ -65,15 +82,18 @@ public sealed partial class AuditWriter
             LogCommitFailed(_logger, batch.Count, e);
             CommitState.Failed(e);
             _reopen = true;
+            var waitingAfterFailure = _queue.Reader.TryPeek(out _);
             Answer(batch, new AuditUnavailableException("The audit trail could not commit the record; it is not acknowledged.", e));
-            return;
+            return waitingAfterFailure;
         }
         finally
         {
             _batch.Clear();
         }
 
+        var waiting = _queue.Reader.TryPeek(out _);
         Answer(batch, failure: null);
+        return waiting;
     }
 
     /// <summary>

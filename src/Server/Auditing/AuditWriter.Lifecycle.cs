@@ -44,6 +44,7 @@ public sealed partial class AuditWriter
         await CloseAsync(CancellationToken.None);
         _lifecycle.Dispose();
         _indexerStop.Dispose();
+        _closing.Dispose();
     }
 
     private async Task CloseAsync(CancellationToken cancellationToken)
@@ -78,6 +79,7 @@ public sealed partial class AuditWriter
 
         if (writer is not null)
         {
+            await _closing.CancelAsync(); // outside the lock: the writer's batch delay ends and it commits at once
             await writer.WaitAsync(cancellationToken);
         }
 

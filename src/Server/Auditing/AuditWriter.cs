@@ -38,6 +38,9 @@ public sealed partial class AuditWriter : IAuditLog, IHostedService, IAsyncDispo
     private readonly Channel<PendingAppend> _queue;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly CancellationTokenSource _indexerStop = new();
+
+    // Cancelled when the log closes: ends a batch delay at once (the batch clock may be a test's frozen one).
+    private readonly CancellationTokenSource _closing = new();
     private Task? _writer;
     private Task? _indexer;
     private volatile bool _closed;

@@ -26,7 +26,7 @@ public sealed partial class ChangeFeedFollowerTests
     {
         if (_follower is not null)
         {
-            await _follower.StopAsync(CancellationToken.None);
+            await _follower.StopWithinBoundAsync();
         }
 
         if (_services is not null)

@@ -68,7 +68,7 @@ public abstract partial class AuditWriterContract
         sink.Release();
         foreach (var append in doomed)
         {
-            var error = await Assert.ThrowsAsync<AuditUnavailableException>(() => append);
+            var error = await Assert.ThrowsAsync<AuditUnavailableException>(() => append.WaitAsync(TimeSpan.FromSeconds(30), Ct));
             Assert.IsType<IOException>(error.InnerException);
         }
 

@@ -30,7 +30,8 @@ public abstract partial class AuditWriterContract : IAsyncLifetime
     {
         foreach (var writer in _writers)
         {
-            await writer.DisposeAsync();
+            // Bounded: a writer that cannot close (a commit stuck) must fail this test, not hang the run unreported.
+            await writer.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         }
 
         GC.SuppressFinalize(this);
@@ -143,6 +144,24 @@ public abstract partial class AuditWriterContract : IAsyncLifetime
 
         await all.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.True((await VerifyAsync()).Intact);
+        Assert.Equal(50, (await StoredAsync()).Count);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_BatchDelayPendingOnAFrozenClock_CommitsTheRestAtOnce()
+    {
+        var options = Options(maxBatch: 10);
+        options.MaxBatchDelay = TimeSpan.FromSeconds(1);
+        var frozen = new FakeTimeProvider(Records.Time.GetUtcNow());
+        var log = Writer(options, frozen);
+        await log.StartAsync(Ct);
+        var appends = Enumerable.Range(0, 50).Select(i => log.AppendAsync(Records.Record($"held{i}"), Ct).AsTask()).ToList();
+        await Task.WhenAny(appends).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        // The rest waits for a delay on a clock that never moves; closing must not wait for it (it used to, for ever).
+        await log.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        await Task.WhenAll(appends).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.Equal(50, (await StoredAsync()).Count);
     }
 

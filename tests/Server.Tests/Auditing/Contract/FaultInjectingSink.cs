@@ -9,6 +9,9 @@ namespace ELicense.Server.Tests.Auditing.Contract;
 /// </summary>
 public sealed class FaultInjectingSink(IAuditSink inner) : IAuditSink
 {
+    /// <summary>The longest an append is held; every test releases within seconds.</summary>
+    private static readonly TimeSpan HoldBound = TimeSpan.FromSeconds(60);
+
     private volatile TaskCompletionSource _release = Released();
     private volatile Exception? _failure;
     private volatile Exception? _answerLost;
@@ -62,7 +65,16 @@ public sealed class FaultInjectingSink(IAuditSink inner) : IAuditSink
         if (!release.Task.IsCompleted)
         {
             AppendArrived.TrySetResult();
-            await release.Task.WaitAsync(cancellationToken);
+            try
+            {
+                // Bounded: the writer commits with no token (and its dispose waits for that commit), so a test
+                // that fails before its Release would otherwise hang in its cleanup and never report the failure.
+                await release.Task.WaitAsync(HoldBound, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"A held append was not released within {HoldBound}: the test failed or forgot Release().");
+            }
         }
 
         if (_failure is { } failure)

@@ -64,7 +64,7 @@ public sealed class PostgresChangeListenerFreezeTests(PostgresFixture postgres) 
         }
         finally
         {
-            await listener.StopAsync(CancellationToken.None);
+            await listener.StopWithinBoundAsync();
         }
     }
 

@@ -119,7 +119,7 @@ public sealed class PostgresChangeListenerTests(PostgresFixture postgres) : ICla
 
         public async ValueTask DisposeAsync()
         {
-            await listener.StopAsync(CancellationToken.None);
+            await listener.StopWithinBoundAsync();
             listener.Dispose();
         }
     }

@@ -30,7 +30,7 @@ public sealed class PostgresRegistryNotifyTests(PostgresFixture postgres) : ICla
         store.BeforeCommit = async ct =>
         {
             entered.TrySetResult();
-            await release.Task.WaitAsync(ct);
+            await release.Task.WaitAsync(Bound, ct); // bounded: a failed assertion below never releases it
         };
 
         var write = Task.Run(() => store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct), Ct);
