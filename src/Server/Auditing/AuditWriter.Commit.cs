@@ -47,8 +47,10 @@ public sealed partial class AuditWriter
         }
     }
 
-    /// <summary>Writes the batch in one transaction of the sink, then acknowledges it — or faults all of it.</summary>
-    /// <summary>Commits and answers <paramref name="batch"/>; returns whether records were waiting when the commit ended.</summary>
+    /// <summary>
+    /// Writes the batch in one transaction of the sink, then acknowledges it — or faults all of it; returns whether
+    /// records were waiting when the commit ended.
+    /// </summary>
     /// <remarks>
     /// Looked at before the answers go out: a caller that appends again as soon as it is answered is not load,
     /// and counting it so would hold its lone record for the batch delay.
