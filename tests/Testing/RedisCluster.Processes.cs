@@ -110,42 +110,6 @@ public sealed partial class RedisCluster
         }
     }
 
-    private static async Task RunCliAsync(IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(RedisBinaries.Cli)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(bound.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"redis-cli {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"redis-cli {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {await output}{await error}");
-        }
-    }
-
     /// <summary>Checks that <paramref name="node"/> is one of this cluster's, so a fault never hits another fixture's process.</summary>
     private RedisClusterNode Own(RedisClusterNode node)
     {

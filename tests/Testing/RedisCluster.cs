@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ELicense.Testing;
 
@@ -24,7 +21,6 @@ public sealed partial class RedisCluster : IAsyncDisposable
     public static readonly TimeSpan NodeTimeout = TimeSpan.FromMilliseconds(2000);
 
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(2);
-    private static readonly HashSet<int> PortsHandedOut = [];
     private readonly List<RedisClusterNode> _nodes;
     private readonly string _root;
 
@@ -54,7 +50,7 @@ public sealed partial class RedisCluster : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var root = Path.Combine(Path.GetTempPath(), "elicense-rc-" + Guid.NewGuid().ToString("N")[..12]);
-            var nodes = PickPorts(6).Select(p => new RedisClusterNode(p, Path.Combine(root, p.ToString(CultureInfo.InvariantCulture)))).ToList();
+            var nodes = RedisClusterPorts.Pick(6).Select(p => new RedisClusterNode(p, Path.Combine(root, p.ToString(CultureInfo.InvariantCulture)))).ToList();
             var cluster = new RedisCluster(root, nodes);
             try
             {
@@ -69,7 +65,7 @@ public sealed partial class RedisCluster : IAsyncDisposable
                     await WaitForPingAsync(node, TimeSpan.FromSeconds(15), cancellationToken);
                 }
 
-                await RunCliAsync(["--cluster", "create", .. nodes.Select(n => n.EndPoint), "--cluster-replicas", "1", "--cluster-yes"],
+                await RedisCli.RunAsync(["--cluster", "create", .. nodes.Select(n => n.EndPoint), "--cluster-replicas", "1", "--cluster-yes"],
                     TimeSpan.FromSeconds(60), cancellationToken);
                 await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(30), cancellationToken);
                 return cluster;
@@ -98,60 +94,6 @@ public sealed partial class RedisCluster : IAsyncDisposable
         return ParseField(info, field);
     }
 
-    /// <summary>The master that owns <paramref name="slot"/>, as the cluster says now.</summary>
-    public async Task<RedisClusterNode> MasterOfSlotAsync(int slot, CancellationToken cancellationToken = default)
-    {
-        await RefreshAsync(cancellationToken);
-        return Masters.FirstOrDefault(m => m.Owns(slot))
-            ?? throw new InvalidOperationException($"No master owns slot {slot}: {Describe()}");
-    }
-
-    /// <summary>The master that owns <paramref name="key"/>'s slot (hash tags honoured), as the cluster says now.</summary>
-    public Task<RedisClusterNode> MasterOfAsync(string key, CancellationToken cancellationToken = default) =>
-        MasterOfSlotAsync(RedisClusterSlots.Of(key), cancellationToken);
-
-    /// <summary>Reads roles, masters and slots from <c>CLUSTER NODES</c> of a running, unfrozen node.</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken = default)
-    {
-        Exception? last = null;
-        foreach (var source in _nodes.Where(n => n.IsRunning && !n.IsFrozen))
-        {
-            try
-            {
-                Apply(await RedisClusterResp.SendAsync(source.Port, CommandTimeout, cancellationToken, "CLUSTER", "NODES"));
-                return;
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or RedisClusterReplyException && !cancellationToken.IsCancellationRequested)
-            {
-                last = e;
-            }
-        }
-
-        throw new InvalidOperationException("No cluster node answered CLUSTER NODES.", last);
-    }
-
-    /// <summary>
-    /// Waits (bounded) until every running, unfrozen node says <c>cluster_state:ok</c> and knows the same masters, and
-    /// every running replica's link to its master is up; then the roles are fresh.
-    /// </summary>
-    public async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        var deadline = Stopwatch.StartNew();
-        string? why = null;
-        while (deadline.Elapsed < timeout)
-        {
-            why = await WhyNotHealthyAsync(cancellationToken);
-            if (why is null)
-            {
-                return;
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-
-        throw new TimeoutException($"The Redis Cluster was not healthy within {timeout.TotalSeconds:0.#} s: {why}. {Describe()}");
-    }
-
     /// <summary>One line per node: port, role, master followed, state.</summary>
     public string Describe() => string.Join("; ", _nodes.Select(n => n.ToString()));
 
@@ -160,15 +102,11 @@ public sealed partial class RedisCluster : IAsyncDisposable
         foreach (var node in _nodes)
         {
             await StopProcessAsync(node);
+            node.Process?.Dispose();
+            node.Process = null;
         }
 
-        lock (PortsHandedOut)
-        {
-            foreach (var node in _nodes)
-            {
-                PortsHandedOut.Remove(node.Port);
-            }
-        }
+        RedisClusterPorts.Release(_nodes.Select(n => n.Port));
 
         try
         {
@@ -177,134 +115,6 @@ public sealed partial class RedisCluster : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Nothing to delete, or a file still held; the directory is in the temp folder.
-        }
-    }
-
-    private async Task<string?> WhyNotHealthyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            foreach (var node in _nodes.Where(n => n.IsRunning && !n.IsFrozen))
-            {
-                var info = await RedisClusterResp.SendAsync(node.Port, CommandTimeout, cancellationToken, "CLUSTER", "INFO");
-                if (ParseField(info, "cluster_state") != "ok")
-                {
-                    return $"{node.EndPoint} says cluster_state:{ParseField(info, "cluster_state")}";
-                }
-            }
-
-            await RefreshAsync(cancellationToken);
-            foreach (var replica in Replicas.Where(n => n.IsRunning && !n.IsFrozen))
-            {
-                var role = await InfoAsync(replica, "replication", "role", cancellationToken);
-                var link = await InfoAsync(replica, "replication", "master_link_status", cancellationToken);
-                if (role != "slave" || link != "up")
-                {
-                    return $"replica {replica.EndPoint} has role:{role} master_link_status:{link}";
-                }
-            }
-
-            return null;
-        }
-        catch (Exception e) when (e is IOException or SocketException or RedisClusterReplyException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return e.Message;
-        }
-    }
-
-    private void Apply(string clusterNodes)
-    {
-        // <id> <ip:port@cport[,hostname]> <flags> <master id|-> <ping> <pong> <epoch> <link> <slot> <slot> ...
-        var lines = clusterNodes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length >= 8)
-            .ToList();
-        var byId = new Dictionary<string, RedisClusterNode>(StringComparer.Ordinal);
-        foreach (var fields in lines)
-        {
-            var address = fields[1].Split('@')[0];
-            var port = int.Parse(address[(address.LastIndexOf(':') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
-            if (_nodes.FirstOrDefault(n => n.Port == port) is { } node)
-            {
-                node.NodeId = fields[0];
-                byId[fields[0]] = node;
-            }
-        }
-
-        foreach (var fields in lines)
-        {
-            if (!byId.TryGetValue(fields[0], out var node))
-            {
-                continue;
-            }
-
-            var flags = fields[2].Split(',');
-            node.Role = flags.Contains("master") ? RedisClusterRole.Master : RedisClusterRole.Replica;
-            node.Following = node.Role == RedisClusterRole.Replica && byId.TryGetValue(fields[3], out var master) ? master : null;
-            node.Slots = node.Role == RedisClusterRole.Master
-                ? fields.Skip(8).Where(s => !s.StartsWith('[')).Select(ParseRange).ToList()
-                : [];
-        }
-    }
-
-    private static (int First, int Last) ParseRange(string range)
-    {
-        var dash = range.IndexOf('-');
-        return dash < 0
-            ? (int.Parse(range, CultureInfo.InvariantCulture), int.Parse(range, CultureInfo.InvariantCulture))
-            : (int.Parse(range[..dash], CultureInfo.InvariantCulture), int.Parse(range[(dash + 1)..], CultureInfo.InvariantCulture));
-    }
-
-    private static string? ParseField(string info, string field)
-    {
-        foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
-        {
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-            {
-                return line[(field.Length + 1)..];
-            }
-        }
-
-        return null;
-    }
-
-    private static List<int> PickPorts(int count)
-    {
-        // Below the kernel's ephemeral range (32768+), so that neither a port nor its bus port (port + 10000) is
-        // likely to be handed to someone else's outgoing connection; each checked free by binding it.
-        var ports = new List<int>();
-        lock (PortsHandedOut)
-        {
-            for (var tries = 0; ports.Count < count; tries++)
-            {
-                if (tries > 10_000)
-                {
-                    throw new InvalidOperationException("Found no free loopback port pairs (p, p + 10000) in 10000-22767.");
-                }
-
-                var port = Random.Shared.Next(10_000, 22_768);
-                if (!PortsHandedOut.Contains(port) && IsFree(port) && IsFree(port + 10_000))
-                {
-                    PortsHandedOut.Add(port);
-                    ports.Add(port);
-                }
-            }
-        }
-
-        return ports;
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

@@ -52,42 +52,51 @@ public sealed class ClusterInvalidationFailoverTests(ClusterEnvironment env) : I
             }
         })));
 
-        var clock = Stopwatch.StartNew();
-        await env.Cluster.KillAsync(master);
-        var detected = await TestData.EventuallyAsync(() => Task.FromResult(ClusterEnvironment.PathOf(env.B) != InvalidationPath.Live), TimeSpan.FromSeconds(10));
-
-        // A revocation while the channel's shard has no master: A's publish fails (the write does not), B must not
-        // claim a bound its answer does not meet, and the change feed brings it.
-        var revokedAt = Stopwatch.GetTimestamp();
-        await env.A.Registry.UpdateLicenseStatusAsync(
-            new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, ClusterEnvironment.Call);
-        var acknowledged = Stopwatch.GetElapsedTime(revokedAt);
+        // The load stops on every path: a failed wait below must not leave it calling dead replicas for the rest of the run.
+        TimeSpan detected, acknowledged, seen, promotedAfter, recoveredAfter;
+        RedisClusterFailover failover;
         var dishonest = new List<string>();
         var paths = new HashSet<InvalidationPath>();
-        var seen = await TestData.EventuallyAsync(async () =>
+        try
         {
-            var sent = Stopwatch.GetElapsedTime(revokedAt) - acknowledged; // at least this long after the commit
-            var answer = await ClusterEnvironment.LookUpAsync(env.B, license.LicenseNumber);
-            paths.Add(answer.Freshness.Invalidation);
-            if (answer.License.Status == LicenseStatus.Revoked)
+            var clock = Stopwatch.StartNew();
+            await env.Cluster.KillAsync(master);
+            detected = await TestData.EventuallyAsync(() => Task.FromResult(ClusterEnvironment.PathOf(env.B) != InvalidationPath.Live), TimeSpan.FromSeconds(10));
+
+            // A revocation while the channel's shard has no master: A's publish fails (the write does not), B must not
+            // claim a bound its answer does not meet, and the change feed brings it.
+            var revokedAt = Stopwatch.GetTimestamp();
+            await env.A.Registry.UpdateLicenseStatusAsync(
+                new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, ClusterEnvironment.Call);
+            acknowledged = Stopwatch.GetElapsedTime(revokedAt);
+            seen = await TestData.EventuallyAsync(async () =>
             {
-                return true;
-            }
+                var sent = Stopwatch.GetElapsedTime(revokedAt) - acknowledged; // at least this long after the commit
+                var answer = await ClusterEnvironment.LookUpAsync(env.B, license.LicenseNumber);
+                paths.Add(answer.Freshness.Invalidation);
+                if (answer.License.Status == LicenseStatus.Revoked)
+                {
+                    return true;
+                }
 
-            if (answer.Freshness.MaxLag.ToTimeSpan() < sent)
-            {
-                dishonest.Add($"{answer.Freshness.Invalidation} max_lag {answer.Freshness.MaxLag.ToTimeSpan().TotalMilliseconds:0} ms, {sent.TotalMilliseconds:0} ms after the commit");
-            }
+                if (answer.Freshness.MaxLag.ToTimeSpan() < sent)
+                {
+                    dishonest.Add($"{answer.Freshness.Invalidation} max_lag {answer.Freshness.MaxLag.ToTimeSpan().TotalMilliseconds:0} ms, {sent.TotalMilliseconds:0} ms after the commit");
+                }
 
-            return false;
-        }, TimeSpan.FromSeconds(5));
+                return false;
+            }, TimeSpan.FromSeconds(5));
 
-        var failover = await env.Cluster.WaitForPromotionAsync(master, replica, ct);
-        var promotedAfter = clock.Elapsed;
-        var liveAgain = await ClusterEnvironment.WaitLiveAsync(env.B);
-        var recoveredAfter = clock.Elapsed;
-        await stop.CancelAsync();
-        await load.WaitAsync(TimeSpan.FromSeconds(15), ct);
+            failover = await env.Cluster.WaitForPromotionAsync(master, replica, ct);
+            promotedAfter = clock.Elapsed;
+            await ClusterEnvironment.WaitLiveAsync(env.B);
+            recoveredAfter = clock.Elapsed;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await load.WaitAsync(TimeSpan.FromSeconds(15), ct);
+        }
 
         Assert.Empty(failures);
         Assert.Empty(dishonest);
