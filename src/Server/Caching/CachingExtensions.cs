@@ -31,6 +31,7 @@ public static class CachingExtensions
         services.AddSingleton<TwoLevelCache<LicenseEntry>>();
         services.AddSingleton<TwoLevelCache<VehicleEntry>>();
         services.AddSingleton<RegistryReader>();
+        services.AddSingleton<InvalidationChannel>();
         services.AddSingleton<CacheInvalidator>();
         services.AddSingleton<ChangeFeedFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedFollower>());

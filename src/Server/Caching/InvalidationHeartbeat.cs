@@ -10,11 +10,14 @@ namespace ELicense.Server.Caching;
 /// (re)tries the subscription and publishes a heartbeat on the invalidation channel; every replica (this
 /// one too) that gets it back knows its subscription is delivering. It also tells
 /// <see cref="InvalidationState"/> when the multiplexer reports a failed connection. Its own loop, not the
-/// change feed's, so that a Redis that hangs never delays a poll.
+/// change feed's, so that a Redis that hangs never delays a poll. When Redis takes the heartbeats but none
+/// comes back for <see cref="InvalidationState.SilentHeartbeats"/> intervals (a sharded channel stranded by
+/// its shard's failover), it makes the subscription again (<see cref="SubscriptionWatch"/>).
 /// </summary>
 public sealed partial class InvalidationHeartbeat(
     RedisConnection redis,
     CacheInvalidator invalidator,
+    InvalidationChannel channel,
     InvalidationState state,
     IOptions<CacheOptions> options,
     TimeProvider time,
@@ -30,6 +33,7 @@ public sealed partial class InvalidationHeartbeat(
         }
 
         var interval = options.Value.HeartbeatInterval;
+        var watch = new SubscriptionWatch(interval * InvalidationState.SilentHeartbeats, time);
         var reported = InvalidationPath.Unspecified;
         using var timer = new PeriodicTimer(interval, time);
         try
@@ -38,7 +42,12 @@ public sealed partial class InvalidationHeartbeat(
             {
                 Watch();
                 await invalidator.EnsureSubscribedAsync();
-                await PublishAsync(interval);
+                var published = await PublishAsync(interval);
+                if (watch.ShouldRenew(invalidator.IsSubscribed, published, state.HeartbeatSilent()))
+                {
+                    await invalidator.RenewSubscriptionAsync();
+                }
+
                 reported = ReportChange(reported, state.Path);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -74,22 +83,30 @@ public sealed partial class InvalidationHeartbeat(
     /// is open. Bounded by one interval; a heartbeat Redis did not take in time counts the subscription as
     /// lost at once (the same server is sick) rather than only after the missed heartbeats add up.
     /// </summary>
-    private async Task PublishAsync(TimeSpan timeout)
+    /// <returns>True when Redis took the heartbeat.</returns>
+    private async Task<bool> PublishAsync(TimeSpan timeout)
     {
         if (redis.Multiplexer is not { IsConnected: true } multiplexer)
         {
             state.SubscriptionLost();
-            return;
+            return false;
+        }
+
+        if (channel.Resolve(multiplexer) is not { } target)
+        {
+            return false; // no server reached yet to tell a cluster from a single Redis
         }
 
         try
         {
-            await multiplexer.GetSubscriber().PublishAsync(invalidator.Channel, CacheInvalidator.Heartbeat).WaitAsync(timeout);
+            await multiplexer.GetSubscriber().PublishAsync(target, CacheInvalidator.Heartbeat).WaitAsync(timeout);
+            return true;
         }
         catch (Exception e) when (RedisConnection.IsRedisFailure(e))
         {
             state.SubscriptionLost();
             LogHeartbeatFailed(logger, e);
+            return false;
         }
     }
 

@@ -49,6 +49,16 @@ public sealed class InvalidationState(IOptions<CacheOptions> options, TimeProvid
         }
     }
 
+    /// <summary>
+    /// True when no heartbeat has come back for <see cref="SilentHeartbeats"/> intervals (or none ever): with Redis
+    /// taking the heartbeats, a subscription that stays this silent is not delivering (<see cref="SubscriptionWatch"/>).
+    /// </summary>
+    public bool HeartbeatSilent()
+    {
+        var last = Volatile.Read(ref _lastHeartbeat);
+        return last == Never || time.GetElapsedTime(last) > _silence;
+    }
+
     /// <summary>Call before a change-feed poll reads the registry; pass the result to <see cref="PollSucceeded"/>.</summary>
     public long PollStarting() => time.GetTimestamp();
 

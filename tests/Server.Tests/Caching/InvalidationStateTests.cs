@@ -174,4 +174,15 @@ public class InvalidationStateTests
 
         Assert.Single(errors);
     }
+
+    [Fact]
+    public void HeartbeatSilent_NoneYetThenOneThenPastTheWindow_TrueFalseTrue()
+    {
+        Assert.True(_state.HeartbeatSilent());
+        _state.HeartbeatReceived();
+        _time.Advance(Heartbeat * InvalidationState.SilentHeartbeats);
+        Assert.False(_state.HeartbeatSilent());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_state.HeartbeatSilent());
+    }
 }
