@@ -49,6 +49,9 @@ public sealed class MutualTlsTests : IAsyncLifetime
             $"--Audit:Path={Path.Combine(_directory, "audit.db")}",
             $"--Audit:SubjectKeyPath={Path.Combine(_directory, "audit-subject-key")}",
             "--Logging:LogLevel:Default=Warning",
+            // No drain grace (dispose would wait it out) and a free metrics port (9464 may be another test run's).
+            "--Drain:Grace=00:00:00",
+            "--Metrics:Url=http://127.0.0.1:0",
             $"--Auth:ClientCaPath={caPem}",
             "--Auth:Clients:0:Id=transfer-office-7",
             $"--Auth:Clients:0:CertificateThumbprint={Convert.ToHexString(_client.GetCertHash(HashAlgorithmName.SHA256))}",

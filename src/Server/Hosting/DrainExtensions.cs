@@ -18,7 +18,10 @@ public static class DrainExtensions
         services.AddOptions<HostOptions>().Configure<IOptions<DrainOptions>>((host, drain) => host.ShutdownTimeout = drain.Value.ShutdownTimeout);
         // DrainState and DrainingHealthPublisher come with AddServerHealthChecks, beside the publisher they follow.
         services.TryAddSingleton<DrainState>();
-        services.AddSingleton<DrainOnStop>();
+        // The drain's timers run on the wall clock, not the application's TimeProvider: that is the domain clock,
+        // which tests freeze, and a frozen grace would hold every stop for the whole shutdown budget (as AuditWriter's batch clock).
+        services.AddSingleton(sp => new DrainOnStop(sp.GetRequiredService<DrainState>(), sp.GetRequiredService<DrainingHealthPublisher>(),
+            sp.GetRequiredService<IOptions<DrainOptions>>(), TimeProvider.System, sp.GetRequiredService<ILogger<DrainOnStop>>()));
         services.AddHostedService(sp => sp.GetRequiredService<DrainOnStop>());
         DecorateServer(services);
         return services;
@@ -31,7 +34,7 @@ public static class DrainExtensions
             ?? throw new InvalidOperationException("No IServer is registered: AddDrainOnStop must follow the web host defaults (WebApplication.CreateBuilder).");
         services.Remove(kestrel);
         services.AddSingleton<IServer>(sp => new DrainingServer(Create(sp, kestrel), sp.GetRequiredService<IOptions<DrainOptions>>(),
-            sp.GetRequiredService<Internal.StartupFailures>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Internal.StartupFailures>(), TimeProvider.System));
     }
 
     private static IServer Create(IServiceProvider services, ServiceDescriptor descriptor) =>

@@ -47,7 +47,7 @@ public sealed class DrainProcessTests : IAsyncLifetime
         Assert.True(await DrainTests.AllAsync(health, ServingStatus.Serving, except: "redis"));
 
         var stopwatch = Stopwatch.StartNew();
-        await _server.TerminateAsync();
+        await _server.TerminateAsync(Ct);
         await TestData.EventuallyAsync(async () => await DrainTests.AllAsync(health, ServingStatus.NotServing), TimeSpan.FromSeconds(3));
         var notServingAfter = stopwatch.Elapsed;
 

@@ -13,8 +13,9 @@ namespace ELicense.IntegrationTests.Infrastructure;
 /// The built server (ELicense.Server.dll beside the tests) as a child process on a free loopback port,
 /// for what only a real process shows: its exit code, its stderr, its answer to SIGTERM. Owned by the test
 /// that started it: killed (SIGKILL) and waited for on dispose if it is still running.
+/// Its waits and signals are in ServerProcess.Lifecycle.cs.
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -109,63 +110,6 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
-    }
-
-    /// <summary>Waits until health answers on the gRPC port; fails if the process exits first or after <paramref name="deadline"/>.</summary>
-    public async Task WaitUntilListeningAsync(TimeSpan deadline, CancellationToken cancellationToken)
-    {
-        var health = new Grpc.Health.V1.Health.HealthClient(Channel);
-        var started = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The server exited with {_process.ExitCode} before listening: {StandardError}");
-            }
-
-            try
-            {
-                await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
-                return;
-            }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.NotFound)
-            {
-                // Not listening yet, or the health publisher has not run yet (NOT_FOUND): a real process, so poll, bounded.
-            }
-
-            if (started.Elapsed > deadline)
-            {
-                throw new TimeoutException($"The server did not answer health within {deadline}. stderr: {StandardError}");
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-    }
-
-    /// <summary>Sends SIGTERM, as a service manager or `docker stop` does.</summary>
-    public async Task TerminateAsync()
-    {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
-    }
-
-    /// <summary>The exit code, once the process has exited and its output has been read to the end; fails after <paramref name="timeout"/>.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        await _process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
-        return _process.ExitCode;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Channel.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-
-        _process.Dispose();
     }
 
     /// <summary>A port free now on loopback (another process could take it before the server binds it: unlikely, and it fails loudly).</summary>
