@@ -39,7 +39,7 @@ public sealed partial class ReplayGuard(
             try
             {
                 var known = local.Find(key);
-                var context = detector.Context(nowMs);
+                var context = detector.Context(nowMs, bucket: ReplayKeys.BucketOf(key));
                 var reply = await store.ClaimAsync(tokenIdHex, known ?? scan, TimeSpan.FromMilliseconds(Math.Max(1000, keepUntilMs - nowMs)), context, cancellationToken);
                 var authority = detector.Observe(reply, context);
                 var owner = Owner(reply.Earlier, known, scan, key, keepUntilMs);
