@@ -25,6 +25,9 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
     /// <summary>The multiplexer, for connection events; null without Redis.</summary>
     public ConnectionMultiplexer? Multiplexer => redis.Multiplexer;
 
+    /// <summary>The key of a claim (e.g. to find its master).</summary>
+    public RedisKey ClaimKey(int bucket, string tokenIdHex) => ReplayKeys.Claim(_prefix, bucket, tokenIdHex);
+
     /// <summary>Claims <paramref name="tokenIdHex"/> for <paramref name="claim"/> unless claimed; throws on a Redis failure.</summary>
     /// <param name="context">What to tell the store; its <see cref="ClaimContext.Bucket"/> is the token's bucket.</param>
     public async ValueTask<ClaimReply> ClaimAsync(string tokenIdHex, ReplayClaim claim, TimeSpan ttl, ClaimContext context, CancellationToken cancellationToken)
