@@ -29,10 +29,11 @@ public sealed class ReplayKeysTests
     [Fact]
     public void Legacy_RetiredEpoch_HashesLikeThePreviousBuildsUntaggedEpoch()
     {
-        var (epoch, retired, beats) = ReplayKeys.Legacy("el:v1:");
+        var (epoch, retired, beats, marks) = ReplayKeys.Legacy("el:v1:");
 
         Assert.Equal("el:v1:rp:epoch", (string?)epoch);
         Assert.Equal("el:v1:rp:replicas", (string?)beats);
+        Assert.Equal("el:v1:rp:incomplete", (string?)marks);
         Assert.Equal("{el:v1:rp:epoch}", HashTag(retired!)); // an untagged key hashes whole: the same slot
     }
 

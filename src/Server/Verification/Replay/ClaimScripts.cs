@@ -109,6 +109,15 @@ internal static class ClaimScripts
         return live
         """;
 
+    // KEYS: the previous build's marks (hash). ARGV: until ms. Its replicas read this "loss" mark with every claim, so
+    // they too answer SHARED_INCOMPLETE while this build claims where they cannot see (moved only later, as they do).
+    public const string LegacyMark = """
+        if tonumber(ARGV[1]) > tonumber(redis.call('HGET', KEYS[1], 'loss') or '0') then
+          redis.call('HSET', KEYS[1], 'loss', ARGV[1])
+        end
+        return 1
+        """;
+
     // KEYS: the previous build's epoch, its "retired" companion (same slot). ARGV: window ms, "1" while replicas of
     // the previous build are live. The previous build's epoch still there with none of them live: its claims
     // (unseen by this build) may be presented for one more window — retire the epoch and keep a mark for that

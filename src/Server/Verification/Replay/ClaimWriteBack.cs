@@ -23,9 +23,13 @@ public sealed partial class ClaimWriteBack(
     private volatile bool _restoreAllWanted;
     private long _written;
     private long _settled;
+    private long _probes;
 
     /// <summary>Claims written back into Redis since start.</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Probes that reached every bucket since start.</summary>
+    public long Probes => Interlocked.Read(ref _probes);
 
     /// <summary>
     /// Claims the write-back has settled since start: written, or found already held by Redis with the same
@@ -142,6 +146,7 @@ public sealed partial class ClaimWriteBack(
         detector.HeartbeatAcknowledged(nowMs);
         detector.ObserveLegacy(await store.LegacyUntilAsync(nowMs, (long)detector.Window.TotalMilliseconds, detector.ForgetAfterMs, cancellationToken));
         detector.Probed(suspicion, contexts[0]);
+        Interlocked.Increment(ref _probes);
     }
 
     private async Task<bool> DrainAsync(CancellationToken cancellationToken)

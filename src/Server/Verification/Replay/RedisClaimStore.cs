@@ -64,8 +64,14 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
     public async ValueTask<long?> LegacyUntilAsync(long nowMs, long windowMs, long forgetAfterMs, CancellationToken cancellationToken)
     {
         var database = Database();
-        var (epoch, retired, beats) = ReplayKeys.Legacy(_prefix);
+        var (epoch, retired, beats, marks) = ReplayKeys.Legacy(_prefix);
         var live = (long)await database.ScriptEvaluateAsync(ClaimScripts.LegacyBeats, [beats], [forgetAfterMs]).WaitAsync(BackgroundTimeout, cancellationToken);
+        if (live > 0)
+        {
+            // The old replicas cannot see this build's claims either: tell them, through their own marks.
+            await database.ScriptEvaluateAsync(ClaimScripts.LegacyMark, [marks], [nowMs + windowMs]).WaitAsync(BackgroundTimeout, cancellationToken);
+        }
+
         var remaining = (long)await database.ScriptEvaluateAsync(ClaimScripts.LegacyEpoch, [epoch, retired], [windowMs, live > 0 ? "1" : "0"])
             .WaitAsync(BackgroundTimeout, cancellationToken);
         long? until = remaining > 0 ? nowMs + remaining : null;

@@ -43,8 +43,8 @@ public static class ReplayKeys
     /// The previous build's keys (before issue 16: one epoch and one heartbeat hash for all claims, claims at
     /// "rp:&lt;hex&gt;"), each with a companion hash-tagged onto its slot (the whole name of an untagged key is hashed).
     /// </summary>
-    public static (RedisKey Epoch, RedisKey RetiredEpoch, RedisKey Beats) Legacy(string prefix) =>
-        (prefix + "rp:epoch", "{" + prefix + "rp:epoch}:retired", prefix + "rp:replicas");
+    public static (RedisKey Epoch, RedisKey RetiredEpoch, RedisKey Beats, RedisKey Marks) Legacy(string prefix) =>
+        (prefix + "rp:epoch", "{" + prefix + "rp:epoch}:retired", prefix + "rp:replicas", prefix + "rp:incomplete");
 
     private static string Tag(string prefix, int bucket) => prefix + "rp:{b" + bucket.ToString("d2", System.Globalization.CultureInfo.InvariantCulture) + "}:";
 }
