@@ -100,6 +100,25 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
     // than the hot path's budget, but a frozen Redis must not hold the loop for the client's 5 s.
     private static readonly TimeSpan BackgroundTimeout = TimeSpan.FromSeconds(1);
 
+    // Known once a server has answered (a cluster stays one); until then the id that works everywhere.
+    private bool? _cluster;
+
+    private bool IsCluster()
+    {
+        if (_cluster is { } known)
+        {
+            return known;
+        }
+
+        var servers = redis.Multiplexer?.GetServers().Where(s => s.IsConnected).ToArray() ?? [];
+        if (servers.Length > 0)
+        {
+            _cluster = servers.Any(s => s.ServerType == ServerType.Cluster);
+        }
+
+        return _cluster ?? false;
+    }
+
     private IDatabase Database() => (redis.Multiplexer ?? throw new RedisException("Redis is not configured.")).GetDatabase();
 
     private (IDatabase Database, RedisKey[] Keys, RedisValue[] Values) Prepare(RedisKey claimKey, string claim, TimeSpan ttl, ClaimContext context, bool beat)
@@ -118,6 +137,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
             context.SilentAfterMs,
             context.ForgetAfterMs,
             context.LossAnnounceMs,
+            IsCluster() ? "1" : "0",
         ];
         return (Database(), ReplayKeys.Shared(_prefix, context.Bucket, claimKey), values);
     }
