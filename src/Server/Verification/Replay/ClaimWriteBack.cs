@@ -112,7 +112,7 @@ public sealed partial class ClaimWriteBack(
     /// <summary>
     /// Beats into every bucket at once and takes in each reply that came; only when every bucket answered is the
     /// heartbeat acknowledged and the suspicion cleared (a bucket on a shard that is down stays suspect).
-    /// Then the check for replicas of the previous build. Throws the first bucket's failure.
+    /// Then the check for replicas of the previous build, even when a bucket failed. Throws the first bucket's failure.
     /// </summary>
     private async Task ProbeAsync(CancellationToken cancellationToken)
     {
@@ -138,13 +138,15 @@ public sealed partial class ClaimWriteBack(
             }
         }
 
+        // The previous build's check even when a shard is down (its keys are on one slot): a timed-out bucket raises
+        // no suspicion, so skipping it would leave its replicas, started meanwhile, unseen by every other bucket.
+        detector.ObserveLegacy(await store.LegacyUntilAsync(nowMs, (long)detector.Window.TotalMilliseconds, detector.ForgetAfterMs, cancellationToken));
         if (replies.FirstOrDefault(r => !r.IsCompletedSuccessfully) is { } failed)
         {
             await failed; // throws its failure (or cancellation)
         }
 
         detector.HeartbeatAcknowledged(nowMs);
-        detector.ObserveLegacy(await store.LegacyUntilAsync(nowMs, (long)detector.Window.TotalMilliseconds, detector.ForgetAfterMs, cancellationToken));
         detector.Probed(suspicion, contexts[0]);
         Interlocked.Increment(ref _probes);
     }
