@@ -149,6 +149,48 @@ public sealed class ReplayClaimLossTests : IAsyncLifetime
             $"A replay of a claim made alone by a replica that then stopped was answered {replay.Verdict} / {replay.ReplayCheck}.");
     }
 
+    // A failover that lost acknowledged claims, made atomic and exact on one Redis: the claims are gone and every
+    // bucket was last written by "another master", while the epoch and run_id stay and no connection fails. Only the
+    // writer check in the claim script can tell; the replay is B's first call since, or races B's next probe.
+    private const string LoseClaimsAsIfFailedOver = """
+        for _, key in ipairs(redis.call('KEYS', 'el:v1:rp:{b*}:*')) do
+          if string.sub(key, -7) == ':replid' then
+            redis.call('SET', key, 'a-master-that-is-gone')
+          elseif not string.match(key, ':epoch$') and not string.match(key, ':incomplete$') and not string.match(key, ':replicas$') then
+            redis.call('DEL', key)
+          end
+        end
+        return 1
+        """;
+
+    [Fact]
+    public async Task VerifyCredential_ClaimsLostInAFailoverOtherReplica_NeverValidAsAuthoritative()
+    {
+        var license = await TestData.CreateLicenseAsync(A);
+        await TestData.EventuallyAsync(async () =>
+            (await ScanAsync(B, await TestData.IssueAsync(A, license.LicenseNumber), "device-b")).ReplayCheck == ReplayCheck.Shared, TimeSpan.FromSeconds(20));
+        var payloads = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var payload = await TestData.IssueAsync(A, license.LicenseNumber);
+            var first = await ScanAsync(A, payload, "device-a");
+            Assert.Equal((Verdict.Valid, ReplayCheck.Shared), (first.Verdict, first.ReplayCheck));
+            payloads.Add(payload);
+        }
+
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_replicas.Redis.Configuration))
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(LoseClaimsAsIfFailedOver);
+        }
+
+        foreach (var payload in payloads)
+        {
+            var replay = await ScanAsync(B, payload, "device-x");
+            Assert.True(replay.Verdict == Verdict.Replayed || replay.ReplayCheck == ReplayCheck.SharedIncomplete,
+                $"A replay after a failover lost its claim was answered {replay.Verdict} / {replay.ReplayCheck}.");
+        }
+    }
+
     /// <summary>
     /// The answer names <paramref name="first"/> as the first scan: its claim is stamped within the same call,
     /// in whole milliseconds (so up to 1 ms before the verify time).

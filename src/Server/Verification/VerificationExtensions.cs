@@ -16,6 +16,7 @@ public static class VerificationExtensions
         services.AddSingleton<ClaimWriteBackQueue>();
         services.AddSingleton<ClaimWriteBack>();
         services.AddHostedService(sp => sp.GetRequiredService<ClaimWriteBack>());
+        services.AddSingleton<ReplicaWait>();
         services.AddSingleton<ReplayGuard>();
         services.AddSingleton<CredentialVerification>();
 

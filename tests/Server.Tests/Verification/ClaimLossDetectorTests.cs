@@ -29,13 +29,15 @@ public sealed class ClaimLossDetectorTests
 
     private ClaimLossDetector NewDetector() => new(Options.Create(Credentials), Options.Create(new ReplayOptions()), _time);
 
-    private ReplayAuthority Call(ClaimLossDetector detector, bool probe = false)
+    private readonly FakeStore _otherShard = new();
+
+    private ReplayAuthority Call(ClaimLossDetector detector, bool probe = false, int bucket = 0, FakeStore? store = null)
     {
-        var sent = detector.Context(NowMs, probe);
-        return detector.Observe(_store.Run(sent, detector.ReplicaId), sent);
+        var sent = detector.Context(NowMs, probe, bucket);
+        return detector.Observe((store ?? _store).Run(sent, detector.ReplicaId), sent);
     }
 
-    private ReplayAuthority Call(bool probe = false) => Call(_detector, probe);
+    private ReplayAuthority Call(bool probe = false, int bucket = 0, FakeStore? store = null) => Call(_detector, probe, bucket, store);
 
     [Fact]
     public void Window_IsMaxLifetimePlusSkewOnIssueAndExpiry()
@@ -175,13 +177,65 @@ public sealed class ClaimLossDetectorTests
     }
 
     [Fact]
-    public void ConnectionFailed_NotAuthoritativeUntilAProbe()
+    public void ConnectionFailed_NotAuthoritativeUntilAProbeOfEveryBucket()
     {
         Call();
         _detector.ConnectionFailed();
 
         Assert.Equal(ReplayAuthority.SharedIncomplete, Call());
-        _detector.ObserveRunId("run-1");
+        _detector.ObserveRunId("run-1"); // one bucket's probe reply is not the whole probe
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call());
+        _detector.Probed(_detector.Suspicion, _detector.Context(NowMs, probe: true));
+        Assert.Equal(ReplayAuthority.Shared, Call());
+    }
+
+    [Fact]
+    public void Probed_ConnectionFailedWhileTheProbeWasInFlight_StaysSuspect()
+    {
+        Call();
+        _detector.Probed(_detector.Suspicion, _detector.Context(NowMs, probe: true));
+        var started = _detector.Suspicion;
+        _detector.ConnectionFailed(); // e.g. a slot moved after the probe was sent
+        _detector.Probed(started, _detector.Context(NowMs, probe: true));
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, Call());
+        _detector.Probed(_detector.Suspicion, _detector.Context(NowMs, probe: true));
+        Assert.Equal(ReplayAuthority.Shared, Call());
+    }
+
+    [Fact]
+    public void Observe_BucketWrittenByAnotherMaster_LostInThatBucketOnlyEvenForAReplicaThatNeverSawIt()
+    {
+        Call(bucket: 3);
+        Call(bucket: 4, store: _otherShard);
+        _store.Failover(); // the data survives, the master is another: the last acknowledged claims may not have
+        var fresh = NewDetector();
+
+        var atLoss = Call(bucket: 3);
+        var freshAtLoss = Call(fresh, bucket: 3); // learns it from the bucket's mark
+        var otherBucket = Call(bucket: 4, store: _otherShard);
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, atLoss);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, freshAtLoss);
+        Assert.Equal(ReplayAuthority.Shared, otherBucket);
+        Assert.Equal(ReplayAuthority.SharedIncomplete, _detector.Authority(NowMs)); // the worst bucket, e.g. for the gauge
+        Assert.Equal(1, _losses);
+        _time.Advance(_detector.Window);
+        Assert.Equal(ReplayAuthority.Shared, Call(bucket: 3));
+    }
+
+    [Fact]
+    public void ObserveLegacy_PreviousBuildsClaimsMayBePresented_NotAuthoritativeUntilThen()
+    {
+        Call();
+        _detector.ObserveLegacy(NowMs + 60_000);
+        var during = Call();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var after = Call();
+        _detector.ObserveLegacy(null);
+
+        Assert.Equal(ReplayAuthority.SharedIncomplete, during);
+        Assert.Equal(ReplayAuthority.Shared, after);
         Assert.Equal(ReplayAuthority.Shared, Call());
     }
 
@@ -221,12 +275,18 @@ public sealed class ClaimLossDetectorTests
     private sealed class FakeStore
     {
         private readonly Dictionary<string, long> _marks = [];
+        private string _replid = Guid.NewGuid().ToString("N");
+        private string? _writer;
 
         public string? Epoch { get; private set; }
+
+        /// <summary>A replica takes over with the data it had: same epoch and marks, another master.</summary>
+        public void Failover() => _replid = Guid.NewGuid().ToString("N");
 
         public void Restart()
         {
             Epoch = null;
+            _writer = null;
             _marks.Clear();
         }
 
@@ -234,6 +294,8 @@ public sealed class ClaimLossDetectorTests
         {
             var lost = Epoch is null ? sent.KnownEpoch.Length > 0 : sent.KnownEpoch.Length > 0 && sent.KnownEpoch != Epoch;
             Epoch ??= sent.NewEpoch;
+            lost |= _writer is not null && _writer != _replid;
+            _writer = _replid;
             if (sent.AnnounceUntilMs < 0)
             {
                 _marks.Remove(replicaId);

@@ -28,7 +28,8 @@ public sealed class ReplayGuardTests : IDisposable
         var redis = new RedisConnection(Options.Create(new RedisOptions()), NullLogger<RedisConnection>.Instance);
         _writeBack = new ClaimWriteBackQueue(Options.Create(new ReplayOptions()), _time);
         _guard = new ReplayGuard(new RedisClaimStore(redis, _services.GetRequiredService<ResiliencePipelineProvider<string>>()),
-            new LocalClaims(), new ClaimLossDetector(Options.Create(new CredentialOptions()), Options.Create(new ReplayOptions()), _time), _writeBack, _time, NullLogger<ReplayGuard>.Instance);
+            new LocalClaims(), new ClaimLossDetector(Options.Create(new CredentialOptions()), Options.Create(new ReplayOptions()), _time), _writeBack,
+            new ReplicaWait(redis, Options.Create(new ReplayOptions()), _time, NullLogger<ReplicaWait>.Instance), _time, NullLogger<ReplayGuard>.Instance);
     }
 
     private DateTimeOffset KeepUntil => _time.GetUtcNow().AddMinutes(3.5);

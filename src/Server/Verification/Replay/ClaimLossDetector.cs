@@ -14,6 +14,10 @@ namespace ELicense.Server.Verification.Replay;
 /// not authoritative while it is silent (as the last heartbeat probe found): it may be answering without the
 /// store, unable to say so yet.
 /// Pure logic over a clock; the store carries the window to every other replica (the shared marker).
+/// Losses are per bucket (<see cref="ReplayKeys"/>): a failover of one shard of a Redis Cluster leaves the
+/// other shards' buckets authoritative. A connection failure or a moved hash slot makes everything suspect
+/// until every bucket has been probed again; replicas of the previous build (old key names) make everything
+/// not authoritative while they may still have claims this build cannot see.
 /// </summary>
 public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOptions<ReplayOptions> replayOptions, TimeProvider time)
 {
@@ -23,16 +27,12 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     private readonly long _maxAloneMs = (long)replayOptions.Value.MaxTimeAlone.TotalMilliseconds;
     private long _lastContactMs = time.GetUtcNow().ToUnixTimeMilliseconds(); // alone since start until the store answers
     private readonly Lock _gate = new();
-    private string? _epoch;
-    private string? _runId;
-    private long _lossUntilMs;      // losses this replica noticed
-    private long _lossAnnounceMs;   // ...of which one found here (run_id), still to publish
-    private long _sharedUntilMs;    // the latest mark the store showed
+    private readonly BucketLoss[] _buckets = [.. Enumerable.Range(0, ReplayKeys.Count).Select(_ => new BucketLoss())];
     private long _localUntilMs;     // this replica's own period without the store (0: none, or written back)
     private long _localGeneration;  // counts answers without the store
+    private long _legacyUntilMs;    // the previous build's claims may be presented until then
     private bool _clearOwnMark;
-    private volatile bool _suspect;
-    private volatile bool _peerSilent;
+    private long _suspicion;        // counts connection failures and moved slots: odd while suspect
 
     /// <summary>Raised (on the caller's thread) when this replica notices a loss: time to write back what it knows.</summary>
     public event Action? LossNoticed;
@@ -50,7 +50,7 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
         {
             lock (_gate)
             {
-                return DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(_lossUntilMs, Math.Max(_sharedUntilMs, _localUntilMs)));
+                return DateTimeOffset.FromUnixTimeMilliseconds(Enumerable.Range(0, ReplayKeys.Count).Max(UntilMs));
             }
         }
     }
@@ -71,16 +71,20 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     }
 
     /// <summary>What to send with the next store call; only the probe publishes and clears marks it owns.</summary>
-    public ClaimContext Context(long nowMs, bool probe = false)
+    public ClaimContext Context(long nowMs, bool probe = false, int bucket = 0)
     {
         lock (_gate)
         {
             var own = !probe ? 0 : _clearOwnMark ? -1 : _localUntilMs;
+            var state = _buckets[bucket];
             // Peers are forgotten only once whatever they may have claimed alone has expired (see MaxTimeAlone).
-            return new ClaimContext(_epoch ?? "", _newEpoch, own, nowMs + _windowMs, nowMs, ReplicaId, _silentAfterMs, _windowMs + _maxAloneMs,
-                probe ? _lossAnnounceMs : 0);
+            return new ClaimContext(state.Epoch ?? "", _newEpoch, own, nowMs + _windowMs, nowMs, ReplicaId, _silentAfterMs, ForgetAfterMs,
+                probe ? state.LossAnnounceMs : 0, bucket);
         }
     }
+
+    /// <summary>How long a silent peer is kept in mind: whatever it claimed alone has expired by then.</summary>
+    public long ForgetAfterMs => _windowMs + _maxAloneMs;
 
     /// <summary>
     /// True when the store has not answered this replica for longer than <see cref="ReplayOptions.MaxTimeAlone"/>:
@@ -123,36 +127,86 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
         }
     }
 
-    /// <summary>A connection to the store failed: until a probe shows the same server, nothing is authoritative.</summary>
-    public void ConnectionFailed() => _suspect = true;
+    /// <summary>
+    /// A connection to the store failed, or a hash slot moved (a failover or a migration): until every bucket has
+    /// been probed again (which finds a failover by its replication id and run_id), nothing is authoritative.
+    /// </summary>
+    public void ConnectionFailed()
+    {
+        lock (_gate)
+        {
+            _suspicion |= 1;
+            _suspicion += 2; // a probe already in flight cannot clear this one
+        }
+    }
+
+    /// <summary>The suspicion to clear once a probe started now has reached every bucket (see <see cref="Probed"/>).</summary>
+    public long Suspicion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _suspicion;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A probe that started at <paramref name="suspicion"/> (see <see cref="Suspicion"/>) reached every bucket: unless a
+    /// connection failed or a slot moved since, nothing is suspect; and this replica's cleared mark is gone everywhere.
+    /// </summary>
+    public void Probed(long suspicion, ClaimContext sent)
+    {
+        lock (_gate)
+        {
+            if (_suspicion == suspicion)
+            {
+                _suspicion &= ~1L;
+            }
+
+            if (sent.AnnounceUntilMs < 0 && _localUntilMs == 0)
+            {
+                _clearOwnMark = false;
+            }
+        }
+    }
+
+    /// <summary>Takes in until when the previous build's claims may be presented (null: none found).</summary>
+    public void ObserveLegacy(long? untilMs)
+    {
+        lock (_gate)
+        {
+            _legacyUntilMs = untilMs ?? 0;
+        }
+    }
 
     /// <summary>Takes in a store reply to a call sent with <paramref name="sent"/>; returns the answer's authority.</summary>
     public ReplayAuthority Observe(ClaimReply reply, ClaimContext sent)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         bool lost;
+        var state = _buckets[sent.Bucket];
         lock (_gate)
         {
             // A reply to a call sent before this replica knew an epoch cannot judge one learned meanwhile.
-            var foundHere = !reply.Lost && _epoch is not null && sent.KnownEpoch.Length == 0 && reply.Epoch != _epoch;
+            var foundHere = !reply.Lost && state.Epoch is not null && sent.KnownEpoch.Length == 0 && reply.Epoch != state.Epoch;
             lost = reply.Lost || foundHere;
-            _epoch = reply.Epoch;
-            _sharedUntilMs = reply.IncompleteUntilMs;
-            if (sent.AnnounceUntilMs < 0 && _localUntilMs == 0)
+            state.Epoch = reply.Epoch;
+            state.SharedUntilMs = reply.IncompleteUntilMs;
+            if (sent.LossAnnounceMs != 0 && state.LossAnnounceMs == sent.LossAnnounceMs)
             {
-                _clearOwnMark = false;
-            }
-
-            if (sent.LossAnnounceMs != 0 && _lossAnnounceMs == sent.LossAnnounceMs)
-            {
-                _lossAnnounceMs = 0; // published
+                state.LossAnnounceMs = 0; // published
             }
 
             if (lost)
             {
-                _lossUntilMs = Math.Max(_lossUntilMs, nowMs + _windowMs);
-                _lossAnnounceMs = foundHere ? _lossUntilMs : _lossAnnounceMs; // the script publishes what it found
+                state.LossUntilMs = Math.Max(state.LossUntilMs, nowMs + _windowMs);
+                state.LossAnnounceMs = foundHere ? state.LossUntilMs : state.LossAnnounceMs; // the script publishes what it found
             }
+
+            // A silent peer may be answering without the store right now: answers cannot know its claims.
+            state.PeerSilent = reply.PeerSilent ?? state.PeerSilent;
         }
 
         if (lost)
@@ -160,18 +214,12 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
             LossNoticed?.Invoke();
         }
 
-        // A silent peer may be answering without the store right now: answers cannot know its claims.
-        if (reply.PeerSilent is { } silent)
-        {
-            _peerSilent = silent;
-        }
-
         // Its own reply's mark too: an older reply observed concurrently may have just put back an earlier one.
-        return reply.IncompleteUntilMs > nowMs ? ReplayAuthority.SharedIncomplete : Authority(nowMs);
+        return reply.IncompleteUntilMs > nowMs ? ReplayAuthority.SharedIncomplete : Authority(nowMs, sent.Bucket);
     }
 
-    /// <summary>Takes in the server's run_id from a probe; a different one is a restart or a failover.</summary>
-    public void ObserveRunId(string? runId)
+    /// <summary>Takes in the run_id of the server holding <paramref name="bucket"/> from a probe; a different one is a restart or a failover.</summary>
+    public void ObserveRunId(string? runId, int bucket = 0)
     {
         if (runId is null)
         {
@@ -179,35 +227,64 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
         }
 
         bool changed;
+        var state = _buckets[bucket];
         lock (_gate)
         {
-            changed = _runId is not null && _runId != runId;
-            _runId = runId;
+            changed = state.RunId is not null && state.RunId != runId;
+            state.RunId = runId;
             if (changed)
             {
-                _lossUntilMs = Math.Max(_lossUntilMs, time.GetUtcNow().ToUnixTimeMilliseconds() + _windowMs);
-                _lossAnnounceMs = _lossUntilMs;
+                state.LossUntilMs = Math.Max(state.LossUntilMs, time.GetUtcNow().ToUnixTimeMilliseconds() + _windowMs);
+                state.LossAnnounceMs = state.LossUntilMs;
             }
         }
 
-        _suspect = false;
         if (changed)
         {
             LossNoticed?.Invoke();
         }
     }
 
-    /// <summary>The authority of an answer checked against the store now.</summary>
+    /// <summary>The authority of an answer checked against the store now, in the worst bucket.</summary>
     public ReplayAuthority Authority(long nowMs)
     {
-        if (_suspect || _peerSilent)
+        for (var bucket = 0; bucket < ReplayKeys.Count; bucket++)
         {
-            return ReplayAuthority.SharedIncomplete;
+            if (Authority(nowMs, bucket) == ReplayAuthority.SharedIncomplete)
+            {
+                return ReplayAuthority.SharedIncomplete;
+            }
         }
 
+        return ReplayAuthority.Shared;
+    }
+
+    /// <summary>The authority of an answer about a token in <paramref name="bucket"/> checked against the store now.</summary>
+    public ReplayAuthority Authority(long nowMs, int bucket)
+    {
         lock (_gate)
         {
-            return nowMs < Math.Max(_lossUntilMs, Math.Max(_sharedUntilMs, _localUntilMs)) ? ReplayAuthority.SharedIncomplete : ReplayAuthority.Shared;
+            return (_suspicion & 1) != 0 || _buckets[bucket].PeerSilent || nowMs < UntilMs(bucket)
+                ? ReplayAuthority.SharedIncomplete
+                : ReplayAuthority.Shared;
         }
+    }
+
+    // Under _gate.
+    private long UntilMs(int bucket)
+    {
+        var state = _buckets[bucket];
+        return Math.Max(Math.Max(state.LossUntilMs, state.SharedUntilMs), Math.Max(_localUntilMs, _legacyUntilMs));
+    }
+
+    /// <summary>What this replica knows of one bucket; guarded by the detector's lock.</summary>
+    private sealed class BucketLoss
+    {
+        public string? Epoch;
+        public string? RunId;
+        public long LossUntilMs;      // losses this replica noticed
+        public long LossAnnounceMs;   // ...of which one found here (run_id), still to publish
+        public long SharedUntilMs;    // the latest mark the store showed
+        public bool PeerSilent;       // as the last probe of the bucket found
     }
 }

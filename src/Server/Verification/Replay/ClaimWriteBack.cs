@@ -23,9 +23,13 @@ public sealed partial class ClaimWriteBack(
     private volatile bool _restoreAllWanted;
     private long _written;
     private long _settled;
+    private long _probes;
 
     /// <summary>Claims written back into Redis since start.</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Probes that reached every bucket since start.</summary>
+    public long Probes => Interlocked.Read(ref _probes);
 
     /// <summary>
     /// Claims the write-back has settled since start: written, or found already held by Redis with the same
@@ -40,7 +44,10 @@ public sealed partial class ClaimWriteBack(
             return; // no Redis: nothing to write back to
         }
 
+        // Nothing is authoritative before the first probe has seen every bucket and looked for the previous build.
+        detector.ConnectionFailed();
         multiplexer.ConnectionFailed += OnConnectionFailed;
+        multiplexer.HashSlotMoved += OnHashSlotMoved;
         multiplexer.ConnectionRestored += OnConnectionRestored;
         detector.LossNoticed += OnLossNoticed;
         try
@@ -59,6 +66,7 @@ public sealed partial class ClaimWriteBack(
         {
             await LeaveAsync();
             multiplexer.ConnectionFailed -= OnConnectionFailed;
+            multiplexer.HashSlotMoved -= OnHashSlotMoved;
             multiplexer.ConnectionRestored -= OnConnectionRestored;
             detector.LossNoticed -= OnLossNoticed;
         }
@@ -69,13 +77,9 @@ public sealed partial class ClaimWriteBack(
     {
         try
         {
-            // The heartbeat, and with it the epoch and run_id checks and this replica's marks.
+            // The heartbeat, and with it the epoch, replication id and run_id checks and this replica's marks.
             var generation = detector.LocalGeneration;
-            var context = detector.Context(time.GetUtcNow().ToUnixTimeMilliseconds(), probe: true);
-            var reply = await store.ProbeAsync(context, cancellationToken);
-            detector.Observe(reply, context);
-            detector.HeartbeatAcknowledged(context.NowMs);
-            detector.ObserveRunId(reply.RunId);
+            await ProbeAsync(cancellationToken);
 
             if (_restoreAllWanted)
             {
@@ -103,6 +107,48 @@ public sealed partial class ClaimWriteBack(
             LogFailed(logger, e);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Beats into every bucket at once and takes in each reply that came; only when every bucket answered is the
+    /// heartbeat acknowledged and the suspicion cleared (a bucket on a shard that is down stays suspect).
+    /// Then the check for replicas of the previous build, even when a bucket failed. Throws the first bucket's failure.
+    /// </summary>
+    private async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        var suspicion = detector.Suspicion;
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var contexts = Enumerable.Range(0, ReplayKeys.Count).Select(b => detector.Context(nowMs, probe: true, bucket: b)).ToArray();
+        var replies = store.ProbeAll(contexts, cancellationToken);
+        try
+        {
+            await Task.WhenAll(replies);
+        }
+        catch (Exception) when (replies.Any(r => r.IsFaulted))
+        {
+            // what the failed buckets said is lost; what the others said still counts
+        }
+
+        for (var b = 0; b < replies.Length; b++)
+        {
+            if (replies[b].IsCompletedSuccessfully)
+            {
+                detector.Observe(replies[b].Result, contexts[b]);
+                detector.ObserveRunId(replies[b].Result.RunId, b);
+            }
+        }
+
+        // The previous build's check even when a shard is down (its keys are on one slot): a timed-out bucket raises
+        // no suspicion, so skipping it would leave its replicas, started meanwhile, unseen by every other bucket.
+        detector.ObserveLegacy(await store.LegacyUntilAsync(nowMs, (long)detector.Window.TotalMilliseconds, detector.ForgetAfterMs, cancellationToken));
+        if (replies.FirstOrDefault(r => !r.IsCompletedSuccessfully) is { } failed)
+        {
+            await failed; // throws its failure (or cancellation)
+        }
+
+        detector.HeartbeatAcknowledged(nowMs);
+        detector.Probed(suspicion, contexts[0]);
+        Interlocked.Increment(ref _probes);
     }
 
     private async Task<bool> DrainAsync(CancellationToken cancellationToken)
@@ -196,6 +242,13 @@ public sealed partial class ClaimWriteBack(
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => detector.ConnectionFailed();
+
+    // A slot moved: a failover or a migration. The probe, woken at once, reads each bucket's replication id.
+    private void OnHashSlotMoved(object? sender, HashSlotMovedEventArgs e)
+    {
+        detector.ConnectionFailed();
+        queue.Wake();
+    }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => queue.Wake(); // probe at once
 

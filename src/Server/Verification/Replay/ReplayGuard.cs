@@ -14,6 +14,7 @@ public sealed partial class ReplayGuard(
     LocalClaims local,
     ClaimLossDetector detector,
     ClaimWriteBackQueue writeBack,
+    ReplicaWait replicaWait,
     TimeProvider time,
     ILogger<ReplayGuard> logger)
 {
@@ -39,9 +40,15 @@ public sealed partial class ReplayGuard(
             try
             {
                 var known = local.Find(key);
-                var context = detector.Context(nowMs);
+                var context = detector.Context(nowMs, bucket: ReplayKeys.BucketOf(key));
                 var reply = await store.ClaimAsync(tokenIdHex, known ?? scan, TimeSpan.FromMilliseconds(Math.Max(1000, keepUntilMs - nowMs)), context, cancellationToken);
                 var authority = detector.Observe(reply, context);
+                if (replicaWait.Enabled && reply.Earlier is null)
+                {
+                    // A new claim: wait (bounded) until a replica holds it, so a failover does not lose it.
+                    await replicaWait.ReplicatedAsync(store.ClaimKey(context.Bucket, tokenIdHex), cancellationToken);
+                }
+
                 var owner = Owner(reply.Earlier, known, scan, key, keepUntilMs);
                 var held = local.Remember(key, owner, keepUntilMs);
                 if (held.FirstScanMs < owner.FirstScanMs)

@@ -43,4 +43,16 @@ public sealed class ReplayOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxTimeAlone { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Replicas that must hold a claim before the scan is answered (Redis WAIT, group-committed per master); 0: do
+    /// not wait. Waiting keeps acknowledged claims through a failover, so replays after it are still caught;
+    /// without it a failover's loss is still found and said (SHARED_INCOMPLETE for one window on that shard).
+    /// </summary>
+    [Range(0, 5)]
+    public int WaitReplicas { get; set; }
+
+    /// <summary>The most a claim waits for its replicas; a shortfall makes that master's claims skip waiting for a second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMilliseconds(20);
 }
