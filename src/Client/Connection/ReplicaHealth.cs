@@ -104,10 +104,13 @@ public sealed class ReplicaHealth : IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             await PollOnceAsync(cancellationToken);
+            // The next round's timer is set before anyone hears of this one, so a test that advances its fake
+            // clock on hearing it never advances past a timer that does not exist yet.
+            var next = Task.Delay(Interval, _time, cancellationToken);
             Polled?.Invoke();
             try
             {
-                await Task.Delay(Interval, _time, cancellationToken);
+                await next;
             }
             catch (OperationCanceledException)
             {

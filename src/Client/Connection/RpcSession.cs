@@ -48,6 +48,9 @@ public sealed class RpcSession : IDisposable
         Holder = new HolderService.HolderServiceClient(_channel);
     }
 
+    /// <summary>The replicas' health as this session's balancer sees it; null with one address.</summary>
+    public ReplicaHealth? Health => _health;
+
     /// <summary>The resolved options.</summary>
     public ConnectionOptions Options { get; }
 
