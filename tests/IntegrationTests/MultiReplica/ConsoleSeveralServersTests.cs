@@ -13,6 +13,8 @@ public sealed class ConsoleSeveralServersTests(SharedEnvironment env) : IDisposa
 {
     private const string Session = "console";
 
+    private static readonly string[] TmuxPaths = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"];
+
     private readonly string _directory = Directory.CreateTempSubdirectory("elicense-tmux-lb-").FullName;
     private string? _tmux;
 
@@ -31,7 +33,7 @@ public sealed class ConsoleSeveralServersTests(SharedEnvironment env) : IDisposa
     [Fact]
     public async Task Console_TwoServers_ComesUpOnlineAndScansValid()
     {
-        _tmux = new[] { "/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux" }.FirstOrDefault(File.Exists)
+        _tmux = TmuxPaths.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("tmux is not installed (sudo apt-get install -y tmux).");
         var license = await TestData.CreateLicenseAsync(env.ServerA);
         var payload = await TestData.IssueAsync(env.ServerA, license.LicenseNumber);
