@@ -58,11 +58,15 @@ public sealed class ReplicaHealth : IDisposable
     /// <summary>Raised after each round of checks (tests wait on it).</summary>
     public event Action? Polled;
 
-    /// <summary>The grpc.health.v1 poller for <paramref name="options"/>' replicas, over the same TLS material.</summary>
-    public static ReplicaHealth ForReplicas(ConnectionOptions options, ClientTls tls, TimeProvider? time = null)
+    /// <summary>
+    /// The grpc.health.v1 poller for <paramref name="options"/>' replicas, over the same TLS material;
+    /// <paramref name="timeout"/> bounds one check (<see cref="DefaultTimeout"/> when null).
+    /// </summary>
+    public static ReplicaHealth ForReplicas(ConnectionOptions options, ClientTls tls, TimeProvider? time = null, TimeSpan? timeout = null)
     {
-        var probe = new HealthProbe(options.Servers, tls, DefaultTimeout);
-        return new ReplicaHealth(options.Servers, probe.IsServingAsync, time ?? TimeProvider.System, DefaultInterval, DefaultTimeout, probe);
+        var bound = timeout ?? DefaultTimeout;
+        var probe = new HealthProbe(options.Servers, tls, bound);
+        return new ReplicaHealth(options.Servers, probe.IsServingAsync, time ?? TimeProvider.System, DefaultInterval, bound, probe);
     }
 
     /// <summary>The last answer of the replica at <paramref name="host"/>:<paramref name="port"/>; unknown addresses count as serving.</summary>

@@ -25,9 +25,11 @@ public sealed class RpcSession : IDisposable
     /// Opens a channel (lazily connected) to <see cref="ConnectionOptions.Server"/>. Loads the TLS files
     /// first: an unusable one throws <see cref="UsageException"/>. <paramref name="httpHandler"/>
     /// replaces the socket handler (tests, one address only); the client certificate and CA then do not apply.
-    /// With several addresses the replicas' health is polled from here on (<see cref="ReplicaHealth"/>).
+    /// With several addresses the replicas' health is polled from here on (<see cref="ReplicaHealth"/>), each
+    /// check bounded by <paramref name="healthTimeout"/> (<see cref="ReplicaHealth.DefaultTimeout"/> when null).
     /// </summary>
-    public RpcSession(ConnectionOptions options, Action<RetryNote>? onRetry = null, HttpMessageHandler? httpHandler = null, TimeProvider? time = null)
+    public RpcSession(ConnectionOptions options, Action<RetryNote>? onRetry = null, HttpMessageHandler? httpHandler = null, TimeProvider? time = null,
+        TimeSpan? healthTimeout = null)
     {
         if (options.IsBalanced && httpHandler is not null)
         {
@@ -40,7 +42,7 @@ public sealed class RpcSession : IDisposable
         _pipeline = RetryPipeline.Create(options.Retries, onRetry);
         _writePipeline = RetryPipeline.CreateForWrites(options.Retries, onRetry);
         _credentials = options.ApiKey is null ? null : ApiKeyCredentials.Create(options.ApiKey);
-        _health = options.IsBalanced ? ReplicaHealth.ForReplicas(options, _tls, _time) : null;
+        _health = options.IsBalanced ? ReplicaHealth.ForReplicas(options, _tls, _time, healthTimeout) : null;
         _health?.Start();
         _channel = ReplicaChannel.Create(options, CreateChannelOptions(options, _tls, httpHandler), _health);
         Verification = new VerificationService.VerificationServiceClient(_channel);

@@ -15,6 +15,8 @@ public sealed class BalancedCallsTests
 {
     private const string ListKeys = "ListIssuerKeys";
 
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(10);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<int> CallManyAsync(RpcSession session, int count)
@@ -67,17 +69,25 @@ public sealed class BalancedCallsTests
     public async Task Calls_ReplicaReportsNotServing_SkippedUntilItServesAgain()
     {
         await using var set = await ReplicaSet.StartAsync(3, frozenHealth: 2);
-        using var session = new RpcSession(ReplicaSet.Options(set.Addresses));
+        // A longer check bound than the 1 s default: on a loaded machine the healthy replicas' checks could
+        // time out, every replica would then count as not serving, and the picker would fail open onto the
+        // NOT_SERVING one. Fail open is right, but it is not what this test is about.
+        using var session = new RpcSession(ReplicaSet.Options(set.Addresses), healthTimeout: HealthTimeout);
         var health = session.Health!;
         // The frozen replica's one publish must be in before the test's status, or it would overwrite it.
-        await ReplicaSet.RoundsAsync(health, 1);
+        await HealthRounds.RoundsAsync(health, 1);
         var check = new Grpc.Health.V1.Health.HealthClient(set[2].Channel);
         await Infrastructure.TestData.EventuallyAsync(async () =>
             (await check.CheckAsync(new() { Service = HealthProbe.ServiceName }, cancellationToken: Ct)).Status == ServingStatus.Serving,
             TimeSpan.FromSeconds(15));
+        // Every replica's subchannel connected (each answered a call): otherwise only the NOT_SERVING one could
+        // be ready below, and the picker would fail open onto it for want of another.
+        await Infrastructure.TestData.EventuallyAsync(async () =>
+            await CallManyAsync(session, 1) == 0 && set.Counters.All(c => c.Calls(ListKeys) > 0),
+            TimeSpan.FromSeconds(15));
 
         set[2].GetService<HealthServiceImpl>().SetStatus(HealthProbe.ServiceName, ServingStatus.NotServing);
-        await ReplicaSet.RoundsAsync(health, 2);
+        await HealthRounds.ViewAsync(health, true, true, false);
         // Calls(ListKeys), not Total: the health polls themselves reach the replica's interceptor.
         var before = set.Counters[2].Calls(ListKeys);
         var failures = await CallManyAsync(session, 30);
@@ -87,7 +97,7 @@ public sealed class BalancedCallsTests
         Assert.Equal(before, set.Counters[2].Calls(ListKeys));
 
         set[2].GetService<HealthServiceImpl>().SetStatus(HealthProbe.ServiceName, ServingStatus.Serving);
-        await ReplicaSet.RoundsAsync(health, 2);
+        await HealthRounds.ViewAsync(health, true, true, true);
         Assert.Equal(0, await CallManyAsync(session, 30));
         Assert.True(set.Counters[2].Calls(ListKeys) > before, "the replica serving again got no call");
     }

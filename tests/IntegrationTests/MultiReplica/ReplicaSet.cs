@@ -79,30 +79,6 @@ public sealed class ReplicaSet : IAsyncDisposable
             : throw new InvalidOperationException(error);
     }
 
-    /// <summary>Waits until <paramref name="health"/> has finished <paramref name="rounds"/> more rounds of checks (bounded).</summary>
-    public static async Task RoundsAsync(ReplicaHealth health, int rounds)
-    {
-        var seen = 0;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Handler()
-        {
-            if (Interlocked.Increment(ref seen) >= rounds)
-            {
-                done.TrySetResult();
-            }
-        }
-
-        health.Polled += Handler;
-        try
-        {
-            await done.Task.WaitAsync(TimeSpan.FromSeconds(15), Xunit.TestContext.Current.CancellationToken);
-        }
-        finally
-        {
-            health.Polled -= Handler;
-        }
-    }
-
     /// <summary>Stops replica <paramref name="i"/> (graceful host stop); its counter keeps what it counted.</summary>
     public async Task StopAsync(int i)
     {
