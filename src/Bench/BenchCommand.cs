@@ -27,9 +27,9 @@ public sealed partial class BenchCommand(InspectorEnvironment environment) : Ses
         }
 
         var options = session.Options;
-        if (plan.RegistryApiKey is not null && !options.UsesTls && !ConnectionOptions.IsLoopback(options.Server))
+        if (plan.RegistryApiKey is not null && !options.UsesTls && options.Servers.FirstOrDefault(s => !ConnectionOptions.IsLoopback(s)) is { } remote)
         {
-            throw new UsageException($"refusing to send the registry API key over plain http:// to {options.Server.Host}, which is not a loopback host: use an https:// server.");
+            throw new UsageException($"refusing to send the registry API key over plain http:// to {remote.Host}, which is not a loopback host: use an https:// server.");
         }
 
         var keys = BenchKeys.Load(plan.KeysFile);
@@ -96,6 +96,7 @@ public sealed partial class BenchCommand(InspectorEnvironment environment) : Ses
             Window = new MeasuredWindow(
                 (startedAt + clock.ToTimeSpan(times.MeasureStart - start)).ToUnixTimeMilliseconds(),
                 (startedAt + clock.ToTimeSpan(times.End - start)).ToUnixTimeMilliseconds()),
+            Replicas = options.IsBalanced ? options.Servers.Select(s => s.ToString()).ToArray() : null,
         };
 
         BenchReportView.Render(Environment.Output, report);

@@ -10,17 +10,22 @@ namespace ELicense.Bench;
 /// The run's HTTP/2 connections: one gRPC channel each, each channel held to a single connection, so that
 /// --connections is the number of TCP connections. A connection carries as many concurrent calls as the
 /// server's stream limit allows (Kestrel: 100); calls beyond it wait in the client for a stream, and
-/// that wait is part of their latency.
+/// that wait is part of their latency. With several --server addresses each channel is balanced over the
+/// replicas (ReplicaChannel), so there are --connections connections to each replica, and one shared health
+/// poller skips a replica that is down or NOT_SERVING.
 /// </summary>
 public sealed class BenchConnections : IDisposable
 {
     private readonly GrpcChannel[] _channels;
     private readonly ClientTls _tls;
+    private readonly ReplicaHealth? _health;
 
     /// <summary>Opens <paramref name="count"/> channels (connected lazily) to the server of <paramref name="options"/>.</summary>
     public BenchConnections(ConnectionOptions options, int count)
     {
         _tls = ClientTls.Load(options);
+        _health = options.IsBalanced ? ReplicaHealth.ForReplicas(options, _tls) : null;
+        _health?.Start();
         _channels = new GrpcChannel[count];
         for (var i = 0; i < count; i++)
         {
@@ -35,7 +40,7 @@ public sealed class BenchConnections : IDisposable
                 UseProxy = false,
             };
             _tls.Apply(handler.SslOptions);
-            _channels[i] = GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions { HttpHandler = handler });
+            _channels[i] = ReplicaChannel.Create(options, new GrpcChannelOptions { HttpHandler = handler }, _health);
         }
 
         Verification = _channels.Select(c => new VerificationService.VerificationServiceClient(c)).ToArray();
@@ -87,6 +92,7 @@ public sealed class BenchConnections : IDisposable
             channel.Dispose();
         }
 
+        _health?.Dispose();
         _tls.Dispose();
     }
 }

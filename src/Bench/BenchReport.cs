@@ -79,6 +79,13 @@ public sealed record BenchReport(
     /// </summary>
     public MeasuredWindow? Window { get; init; }
 
+    /// <summary>
+    /// With several --server addresses, all of them (<see cref="Server"/> is the first); null for one. Each of
+    /// the <see cref="Connections"/> channels is balanced over them: that many connections per replica.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Replicas { get; init; }
+
     /// <summary>"open-loop" or "closed-loop".</summary>
     public const string OpenLoop = "open-loop";
 

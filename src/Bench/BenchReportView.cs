@@ -12,7 +12,7 @@ public static class BenchReportView
     {
         var closed = report.Mode == BenchReport.ClosedLoop;
         console.MarkupLine(Invariant(
-            $"[bold]elicense-bench[/] {Markup.Escape(report.Workload)} → {Markup.Escape(report.Server)}: {Markup.Escape(report.Description)}, {report.Connections} connection{(report.Connections == 1 ? "" : "s")}"));
+            $"[bold]elicense-bench[/] {Markup.Escape(report.Workload)} → {Markup.Escape(report.Replicas is { } replicas ? string.Join(", ", replicas) : report.Server)}: {Markup.Escape(report.Description)}, {report.Connections} connection{(report.Connections == 1 ? "" : "s")}{(report.Replicas is { Count: var n } ? $" to each of {n} replicas" : "")}"));
         console.MarkupLine(Invariant(
             $"measured {report.MeasuredSeconds:0.0#} s after {report.WarmupSeconds:0.##} s warm-up ({report.Requests.Warmup:N0} warm-up requests not counted){(report.Interrupted ? $", [{Palette.Amber}]interrupted (Ctrl+C)[/]" : "")}"));
 

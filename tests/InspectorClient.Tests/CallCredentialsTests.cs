@@ -26,7 +26,7 @@ public sealed class CallCredentialsTests
 
     private static ConnectionOptions Options(string server, string? apiKey = Key, int retries = 0)
     {
-        var settings = new GlobalSettings { Server = server, ApiKey = apiKey, Retries = retries };
+        var settings = new GlobalSettings { Server = [server], ApiKey = apiKey, Retries = retries };
         Assert.True(ConnectionOptions.TryResolve(settings, _ => null, "H", out var options, out var error), error);
         return options;
     }

@@ -43,7 +43,7 @@ public sealed class ClientTlsTests : IDisposable
 
     private static ConnectionOptions Options(string? cert = null, string? key = null, string? password = null, string? ca = null)
     {
-        var settings = new GlobalSettings { Server = "https://elicense.example", Cert = cert, CertKey = key, CertPassword = password, Ca = ca };
+        var settings = new GlobalSettings { Server = ["https://elicense.example"], Cert = cert, CertKey = key, CertPassword = password, Ca = ca };
         Assert.True(ConnectionOptions.TryResolve(settings, _ => null, "H", out var options, out var error), error);
         return options;
     }

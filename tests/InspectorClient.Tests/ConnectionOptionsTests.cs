@@ -37,7 +37,7 @@ public sealed class ConnectionOptionsTests
     [Fact]
     public void TryResolve_ExplicitOptions_WinOverEnvironment()
     {
-        var settings = new GlobalSettings { Server = "http://10.0.0.5:5080", Device = "hh-7", DeadlineSeconds = 1.5, Retries = 0 };
+        var settings = new GlobalSettings { Server = ["http://10.0.0.5:5080"], Device = "hh-7", DeadlineSeconds = 1.5, Retries = 0 };
 
         var environment = new Dictionary<string, string?>
         {
@@ -60,7 +60,7 @@ public sealed class ConnectionOptionsTests
     [InlineData("/relative")]
     public void TryResolve_BadServer_FailsWithUsageMessage(string server)
     {
-        Assert.False(ConnectionOptions.TryResolve(new GlobalSettings { Server = server }, NoEnvironment, "H", out _, out var error));
+        Assert.False(ConnectionOptions.TryResolve(new GlobalSettings { Server = [server] }, NoEnvironment, "H", out _, out var error));
         Assert.Contains("--server", error, StringComparison.Ordinal);
     }
 
@@ -131,7 +131,7 @@ public sealed class ConnectionOptionsAuthTests
     [InlineData("http://localhost:5080")]
     public void TryResolve_ApiKeyOverLoopbackHttp_AllowedAndSentInsecurely(string server)
     {
-        Assert.True(ConnectionOptions.TryResolve(new GlobalSettings { Server = server, ApiKey = Key }, NoEnvironment, "H", out var options, out _));
+        Assert.True(ConnectionOptions.TryResolve(new GlobalSettings { Server = [server], ApiKey = Key }, NoEnvironment, "H", out var options, out _));
 
         Assert.Equal(Key, options.ApiKey?.Reveal());
         Assert.True(options.SendsCredentialsInsecurely);
@@ -142,7 +142,7 @@ public sealed class ConnectionOptionsAuthTests
     [InlineData("http://elicense.example")]
     public void TryResolve_ApiKeyOverRemoteHttp_RefusedWithoutShowingKey(string server)
     {
-        Assert.False(ConnectionOptions.TryResolve(new GlobalSettings { Server = server, ApiKey = Key }, NoEnvironment, "H", out _, out var error));
+        Assert.False(ConnectionOptions.TryResolve(new GlobalSettings { Server = [server], ApiKey = Key }, NoEnvironment, "H", out _, out var error));
 
         Assert.Contains("refusing to send the API key over plain http://", error, StringComparison.Ordinal);
         Assert.Contains("loopback", error, StringComparison.Ordinal);
@@ -165,7 +165,7 @@ public sealed class ConnectionOptionsAuthTests
     [Fact]
     public void TryResolve_ApiKeyOverHttps_AllowedWithoutInsecureFlag()
     {
-        var settings = new GlobalSettings { Server = "https://elicense.example:8443", ApiKey = Key };
+        var settings = new GlobalSettings { Server = ["https://elicense.example:8443"], ApiKey = Key };
 
         Assert.True(ConnectionOptions.TryResolve(settings, NoEnvironment, "H", out var options, out _));
 
@@ -176,7 +176,7 @@ public sealed class ConnectionOptionsAuthTests
     [Fact]
     public void TryResolve_NoApiKey_NothingSentInsecurely()
     {
-        Assert.True(ConnectionOptions.TryResolve(new GlobalSettings { Server = "http://10.0.0.5:5080" }, NoEnvironment, "H", out var options, out _));
+        Assert.True(ConnectionOptions.TryResolve(new GlobalSettings { Server = ["http://10.0.0.5:5080"] }, NoEnvironment, "H", out var options, out _));
 
         Assert.Null(options.ApiKey);
         Assert.False(options.SendsCredentialsInsecurely);
@@ -210,8 +210,8 @@ public sealed class ConnectionOptionsAuthTests
     public void TryResolve_TlsFileWithHttp_Refused(string option, string server)
     {
         var settings = option == "--cert"
-            ? new GlobalSettings { Server = server, Cert = "client.pem", CertKey = "client.key" }
-            : new GlobalSettings { Server = server, Ca = "ca.pem" };
+            ? new GlobalSettings { Server = [server], Cert = "client.pem", CertKey = "client.key" }
+            : new GlobalSettings { Server = [server], Ca = "ca.pem" };
 
         Assert.False(ConnectionOptions.TryResolve(settings, NoEnvironment, "H", out _, out var error));
         Assert.Contains("https://", error, StringComparison.Ordinal);
@@ -220,7 +220,7 @@ public sealed class ConnectionOptionsAuthTests
     [Fact]
     public void TryResolve_CertKeyWithoutCert_Refused()
     {
-        var settings = new GlobalSettings { Server = "https://elicense.example", CertKey = "client.key" };
+        var settings = new GlobalSettings { Server = ["https://elicense.example"], CertKey = "client.key" };
 
         Assert.False(ConnectionOptions.TryResolve(settings, NoEnvironment, "H", out _, out var error));
         Assert.Contains("--cert-key goes with --cert", error, StringComparison.Ordinal);
@@ -241,7 +241,7 @@ public sealed class ConnectionOptionsAuthTests
     [Fact]
     public void ToString_OptionsWithSecrets_HidesThem()
     {
-        var settings = new GlobalSettings { Server = "https://elicense.example", ApiKey = Key, Cert = "c.pfx", CertPassword = "pfx-pass-123" };
+        var settings = new GlobalSettings { Server = ["https://elicense.example"], ApiKey = Key, Cert = "c.pfx", CertPassword = "pfx-pass-123" };
         Assert.True(ConnectionOptions.TryResolve(settings, NoEnvironment, "H", out var options, out _));
 
         var text = options.ToString();

@@ -9,10 +9,10 @@ namespace ELicense.Client.Cli;
 /// </summary>
 public class ConnectionSettings : CommandSettings
 {
-    /// <summary>The server URL.</summary>
+    /// <summary>The server URL(s): the option repeated, or one value with commas.</summary>
     [CommandOption("--server <URL>")]
-    [Description("Server URL, http:// or https://. Default: $ELICENSE_SERVER, else http://127.0.0.1:5080.")]
-    public string? Server { get; init; }
+    [Description("Server URL, http:// or https://. Several replicas: repeat the option or separate with commas; calls are balanced over the replicas that answer and report SERVING. Default: $ELICENSE_SERVER (commas allowed), else http://127.0.0.1:5080.")]
+    public string[]? Server { get; init; }
 
     /// <summary>The per-attempt deadline in seconds.</summary>
     [CommandOption("--deadline <SECONDS>")]

@@ -53,7 +53,7 @@ public abstract class SessionCommand<TSettings>(InspectorEnvironment environment
             }
             catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
             {
-                ErrorView.WriteRpc(Environment.Error, ex, options.Server, options.Deadline, secrets);
+                ErrorView.WriteRpc(Environment.Error, ex, options.Servers, options.Deadline, secrets);
                 return ExitCodes.RpcFailure;
             }
             catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)

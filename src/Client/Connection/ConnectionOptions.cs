@@ -54,6 +54,22 @@ public sealed partial record ConnectionOptions(Uri Server, TimeSpan Deadline, in
     /// <summary>The PEM file of the CA(s) to trust for the server certificate, or null for the system trust.</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>
+    /// Every replica to balance over, <see cref="Server"/> first. One address is today's single channel;
+    /// several make a load-balanced channel (see <see cref="ReplicaChannel"/>).
+    /// </summary>
+    public IReadOnlyList<Uri> Servers
+    {
+        // A copy `with { Server = ... }` that does not also set Servers falls back to that one server.
+        get => _servers is { Count: > 0 } servers && servers[0] == Server ? servers : [Server];
+        init => _servers = value;
+    }
+
+    private readonly IReadOnlyList<Uri>? _servers;
+
+    /// <summary>True when calls are balanced over several replicas.</summary>
+    public bool IsBalanced => Servers.Count > 1;
+
     /// <summary>True for an https:// server.</summary>
     public bool UsesTls => Server.Scheme == Uri.UriSchemeHttps;
 
@@ -75,11 +91,16 @@ public sealed partial record ConnectionOptions(Uri Server, TimeSpan Deadline, in
         [NotNullWhen(false)] out string? error)
     {
         options = null;
-        var serverText = FirstNonEmpty(settings.Server, environment(ServerVariable)) ?? DefaultServer;
-        if (!TryParseServer(serverText, out var server, out error))
+        // --server (repeated or comma-separated) wins over ELICENSE_SERVER (comma-separated), as one value did.
+        IEnumerable<string> serverValues = settings.Server is { Length: > 0 } given && given.Any(v => !string.IsNullOrWhiteSpace(v))
+            ? given
+            : [FirstNonEmpty(null, environment(ServerVariable)) ?? DefaultServer];
+        if (!ServerAddresses.TryParse(serverValues, out var servers, out error))
         {
             return false;
         }
+
+        var server = servers[0];
 
         if (settings.DeadlineSeconds is not (> 0 and <= 3600) || double.IsNaN(settings.DeadlineSeconds))
         {
@@ -108,9 +129,10 @@ public sealed partial record ConnectionOptions(Uri Server, TimeSpan Deadline, in
             return false;
         }
 
-        if (apiKeyText is not null && server.Scheme == Uri.UriSchemeHttp && !IsLoopback(server))
+        // Every replica gets the key, so every one of them must pass the rule.
+        if (apiKeyText is not null && servers.FirstOrDefault(s => s.Scheme == Uri.UriSchemeHttp && !IsLoopback(s)) is { } remote)
         {
-            error = $"refusing to send the API key over plain http:// to {server.Host}, which is not a loopback host: use an https:// server " +
+            error = $"refusing to send the API key over plain http:// to {remote.Host}, which is not a loopback host: use an https:// server " +
                 "(http:// is allowed only for 127.0.0.0/8, ::1 and localhost).";
             return false;
         }
@@ -144,6 +166,7 @@ public sealed partial record ConnectionOptions(Uri Server, TimeSpan Deadline, in
             CertificateKeyFile = certKey,
             CertificatePassword = certPassword is null ? null : new Secret(certPassword),
             CaFile = ca,
+            Servers = servers,
         };
         error = null;
         return true;

@@ -27,7 +27,18 @@ public static class RetryPipeline
     /// Builds the pipeline. <paramref name="onRetry"/> is told about each retry before its wait. With 0
     /// retries the pipeline is empty. <paramref name="time"/> drives the waits (tests).
     /// </summary>
-    public static ResiliencePipeline Create(int retries, Action<RetryNote>? onRetry = null, TimeProvider? time = null)
+    public static ResiliencePipeline Create(int retries, Action<RetryNote>? onRetry = null, TimeProvider? time = null) =>
+        Create(retries, IsRetryable, onRetry, time);
+
+    /// <summary>
+    /// The pipeline for writes (registry calls): retried only when the request provably never reached a
+    /// server (<see cref="NeverSent"/>) or the server refused it with a short retry delay. A write lost on a
+    /// dying replica may have been done there: sending it again could do it twice.
+    /// </summary>
+    public static ResiliencePipeline CreateForWrites(int retries, Action<RetryNote>? onRetry = null, TimeProvider? time = null) =>
+        Create(retries, IsRetryableWrite, onRetry, time);
+
+    private static ResiliencePipeline Create(int retries, Func<RpcException, bool> shouldRetry, Action<RetryNote>? onRetry, TimeProvider? time)
     {
         if (retries <= 0)
         {
@@ -43,7 +54,7 @@ public static class RetryPipeline
         return builder
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsRetryable),
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(shouldRetry),
                 MaxRetryAttempts = retries,
                 Delay = BaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -64,6 +75,19 @@ public static class RetryPipeline
     public static bool IsRetryable(RpcException exception) =>
         IsTransient(exception)
         || (exception.StatusCode == StatusCode.ResourceExhausted && ServerRetryDelay(exception) is { } delay && delay <= MaxServerDelay);
+
+    /// <summary>Whether a failed write may be sent again: it never left this client, or the server refused it asking to retry soon.</summary>
+    public static bool IsRetryableWrite(RpcException exception) =>
+        (IsTransient(exception) && NeverSent(exception))
+        || (exception.StatusCode == StatusCode.ResourceExhausted && ServerRetryDelay(exception) is { } delay && delay <= MaxServerDelay);
+
+    /// <summary>
+    /// True only when the failure is a connection that could not be made (refused, unreachable, TLS
+    /// handshake): the request was never written. A connection lost after sending is not that.
+    /// </summary>
+    public static bool NeverSent(RpcException exception) =>
+        exception.StatusCode == StatusCode.Unavailable
+        && (exception.InnerException ?? exception.Status.DebugException) is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     /// <summary>Whether the server could not be reached.</summary>
     public static bool IsTransient(RpcException exception) => exception.StatusCode == StatusCode.Unavailable;

@@ -7,32 +7,51 @@ using ELicense.Client.Cli;
 namespace ELicense.Client.Connection;
 
 /// <summary>
-/// One channel to the server and the calls made over it: every call runs inside the retry pipeline,
-/// every attempt gets its own deadline, and every call carries the API key when one is given.
+/// One channel to the server (or, with several addresses, balanced over its replicas) and the calls made
+/// over it: every call runs inside the retry pipeline, every attempt gets its own deadline (and, balanced,
+/// is picked again, so a retry goes to another replica), and every call carries the API key when one is given.
 /// </summary>
 public sealed class RpcSession : IDisposable
 {
     private readonly GrpcChannel _channel;
     private readonly ClientTls _tls;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _writePipeline;
     private readonly CallCredentials? _credentials;
+    private readonly ReplicaHealth? _health;
+    private readonly TimeProvider _time;
 
     /// <summary>
     /// Opens a channel (lazily connected) to <see cref="ConnectionOptions.Server"/>. Loads the TLS files
     /// first: an unusable one throws <see cref="UsageException"/>. <paramref name="httpHandler"/>
-    /// replaces the socket handler (tests); the client certificate and CA then do not apply.
+    /// replaces the socket handler (tests, one address only); the client certificate and CA then do not apply.
+    /// With several addresses the replicas' health is polled from here on (<see cref="ReplicaHealth"/>), each
+    /// check bounded by <paramref name="healthTimeout"/> (<see cref="ReplicaHealth.DefaultTimeout"/> when null).
     /// </summary>
-    public RpcSession(ConnectionOptions options, Action<RetryNote>? onRetry = null, HttpMessageHandler? httpHandler = null)
+    public RpcSession(ConnectionOptions options, Action<RetryNote>? onRetry = null, HttpMessageHandler? httpHandler = null, TimeProvider? time = null,
+        TimeSpan? healthTimeout = null)
     {
+        if (options.IsBalanced && httpHandler is not null)
+        {
+            throw new ArgumentException("A balanced channel needs its own socket handler.", nameof(httpHandler));
+        }
+
         Options = options;
+        _time = time ?? TimeProvider.System;
         _tls = ClientTls.Load(options);
         _pipeline = RetryPipeline.Create(options.Retries, onRetry);
+        _writePipeline = RetryPipeline.CreateForWrites(options.Retries, onRetry);
         _credentials = options.ApiKey is null ? null : ApiKeyCredentials.Create(options.ApiKey);
-        _channel = GrpcChannel.ForAddress(options.Server, CreateChannelOptions(options, _tls, httpHandler));
+        _health = options.IsBalanced ? ReplicaHealth.ForReplicas(options, _tls, _time, healthTimeout) : null;
+        _health?.Start();
+        _channel = ReplicaChannel.Create(options, CreateChannelOptions(options, _tls, httpHandler), _health);
         Verification = new VerificationService.VerificationServiceClient(_channel);
         Registry = new RegistryService.RegistryServiceClient(_channel);
         Holder = new HolderService.HolderServiceClient(_channel);
     }
+
+    /// <summary>The replicas' health as this session's balancer sees it; null with one address.</summary>
+    public ReplicaHealth? Health => _health;
 
     /// <summary>The resolved options.</summary>
     public ConnectionOptions Options { get; }
@@ -81,12 +100,40 @@ public sealed class RpcSession : IDisposable
         };
     }
 
-    /// <summary>Makes a unary call with retries; each attempt's deadline is now plus the configured deadline.</summary>
-    public async Task<TResponse> CallAsync<TResponse>(
+    /// <summary>
+    /// Makes a read with retries (safe to repeat, on any replica); each attempt's deadline is now plus the
+    /// configured deadline. For writes use <see cref="WriteAsync"/>, for a verification <see cref="VerifyAsync"/>.
+    /// </summary>
+    public Task<TResponse> CallAsync<TResponse>(Func<CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken) =>
+        RunAsync(_pipeline, call, cancellationToken);
+
+    /// <summary>Makes a write: retried only when it provably never left this client (<see cref="RetryPipeline.CreateForWrites"/>).</summary>
+    public Task<TResponse> WriteAsync<TResponse>(Func<CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken) =>
+        RunAsync(_writePipeline, call, cancellationToken);
+
+    /// <summary>
+    /// Verifies one scan with retries. Every attempt sends the identical request (same device id), so a retry
+    /// that meets this scan's own claim, made by a replica that died before answering, is a repeat scan and
+    /// never a replay; <see cref="RetriedScan"/> then shows it as the first check it was.
+    /// </summary>
+    public async Task<VerifyCredentialResponse> VerifyAsync(VerifyCredentialRequest request, CancellationToken cancellationToken)
+    {
+        var started = _time.GetUtcNow();
+        var attempts = 0;
+        var response = await RunAsync(_pipeline, o =>
+        {
+            Interlocked.Increment(ref attempts);
+            return Verification.VerifyCredentialAsync(request, o);
+        }, cancellationToken);
+        return attempts > 1 ? RetriedScan.Reconcile(response, started, _time.GetUtcNow()) : response;
+    }
+
+    private async Task<TResponse> RunAsync<TResponse>(
+        ResiliencePipeline pipeline,
         Func<CallOptions, AsyncUnaryCall<TResponse>> call,
         CancellationToken cancellationToken)
     {
-        return await _pipeline.ExecuteAsync(
+        return await pipeline.ExecuteAsync(
             async token =>
             {
                 // gRPC measures deadlines against the system clock, so this one cannot be injected.
@@ -101,6 +148,7 @@ public sealed class RpcSession : IDisposable
     public void Dispose()
     {
         _channel.Dispose();
+        _health?.Dispose();
         _tls.Dispose();
     }
 }

@@ -18,8 +18,14 @@ public static class ErrorView
     /// the text might contain (a server echoing the key) is replaced by "***".
     /// </summary>
     public static IReadOnlyList<string> Describe(
-        RpcException exception, Uri server, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null)
+        RpcException exception, Uri server, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null) =>
+        Describe(exception, [server], deadline, secrets);
+
+    /// <summary>As above, for a call balanced over <paramref name="servers"/> (named all together: the replica it last tried is not known).</summary>
+    public static IReadOnlyList<string> Describe(
+        RpcException exception, IReadOnlyList<Uri> servers, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null)
     {
+        var server = servers.Count == 1 ? servers[0].ToString() : $"any of {ServerAddresses.Describe(servers)}";
         var code = CodeName(exception.StatusCode);
         var detail = exception.Status.Detail;
         var hasDetail = !string.IsNullOrWhiteSpace(detail);
@@ -81,9 +87,14 @@ public static class ErrorView
 
     /// <summary>Writes an RPC failure in red; <paramref name="secrets"/> are never shown.</summary>
     public static void WriteRpc(
-        IAnsiConsole console, RpcException exception, Uri server, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null)
+        IAnsiConsole console, RpcException exception, Uri server, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null) =>
+        WriteRpc(console, exception, [server], deadline, secrets);
+
+    /// <summary>Writes an RPC failure of a call to one of <paramref name="servers"/> in red; <paramref name="secrets"/> are never shown.</summary>
+    public static void WriteRpc(
+        IAnsiConsole console, RpcException exception, IReadOnlyList<Uri> servers, TimeSpan deadline, IReadOnlyCollection<Secret>? secrets = null)
     {
-        var lines = Describe(exception, server, deadline, secrets);
+        var lines = Describe(exception, servers, deadline, secrets);
         console.MarkupLine($"[bold {Palette.Red}]error:[/] [{Palette.Red}]{Markup.Escape(lines[0])}[/]");
         foreach (var line in lines.Skip(1))
         {

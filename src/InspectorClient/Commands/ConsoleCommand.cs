@@ -34,7 +34,10 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
             settings.Offline,
             CacheDirectory.Resolve(settings.CacheDir, Environment.GetVariable),
             TimeSpan.FromSeconds(settings.ProbeIntervalSeconds),
-            settings.ExportDir is { Length: > 0 } dir ? CacheDirectory.ExpandHome(dir, Environment.GetVariable) : Environment.CurrentDirectory);
+            settings.ExportDir is { Length: > 0 } dir ? CacheDirectory.ExpandHome(dir, Environment.GetVariable) : Environment.CurrentDirectory)
+        {
+            Replicas = session.Options.Servers,
+        };
 
         // The screen must not be interrupted by retry notes, and a scan should fall back to offline
         // quickly: at most one retry, silently.

@@ -86,7 +86,7 @@ public sealed class HolderCommand(InspectorEnvironment environment) : InspectorC
         for (var shown = 1; ; shown++)
         {
             // Retrying is safe: a repeat only mints another short-lived credential.
-            var credential = await session.CallAsync(o => session.Registry.IssueCredentialAsync(request, o), cancellationToken);
+            var credential = await session.WriteAsync(o => session.Registry.IssueCredentialAsync(request, o), cancellationToken);
             string? png = null;
             if (settings.Png is { Length: > 0 } path)
             {

@@ -64,7 +64,7 @@ public sealed class IssueCommand(InspectorEnvironment environment) : InspectorCo
         }
 
         // Retrying is safe: a repeat only mints another short-lived credential.
-        var response = await session.CallAsync(o => session.Registry.IssueCredentialAsync(request, o), cancellationToken);
+        var response = await session.WriteAsync(o => session.Registry.IssueCredentialAsync(request, o), cancellationToken);
         return Show(settings, response, (console, r, time) => IssueView.Render(console, r, showQr: !settings.NoQr, time), ExitCodes.Ok);
     }
 }

@@ -53,7 +53,7 @@ public sealed class VerifyCommand(InspectorEnvironment environment) : InspectorC
         }
 
         var request = new VerifyCredentialRequest { QrPayload = payload, DeviceId = session.Options.DeviceId };
-        var response = await session.CallAsync(o => session.Verification.VerifyCredentialAsync(request, o), cancellationToken);
+        var response = await session.VerifyAsync(request, cancellationToken);
         return Show(settings, response, VerificationView.Render, response.Verdict == Verdict.Valid ? ExitCodes.Ok : ExitCodes.NotValid);
     }
 

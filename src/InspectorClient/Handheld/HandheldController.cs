@@ -43,7 +43,7 @@ public sealed class HandheldController : IDisposable
     {
         _getVariable = getVariable;
         _fileExists = fileExists ?? File.Exists;
-        _context = new HandheldContext(options, new HandheldState(options.Officer, options.DeviceId, options.Server.ToString()), text, time);
+        _context = new HandheldContext(options, new HandheldState(options.Officer, options.DeviceId, options.ServerLabel), text, time);
         PrivateFile.EnsureDirectory(options.CacheDirectory);
         _lock = DeviceLock.Take(options.CacheDirectory);
         try
@@ -220,7 +220,7 @@ public sealed class HandheldController : IDisposable
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
-            var lines = ErrorView.Describe(e, _context.Options.Server, _context.Options.Deadline);
+            var lines = ErrorView.Describe(e, _context.Options.Replicas, _context.Options.Deadline);
             _context.Say($"{Text.Error}: {string.Join(" ", lines.Select(l => l.Trim()))}", Tone.Red);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

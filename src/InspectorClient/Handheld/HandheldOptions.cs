@@ -17,7 +17,20 @@ public sealed record HandheldOptions(
     bool ForcedOffline,
     string CacheDirectory,
     TimeSpan ProbeInterval,
-    string ExportDirectory);
+    string ExportDirectory)
+{
+    /// <summary>Every replica the console's calls are balanced over, <see cref="Server"/> first.</summary>
+    public IReadOnlyList<Uri> Replicas
+    {
+        get => _replicas is { Count: > 0 } replicas && replicas[0] == Server ? replicas : [Server];
+        init => _replicas = value;
+    }
+
+    private readonly IReadOnlyList<Uri>? _replicas;
+
+    /// <summary>The server as the screen names it: the first replica, and how many more there are.</summary>
+    public string ServerLabel => Replicas.Count == 1 ? Server.ToString() : $"{Server} (+{Replicas.Count - 1})";
+}
 
 /// <summary>Asks the officer for one more line (a plate, a purpose, a file name); null when nothing was given.</summary>
 public delegate Task<string?> AskAsync(string prompt, CancellationToken cancellationToken);

@@ -26,7 +26,8 @@ public sealed class OfflineKeys(HandheldContext context, Connectivity link) : ID
         if (_cache.Load(out var problem) is { } cached)
         {
             // Keys fetched from another server (a training or test one) must not pass that server's codes here.
-            if (Uri.TryCreate(cached.Server, UriKind.Absolute, out var from) && from == context.Options.Server)
+            // Replicas of one service share its issuer keys: keys fetched from any of them are this server's.
+            if (Uri.TryCreate(cached.Server, UriKind.Absolute, out var from) && context.Options.Replicas.Contains(from))
             {
                 Use(cached);
             }

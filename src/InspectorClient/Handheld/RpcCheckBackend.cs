@@ -8,7 +8,7 @@ public sealed class RpcCheckBackend(RpcSession session) : ICheckBackend
 {
     /// <inheritdoc />
     public Task<VerifyCredentialResponse> VerifyAsync(string payload, string deviceId, CancellationToken cancellationToken) =>
-        session.CallAsync(o => session.Verification.VerifyCredentialAsync(new VerifyCredentialRequest { QrPayload = payload, DeviceId = deviceId }, o), cancellationToken);
+        session.VerifyAsync(new VerifyCredentialRequest { QrPayload = payload, DeviceId = deviceId }, cancellationToken);
 
     /// <inheritdoc />
     public Task<GetLicenseResponse> GetLicenseAsync(string licenseNumber, LookupPurpose purpose, CancellationToken cancellationToken) =>

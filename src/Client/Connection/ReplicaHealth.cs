@@ -1,0 +1,142 @@
+namespace ELicense.Client.Connection;
+
+/// <summary>
+/// Which replicas say they serve: every <see cref="Interval"/> each address is asked once (grpc.health.v1
+/// Check, bounded by <see cref="Timeout"/>), all at once. grpc-dotnet has no client-side health checking, so
+/// the balancer's picker reads this instead (<see cref="ServingPicker"/>). Until the first answer every
+/// replica counts as serving, so the first call is not held back; a replica that cannot be asked counts as
+/// not serving (the balancer also sees it as not connected).
+/// </summary>
+public sealed class ReplicaHealth : IDisposable
+{
+    /// <summary>How often each replica is asked, by default: a drained replica is left within about this long.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest a health check may take, by default; a slower one counts as not serving.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly IReadOnlyList<Uri> _servers;
+    private readonly Dictionary<(string Host, int Port), int> _index = [];
+    private readonly Func<Uri, CancellationToken, Task<bool>> _isServing;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly IDisposable? _owned;
+    private readonly bool[] _serving;
+    private int _started;
+
+    /// <param name="servers">The replicas.</param>
+    /// <param name="isServing">Asks one replica; may throw or hang (both count as not serving).</param>
+    /// <param name="time">Drives the interval and the timeout.</param>
+    /// <param name="interval">Between two rounds of checks.</param>
+    /// <param name="timeout">For one check.</param>
+    /// <param name="owned">Disposed with this object (the probe's channels).</param>
+    public ReplicaHealth(IReadOnlyList<Uri> servers, Func<Uri, CancellationToken, Task<bool>> isServing, TimeProvider time,
+        TimeSpan interval, TimeSpan timeout, IDisposable? owned = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        _servers = servers;
+        _isServing = isServing;
+        _time = time;
+        Interval = interval;
+        Timeout = timeout;
+        _owned = owned;
+        _serving = new bool[servers.Count];
+        for (var i = 0; i < servers.Count; i++)
+        {
+            _serving[i] = true;
+            _index.TryAdd(ServerAddresses.Endpoint(servers[i]), i);
+        }
+    }
+
+    /// <summary>Between two rounds of checks.</summary>
+    public TimeSpan Interval { get; }
+
+    /// <summary>The bound of one check.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Raised after each round of checks (tests wait on it).</summary>
+    public event Action? Polled;
+
+    /// <summary>
+    /// The grpc.health.v1 poller for <paramref name="options"/>' replicas, over the same TLS material;
+    /// <paramref name="timeout"/> bounds one check (<see cref="DefaultTimeout"/> when null).
+    /// </summary>
+    public static ReplicaHealth ForReplicas(ConnectionOptions options, ClientTls tls, TimeProvider? time = null, TimeSpan? timeout = null)
+    {
+        var bound = timeout ?? DefaultTimeout;
+        var probe = new HealthProbe(options.Servers, tls, bound);
+        return new ReplicaHealth(options.Servers, probe.IsServingAsync, time ?? TimeProvider.System, DefaultInterval, bound, probe);
+    }
+
+    /// <summary>The last answer of the replica at <paramref name="host"/>:<paramref name="port"/>; unknown addresses count as serving.</summary>
+    public bool IsServing(string host, int port) =>
+        !_index.TryGetValue((host, port), out var i) || Volatile.Read(ref _serving[i]);
+
+    /// <summary>The last answer of each replica, in the order given.</summary>
+    public IReadOnlyList<bool> Snapshot() => Enumerable.Range(0, _serving.Length).Select(i => Volatile.Read(ref _serving[i])).ToArray();
+
+    /// <summary>Starts polling (once; later calls do nothing).</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = Task.Run(() => LoopAsync(_stop.Token));
+        }
+    }
+
+    /// <summary>Asks every replica once, all at once, each bounded by <see cref="Timeout"/>.</summary>
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(_servers.Select(server => AskAsync(server, cancellationToken)));
+        for (var i = 0; i < answers.Length; i++)
+        {
+            Volatile.Write(ref _serving[i], answers[i]);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _owned?.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await PollOnceAsync(cancellationToken);
+            // The next round's timer is set before anyone hears of this one, so a test that advances its fake
+            // clock on hearing it never advances past a timer that does not exist yet.
+            var next = Task.Delay(Interval, _time, cancellationToken);
+            Polled?.Invoke();
+            try
+            {
+                await next;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> AskAsync(Uri server, CancellationToken cancellationToken)
+    {
+        using var bound = new CancellationTokenSource(Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
+        try
+        {
+            // WaitAsync: a check that ignores its token still cannot hold the round past the bound.
+            return await _isServing(server, linked.Token).WaitAsync(linked.Token);
+        }
+#pragma warning disable CA1031 // Whatever went wrong, this replica did not say it serves.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using ELicense.Client.Connection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ELicense.Inspector.Tests.Replicas;
+
+public sealed class ReplicaHealthTests
+{
+    private static readonly Uri A = new("http://127.0.0.1:5081");
+    private static readonly Uri B = new("http://127.0.0.1:5082");
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ReplicaHealth Create(FakeTimeProvider time, Func<Uri, CancellationToken, Task<bool>> check) =>
+        new([A, B], check, time, Interval, Timeout);
+
+    [Fact]
+    public void IsServing_BeforeAnyAnswer_CountsEveryReplicaAsServing()
+    {
+        using var health = Create(new FakeTimeProvider(), (_, _) => Task.FromResult(false));
+
+        Assert.True(health.IsServing("127.0.0.1", 5081));
+        Assert.True(health.IsServing("127.0.0.1", 5082));
+    }
+
+    [Fact]
+    public async Task PollOnce_OneNotServingOneThrows_BothSkipped()
+    {
+        using var health = Create(new FakeTimeProvider(), (server, _) =>
+            server == A ? Task.FromResult(false) : Task.FromException<bool>(new HttpRequestException("refused")));
+
+        await health.PollOnceAsync(Ct).WaitAsync(Bound, Ct);
+
+        Assert.Equal([false, false], health.Snapshot());
+    }
+
+    [Fact]
+    public async Task PollOnce_CheckHangs_CountsAsNotServingOnceTheTimeoutPasses()
+    {
+        var time = new FakeTimeProvider();
+        using var health = Create(time, (server, _) => server == A ? new TaskCompletionSource<bool>().Task : Task.FromResult(true));
+
+        var poll = health.PollOnceAsync(Ct);
+        Assert.False(poll.IsCompleted);
+        time.Advance(Timeout);
+        await poll.WaitAsync(Bound, Ct);
+
+        Assert.False(health.IsServing("127.0.0.1", 5081));
+        Assert.True(health.IsServing("127.0.0.1", 5082));
+    }
+
+    [Fact]
+    public async Task Start_EachIntervalOnTheClock_AsksAgainAndFollowsTheAnswer()
+    {
+        var time = new FakeTimeProvider();
+        var aServes = false;
+        var rounds = 0;
+        using var health = Create(time, (server, _) => Task.FromResult(server != A || Volatile.Read(ref aServes)));
+        var first = Round(health);
+        health.Start();
+        await first.WaitAsync(Bound, Ct);
+        Assert.False(health.IsServing("127.0.0.1", 5081));
+
+        // No time passes: no second round.
+        health.Polled += () => Interlocked.Increment(ref rounds);
+        Volatile.Write(ref aServes, true);
+        var second = Round(health);
+        Assert.Equal(0, Volatile.Read(ref rounds));
+        time.Advance(Interval);
+        await second.WaitAsync(Bound, Ct);
+
+        Assert.True(health.IsServing("127.0.0.1", 5081));
+    }
+
+    [Fact]
+    public void IsServing_AddressNotPolled_CountsAsServing()
+    {
+        using var health = Create(new FakeTimeProvider(), (_, _) => Task.FromResult(false));
+
+        Assert.True(health.IsServing("127.0.0.1", 9999));
+    }
+
+    private static Task Round(ReplicaHealth health)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Handler()
+        {
+            health.Polled -= Handler;
+            done.TrySetResult();
+        }
+
+        health.Polled += Handler;
+        return done.Task;
+    }
+}
