@@ -69,7 +69,8 @@ internal sealed class VerifyFixture : IDisposable
             new ServerMetrics(_services.GetRequiredService<IMeterFactory>()), new CacheKeys(keyMaterial));
         _writeBack = new ClaimWriteBackQueue(Options.Create(new ReplayOptions()), Time);
         ReplayGuard = new ReplayGuard(new RedisClaimStore(redis, pipelines), new LocalClaims(),
-            new ClaimLossDetector(credentialOptions, Options.Create(new ReplayOptions()), Time), _writeBack, Time, NullLogger<ReplayGuard>.Instance);
+            new ClaimLossDetector(credentialOptions, Options.Create(new ReplayOptions()), Time), _writeBack,
+            new ReplicaWait(redis, Options.Create(new ReplayOptions()), Time, NullLogger<ReplicaWait>.Instance), Time, NullLogger<ReplayGuard>.Instance);
         Verification = new CredentialVerification(Verifier, ReplayGuard, Reader, credentialOptions, Time);
 
         // The first call reads the registry into memory and claims the token for this device; every later
