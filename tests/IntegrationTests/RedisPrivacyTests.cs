@@ -21,27 +21,8 @@ public class RedisPrivacyTests(SharedEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // Reads the licence on replica A until its entry is in Redis. Each attempt first drops A's memory copy: a Redis
-    // write skipped once (a slow Redis under load) would otherwise leave the entry in memory only, and every later
-    // read would be a memory hit that never writes to Redis again.
-    private async Task CachedInRedisByReplicaAAsync(ConnectionMultiplexer redis, string licenseNumber, RedisKey key)
-    {
-        var memory = env.ServerA.GetService<ELicense.Server.Caching.TwoLevelCache<ELicense.Server.Caching.LicenseEntry>>();
-        var memoryKey = env.ServerA.GetService<CacheKeys>().License(licenseNumber);
-
-        // Both replicas first follow the feed past the licence's creation: a follower that applies it later deletes
-        // the Redis entry (a harmless miss in service), which would pull the entry from under the test's next step.
-        var created = await env.ServerA.GetService<ELicense.Server.Registry.IRegistryStore>().GetLatestChangeSequenceAsync(Ct);
-        await TestData.EventuallyAsync(() => Task.FromResult(
-            env.ServerA.GetService<ELicense.Server.Caching.ChangeTracker>().Sequence >= created &&
-            env.ServerB.GetService<ELicense.Server.Caching.ChangeTracker>().Sequence >= created), TimeSpan.FromSeconds(5));
-        await TestData.EventuallyAsync(async () =>
-        {
-            memory.InvalidateLocal(memoryKey);
-            await env.ServerA.Verification.GetLicenseAsync(Lookup(licenseNumber), cancellationToken: Ct);
-            return await redis.GetDatabase().KeyExistsAsync(key);
-        }, TimeSpan.FromSeconds(5));
-    }
+    private Task CachedInRedisByReplicaAAsync(ConnectionMultiplexer redis, string licenseNumber, RedisKey key) =>
+        env.CacheThroughReplicaAAsync(redis.GetDatabase(), licenseNumber, key);
 
     private static GetLicenseRequest Lookup(string number) => new() { LicenseNumber = number, Purpose = LookupPurpose.RoadsideCheck };
 

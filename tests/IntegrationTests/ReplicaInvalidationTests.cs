@@ -65,14 +65,9 @@ public abstract class ReplicaInvalidationCases(IReplicaEnvironment env)
         var license = await TestData.CreateLicenseAsync(env.ServerA);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(env.Redis.Configuration);
         var key = new RedisKey("el:v1:" + env.ServerA.GetService<ELicense.Server.Caching.CacheKeys>().License(license.LicenseNumber));
-        var oldCopy = RedisValue.Null;
-        // Reads are cached once the replica has followed the feed past the licence's creation.
-        await TestData.EventuallyAsync(async () =>
-        {
-            await env.ServerA.Verification.GetLicenseAsync(new GetLicenseRequest { LicenseNumber = license.LicenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: Ct);
-            oldCopy = await redis.GetDatabase().StringGetAsync(key);
-            return !oldCopy.IsNull;
-        }, TimeSpan.FromSeconds(5));
+        await env.CacheThroughReplicaAAsync(redis.GetDatabase(), license.LicenseNumber, key);
+        var oldCopy = await redis.GetDatabase().StringGetAsync(key);
+        Assert.False(oldCopy.IsNull);
 
         await env.ServerA.Registry.UpdateLicenseStatusAsync(
             new UpdateLicenseStatusRequest { LicenseNumber = license.LicenseNumber, Status = LicenseStatus.Revoked }, cancellationToken: Ct);
