@@ -15,20 +15,24 @@ public static class ReplicaRedisEntries
     /// test's next step. Each attempt drops A's memory copy first: a Redis write skipped once (a slow Redis under load)
     /// would otherwise leave the entry in memory only, and every later read would be a memory hit.
     /// </summary>
-    public static async Task CacheThroughReplicaAAsync(this IReplicaEnvironment env, IDatabase redis, string licenseNumber, RedisKey key)
+    public static Task CacheThroughReplicaAAsync(this IReplicaEnvironment env, IDatabase redis, string licenseNumber, RedisKey key) =>
+        CacheThroughAsync(env.ServerA, env.ServerB, redis, licenseNumber, key);
+
+    /// <summary>The same through <paramref name="reader"/>, with <paramref name="other"/> the replica whose feed must also have passed.</summary>
+    public static async Task CacheThroughAsync(ServerInstance reader, ServerInstance other, IDatabase redis, string licenseNumber, RedisKey key)
     {
         var ct = TestContext.Current.CancellationToken;
-        var created = await env.ServerA.GetService<IRegistryStore>().GetLatestChangeSequenceAsync(ct);
+        var created = await reader.GetService<IRegistryStore>().GetLatestChangeSequenceAsync(ct);
         await TestData.EventuallyAsync(() => Task.FromResult(
-            env.ServerA.GetService<ChangeTracker>().Sequence >= created &&
-            env.ServerB.GetService<ChangeTracker>().Sequence >= created), TimeSpan.FromSeconds(5));
+            reader.GetService<ChangeTracker>().Sequence >= created &&
+            other.GetService<ChangeTracker>().Sequence >= created), TimeSpan.FromSeconds(10));
 
-        var memory = env.ServerA.GetService<TwoLevelCache<LicenseEntry>>();
-        var memoryKey = env.ServerA.GetService<CacheKeys>().License(licenseNumber);
+        var memory = reader.GetService<TwoLevelCache<LicenseEntry>>();
+        var memoryKey = reader.GetService<CacheKeys>().License(licenseNumber);
         await TestData.EventuallyAsync(async () =>
         {
             memory.InvalidateLocal(memoryKey);
-            await env.ServerA.Verification.GetLicenseAsync(
+            await reader.Verification.GetLicenseAsync(
                 new GetLicenseRequest { LicenseNumber = licenseNumber, Purpose = LookupPurpose.RoadsideCheck }, cancellationToken: ct);
             return await redis.KeyExistsAsync(key);
         }, TimeSpan.FromSeconds(5));
