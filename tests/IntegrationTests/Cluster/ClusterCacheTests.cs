@@ -16,17 +16,25 @@ public sealed class ClusterCacheTests(SlowFeedClusterEnvironment env) : IClassFi
     {
         var license = await TestData.CreateLicenseAsync(env.A);
 
-        // The key fingerprint agrees on both (else neither would use Redis), and A's copy lands in the cluster.
+        // A's copy lands in the cluster (once both replicas followed the feed past the creation, whose late
+        // invalidation would delete it); then B, its own memory copy dropped each attempt, reads it from there
+        // once its key fingerprint agrees (else it would not use Redis).
+        var key = "el:v1:" + env.A.GetService<CacheKeys>().License(license.LicenseNumber);
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(env.Cluster.Configuration))
+        {
+            await ReplicaRedisEntries.CacheThroughAsync(env.A, env.B, redis.GetDatabase(), license.LicenseNumber, key);
+        }
+
+        var memoryB = env.B.GetService<TwoLevelCache<LicenseEntry>>();
         await TestData.EventuallyAsync(async () =>
         {
-            await ClusterEnvironment.LookUpAsync(env.A, license.LicenseNumber);
+            memoryB.InvalidateLocal(env.B.GetService<CacheKeys>().License(license.LicenseNumber));
             var onB = await ClusterEnvironment.LookUpAsync(env.B, license.LicenseNumber);
             return onB.Freshness.Source == DataSource.Redis;
         }, TimeSpan.FromSeconds(10));
 
         Assert.Equal(RedisKeyAgreement.Agreed, env.A.GetService<RedisConnection>().KeyAgreement);
         Assert.Equal(RedisKeyAgreement.Agreed, env.B.GetService<RedisConnection>().KeyAgreement);
-        var key = "el:v1:" + env.A.GetService<CacheKeys>().License(license.LicenseNumber);
         var owner = await env.Cluster.MasterOfAsync(key, TestContext.Current.CancellationToken);
         Assert.Equal("1", await env.Cluster.CommandAsync(owner, "EXISTS", key));
     }
