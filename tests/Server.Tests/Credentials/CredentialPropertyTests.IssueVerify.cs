@@ -1,19 +1,9 @@
 using System.Diagnostics;
-using System.Formats.Cbor;
-using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
-using System.Text;
 using CsCheck;
 using ELicense.Server.Credentials;
-using ELicense.Server.Validation;
-using ELicense.V1;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using ELicense.Core.Credentials;
-using ELicense.Core;
-using ELicense.Core.Identifiers;
-using ELicense.Core.Rules;
-using CredentialCheck = ELicense.Core.Credentials.CredentialCheck<ELicense.Core.Credentials.CredentialClaims>;
 
 namespace ELicense.Server.Tests.Credentials;
 
