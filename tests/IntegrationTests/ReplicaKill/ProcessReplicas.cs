@@ -51,6 +51,13 @@ public sealed class ProcessReplicas : IAsyncDisposable
             await Task.WhenAll(others.Select(r => r.WaitUntilListeningAsync(StartBound, cancellationToken)));
             return set;
         }
+        catch (TimeoutException e)
+        {
+            // ServerProcess names stderr only; a replica slow to start (or stuck) says why on stdout, its console log.
+            var logs = string.Join("\n", set._replicas.Select((r, i) => $"replica {i} stdout:\n{r.StandardOutput}"));
+            await set.DisposeAsync();
+            throw new TimeoutException($"{e.Message}\n{logs}", e);
+        }
         catch
         {
             await set.DisposeAsync();
