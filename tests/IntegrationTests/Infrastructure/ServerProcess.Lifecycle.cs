@@ -61,6 +61,20 @@ public sealed partial class ServerProcess
         }
     }
 
+    /// <summary>
+    /// SIGKILL to this process by its own handle, as a crash or the OOM killer would: no drain, no audit flush,
+    /// connections reset by the kernel. Returns once the process has exited; fails after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task KillAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false); // SIGKILL on Unix
+        }
+
+        await _process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
+    }
+
     /// <summary>The exit code, once the process has exited and its output has been read to the end; fails after <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -1,0 +1,69 @@
+using ELicense.V1;
+
+namespace ELicense.IntegrationTests.Faults;
+
+/// <summary>
+/// What counts as a wrong answer for each kind of load call. The rule above speed: never VALID for a
+/// replayed or revoked credential when the answer claims to know (a replay VALID is tolerated only when its
+/// replay check says it could not be sure: LOCAL_ONLY or SHARED_INCOMPLETE); never REPLAYED for a first
+/// scan; never another licence's data; a stale answer always carries its age.
+/// </summary>
+public static class AnswerJudge
+{
+    /// <summary>Why a verification answer is wrong for <paramref name="kind"/>, or null when it is right.</summary>
+    /// <param name="kind"><see cref="LoadCallKind.Fresh"/>, <see cref="LoadCallKind.Replay"/> or <see cref="LoadCallKind.Revoked"/>.</param>
+    /// <param name="licenseNumber">The licence the credential was issued for.</param>
+    public static string? Verification(LoadCallKind kind, string licenseNumber, VerifyCredentialResponse r)
+    {
+        if (r.License is { } license && license.LicenseNumber != licenseNumber)
+        {
+            return $"answered with licence {license.LicenseNumber} for a credential of {licenseNumber}";
+        }
+
+        if (r.Verdict == Verdict.Valid && Freshness(r.Freshness) is { } freshness)
+        {
+            return freshness;
+        }
+
+        return (kind, r.Verdict) switch
+        {
+            (_, Verdict.StatusUnavailable) => null, // an honest "cannot tell"
+            (LoadCallKind.Fresh, Verdict.Valid) => null,
+            (LoadCallKind.Fresh, Verdict.Replayed) => "a first scan answered REPLAYED",
+            (LoadCallKind.Replay, Verdict.Replayed) => null,
+            (LoadCallKind.Replay, Verdict.Valid) when r.ReplayCheck == ReplayCheck.Shared => "a replay answered VALID with an authoritative (SHARED) replay check",
+            (LoadCallKind.Replay, Verdict.Valid) when r.ReplayCheck is ReplayCheck.LocalOnly or ReplayCheck.SharedIncomplete => null,
+            (LoadCallKind.Revoked, Verdict.Valid) => "VALID for a revoked licence",
+            (LoadCallKind.Revoked, Verdict.LicenseNotValid or Verdict.Replayed) => null,
+            _ => $"{kind} answered {r.Verdict} (replay check {r.ReplayCheck}): {r.Message}",
+        };
+    }
+
+    /// <summary>Why a lookup answer is wrong, or null: it must be the licence asked for, with the status it has.</summary>
+    public static string? Lookup(string licenseNumber, LicenseStatus expected, GetLicenseResponse r)
+    {
+        if (r.License is null || r.License.LicenseNumber != licenseNumber)
+        {
+            return $"lookup of {licenseNumber} answered with {r.License?.LicenseNumber ?? "no licence"}";
+        }
+
+        if (r.License.Status != expected)
+        {
+            return $"lookup of {licenseNumber} shows {r.License.Status}, it is {expected}";
+        }
+
+        if (expected != LicenseStatus.Normal && r.ValidNow)
+        {
+            return $"lookup of a {expected} licence says valid now";
+        }
+
+        return Freshness(r.Freshness);
+    }
+
+    /// <summary>A verification answer that owns up to being degraded.</summary>
+    public static bool IsDegraded(VerifyCredentialResponse r) =>
+        r.Verdict == Verdict.StatusUnavailable || r.Freshness is { Stale: true } || r.ReplayCheck is ReplayCheck.LocalOnly or ReplayCheck.SharedIncomplete;
+
+    private static string? Freshness(Freshness? f) =>
+        f is { Stale: true } && (f.Age is null || f.Age.ToTimeSpan() <= TimeSpan.Zero) ? "a stale answer without its age" : null;
+}
