@@ -4,15 +4,17 @@ namespace ELicense.Client.Connection;
 /// Which replicas say they serve: every <see cref="Interval"/> each address is asked once (grpc.health.v1
 /// Check, bounded by <see cref="Timeout"/>), all at once. grpc-dotnet has no client-side health checking, so
 /// the balancer's picker reads this instead (<see cref="ServingPicker"/>). Until the first answer every
-/// replica counts as serving, so the first call is not held back; a replica that cannot be asked counts as
-/// not serving (the balancer also sees it as not connected).
+/// replica counts as serving, so the first call is not held back. A check that failed or timed out is
+/// <see cref="ReplicaState.Unanswered"/>, not NOT_SERVING: only the replica itself can say it does not serve,
+/// and a slow fleet must not look like a draining one (the picker still calls an unanswered replica when
+/// none answered SERVING). A replica that cannot be reached at all is also not connected, which the balancer sees itself.
 /// </summary>
 public sealed class ReplicaHealth : IDisposable
 {
     /// <summary>How often each replica is asked, by default: a drained replica is left within about this long.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest a health check may take, by default; a slower one counts as not serving.</summary>
+    /// <summary>The longest a health check may take, by default; a slower one counts as unanswered.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
 
     private readonly IReadOnlyList<Uri> _servers;
@@ -21,11 +23,11 @@ public sealed class ReplicaHealth : IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly IDisposable? _owned;
-    private readonly bool[] _serving;
+    private readonly int[] _states;
     private int _started;
 
     /// <param name="servers">The replicas.</param>
-    /// <param name="isServing">Asks one replica; may throw or hang (both count as not serving).</param>
+    /// <param name="isServing">Asks one replica: true for SERVING, false for NOT_SERVING; may throw or hang (both count as unanswered).</param>
     /// <param name="time">Drives the interval and the timeout.</param>
     /// <param name="interval">Between two rounds of checks.</param>
     /// <param name="timeout">For one check.</param>
@@ -41,10 +43,10 @@ public sealed class ReplicaHealth : IDisposable
         Interval = interval;
         Timeout = timeout;
         _owned = owned;
-        _serving = new bool[servers.Count];
+        // ReplicaState.Serving is 0: every replica counts as serving until its first answer.
+        _states = new int[servers.Count];
         for (var i = 0; i < servers.Count; i++)
         {
-            _serving[i] = true;
             _index.TryAdd(ServerAddresses.Endpoint(servers[i]), i);
         }
     }
@@ -69,12 +71,18 @@ public sealed class ReplicaHealth : IDisposable
         return new ReplicaHealth(options.Servers, probe.IsServingAsync, time ?? TimeProvider.System, DefaultInterval, bound, probe);
     }
 
-    /// <summary>The last answer of the replica at <paramref name="host"/>:<paramref name="port"/>; unknown addresses count as serving.</summary>
-    public bool IsServing(string host, int port) =>
-        !_index.TryGetValue((host, port), out var i) || Volatile.Read(ref _serving[i]);
+    /// <summary>The last check of the replica at <paramref name="host"/>:<paramref name="port"/>; addresses not polled count as serving.</summary>
+    public ReplicaState StateOf(string host, int port) =>
+        _index.TryGetValue((host, port), out var i) ? (ReplicaState)Volatile.Read(ref _states[i]) : ReplicaState.Serving;
 
-    /// <summary>The last answer of each replica, in the order given.</summary>
-    public IReadOnlyList<bool> Snapshot() => Enumerable.Range(0, _serving.Length).Select(i => Volatile.Read(ref _serving[i])).ToArray();
+    /// <summary>True when the last check of the replica at <paramref name="host"/>:<paramref name="port"/> found it serving.</summary>
+    public bool IsServing(string host, int port) => StateOf(host, port) == ReplicaState.Serving;
+
+    /// <summary>The last check of each replica, in the order given.</summary>
+    public IReadOnlyList<ReplicaState> States() => Enumerable.Range(0, _states.Length).Select(i => (ReplicaState)Volatile.Read(ref _states[i])).ToArray();
+
+    /// <summary>Whether the last check of each replica found it serving, in the order given.</summary>
+    public IReadOnlyList<bool> Snapshot() => States().Select(s => s == ReplicaState.Serving).ToArray();
 
     /// <summary>Starts polling (once; later calls do nothing).</summary>
     public void Start()
@@ -91,7 +99,7 @@ public sealed class ReplicaHealth : IDisposable
         var answers = await Task.WhenAll(_servers.Select(server => AskAsync(server, cancellationToken)));
         for (var i = 0; i < answers.Length; i++)
         {
-            Volatile.Write(ref _serving[i], answers[i]);
+            Volatile.Write(ref _states[i], (int)answers[i]);
         }
     }
 
@@ -123,20 +131,20 @@ public sealed class ReplicaHealth : IDisposable
         }
     }
 
-    private async Task<bool> AskAsync(Uri server, CancellationToken cancellationToken)
+    private async Task<ReplicaState> AskAsync(Uri server, CancellationToken cancellationToken)
     {
         using var bound = new CancellationTokenSource(Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         try
         {
             // WaitAsync: a check that ignores its token still cannot hold the round past the bound.
-            return await _isServing(server, linked.Token).WaitAsync(linked.Token);
+            return await _isServing(server, linked.Token).WaitAsync(linked.Token) ? ReplicaState.Serving : ReplicaState.NotServing;
         }
-#pragma warning disable CA1031 // Whatever went wrong, this replica did not say it serves.
+#pragma warning disable CA1031 // Whatever went wrong, this replica said nothing: neither that it serves nor that it does not.
         catch (Exception)
 #pragma warning restore CA1031
         {
-            return false;
+            return ReplicaState.Unanswered;
         }
     }
 }

@@ -20,6 +20,7 @@ public sealed class RpcSession : IDisposable
     private readonly CallCredentials? _credentials;
     private readonly ReplicaHealth? _health;
     private readonly TimeProvider _time;
+    private readonly bool _ownsChannel = true;
 
     /// <summary>
     /// Opens a channel (lazily connected) to <see cref="ConnectionOptions.Server"/>. Loads the TLS files
@@ -48,6 +49,34 @@ public sealed class RpcSession : IDisposable
         Verification = new VerificationService.VerificationServiceClient(_channel);
         Registry = new RegistryService.RegistryServiceClient(_channel);
         Holder = new HolderService.HolderServiceClient(_channel);
+    }
+
+    private RpcSession(RpcSession shared, int retries, Action<RetryNote>? onRetry)
+    {
+        Options = shared.Options with { Retries = retries };
+        _time = shared._time;
+        _tls = shared._tls;
+        _credentials = shared._credentials;
+        _health = shared._health;
+        _channel = shared._channel;
+        _ownsChannel = false;
+        _pipeline = RetryPipeline.Create(retries, onRetry);
+        _writePipeline = RetryPipeline.CreateForWrites(retries, onRetry);
+        Verification = new VerificationService.VerificationServiceClient(_channel);
+        Registry = new RegistryService.RegistryServiceClient(_channel);
+        Holder = new HolderService.HolderServiceClient(_channel);
+    }
+
+    /// <summary>
+    /// The same channel, connections and health poller with another retry budget (and retry notes): a
+    /// second session of its own would open a second set of connections and poll every replica's health a
+    /// second time. Disposing it leaves this session's channel open; it must not be used after this one is disposed.
+    /// </summary>
+    public RpcSession WithRetries(int retries, Action<RetryNote>? onRetry = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(retries);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(retries, ConnectionOptions.MaxRetries);
+        return new RpcSession(this, retries, onRetry);
     }
 
     /// <summary>The replicas' health as this session's balancer sees it; null with one address.</summary>
@@ -147,6 +176,11 @@ public sealed class RpcSession : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (!_ownsChannel)
+        {
+            return;
+        }
+
         _channel.Dispose();
         _health?.Dispose();
         _tls.Dispose();

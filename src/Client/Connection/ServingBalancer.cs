@@ -6,8 +6,8 @@ namespace ELicense.Client.Connection;
 
 /// <summary>
 /// The channel's load balancer over several replicas: grpc-dotnet's subchannel bookkeeping (one subchannel
-/// per address, reconnects with backoff, only READY ones reach the picker), with a picker that also skips
-/// replicas <see cref="ReplicaHealth"/> last saw NOT_SERVING. The subchannel of a NOT_SERVING replica is kept,
+/// per address, reconnects with backoff, only READY ones reach the picker), with a picker that also prefers
+/// replicas <see cref="ReplicaHealth"/> last saw SERVING over unanswered ones, and those over NOT_SERVING ones. The subchannel of a NOT_SERVING replica is kept,
 /// so calls already on it finish there and the replica is used again, without reconnecting, once it serves.
 /// </summary>
 public sealed class ServingBalancer(IChannelControlHelper controller, ILoggerFactory loggerFactory, ReplicaHealth health)
@@ -20,7 +20,7 @@ public sealed class ServingBalancer(IChannelControlHelper controller, ILoggerFac
 /// <summary>Picks the next serving ready replica for each call (and for each retry attempt, which is a new call).</summary>
 public sealed class ServingPicker(IReadOnlyList<Subchannel> ready, ReplicaHealth health) : SubchannelPicker
 {
-    private readonly ServingChoice<Subchannel> _choice = new(ready, s => IsServing(s, health), Random.Shared.Next());
+    private readonly ServingChoice<Subchannel> _choice = new(ready, s => StateOf(s, health), Random.Shared.Next());
 
     /// <inheritdoc />
     public override PickResult Pick(PickContext context) =>
@@ -28,10 +28,10 @@ public sealed class ServingPicker(IReadOnlyList<Subchannel> ready, ReplicaHealth
             ? PickResult.ForSubchannel(subchannel)
             : PickResult.ForFailure(new Status(StatusCode.Unavailable, "no server replica is connected"));
 
-    private static bool IsServing(Subchannel subchannel, ReplicaHealth health)
+    private static ReplicaState StateOf(Subchannel subchannel, ReplicaHealth health)
     {
         var address = subchannel.CurrentAddress ?? (subchannel.GetAddresses() is [var first, ..] ? first : null);
-        return address is null || health.IsServing(address.EndPoint.Host, address.EndPoint.Port);
+        return address is null ? ReplicaState.Serving : health.StateOf(address.EndPoint.Host, address.EndPoint.Port);
     }
 }
 

@@ -40,8 +40,9 @@ public sealed class ConsoleCommand(InspectorEnvironment environment) : Inspector
         };
 
         // The screen must not be interrupted by retry notes, and a scan should fall back to offline
-        // quickly: at most one retry, silently.
-        using var quiet = new RpcSession(session.Options with { Retries = Math.Min(session.Options.Retries, 1) });
+        // quickly: at most one retry, silently. Over the command's own channel: a second session would open a
+        // second set of connections and, with several --server addresses, a second health poller of every replica.
+        using var quiet = session.WithRetries(Math.Min(session.Options.Retries, 1));
         using var controller = Open(options, settings.Offline ? null : new RpcCheckBackend(quiet), text);
         IPromptInput input = Environment.InputIsInteractive
             ? new KeyPromptInput(console, Environment.Keys ?? console.Input, Environment.Time)

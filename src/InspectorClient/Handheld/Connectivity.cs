@@ -6,6 +6,11 @@ namespace ELicense.Inspector.Handheld;
 /// <summary>
 /// The console's line to the server: every call goes through <see cref="CallAsync"/>, which keeps the
 /// header's connection state and round trip true and notices when the server answers again after an outage.
+/// With several --server addresses this is not a second health poller beside the balancer's
+/// (<see cref="ELicense.Client.Connection.ReplicaHealth"/>): the idle probe is one real call (ListIssuerKeys,
+/// which also refreshes the offline keys) through the same balanced channel, and online means a replica
+/// answered a call with this console's API key. Health answers without a key and per replica; it
+/// decides where a call goes, not whether the service answers this officer, so the header does not read it.
 /// </summary>
 public sealed class Connectivity(HandheldContext context, ICheckBackend? backend)
 {

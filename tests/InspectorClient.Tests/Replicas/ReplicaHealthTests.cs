@@ -26,29 +26,67 @@ public sealed class ReplicaHealthTests
     }
 
     [Fact]
-    public async Task PollOnce_OneNotServingOneThrows_BothSkipped()
+    public async Task PollOnce_OneNotServingOneThrows_NotServingAndUnanswered()
     {
         using var health = Create(new FakeTimeProvider(), (server, _) =>
             server == A ? Task.FromResult(false) : Task.FromException<bool>(new HttpRequestException("refused")));
 
         await health.PollOnceAsync(Ct).WaitAsync(Bound, Ct);
 
+        Assert.Equal([ReplicaState.NotServing, ReplicaState.Unanswered], health.States());
         Assert.Equal([false, false], health.Snapshot());
     }
 
     [Fact]
-    public async Task PollOnce_CheckHangs_CountsAsNotServingOnceTheTimeoutPasses()
+    public async Task PollOnce_CheckHangs_UnansweredOnceTheTimeoutPassesNotNotServing()
     {
         var time = new FakeTimeProvider();
         using var health = Create(time, (server, _) => server == A ? new TaskCompletionSource<bool>().Task : Task.FromResult(true));
 
         var poll = health.PollOnceAsync(Ct);
         Assert.False(poll.IsCompleted);
-        time.Advance(Timeout);
+        time.Advance(Timeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(poll.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await poll.WaitAsync(Bound, Ct);
 
+        // A check that timed out says nothing about the replica: unanswered, which the picker still calls
+        // when nothing better is connected, where a NOT_SERVING one is called only when all are.
+        Assert.Equal(ReplicaState.Unanswered, health.StateOf("127.0.0.1", 5081));
         Assert.False(health.IsServing("127.0.0.1", 5081));
-        Assert.True(health.IsServing("127.0.0.1", 5082));
+        Assert.Equal(ReplicaState.Serving, health.StateOf("127.0.0.1", 5082));
+    }
+
+    [Fact]
+    public async Task PollOnce_AllChecksTimeOut_ChoiceStillCallsThem()
+    {
+        var time = new FakeTimeProvider();
+        using var health = Create(time, (_, _) => new TaskCompletionSource<bool>().Task);
+        var poll = health.PollOnceAsync(Ct);
+        time.Advance(Timeout);
+        await poll.WaitAsync(Bound, Ct);
+        Uri[] ready = [A, B];
+
+        var choice = new ServingChoice<Uri>(ready, u => health.StateOf(u.Host, u.Port));
+
+        Assert.Equal([ReplicaState.Unanswered, ReplicaState.Unanswered], health.States());
+        Assert.Equal<Uri>([B, A, B, A], Enumerable.Range(0, 4).Select(_ => choice.Next()!).ToList());
+    }
+
+    [Fact]
+    public async Task PollOnce_SlowReplicasAndOneNotServing_ChoiceLeavesTheNotServingOne()
+    {
+        var time = new FakeTimeProvider();
+        // A drains and says so; B is slow: its check outlasts the bound.
+        using var health = Create(time, (server, _) => server == A ? Task.FromResult(false) : new TaskCompletionSource<bool>().Task);
+        var poll = health.PollOnceAsync(Ct);
+        time.Advance(Timeout);
+        await poll.WaitAsync(Bound, Ct);
+        Uri[] ready = [A, B];
+
+        var choice = new ServingChoice<Uri>(ready, u => health.StateOf(u.Host, u.Port));
+
+        Assert.Equal<Uri>([B, B, B], Enumerable.Range(0, 3).Select(_ => choice.Next()!).ToList());
     }
 
     [Fact]
@@ -80,6 +118,7 @@ public sealed class ReplicaHealthTests
         using var health = Create(new FakeTimeProvider(), (_, _) => Task.FromResult(false));
 
         Assert.True(health.IsServing("127.0.0.1", 9999));
+        Assert.Equal(ReplicaState.Serving, health.StateOf("127.0.0.1", 9999));
     }
 
     private static Task Round(ReplicaHealth health)
