@@ -35,7 +35,7 @@ public static class DrainExtensions
             ?? throw new InvalidOperationException("No IServer is registered: AddDrainOnStop must follow the web host defaults (WebApplication.CreateBuilder).");
         services.Remove(kestrel);
         services.AddSingleton<IServer>(sp => new DrainingServer(Create(sp, kestrel), sp.GetRequiredService<IOptions<DrainOptions>>(),
-            sp.GetRequiredService<Internal.StartupFailures>(), TimeProvider.System));
+            sp.GetRequiredService<DrainState>(), sp.GetRequiredService<Internal.StartupFailures>(), TimeProvider.System));
     }
 
     private static IServer Create(IServiceProvider services, ServiceDescriptor descriptor) =>
