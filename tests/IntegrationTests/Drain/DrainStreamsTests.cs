@@ -14,7 +14,7 @@ namespace ELicense.IntegrationTests.Drain;
 /// VerifyCredentials stream left open do not hold the stop for Drain:MaxCallDuration. The Watch reports NOT_SERVING at
 /// once and completes when the grace ends; the verify stream answers what it was sent, then ends with UNAVAILABLE.
 /// </summary>
-public sealed class DrainStreamsTests : IAsyncLifetime
+public sealed class DrainStreamsTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxCallDuration = TimeSpan.FromSeconds(10);
@@ -54,6 +54,7 @@ public sealed class DrainStreamsTests : IAsyncLifetime
         await stop.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         var stopped = clock.Elapsed;
 
+        output.WriteLine($"Watch ended {watchEnded.TotalSeconds:0.00} s and the stop {stopped.TotalSeconds:0.00} s after it began (grace {Grace.TotalSeconds} s)");
         Assert.Equal([ServingStatus.NotServing], statuses);
         Assert.Equal(StatusCode.OK, watch.GetStatus().StatusCode);
         Assert.InRange(watchEnded, Grace - TimeSpan.FromMilliseconds(100), Grace + TimeSpan.FromSeconds(5)); // not before the grace is over
