@@ -64,23 +64,29 @@ public sealed partial class ChannelAgreement(
 
         try
         {
-            var result = (RedisResult[])(await multiplexer.GetDatabase()
-                .ScriptEvaluateAsync(Script, [Key], [ReplicaId, Letter(channel.Kind), Letter(InvalidationChannel.Capability(multiplexer)), (long)Window.TotalMilliseconds])
-                .WaitAsync(timeout))!;
-            var fleet = (string?)result[1] == "S" ? InvalidationChannelKind.Sharded : InvalidationChannelKind.Literal;
+            var (used, fleet) = await RecordAsync(multiplexer, timeout);
             if (channel.Adopt(fleet))
             {
                 LogSwitched(logger, fleet);
                 await invalidator.RenewSubscriptionAsync(); // the old subscription hears nothing the fleet sends now
+                (used, _) = await RecordAsync(multiplexer, timeout); // at once: peers still on the old kind must see the split
             }
 
-            var used = (string?)result[0] ?? "";
-            state.ChannelsMixed(used.Replace(Letter(fleet), "", StringComparison.Ordinal).Length > 0);
+            state.ChannelsMixed(used.Replace(Letter(channel.Kind), "", StringComparison.Ordinal).Length > 0);
         }
         catch (Exception e) when (RedisConnection.IsRedisFailure(e) || e is RedisServerException)
         {
             LogCheckFailed(logger, e); // the heartbeats still tell whether this replica's own subscription delivers
         }
+    }
+
+    /// <summary>Stamps this replica's kinds; returns the kinds live replicas use and the fleet's.</summary>
+    private async Task<(string Used, InvalidationChannelKind Fleet)> RecordAsync(ConnectionMultiplexer multiplexer, TimeSpan timeout)
+    {
+        var result = (RedisResult[])(await multiplexer.GetDatabase()
+            .ScriptEvaluateAsync(Script, [Key], [ReplicaId, Letter(channel.Kind), Letter(InvalidationChannel.Capability(multiplexer)), (long)Window.TotalMilliseconds])
+            .WaitAsync(timeout))!;
+        return ((string?)result[0] ?? "", (string?)result[1] == "S" ? InvalidationChannelKind.Sharded : InvalidationChannelKind.Literal);
     }
 
     private static string Letter(InvalidationChannelKind kind) => kind == InvalidationChannelKind.Sharded ? "S" : "L";
