@@ -32,6 +32,7 @@ public static class CachingExtensions
         services.AddSingleton<TwoLevelCache<VehicleEntry>>();
         services.AddSingleton<RegistryReader>();
         services.AddSingleton<InvalidationChannel>();
+        services.AddSingleton<ChannelAgreement>();
         services.AddSingleton<CacheInvalidator>();
         services.AddSingleton<ChangeFeedFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedFollower>());

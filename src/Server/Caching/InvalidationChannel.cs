@@ -20,9 +20,10 @@ public enum InvalidationChannelKind
 /// literal PUBLISH is broadcast over the cluster bus to every node, and the subscription sits on any node;
 /// a sharded one (Redis 7) goes to the master owning the channel's slot and its replicas only. On a single
 /// Redis nothing changes (literal, as before, so replicas of an older version still hear each other).
-/// Decided once, from the first servers reached, and kept: subscription and publications must agree, and
-/// the heartbeat rides the same channel, so a sharded subscription that stops delivering (its shard failed
-/// over, a resubscription gap) shows up as missed heartbeats (<see cref="InvalidationState"/>).
+/// Decided from the first servers reached: subscription and publications must agree, and the heartbeat rides
+/// the same channel, so a sharded subscription that stops delivering (its shard failed over, a resubscription
+/// gap) shows up as missed heartbeats (<see cref="InvalidationState"/>). Replicas that decided differently do not
+/// show up that way (each hears its own heartbeats): <see cref="ChannelAgreement"/> brings them onto one kind.
 /// </summary>
 public sealed partial class InvalidationChannel(RedisConnection redis, ILogger<InvalidationChannel> logger)
 {
@@ -57,6 +58,22 @@ public sealed partial class InvalidationChannel(RedisConnection redis, ILogger<I
         }
 
         return For(kind, redis.KeyPrefix);
+    }
+
+    /// <summary>The kind this replica could use with the servers it reaches now (see <see cref="Choose"/>; literal while none is reached).</summary>
+    public static InvalidationChannelKind Capability(ConnectionMultiplexer multiplexer) =>
+        Choose(multiplexer.GetServers().Where(s => s.IsConnected).Select(s => (s.ServerType, s.Version)).ToList()) == InvalidationChannelKind.Sharded
+            ? InvalidationChannelKind.Sharded
+            : InvalidationChannelKind.Literal;
+
+    /// <summary>
+    /// Switches to the fleet's kind (<see cref="ChannelAgreement"/>); true when it changed. Publications follow at once,
+    /// the subscription once it is made again.
+    /// </summary>
+    public bool Adopt(InvalidationChannelKind kind)
+    {
+        var before = (InvalidationChannelKind)Interlocked.Exchange(ref _kind, (int)kind);
+        return before != kind && before != InvalidationChannelKind.Unknown;
     }
 
     /// <summary>The kind for the servers reached: sharded only on a cluster whose every reached node is 7.0 or later.</summary>

@@ -12,13 +12,15 @@ namespace ELicense.Server.Caching;
 /// <see cref="InvalidationState"/> when the multiplexer reports a failed connection. Its own loop, not the
 /// change feed's, so that a Redis that hangs never delays a poll. When Redis takes the heartbeats but none
 /// comes back for <see cref="InvalidationState.SilentHeartbeats"/> intervals (a sharded channel stranded by
-/// its shard's failover), it makes the subscription again (<see cref="SubscriptionWatch"/>).
+/// its shard's failover), it makes the subscription again (<see cref="SubscriptionWatch"/>). Every few beats it
+/// compares channel kinds with the other replicas (<see cref="ChannelAgreement"/>).
 /// </summary>
 public sealed partial class InvalidationHeartbeat(
     RedisConnection redis,
     CacheInvalidator invalidator,
     InvalidationChannel channel,
     InvalidationState state,
+    ChannelAgreement agreement,
     IOptions<CacheOptions> options,
     TimeProvider time,
     ILogger<InvalidationHeartbeat> logger) : BackgroundService
@@ -35,6 +37,7 @@ public sealed partial class InvalidationHeartbeat(
         var interval = options.Value.HeartbeatInterval;
         var watch = new SubscriptionWatch(interval * InvalidationState.SilentHeartbeats, time);
         var reported = InvalidationPath.Unspecified;
+        var beats = 0L;
         using var timer = new PeriodicTimer(interval, time);
         try
         {
@@ -46,6 +49,11 @@ public sealed partial class InvalidationHeartbeat(
                 if (watch.ShouldRenew(invalidator.IsSubscribed, published, state.HeartbeatSilent()))
                 {
                     await invalidator.RenewSubscriptionAsync();
+                }
+
+                if (published && ++beats % ChannelAgreement.EveryBeats == 0)
+                {
+                    await agreement.CheckAsync(interval); // every replica on one kind of channel, or pub/sub not live
                 }
 
                 reported = ReportChange(reported, state.Path);

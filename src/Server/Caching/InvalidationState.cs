@@ -31,6 +31,7 @@ public sealed class InvalidationState(IOptions<CacheOptions> options, TimeProvid
     private long _liveSince = Never;
     private long _lastHeartbeat = Never;
     private long _lastPollStart = Never;
+    private int _channelsMixed;
 
     /// <summary>The connection carrying the subscription failed: nothing arrives until a heartbeat proves otherwise.</summary>
     public void SubscriptionLost() => Interlocked.Exchange(ref _liveSince, Never);
@@ -58,6 +59,23 @@ public sealed class InvalidationState(IOptions<CacheOptions> options, TimeProvid
         var last = Volatile.Read(ref _lastHeartbeat);
         return last == Never || time.GetElapsedTime(last) > _silence;
     }
+
+    /// <summary>
+    /// Whether live replicas use different kinds of invalidation channel (<see cref="ChannelAgreement"/>): they do not hear
+    /// each other, so pub/sub is not live meanwhile. Once they agree again, only a poll that starts afterwards catches up.
+    /// </summary>
+    public void ChannelsMixed(bool mixed)
+    {
+        var was = Interlocked.Exchange(ref _channelsMixed, mixed ? 1 : 0) == 1;
+        var liveSince = Volatile.Read(ref _liveSince);
+        if (was && !mixed && liveSince != Never)
+        {
+            Interlocked.CompareExchange(ref _liveSince, time.GetTimestamp(), liveSince);
+        }
+    }
+
+    /// <summary>True while live replicas use different kinds of invalidation channel.</summary>
+    public bool ChannelsDisagree => Volatile.Read(ref _channelsMixed) == 1;
 
     /// <summary>Call before a change-feed poll reads the registry; pass the result to <see cref="PollSucceeded"/>.</summary>
     public long PollStarting() => time.GetTimestamp();
@@ -89,7 +107,7 @@ public sealed class InvalidationState(IOptions<CacheOptions> options, TimeProvid
     {
         var liveSince = Volatile.Read(ref _liveSince);
         var lastHeartbeat = Volatile.Read(ref _lastHeartbeat);
-        return liveSince != Never
+        return liveSince != Never && !ChannelsDisagree
             && lastHeartbeat != Never && time.GetElapsedTime(lastHeartbeat, now) <= _silence
             && pollStart != Never && pollStart > liveSince; // caught up: a poll began after the subscription was proven
     }

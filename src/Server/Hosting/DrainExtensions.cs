@@ -14,8 +14,9 @@ public static class DrainExtensions
             .Bind(configuration.GetSection(DrainOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // The host's budget covers all of it; past it the host gives up on the remaining services.
-        services.AddOptions<HostOptions>().Configure<IOptions<DrainOptions>>((host, drain) => host.ShutdownTimeout = drain.Value.ShutdownTimeout);
+        // The host's budget covers all of it (past it the host gives up on the remaining services): set to the drain's
+        // need unless the operator set one, and refused at start if the operator's is shorter.
+        DrainShutdownBudget.Register(services, configuration);
         // DrainState and DrainingHealthPublisher come with AddServerHealthChecks, beside the publisher they follow.
         services.TryAddSingleton<DrainState>();
         // The drain's timers run on the wall clock, not the application's TimeProvider: that is the domain clock,
@@ -34,7 +35,7 @@ public static class DrainExtensions
             ?? throw new InvalidOperationException("No IServer is registered: AddDrainOnStop must follow the web host defaults (WebApplication.CreateBuilder).");
         services.Remove(kestrel);
         services.AddSingleton<IServer>(sp => new DrainingServer(Create(sp, kestrel), sp.GetRequiredService<IOptions<DrainOptions>>(),
-            sp.GetRequiredService<Internal.StartupFailures>(), TimeProvider.System));
+            sp.GetRequiredService<DrainState>(), sp.GetRequiredService<Internal.StartupFailures>(), TimeProvider.System));
     }
 
     private static IServer Create(IServiceProvider services, ServiceDescriptor descriptor) =>

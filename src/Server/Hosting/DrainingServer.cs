@@ -9,9 +9,10 @@ namespace ELicense.Server.Hosting;
 /// <summary>
 /// Kestrel, with two additions. Its stop waits at most <see cref="DrainOptions.MaxCallDuration"/> for
 /// calls in flight (the host's token alone would let it take the whole shutdown budget, leaving nothing
-/// to flush the audit queue). A port already taken at start becomes one line naming <c>Urls</c>.
+/// to flush the audit queue), and begins by ending the long-lived streams (<see cref="DrainingStreamsInterceptor"/>).
+/// A port already taken at start becomes one line naming <c>Urls</c>.
 /// </summary>
-public sealed class DrainingServer(IServer kestrel, IOptions<DrainOptions> options, StartupFailures failures, TimeProvider time)
+public sealed class DrainingServer(IServer kestrel, IOptions<DrainOptions> options, DrainState state, StartupFailures failures, TimeProvider time)
     : IServer, IAsyncDisposable
 {
     public IFeatureCollection Features => kestrel.Features;
@@ -31,6 +32,8 @@ public sealed class DrainingServer(IServer kestrel, IOptions<DrainOptions> optio
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The grace is over: the health Watch and idle VerifyCredentials streams end now instead of holding the drain.
+        state.EndStreams();
         using var drain = new CancellationTokenSource(options.Value.MaxCallDuration, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, drain.Token);
         await kestrel.StopAsync(linked.Token);

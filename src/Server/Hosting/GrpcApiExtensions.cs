@@ -23,11 +23,13 @@ public static class GrpcApiExtensions
             options.Interceptors.Add<LimitsInterceptor>();           // per-caller rate limits, stream length
             options.Interceptors.Add<MalformedRequestInterceptor>(); // bytes that are no request: INVALID_ARGUMENT, after the rate limit
             options.Interceptors.Add<AuditInterceptor>();            // a durable record before each answer
+            options.Interceptors.Add<DrainingStreamsInterceptor>();  // innermost: long-lived streams end when the drain's grace does
             options.MaxReceiveMessageSize = MaxRequestBytes;
             options.EnableDetailedErrors = false;
         });
         GuardedServiceMethodProvider<object>.Install(services); // request marshallers that mark bad bytes instead of throwing
         services.AddSingleton<MalformedRequestInterceptor>();    // stateless: one instance, not one per call
+        services.AddSingleton<DrainingStreamsInterceptor>();     // the same for every call: one instance
         services.AddGrpcReflection();
         return services;
     }

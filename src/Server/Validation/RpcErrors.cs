@@ -88,6 +88,7 @@ public static class ErrorReasons
     public const string InvalidPageToken = "INVALID_PAGE_TOKEN";
     public const string NotOwnLicense = "NOT_OWN_LICENSE";
     public const string TooManyWatches = "TOO_MANY_WATCHES";
+    public const string ReplicaStopping = "REPLICA_STOPPING";
 }
 
 /// <summary>

@@ -185,4 +185,24 @@ public class InvalidationStateTests
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(_state.HeartbeatSilent());
     }
+
+    [Fact]
+    public void For_ReplicasOnDifferentChannelKinds_FeedOnlyUntilTheyAgreeAndAPollCatchesUp()
+    {
+        GoLive();
+        Assert.Equal(InvalidationPath.Live, OldCopy().Path);
+
+        _state.ChannelsMixed(true); // another live replica publishes where this one does not listen
+        _state.HeartbeatReceived(); // this replica's own heartbeats still come back
+        var mixed = OldCopy();
+        _state.ChannelsMixed(false);
+        _state.HeartbeatReceived();
+        var agreedButBehind = OldCopy();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Poll();
+
+        Assert.Equal(InvalidationPath.FeedOnly, mixed.Path);
+        Assert.Equal(InvalidationPath.FeedOnly, agreedButBehind.Path); // what the other kind carried meanwhile: only the feed has it
+        Assert.Equal(InvalidationPath.Live, OldCopy().Path);
+    }
 }

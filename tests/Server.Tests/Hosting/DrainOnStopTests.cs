@@ -12,7 +12,7 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace ELicense.Server.Tests.Hosting;
 
 /// <summary>The drain's first step and its health side, on a fake clock (the integration tests run it on a real server).</summary>
-public sealed class DrainOnStopTests
+public sealed class DrainOnStopTests : IDisposable
 {
     private static readonly string[] Names = ["", "registry", "elicense.v1.VerificationService"];
 
@@ -116,6 +116,8 @@ public sealed class DrainOnStopTests
         Assert.Equal(TimeSpan.FromSeconds(3), options.Grace);
         Assert.True(options.ShutdownTimeout > options.Grace + options.MaxCallDuration);
     }
+
+    public void Dispose() => _state.Dispose();
 
     private async Task<ServingStatus[]> StatusesAsync()
     {

@@ -6,14 +6,16 @@ internal static class ClaimScripts
     // KEYS: claim, epoch sentinel, incomplete marks (hash), heartbeats (hash), master replication id — one
     // bucket's. ARGV: claim ("" = probe only), ttl ms, known epoch, new epoch, own mark (0 keep, -1 clear, else
     // until ms), loss-until ms, now ms, replica id, "1" to beat, silent-after ms, forget-after ms, loss to publish (0 none),
-    // "1" on a Redis Cluster.
+    // "1" on a Redis Cluster, "1" to read the run_id (a beat only).
     // Marks: "loss" (a restart or failover someone noticed, only ever moved later) and one per replica
     // that answered without the store, set when it is back and cleared once its claims are written
     // back; a mark past its time is dropped. The answer is the latest mark. A beat (the background probe,
     // every 250 ms) stamps this replica and ages its peers by the Redis clock, so replicas' clocks need
-    // not agree, drops a peer silent for a whole window, and returns the server's run_id (new on every
+    // not agree, drops a peer silent for a whole window, and when asked returns the server's run_id (new on every
     // restart and failover; read here because INFO needs admin mode from a client). The silence check is
-    // left to the beat: on every claim it would double the script's cost in Redis (8 µs → 17.5 µs).
+    // left to the beat: on every claim it would double the script's cost in Redis (8 µs → 17.5 µs). The run_id is
+    // asked for only by the probe after a connection failure or a moved slot, and by every 16th: `INFO server` is
+    // about 10 µs of Redis CPU, 40 % of a beat's script (see ClaimWriteBack.RunIdEvery).
     // Failover (issue 16): the bucket keeps the id of the master that wrote it: on a cluster its node id
     // (CLUSTER MYID: free; measured 7.5 µs per script with it, 8-9 without), else its master_replid (INFO
     // replication: +7 µs, 15.4-17.9 µs per script). A replica promoted
@@ -73,7 +75,9 @@ internal static class ClaimScripts
           local t = redis.call('TIME')
           local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
           redis.call('HSET', KEYS[4], ARGV[8], clock)
-          run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or ''
+          if ARGV[14] == '1' then
+            run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or ''
+          end
           silent = 0
           local beats = redis.call('HGETALL', KEYS[4])
           for i = 1, #beats, 2 do

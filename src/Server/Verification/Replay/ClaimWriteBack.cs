@@ -7,7 +7,7 @@ namespace ELicense.Server.Verification.Replay;
 /// <summary>
 /// In the background, every heartbeat: beats into Redis (so peers can tell when this replica goes silent),
 /// checks the epoch and learns the marker, publishes this replica's announcements, checks the run_id after
-/// each reconnect, and writes back the claims Redis is missing — the earliest claim keeps ownership — in
+/// each reconnect or moved slot (and every 16th beat), and writes back the claims Redis is missing — the earliest claim keeps ownership — in
 /// bounded batches, trying again next beat while Redis is away.
 /// </summary>
 public sealed partial class ClaimWriteBack(
@@ -24,6 +24,15 @@ public sealed partial class ClaimWriteBack(
     private long _written;
     private long _settled;
     private long _probes;
+    private long _rounds;
+
+    /// <summary>
+    /// A probe that runs while nothing is suspect reads the run_id only every this many rounds (4 s at 250 ms). A restart
+    /// breaks every connection to the server, which makes the detector suspect until a probe started afterwards has
+    /// reached every bucket, and that probe reads the run_id: the periodic read is a backstop for a failure no event
+    /// reported, and it spares Redis 15 `INFO server` of every 16 (about 10 µs of Redis CPU each, 40 % of a beat).
+    /// </summary>
+    internal const int RunIdEvery = 16;
 
     /// <summary>Claims written back into Redis since start.</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -119,7 +128,7 @@ public sealed partial class ClaimWriteBack(
         var suspicion = detector.Suspicion;
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var contexts = Enumerable.Range(0, ReplayKeys.Count).Select(b => detector.Context(nowMs, probe: true, bucket: b)).ToArray();
-        var replies = store.ProbeAll(contexts, cancellationToken);
+        var replies = store.ProbeAll(contexts, ReadsRunIds(suspicion, _rounds++), cancellationToken);
         try
         {
             await Task.WhenAll(replies);
@@ -150,6 +159,12 @@ public sealed partial class ClaimWriteBack(
         detector.Probed(suspicion, contexts[0]);
         Interlocked.Increment(ref _probes);
     }
+
+    /// <summary>
+    /// Whether a probe reads the run_id: always while suspect (a connection failed or a slot moved since the last probe
+    /// that reached every bucket; the first probe after start too), otherwise every <see cref="RunIdEvery"/>th round.
+    /// </summary>
+    internal static bool ReadsRunIds(long suspicion, long round) => (suspicion & 1) != 0 || round % RunIdEvery == 0;
 
     private async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {

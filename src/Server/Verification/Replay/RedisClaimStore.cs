@@ -43,12 +43,14 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
     /// bucket): learns the epochs and the marks and publishes announcements. Each bucket's task fails on its own
     /// (a shard down fails its buckets only). Not through the breaker: announcing the moment Redis is back is its point.
     /// </summary>
-    public Task<ClaimReply>[] ProbeAll(IReadOnlyList<ClaimContext> contexts, CancellationToken cancellationToken)
+    /// <param name="runIds">Read each bucket's server run_id too (<see cref="ClaimReply.RunId"/>; null otherwise).</param>
+    public Task<ClaimReply>[] ProbeAll(IReadOnlyList<ClaimContext> contexts, bool runIds, CancellationToken cancellationToken)
     {
         var tasks = new Task<ClaimReply>[contexts.Count];
         for (var i = 0; i < tasks.Length; i++)
         {
-            var (database, keys, values) = Prepare(ReplayKeys.Probe(_prefix, contexts[i].Bucket), "", TimeSpan.FromSeconds(1), contexts[i], beat: true);
+            var (database, keys, values) = Prepare(ReplayKeys.Probe(_prefix, contexts[i].Bucket), "", TimeSpan.FromSeconds(1), contexts[i],
+                beat: true, runId: runIds);
             tasks[i] = ReadAsync(database.ScriptEvaluateAsync(ClaimScripts.Claim, keys, values).WaitAsync(BackgroundTimeout, cancellationToken));
         }
 
@@ -121,7 +123,8 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
 
     private IDatabase Database() => (redis.Multiplexer ?? throw new RedisException("Redis is not configured.")).GetDatabase();
 
-    private (IDatabase Database, RedisKey[] Keys, RedisValue[] Values) Prepare(RedisKey claimKey, string claim, TimeSpan ttl, ClaimContext context, bool beat)
+    private (IDatabase Database, RedisKey[] Keys, RedisValue[] Values) Prepare(RedisKey claimKey, string claim, TimeSpan ttl, ClaimContext context,
+        bool beat, bool runId = false)
     {
         RedisValue[] values =
         [
@@ -138,6 +141,7 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
             context.ForgetAfterMs,
             context.LossAnnounceMs,
             IsCluster() ? "1" : "0",
+            runId ? "1" : "0",
         ];
         return (Database(), ReplayKeys.Shared(_prefix, context.Bucket, claimKey), values);
     }
