@@ -41,13 +41,14 @@ def member(spec):
     if spec.startswith('@'):
         try:
             pid = open(spec[1:]).read().strip()
-            last[spec] = (pid, ticks(pid))
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+            if pid.isdigit():  # empty while the script rewrites the file: keep the last reading
+                last[spec] = (pid, ticks(pid))
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
             pass
         return last.get(spec, ('', 0))[1]
     try:
         return ticks(spec)
-    except (FileNotFoundError, ProcessLookupError):
+    except (FileNotFoundError, ProcessLookupError, IndexError):
         return 0
 
 

@@ -6,7 +6,8 @@
 # Two servers run all along on that cluster, one per setting, each with its own copy of one seeded SQLite
 # registry and its own SQLite audit trail (so that only the setting differs and PostgreSQL is not in the
 # way); rounds alternate (the order rotates), medians of ROUNDS rounds after one warm-up round.
-# The load: elicense-bench verify (fresh credentials, minted before each run's window), closed loop, at
+# The load: elicense-bench verify (fresh credentials: 1,000 per caller, at most 10,000, minted before each
+# run's window; more during it only if the run uses them up), closed loop, at
 # each of CONCURRENCIES callers, DURATION seconds. Reported per setting and concurrency: verifies/s, p50,
 # p99, errors, server CPU per verification, and from the masters' INFO commandstats (reset before each
 # run, summed over the three masters): Redis µs per EVALSHA (the claim scripts, with the writer-id check
@@ -26,10 +27,10 @@ redis_pids=() redis_ports=() server_pids=() sampler=""
 cleanup() {
   local rc=$? p
   touch "$WORK/stop"; [ -z "$sampler" ] || wait "$sampler" 2>/dev/null || true
-  for p in "${server_pids[@]}"; do stop_pid "$p"; done
-  for p in "${redis_pids[@]}"; do stop_pid "$p"; done
+  stop_pids "${server_pids[@]}"
+  stop_pids "${redis_pids[@]}"
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then
-    mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 2 \( -name '*.log' -o -name '*.txt' \) -exec cp --backup=numbered -t "$WORK.logs" {} + 2>/dev/null
+    mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 2 \( -name '*.log' -o -name '*.txt' -o -name '*.json' \) -exec cp --backup=numbered -t "$WORK.logs" {} + 2>/dev/null
     echo "logs kept in $WORK.logs" >&2
   fi
   rm -rf "$WORK"
@@ -87,7 +88,7 @@ print(*t['evalsha'], *t['wait'])"
 measure() { # wait concurrency round
   local w=$1 c=$2 round=$3 p
   for p in "${masters[@]}"; do redis-cli -p "$p" config resetstat >/dev/null; done
-  "${BENCH[@]}" verify --keys "$WORK/keys.txt" --credentials $((DURATION * 3000)) --server "http://127.0.0.1:${PORT[$w]}" \
+  "${BENCH[@]}" verify --keys "$WORK/keys.txt" --credentials $((c * 1000 < 10000 ? c * 1000 : 10000)) --server "http://127.0.0.1:${PORT[$w]}" \
     --concurrency "$c" --connections 4 --duration "${DURATION}s" --warmup 1s --quiet --json "$WORK/w$w-c$c-$round.json" > "$WORK/bench.txt" 2>&1 &
   echo $! > "$WORK/bench.pid"
   wait $! || { cat "$WORK/bench.txt"; exit 1; }

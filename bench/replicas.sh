@@ -9,18 +9,23 @@
 #   three  elicense-bench --server A,B,C           --connections 2  (each channel balanced over the three:
 #                                                                      6 connections, 2 per replica)
 # Workloads (WORKLOADS): license (GetLicense over CACHED licences drawn uniformly, cache-hot after the
-# warm-up, audited) and verify (fresh credentials, minted before each run's window). Reported per
+# warm-up, audited) and verify (fresh credentials: CREDENTIALS minted before each run's window, more
+# minted during it only if the run uses them up). Reported per
 # workload and configuration: calls/s, p50, p99, errors, and CPU per call of the servers (all three), Redis,
 # the PostgreSQL cluster and the load generator, in its measured window (bench/cpu-sampler.py), and the
 # load average before and after (2 cores shared with whatever else runs here: read it next to the figures).
-#   ROUNDS (3)  DURATION (8)  CONCURRENCY (64)  LICENSES (50000)  CACHED (5000)  WORKLOADS ("license verify")
+#   ROUNDS (3)  DURATION (8)  CONCURRENCY (64)  LICENSES (50000)  CACHED (5000)  CREDENTIALS (12000)
+#   WORKLOADS ("license verify")
 #   REDIS       single (default: one redis-server) or cluster (6 nodes, 3 masters + 3 replicas)
+#   LEAN=1      run the servers with workstation GC and no thread-pool spinning (DOTNET_gcServer=0,
+#               DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0): what several replicas sharing few cores would
+#               use; the default is the build's own runtime settings (server GC, the pool's spinning)
 #   BUILD=0     use the Release binaries already built (src/Server, src/Bench)
 # About 4 minutes with the defaults. Needs redis-server, redis-cli, openssl, python3, curl. Only loopback;
 # stops everything it starts, by pid (PostgreSQL by its data directory), also on Ctrl+C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-8} CONCURRENCY=${CONCURRENCY:-64} LICENSES=${LICENSES:-50000} CACHED=${CACHED:-5000}
+ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-8} CONCURRENCY=${CONCURRENCY:-64} LICENSES=${LICENSES:-50000} CACHED=${CACHED:-5000} CREDENTIALS=${CREDENTIALS:-12000}
 REDIS=${REDIS:-single}
 read -ra WORKLOADS <<< "${WORKLOADS:-license verify}"
 for w in "${WORKLOADS[@]}"; do case $w in license|verify) ;; *) echo "WORKLOADS holds license and verify, not '$w'"; exit 2 ;; esac; done
@@ -33,11 +38,11 @@ redis_pids=() redis_ports=() server_pids=() sampler=""
 cleanup() {
   local rc=$? p
   touch "$WORK/stop"; [ -z "$sampler" ] || wait "$sampler" 2>/dev/null || true
-  for p in "${server_pids[@]}"; do stop_pid "$p"; done
-  for p in "${redis_pids[@]}"; do stop_pid "$p"; done
+  stop_pids "${server_pids[@]}"
+  stop_pids "${redis_pids[@]}"
   pg_stop
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then
-    mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 2 \( -name '*.log' -o -name '*.txt' \) -exec cp --backup=numbered -t "$WORK.logs" {} + 2>/dev/null
+    mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 2 \( -name '*.log' -o -name '*.txt' -o -name '*.json' \) -exec cp --backup=numbered -t "$WORK.logs" {} + 2>/dev/null
     echo "logs kept in $WORK.logs" >&2
   fi
   rm -rf "$WORK"
@@ -79,11 +84,12 @@ openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -top
 export Audit__SubjectKey Redis__ProtectionKey
 Audit__SubjectKey=$(head -c 32 /dev/urandom | base64) Redis__ProtectionKey=$(head -c 32 /dev/urandom | base64)
 declare -a ports
-step "three server replicas"
+server_env=(); [ "${LEAN:-0}" = 0 ] || server_env=(DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
+step "three server replicas$([ "${LEAN:-0}" = 0 ] || echo ', workstation GC, no spinning')"
 for n in 1 2 3; do
   cp "$WORK/issuer.pem" "$WORK/r$n/issuer.pem"
   ports[n]=$(free_port)
-  (cd "$WORK/r$n" && exec "$SERVER" --urls "http://127.0.0.1:${ports[n]}" "${DB_ARGS[@]}" \
+  (cd "$WORK/r$n" && exec env "${server_env[@]}" "$SERVER" --urls "http://127.0.0.1:${ports[n]}" "${DB_ARGS[@]}" \
     --Credentials:Keys:0:PrivateKeyPath=issuer.pem --Redis:Configuration="$REDIS_CONFIGURATION" --Metrics:Url= --Logging:LogLevel:Default=Warning \
     --Auth:Clients:0:Id=bench-officer --Auth:Clients:0:Key=bench-officer-key-0001 --Auth:Clients:0:Roles:0=officer --Auth:Clients:0:RateLimit=100000000 \
     --Auth:Clients:1:Id=bench-registry --Auth:Clients:1:Key=bench-registry-key-0001 --Auth:Clients:1:Roles:0=registry --Auth:Clients:1:RateLimit=100000000) \
@@ -101,7 +107,7 @@ measure() { # workload configuration round
   local workload=$1 config=$2 round=$3 servers connections
   case $config in one) servers=$A connections=6 ;; three) servers=$A,$B,$C connections=2 ;; esac
   local args=("$workload" --keys "$WORK/keys-$workload.txt" --skew uniform)
-  [ "$workload" = license ] || args+=(--credentials $((DURATION * 3000)))
+  [ "$workload" = license ] || args+=(--credentials "$CREDENTIALS")
   "${BENCH[@]}" "${args[@]}" --server "$servers" --concurrency "$CONCURRENCY" --connections "$connections" \
     --duration "${DURATION}s" --warmup 1s --quiet --json "$WORK/$workload-$config-$round.json" > "$WORK/bench.txt" 2>&1 &
   echo $! > "$WORK/bench.pid"
@@ -117,7 +123,7 @@ for round in $(seq 0 "$ROUNDS"); do
   [ "$round" -eq 0 ] && echo "warm-up done ($(cut -d' ' -f1-3 /proc/loadavg))" >&2 || echo "round $round of $ROUNDS done ($(cut -d' ' -f1-3 /proc/loadavg))" >&2
 done
 touch "$WORK/stop"; wait "$sampler"; sampler=""
-echo "# bench/replicas.sh $(date -u +%FT%TZ), $(nproc) cores, REDIS=$REDIS, CONCURRENCY=$CONCURRENCY, DURATION=${DURATION}s, ROUNDS=$ROUNDS"
+echo "# bench/replicas.sh $(date -u +%FT%TZ), $(nproc) cores, REDIS=$REDIS, LEAN=${LEAN:-0}, CONCURRENCY=$CONCURRENCY, DURATION=${DURATION}s, ROUNDS=$ROUNDS"
 echo "# before: $LOAD_BEFORE"
 echo "# after:  $(uptime)"
 python3 bench/replicas-report.py "$WORK" "$ROUNDS" "${WORKLOADS[@]}"

@@ -6,6 +6,8 @@
 #   grpc_ready PORT         true when the server on PORT answers grpc.health.v1.Health/Check
 #   wait_grpc PORT PID LOG  waits up to 30 s for grpc_ready; false (LOG's tail shown) if PID exits or time runs out
 #   stop_pid PID            TERM, up to 10 s to exit (a replica drains first), then KILL; only our own children
+#   stop_pids PID...        the same for several at once: TERM to all, then one 10 s bound for all (replicas
+#                           drain side by side: each drain's grace, 3 s by default, is paid once, not per replica)
 #   redis_cluster_start DIR starts 6 cluster-enabled redis-server under DIR, creates 3 masters + 3 replicas,
 #                           waits for cluster_state:ok; appends to the caller's arrays redis_pids and
 #                           redis_ports (declare them first: the caller's cleanup stops redis_pids) and sets
@@ -60,6 +62,19 @@ stop_pid() {
   for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
   kill -9 "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
+}
+
+stop_pids() {
+  local p alive _
+  [ "$#" -gt 0 ] || return 0
+  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 100); do
+    alive=0
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 1 ] || break
+    sleep 0.1
+  done
+  for p in "$@"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 }
 
 redis_cluster_start() {
