@@ -38,17 +38,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 START=$(date +%s.%N)
 WORK=$(mktemp -d /tmp/elicense-cluster-XXXXXX)
 source scripts/pg-throwaway.sh
+source scripts/lib/common.sh  # free ports, stop_pid, the Redis Cluster, the demo's callers and session
 redis_pids=() server_pids=()
 elapsed() { python3 -c "print(f'{__import__(\"time\").time() - $START:.1f}')"; }
 
-# stop_pid PID: TERM, up to 10 s to exit (a replica drains first), then KILL; only our own children.
-stop_pid() {
-  kill "$1" 2>/dev/null || return 0
-  local _
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 # KEEP=1: what is left running and how to stop it (the arrays are filled by then).
 kept() {
   echo
@@ -68,8 +61,8 @@ cleanup() {
   if [ "${KEEP:-}" = 1 ] && [ "$rc" -eq 0 ]; then
     kept
   else
-    for p in "${server_pids[@]}"; do stop_pid "$p"; done
-    for p in "${redis_pids[@]}"; do stop_pid "$p"; done
+    stop_pids "${server_pids[@]}"  # side by side: each drains for its grace at the same time
+    stop_pids "${redis_pids[@]}"
     pg_stop
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then
       mkdir -p "$WORK.logs" && find "$WORK" -name '*.log' -exec cp --backup=numbered -t "$WORK.logs" {} + 2>/dev/null
@@ -83,30 +76,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-step() { printf '\n\033[1;36m== %s\033[0m\n' "$*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-# A port below 55536 that is free together with port + 10000 (the Redis cluster bus).
-free_redis_port() {
-  python3 - <<'PY'
-import random, socket
-def free(p):
-    s = socket.socket()
-    try:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", p)); return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-for _ in range(200):
-    p = random.randint(20000, 55535)
-    if free(p) and free(p + 10000):
-        print(p); break
-else:
-    raise SystemExit("no free port pair (p, p+10000) below 55536 on 127.0.0.1")
-PY
-}
-grpc_ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
-  --data-binary @/dev/null "http://127.0.0.1:$1/grpc.health.v1.Health/Check"; }
+step() { printf '\n\033[1;36m== %s\033[0m  \033[2m(at %s s)\033[0m\n' "$*" "$(elapsed)"; }  # where the run time goes
 
 step "Build"
 if [ "${BUILD:-1}" = 0 ]; then echo "BUILD=0: using the binaries already built"; else
@@ -119,28 +89,7 @@ INSPECTOR=(dotnet "$PWD/src/InspectorClient/bin/Release/net10.0/inspector.dll")
 
 step "Redis Cluster: 6 nodes on 127.0.0.1 (3 masters + 3 replicas)"
 redis_ports=()
-for i in 1 2 3 4 5 6; do
-  dir="$WORK/redis-$i"; mkdir -p "$dir"
-  for attempt in 1 2 3; do
-    port=$(free_redis_port)
-    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
-      --cluster-node-timeout 2000 --dir "$dir" --save '' --appendonly no --daemonize no --loglevel warning > "$dir/redis.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if redis-cli -p "$port" ping >/dev/null 2>&1; then redis_pids+=("$pid"); redis_ports+=("$port"); break; fi
-    wait "$pid" 2>/dev/null || true  # lost the port to someone else between the check and the bind: another
-  done
-  [ "${#redis_ports[@]}" = "$i" ] || { echo "Redis node $i did not start:"; cat "$dir/redis.log"; exit 1; }
-done
-nodes=$(printf '127.0.0.1:%s ' "${redis_ports[@]}")
-# shellcheck disable=SC2086
-redis-cli --cluster create $nodes --cluster-replicas 1 --cluster-yes > "$WORK/cluster-create.log" 2>&1 \
-  || { cat "$WORK/cluster-create.log"; exit 1; }
-for port in "${redis_ports[@]}"; do
-  for _ in $(seq 100); do redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break; sleep 0.1; done
-  redis-cli -p "$port" cluster info | grep -q '^cluster_state:ok' || { echo "node $port: cluster not ok"; redis-cli -p "$port" cluster info; exit 1; }
-done
-REDIS_CONFIGURATION=$(printf '127.0.0.1:%s,' "${redis_ports[@]}"); REDIS_CONFIGURATION=${REDIS_CONFIGURATION%,}
+redis_cluster_start "$WORK"
 redis-cli -p "${redis_ports[0]}" cluster nodes | awk '{split($2, a, "@"); print "  " a[1], ($3 ~ /master/ ? "master " $9 : "replica of " substr($4, 1, 8)), substr($1, 1, 8)}'
 
 step "PostgreSQL (a throwaway cluster, deleted on exit): registry and audit trail"
@@ -159,6 +108,7 @@ LICENSE=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$WORK/seed.log" | head -n 1 || true)
 
 step "Three server replicas on loopback, each in its own directory (as on its own host)"
 declare -a server_ports metrics_ports
+demo_auth "$LICENSE"
 start_replica() { # index: starts replica N in $WORK/replica-N
   local n=$1 dir="$WORK/replica-$1"
   mkdir -p "$dir"
@@ -166,25 +116,16 @@ start_replica() { # index: starts replica N in $WORK/replica-N
   (cd "$dir" && exec "$SERVER" --urls "http://127.0.0.1:${server_ports[n]}" "${DB_ARGS[@]}" \
     --Redis:Configuration="$REDIS_CONFIGURATION" --Metrics:Url="http://127.0.0.1:${metrics_ports[n]}" \
     --Credentials:DevelopmentKeyPath=issuer-dev-key.pem --Audit:SubjectKeyPath=audit-subject-key --Redis:ProtectionKeyPath=redis-protection-key \
-    --Auth:Clients:0:Id=demo-officer-handheld --Auth:Clients:0:Key=demo-officer-key-0001 --Auth:Clients:0:Roles:0=officer \
-    --Auth:Clients:1:Id=demo-transfer-office --Auth:Clients:1:Key=demo-transfer-key-0001 --Auth:Clients:1:Roles:0=transfer \
-    --Auth:Clients:2:Id=demo-registry-feed --Auth:Clients:2:Key=demo-registry-key-0001 --Auth:Clients:2:Roles:0=registry \
-    --Auth:Clients:3:Id=demo-holder-app --Auth:Clients:3:Key=demo-holder-key-0001 --Auth:Clients:3:Roles:0=holder \
-    --Auth:Clients:3:LicenseNumber="$LICENSE") > "$dir/server.log" 2>&1 &
+    "${demo_auth_args[@]}") > "$dir/server.log" 2>&1 &
   server_pids[n]=$!
 }
 wait_replica() { # index
-  local n=$1 _
-  for _ in $(seq 300); do
-    grpc_ready "${server_ports[n]}" && { echo "  replica $n: http://127.0.0.1:${server_ports[n]}  metrics http://127.0.0.1:${metrics_ports[n]}/metrics  pid ${server_pids[n]}"; return 0; }
-    kill -0 "${server_pids[n]}" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "replica $n did not start; its log:"; tail -n 40 "$WORK/replica-$n/server.log"; exit 1
+  wait_grpc "${server_ports[$1]}" "${server_pids[$1]}" "$WORK/replica-$1/server.log" || exit 1
+  echo "  replica $1: http://127.0.0.1:${server_ports[$1]}  metrics http://127.0.0.1:${metrics_ports[$1]}/metrics  pid ${server_pids[$1]}"
 }
 # The first replica makes the keys (issuer, audit subject, Redis protection); the others get copies, as
 # real hosts would get them from a secret store. Replicas that made their own would not verify each other's codes.
-start_replica 1; wait_replica 1
+start_replica 1; wait_replica 1; echo "  (replica 1 serving at $(elapsed) s)"
 for n in 2 3; do mkdir -p "$WORK/replica-$n"; cp -p "$WORK/replica-1"/{issuer-dev-key.pem,audit-subject-key,redis-protection-key} "$WORK/replica-$n/"; done
 start_replica 2; start_replica 3
 wait_replica 2; wait_replica 3
@@ -200,47 +141,10 @@ transfer() { ELICENSE_API_KEY=demo-transfer-key-0001 inspector "$@"; }
 holder() { ELICENSE_API_KEY=demo-holder-key-0001 inspector "$@"; }
 DATA="$WORK/session"; mkdir -p "$DATA"
 
-step "Officer's handheld: the issuer's keys, through the three replicas"
-officer keys
-
-step "Officer: look up licence ${LICENSE:0:6}********${LICENSE:14:4} by number (a purpose is required and audited)"
-officer license "$LICENSE" --purpose roadside-check || true
-
-step "Holder's app: issue a credential and show it as a QR code"
-holder issue "$LICENSE" | tee "$DATA/issue.txt"
-PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/issue.txt" | head -n 1)
-[ -n "$PAYLOAD" ] || { echo "no credential was issued"; exit 1; }
-
-step "Officer: scan it (first scan)"
-officer verify "$PAYLOAD" --device demo-handheld-1 || true
-
-step "Officer: scan the same code again on the same handheld (repeat, flagged)"
-officer verify "$PAYLOAD" --device demo-handheld-1 || true
-
-step "Someone else replays the same code on another handheld, its addresses in another order (the claim lives in the Redis Cluster)"
-SERVER_LIST=$SERVERS_ROTATED officer verify "$PAYLOAD" --device demo-handheld-2 || true
-
-step "A forged code (one character changed)"
-officer verify "${PAYLOAD:0:60}$( [ "${PAYLOAD:60:1}" = A ] && echo B || echo A )${PAYLOAD:61}" --device demo-handheld-1 || true
-
-step "A transfer office checks a fresh code: the verdict, without the holder's identity"
-holder issue "$LICENSE" --no-qr > "$DATA/issue2.txt"
-SERVER_LIST=$SERVERS_ROTATED transfer verify "$(grep -oE '^EDL1:.*$' "$DATA/issue2.txt" | head -n 1)" --device demo-transfer-desk || true
-
-step "Holder's app: the dynamic QR code as an image ($DATA/demo-qr.png)"
-holder holder "$LICENSE" --count 1 --png "$DATA/demo-qr.png" --lang en | tee "$DATA/holder.txt" | tail -n 4
-QR_PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/holder.txt" | head -n 1)
-
-step "Officer's handheld console, fed through a pipe: the QR image, then the same code pasted (a repeat: amber)"
-printf '%s\n%s\nq\n' "$DATA/demo-qr.png" "$QR_PAYLOAD" \
-  | officer console --device demo-handheld-3 --officer demo --lang en --cache-dir "$DATA/handheld-cache" --export-dir "$DATA" \
-  | tail -n 48
-
-step "Violations of the licence"
-officer violations --license "$LICENSE" --purpose violation-handling --all || true
-
-step "Holder's app: who checked my licence? (one audit trail for the three replicas)"
-holder checks "$LICENSE" || true
+SESSION_OTHER=$SERVERS_ROTATED SESSION_WHERE=", through the three replicas"
+SESSION_REPLAY_NOTE=", its addresses in another order (the claim lives in the Redis Cluster)"
+SESSION_CHECKS_NOTE=" (one audit trail for the three replicas)"
+demo_session
 
 step "Calls each replica answered (its Metrics:Url; health checks left out) and its verdicts"
 for n in 1 2 3; do

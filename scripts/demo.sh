@@ -23,6 +23,7 @@ DATA="$PWD/data/demo"  # absolute: dotnet run starts the server in src/Server
 SERVER_URL="http://127.0.0.1:${PORT}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+source scripts/lib/common.sh  # the demo's callers and its inspector session (shared with scripts/cluster.sh)
 step() { printf '\n\033[1;36m== %s\033[0m\n' "$*"; }
 started_redis=""
 server_pid=""
@@ -92,17 +93,14 @@ if [ -z "$LICENSE" ]; then echo "no sample licence number found in the seed outp
 step "Server on ${SERVER_URL}"
 # Demo callers, one per role, with their API keys on the command line (fine for a demo on loopback;
 # production configuration holds only Auth:Clients:N:KeyHash). The holder acts for the sample licence.
+demo_auth "$LICENSE"
 dotnet run --project src/Server -c Release --no-build -- --urls "$SERVER_URL" \
   "${REGISTRY_ARGS[@]}" --Redis:Configuration="127.0.0.1:${REDIS_PORT}" \
   --Credentials:DevelopmentKeyPath="$DATA/issuer-dev-key.pem" \
   "${AUDIT_ARGS[@]}" --Audit:SubjectKeyPath="$DATA/audit-subject-key" --Redis:ProtectionKeyPath="$DATA/redis-protection-key" \
-  --Auth:Clients:0:Id=demo-officer-handheld --Auth:Clients:0:Key=demo-officer-key-0001 --Auth:Clients:0:Roles:0=officer \
-  --Auth:Clients:1:Id=demo-transfer-office --Auth:Clients:1:Key=demo-transfer-key-0001 --Auth:Clients:1:Roles:0=transfer \
-  --Auth:Clients:2:Id=demo-registry-feed --Auth:Clients:2:Key=demo-registry-key-0001 --Auth:Clients:2:Roles:0=registry \
-  --Auth:Clients:3:Id=demo-holder-app --Auth:Clients:3:Key=demo-holder-key-0001 --Auth:Clients:3:Roles:0=holder \
-  --Auth:Clients:3:LicenseNumber="$LICENSE" > "$DATA/server.log" 2>&1 &
+  "${demo_auth_args[@]}" > "$DATA/server.log" 2>&1 &
 server_pid=$!
-inspector() { dotnet run --project src/InspectorClient -c Release --no-build -- "$@" --server "$SERVER_URL"; }
+inspector() { dotnet run --project src/InspectorClient -c Release --no-build -- "$@" --server "${SERVER_LIST:-$SERVER_URL}"; }
 officer() { ELICENSE_API_KEY=demo-officer-key-0001 inspector "$@"; }
 transfer() { ELICENSE_API_KEY=demo-transfer-key-0001 inspector "$@"; }
 holder() { ELICENSE_API_KEY=demo-holder-key-0001 inspector "$@"; }
@@ -112,47 +110,7 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 
-step "Officer's handheld: the issuer's keys (what a handheld caches for offline checks)"
-officer keys
-
-step "Officer: look up licence ${LICENSE:0:6}********${LICENSE:14:4} by number (a purpose is required and audited)"
-officer license "$LICENSE" --purpose roadside-check || true
-
-step "Holder's app: issue a credential and show it as a QR code"
-holder issue "$LICENSE" | tee "$DATA/issue.txt"
-PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/issue.txt" | head -n 1)
-
-step "Officer: scan it (first scan)"
-officer verify "$PAYLOAD" --device demo-handheld-1 || true
-
-step "Officer: scan the same code again on the same handheld (repeat, flagged)"
-officer verify "$PAYLOAD" --device demo-handheld-1 || true
-
-step "Someone else replays the same code on another handheld"
-officer verify "$PAYLOAD" --device demo-handheld-2 || true
-
-step "A forged code (one character changed)"
-officer verify "${PAYLOAD:0:60}$( [ "${PAYLOAD:60:1}" = A ] && echo B || echo A )${PAYLOAD:61}" --device demo-handheld-1 || true
-
-step "A transfer office checks a fresh code: the verdict, without the holder's identity"
-holder issue "$LICENSE" --no-qr > "$DATA/issue2.txt"
-transfer verify "$(grep -oE '^EDL1:.*$' "$DATA/issue2.txt" | head -n 1)" --device demo-transfer-desk || true
-
-step "Holder's app: the dynamic QR code as an image (${DATA}/demo-qr.png), as a screenshot of the app would be"
-holder holder "$LICENSE" --count 1 --png "$DATA/demo-qr.png" --lang en | tee "$DATA/holder.txt" | tail -n 4
-QR_PAYLOAD=$(grep -oE '^EDL1:.*$' "$DATA/holder.txt" | head -n 1)
-
-step "Officer's handheld console, fed through a pipe: the QR image, then the same code pasted (a repeat: amber)"
-# Interactively the console redraws one full screen; through a pipe each screen follows the last.
-printf '%s\n%s\nq\n' "$DATA/demo-qr.png" "$QR_PAYLOAD" \
-  | officer console --device demo-handheld-3 --officer demo --lang en --cache-dir "$DATA/handheld-cache" --export-dir "$DATA" \
-  | tail -n 48
-
-step "Violations of the licence"
-officer violations --license "$LICENSE" --purpose violation-handling --all || true
-
-step "Holder's app: who checked my licence?"
-holder checks "$LICENSE" || true
+demo_session
 
 echo
 echo "Done. Server log: $DATA/server.log. Run again with KEEP=1 to keep the server up for your own commands, e.g."

@@ -4,8 +4,9 @@ using Xunit;
 namespace ELicense.IntegrationTests.Scripts;
 
 /// <summary>
-/// The operator scripts that bring the multi-host shape up (scripts/cluster.sh) and measure the per-unit
-/// sizing figures (bench/capacity.sh) parse, and cluster.sh answers --help and refuses an argument without
+/// The operator scripts that bring the multi-host shape up (scripts/cluster.sh, scripts/demo.sh and the part
+/// they share, scripts/lib/common.sh) and measure the per-unit sizing figures (bench/capacity.sh) and the
+/// replicas' and the failover guarantee's costs (bench/replicas.sh, bench/replay-wait.sh) parse, and cluster.sh answers --help and refuses an argument without
 /// starting anything. Running them in full takes minutes and starts a dozen processes: that is the
 /// scripts' own job, not a unit of CI.
 /// </summary>
@@ -15,7 +16,11 @@ public sealed class ScriptTests
 
     [Theory]
     [InlineData("scripts/cluster.sh")]
+    [InlineData("scripts/demo.sh")]
+    [InlineData("scripts/lib/common.sh")]
     [InlineData("bench/capacity.sh")]
+    [InlineData("bench/replicas.sh")]
+    [InlineData("bench/replay-wait.sh")]
     public async Task BashSyntaxCheck_OperatorScript_Parses(string script)
     {
         var (code, _, error) = await RunAsync("-n", Path.Combine(RepositoryRoot(), script));
