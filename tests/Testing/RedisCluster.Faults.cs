@@ -14,8 +14,15 @@ public sealed partial class RedisCluster
     /// <summary>How long a failover may take before the helpers give up (node timeout 2 s, election, gossip).</summary>
     public static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(20);
 
-    /// <summary>Kills <paramref name="node"/> with SIGKILL by its own pid, as a crash would, and waits for it to exit.</summary>
-    public Task KillAsync(RedisClusterNode node) => StopProcessAsync(Own(node));
+    /// <summary>
+    /// Kills <paramref name="node"/> with SIGKILL by its own pid, as a crash would, and waits for it to exit; its ports
+    /// stay held until <see cref="RestartAsync"/>, so its replica cannot reconnect to someone else's server there.
+    /// </summary>
+    public async Task KillAsync(RedisClusterNode node)
+    {
+        await StopProcessAsync(Own(node));
+        node.Hold ??= PortHold.Take(node.Port, node.BusPort);
+    }
 
     /// <summary>Freezes <paramref name="node"/> (SIGSTOP): its connections stay open, nothing answers.</summary>
     public async Task FreezeAsync(RedisClusterNode node)

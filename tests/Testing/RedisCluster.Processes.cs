@@ -9,6 +9,8 @@ public sealed partial class RedisCluster
 {
     private static void Launch(RedisClusterNode node)
     {
+        node.Hold?.Dispose();
+        node.Hold = null;
         var start = new ProcessStartInfo(RedisBinaries.Server)
         {
             RedirectStandardOutput = true,

@@ -104,6 +104,8 @@ public sealed partial class RedisCluster : IAsyncDisposable
             await StopProcessAsync(node);
             node.Process?.Dispose();
             node.Process = null;
+            node.Hold?.Dispose();
+            node.Hold = null;
         }
 
         RedisClusterPorts.Release(_nodes.Select(n => n.Port));

@@ -63,6 +63,9 @@ public sealed class RedisClusterNode
 
     internal Process? Process { get; set; }
 
+    /// <summary>While the node is killed: its ports, held so that no one else starts a server on them (see <see cref="PortHold"/>).</summary>
+    internal PortHold? Hold { get; set; }
+
     /// <summary>Whether this master owns <paramref name="slot"/>.</summary>
     public bool Owns(int slot) => Slots.Any(range => slot >= range.First && slot <= range.Last);
 

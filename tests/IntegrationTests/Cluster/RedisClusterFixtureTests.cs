@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using ELicense.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -79,6 +81,7 @@ public sealed class RedisClusterFixtureTests(RedisClusterFixture fixture) : ICla
         }, ct);
 
         Assert.False(master.IsRunning);
+        Assert.Throws<SocketException>(() => new TcpListener(IPAddress.Loopback, master.Port).Start()); // held till the restart
         Assert.Equal(RedisClusterRole.Master, failover.NewMaster.Role);
         Assert.Same(failover.NewMaster, await Cluster.MasterOfAsync(before, ct));
         Assert.Equal("1", await Cluster.CommandAsync(failover.NewMaster, "GET", before));
