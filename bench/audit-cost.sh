@@ -102,7 +102,7 @@ for i in "${!LABELS[@]}"; do
   [ "$label" = on ] && dir=$PWD || dir="$WORK/$label"
   start "$label" "$dir" "${PORT[$label]}"; PID[$label]=${pids[-1]}
 done
-ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+ready() { curl -sf -m 2 --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
   --data-binary @/dev/null "http://127.0.0.1:$1/grpc.health.v1.Health/Check"; }
 for port in "${PORT[@]}"; do
   for _ in $(seq 1 300); do ready "$port" && break; sleep 0.1; done
@@ -130,7 +130,7 @@ PY
 
 export ELICENSE_API_KEY=bench-officer-key-0001
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # clock ticks (1/100 s)
-commits() { curl -sf "http://127.0.0.1:$(($1 + 100))/metrics" | awk '/^elicense_audit_commits_total/ {n = int($2)} END {print n + 0}'; }
+commits() { curl -sf -m 5 "http://127.0.0.1:$(($1 + 100))/metrics" | awk '/^elicense_audit_commits_total/ {n = int($2)} END {print n + 0}'; }
 H=(-H content-type:application/grpc -H te:trailers -H "authorization: Bearer bench-officer-key-0001")
 # One run: label load round count. Prints nothing; writes "load label round rate cpu_ticks count audit_commits".
 run() {

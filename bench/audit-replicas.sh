@@ -97,7 +97,7 @@ if [ "$ON_PG" = 1 ]; then
   Audit__SubjectKey=$SUBJECT_KEY Redis__ProtectionKey=$PROTECTION_KEY start p2 p "${PG_AUDIT[@]}"
   SERVERS+=(p1 p2)
 fi
-ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+ready() { curl -sf -m 2 --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
   --data-binary @/dev/null "http://127.0.0.1:$1/grpc.health.v1.Health/Check"; }
 for s in "${SERVERS[@]}"; do
   for _ in $(seq 1 300); do ready "${PORT[$s]}" && break; kill -0 "${PID[$s]}" 2>/dev/null || break; sleep 0.1; done
@@ -107,7 +107,7 @@ for s in "${SERVERS[@]}"; do
 done
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # clock ticks (1/100 s)
-metric() { curl -sf "http://127.0.0.1:${METRICS[$1]}/metrics" | awk -v m="^$2" '$0 ~ m {n = int($2)} END {print n + 0}'; }
+metric() { curl -sf -m 5 "http://127.0.0.1:${METRICS[$1]}/metrics" | awk -v m="^$2" '$0 ~ m {n = int($2)} END {print n + 0}'; }
 totals() { # servers...: "server_ticks cluster_ticks commits records"
   local s ticks=0 commits=0 records=0
   for s in "$@"; do

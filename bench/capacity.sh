@@ -96,7 +96,7 @@ start() { # label engine-arguments...: prints nothing; sets SPID and SPORT
   SPID=$!; pids+=("$SPID")
   local _i
   for _i in $(seq 1 300); do
-    curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+    curl -sf -m 2 --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
       --data-binary @/dev/null "http://127.0.0.1:$SPORT/grpc.health.v1.Health/Check" && return 0
     kill -0 "$SPID" 2>/dev/null || break; sleep 0.1
   done

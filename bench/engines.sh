@@ -100,7 +100,7 @@ PID[sqlite]=0 PID[postgres]=0
 has sqlite && start sqlite --Registry:Path=registry.db --Audit:Path=audit.db
 PG_AUDIT_ARGS=(--Audit:Provider=Postgres --Audit:ConnectionString="${PG_DB:-}"); [ "$PG_AUDIT" = postgres ] || PG_AUDIT_ARGS=(--Audit:Path=audit.db)
 has postgres && start postgres --Registry:Provider=Postgres --Registry:ConnectionString="$PG_DB" "${PG_AUDIT_ARGS[@]}"
-ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+ready() { curl -sf -m 2 --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
   --data-binary @/dev/null "http://127.0.0.1:$1/grpc.health.v1.Health/Check"; }
 for label in "${LABELS[@]}"; do
   for _ in $(seq 1 300); do ready "${PORT[$label]}" && break; kill -0 "${PID[$label]}" 2>/dev/null || break; sleep 0.1; done

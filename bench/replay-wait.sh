@@ -23,20 +23,24 @@ read -ra CONCURRENCIES <<< "${CONCURRENCIES:-4 32}"
 for tool in redis-server redis-cli openssl python3 curl; do command -v $tool >/dev/null || { echo "$tool is required (apt-get install redis-server openssl python3 curl)"; exit 2; }; done
 WORK=$(mktemp -d /tmp/elicense-replaywait-XXXXXX)
 source scripts/lib/common.sh
-redis_pids=() redis_ports=() server_pids=() sampler=""
+redis_pids=() redis_ports=() server_pids=() sampler="" bench_pid=""
 cleanup() {
   local rc=$? p
   touch "$WORK/stop"; [ -z "$sampler" ] || wait "$sampler" 2>/dev/null || true
+  # The load generator of a run cut short (Ctrl+C, TERM): our child, set only while its run lasts (a finished
+  # run's pid, still in bench.pid for the sampler, may belong to another process by now).
+  [ -z "$bench_pid" ] || stop_pid "$bench_pid"
   stop_pids "${server_pids[@]}"
   stop_pids "${redis_pids[@]}"
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then  # a failure or TERM (143) keeps the logs; Ctrl+C does not
     mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 2 \( -name '*.log' -o -name '*.txt' -o -name '*.json' \) -exec cp --backup=numbered -t "$WORK.logs" {} + 2>/dev/null
     echo "logs kept in $WORK.logs" >&2
   fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 step() { printf '== %s\n' "$*" >&2; }
 LOAD_BEFORE=$(uptime)
 
@@ -90,8 +94,9 @@ measure() { # wait concurrency round
   for p in "${masters[@]}"; do redis-cli -p "$p" config resetstat >/dev/null; done
   "${BENCH[@]}" verify --keys "$WORK/keys.txt" --credentials $((c * 1000 < 10000 ? c * 1000 : 10000)) --server "http://127.0.0.1:${PORT[$w]}" \
     --concurrency "$c" --connections 4 --duration "${DURATION}s" --warmup 1s --quiet --json "$WORK/w$w-c$c-$round.json" > "$WORK/bench.txt" 2>&1 &
-  echo $! > "$WORK/bench.pid"
-  wait $! || { cat "$WORK/bench.txt"; exit 1; }
+  bench_pid=$!; echo "$bench_pid" > "$WORK/bench.pid"
+  wait "$bench_pid" || { bench_pid=""; cat "$WORK/bench.txt"; exit 1; }
+  bench_pid=""
   echo "$w $c $round $(stats)" >> "$WORK/redis.txt"
 }
 step "warm-up round, then $ROUNDS rounds of WaitReplicas 0 and 1 at ${CONCURRENCIES[*]} callers, ${DURATION} s each"

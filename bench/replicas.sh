@@ -34,21 +34,25 @@ for tool in redis-server redis-cli openssl python3 curl; do command -v $tool >/d
 WORK=$(mktemp -d /tmp/elicense-replicas-XXXXXX)
 source scripts/pg-throwaway.sh
 source scripts/lib/common.sh
-redis_pids=() redis_ports=() server_pids=() sampler=""
+redis_pids=() redis_ports=() server_pids=() sampler="" bench_pid=""
 cleanup() {
   local rc=$? p
   touch "$WORK/stop"; [ -z "$sampler" ] || wait "$sampler" 2>/dev/null || true
+  # The load generator of a run cut short (Ctrl+C, TERM): our child, set only while its run lasts (a finished
+  # run's pid, still in bench.pid for the sampler, may belong to another process by now).
+  [ -z "$bench_pid" ] || stop_pid "$bench_pid"
   stop_pids "${server_pids[@]}"
   stop_pids "${redis_pids[@]}"
   pg_stop
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ]; then  # a failure or TERM (143) keeps the logs; Ctrl+C does not
     mkdir -p "$WORK.logs" && find "$WORK" -maxdepth 2 \( -name '*.log' -o -name '*.txt' -o -name '*.json' \) -exec cp --backup=numbered -t "$WORK.logs" {} + 2>/dev/null
     echo "logs kept in $WORK.logs" >&2
   fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 step() { printf '== %s\n' "$*" >&2; }
 LOAD_BEFORE=$(uptime)
 
@@ -74,7 +78,8 @@ else
   port=$(free_port)
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning > "$WORK/redis.log" 2>&1 &
   redis_pids+=($!)
-  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; kill -0 "${redis_pids[0]}" 2>/dev/null || break; sleep 0.1; done
+  redis-cli -p "$port" ping >/dev/null 2>&1 || { echo "redis-server on port $port did not answer PING within 5 s; its log:"; cat "$WORK/redis.log"; exit 1; }
   REDIS_CONFIGURATION=127.0.0.1:$port
 fi
 
@@ -110,8 +115,9 @@ measure() { # workload configuration round
   [ "$workload" = license ] || args+=(--credentials "$CREDENTIALS")
   "${BENCH[@]}" "${args[@]}" --server "$servers" --concurrency "$CONCURRENCY" --connections "$connections" \
     --duration "${DURATION}s" --warmup 1s --quiet --json "$WORK/$workload-$config-$round.json" > "$WORK/bench.txt" 2>&1 &
-  echo $! > "$WORK/bench.pid"
-  wait $! || { cat "$WORK/bench.txt"; exit 1; }
+  bench_pid=$!; echo "$bench_pid" > "$WORK/bench.pid"
+  wait "$bench_pid" || { bench_pid=""; cat "$WORK/bench.txt"; exit 1; }
+  bench_pid=""
   sleep 1.2  # the second after the window (the audit subject index's pass) is charged to the run
 }
 step "warm-up round, then $ROUNDS rounds of (${WORKLOADS[*]}) x (one three), ${DURATION} s each, $CONCURRENCY callers"

@@ -87,12 +87,12 @@ redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { echo "bench: redis-server :
 SERVER_PID=$!
 # Ready means the gRPC port answers: the metrics listener is a hosted service that starts before
 # Kestrel binds the gRPC endpoint, so a scrape alone can succeed while calls are still refused.
-grpc_ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+grpc_ready() { curl -sf -m 2 --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
   --data-binary @/dev/null "http://127.0.0.1:$PORT/grpc.health.v1.Health/Check"; }
 ready=0
 for _ in $(seq 1 300); do
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$WORK/server.log" >&2; exit 1; }
-  grpc_ready && curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 && { ready=1; break; }
+  grpc_ready && curl -sf -m 5 "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 && { ready=1; break; }
   sleep 0.1
 done
 [ "$ready" = 1 ] || { echo "bench: the server did not answer on :$PORT and :$METRICS_PORT within 30 s:" >&2; cat "$WORK/server.log" >&2; exit 1; }
@@ -128,7 +128,7 @@ AUTH=(-H "authorization: Bearer bench-officer-key-0001")
 # Calls of one method the server has finished so far, by its own count: "<grpc OK> <all>". h2load counts
 # an HTTP 200 as success, and a gRPC refusal or error is an HTTP 200 with a non-zero grpc-status.
 rpc_counts() {
-  curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | python3 -c '
+  curl -sf -m 5 "http://127.0.0.1:$METRICS_PORT/metrics" | python3 -c '
 import re, sys
 ok = total = 0
 for line in sys.stdin:

@@ -51,7 +51,7 @@ start() { # label directory port
 }
 start old "$WORK/baseline" "$OLD_PORT"; OLD_PID=${pids[-1]}
 start new "$PWD" "$NEW_PORT"; NEW_PID=${pids[-1]}
-ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+ready() { curl -sf -m 2 --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
   --data-binary @/dev/null "http://127.0.0.1:$1/grpc.health.v1.Health/Check"; }
 for port in "$OLD_PORT" "$NEW_PORT"; do
   for _ in $(seq 1 300); do ready "$port" && break; sleep 0.1; done

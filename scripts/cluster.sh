@@ -148,7 +148,7 @@ demo_session
 
 step "Calls each replica answered (its Metrics:Url; health checks left out) and its verdicts"
 for n in 1 2 3; do
-  curl -sf "http://127.0.0.1:${metrics_ports[n]}/metrics" > "$DATA/metrics-$n.txt" || { echo "  replica $n: no metrics"; continue; }
+  curl -sf -m 2 "http://127.0.0.1:${metrics_ports[n]}/metrics" > "$DATA/metrics-$n.txt" || { echo "  replica $n: no metrics"; continue; }
   calls=$(grep '^elicense_rpc_server_duration_seconds_count' "$DATA/metrics-$n.txt" | grep -vi health | awk '{s += $NF} END {print s + 0}' || true)
   verdicts=$(grep '^elicense_verify_verdicts_total' "$DATA/metrics-$n.txt" | while read -r line; do  # labels in any order
     printf '%s/%s=%s\n' "$(grep -o '[{,]verdict="[^"]*"' <<< "$line" | cut -d'"' -f2)" \

@@ -5,9 +5,12 @@
 #   free_redis_port         a port below 55536 free together with port + 10000 (the cluster bus)
 #   grpc_ready PORT         true when the server on PORT answers grpc.health.v1.Health/Check
 #   wait_grpc PORT PID LOG  waits up to 30 s for grpc_ready; false (LOG's tail shown) if PID exits or time runs out
-#   stop_pid PID            TERM, up to 10 s to exit (a replica drains first), then KILL; only our own children
-#   stop_pids PID...        the same for several at once: TERM to all, then one 10 s bound for all (replicas
-#                           drain side by side: each drain's grace, 3 s by default, is paid once, not per replica)
+#   stop_pid PID            TERM, up to STOP_SECONDS (20) to exit, then KILL; only our own children. A server
+#                           bounds its own stop at Drain:Grace + Drain:MaxCallDuration + 5 s (DrainOptions:
+#                           3 + 10 + 5 = 18 s by default): waiting less would KILL a replica still inside its
+#                           drain, so the bound is above that (raise STOP_SECONDS with a longer Drain)
+#   stop_pids PID...        the same for several at once: TERM to all, then one STOP_SECONDS bound for all
+#                           (replicas drain side by side: each drain is paid once, not per replica)
 #   redis_cluster_start DIR starts 6 cluster-enabled redis-server under DIR, creates 3 masters + 3 replicas,
 #                           waits for cluster_state:ok; appends to the caller's arrays redis_pids and
 #                           redis_ports (declare them first: the caller's cleanup stops redis_pids) and sets
@@ -42,7 +45,7 @@ else:
 PY
 }
 
-grpc_ready() { curl -sf --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
+grpc_ready() { curl -sf -m 2 --http2-prior-knowledge -o /dev/null -X POST -H content-type:application/grpc -H te:trailers \
   --data-binary @/dev/null "http://127.0.0.1:$1/grpc.health.v1.Health/Check"; }
 
 wait_grpc() {
@@ -59,7 +62,7 @@ wait_grpc() {
 stop_pid() {
   kill "$1" 2>/dev/null || return 0
   local _
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
+  for _ in $(seq $((${STOP_SECONDS:-20} * 10))); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.1; done
   kill -9 "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
@@ -68,7 +71,7 @@ stop_pids() {
   local p alive _
   [ "$#" -gt 0 ] || return 0
   for p in "$@"; do kill "$p" 2>/dev/null || true; done
-  for _ in $(seq 100); do
+  for _ in $(seq $((${STOP_SECONDS:-20} * 10))); do
     alive=0
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
     [ "$alive" = 1 ] || break
@@ -88,13 +91,15 @@ redis_cluster_start() {
       pid=$!
       for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       if redis-cli -p "$port" ping >/dev/null 2>&1; then redis_pids+=("$pid"); redis_ports+=("$port"); break; fi
-      wait "$pid" 2>/dev/null || true  # lost the port to someone else between the check and the bind: another
+      # Lost the port to someone else between the check and the bind, or alive but not answering within 5 s
+      # (not in redis_pids, so cleanup would not stop it, and a bare wait would block on it): stop it, another.
+      stop_pid "$pid"
     done
     [ "${#redis_ports[@]}" = $((first + i)) ] || { echo "Redis node $i did not start:" >&2; cat "$dir/redis.log" >&2; return 1; }
   done
   local ports=("${redis_ports[@]:first:6}")
   # shellcheck disable=SC2046
-  redis-cli --cluster create $(printf '127.0.0.1:%s ' "${ports[@]}") --cluster-replicas 1 --cluster-yes > "$work/cluster-create.log" 2>&1 \
+  timeout 60 redis-cli --cluster create $(printf '127.0.0.1:%s ' "${ports[@]}") --cluster-replicas 1 --cluster-yes > "$work/cluster-create.log" 2>&1 \
     || { cat "$work/cluster-create.log" >&2; return 1; }
   for port in "${ports[@]}"; do
     for _ in $(seq 100); do redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break; sleep 0.1; done
