@@ -6,8 +6,8 @@ namespace ELicense.IntegrationTests.Scripts;
 /// <summary>
 /// The operator scripts that bring the multi-host shape up (scripts/cluster.sh, scripts/demo.sh and the part
 /// they share, scripts/lib/common.sh) and measure the per-unit sizing figures (bench/capacity.sh) and the
-/// replicas' and the failover guarantee's costs (bench/replicas.sh, bench/replay-wait.sh) parse, and cluster.sh answers --help and refuses an argument without
-/// starting anything. Running them in full takes minutes and starts a dozen processes: that is the
+/// replicas' and the failover guarantee's costs (bench/replicas.sh, bench/replay-wait.sh), and every other script under
+/// scripts/ and bench/, parse; cluster.sh answers --help and refuses an argument without starting anything. Running them in full takes minutes and starts a dozen processes: that is the
 /// scripts' own job, not a unit of CI.
 /// </summary>
 public sealed class ScriptTests
@@ -17,15 +17,43 @@ public sealed class ScriptTests
     [Theory]
     [InlineData("scripts/cluster.sh")]
     [InlineData("scripts/demo.sh")]
+    [InlineData("scripts/pg-throwaway.sh")]
     [InlineData("scripts/lib/common.sh")]
+    [InlineData("bench/audit-cost.sh")]
+    [InlineData("bench/audit-replicas.sh")]
+    [InlineData("bench/auth-audit-cost.sh")]
     [InlineData("bench/capacity.sh")]
-    [InlineData("bench/replicas.sh")]
+    [InlineData("bench/compare-verify.sh")]
+    [InlineData("bench/engines.sh")]
+    [InlineData("bench/inspector-vs-h2load.sh")]
     [InlineData("bench/replay-wait.sh")]
+    [InlineData("bench/replicas.sh")]
+    [InlineData("bench/run.sh")]
+    [InlineData("bench/uniform-lookups.sh")]
+    [InlineData("bench/writer-check.sh")]
     public async Task BashSyntaxCheck_OperatorScript_Parses(string script)
     {
         var (code, _, error) = await RunAsync("-n", Path.Combine(RepositoryRoot(), script));
 
         Assert.True(code == 0, $"bash -n {script} failed: {error}");
+    }
+
+    // The list above is written out so each script is its own named case; this keeps a new script from
+    // being left out of it (bench/writer-check.sh once was).
+    [Fact]
+    public void BashSyntaxCheck_EveryScriptUnderScriptsAndBench_IsListed()
+    {
+        var root = RepositoryRoot();
+        var onDisk = new[] { "scripts", "bench" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*.sh", SearchOption.AllDirectories))
+            .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+        var listed = typeof(ScriptTests).GetMethod(nameof(BashSyntaxCheck_OperatorScript_Parses))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
+            .Select(data => (string)data.Data[0]!)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(onDisk, listed);
     }
 
     [Fact]
