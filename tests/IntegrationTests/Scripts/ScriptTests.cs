@@ -13,6 +13,7 @@ namespace ELicense.IntegrationTests.Scripts;
 public sealed class ScriptTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly string[] ScriptFolders = ["scripts", "bench"];
 
     [Theory]
     [InlineData("scripts/cluster.sh")]
@@ -44,7 +45,7 @@ public sealed class ScriptTests
     public void BashSyntaxCheck_EveryScriptUnderScriptsAndBench_IsListed()
     {
         var root = RepositoryRoot();
-        var onDisk = new[] { "scripts", "bench" }
+        var onDisk = ScriptFolders
             .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*.sh", SearchOption.AllDirectories))
             .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
