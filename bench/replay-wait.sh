@@ -13,7 +13,7 @@
 # each run, summed over the three masters): claims per WAIT (the group commit: the run's verifications,
 # warm-up included, over its WAITs), Redis µs per WAIT, and per claim script (with the writer-id check
 # CLUSTER MYID every claim makes) and per verification (claim scripts and WAITs), both after taking off the
-# servers' heartbeat and probe scripts at their idle rate, measured once before the rounds.
+# EVALSHAs beyond the verifications (the servers' heartbeat probes) at their idle µs, measured before the rounds.
 #   ROUNDS (3)  DURATION (8)  CONCURRENCIES ("4 32")  LICENSES (20000)  BUILD=0 (use the Release binaries)
 # About 3.5 minutes with the defaults. Needs redis-server 7+, redis-cli, openssl, python3, curl. Only
 # loopback; stops everything it starts, by pid, also on Ctrl+C.
@@ -93,9 +93,9 @@ print(*t['evalsha'], *t['wait'])"
 now_ms() { date +%s%3N; }
 resetstat() { local p; for p in "${masters[@]}"; do redis-cli -p "$p" config resetstat >/dev/null; done; }
 # Both servers run EVALSHA all along without any load: each one's heartbeat probes all 64 buckets every
-# 250 ms. Their rate with no load, measured once here, is what the report takes off each run's EVALSHA to
-# leave the claim scripts (each run's milliseconds between its reset and its read are in redis.txt).
-step "the servers' idle EVALSHA rate (heartbeats and probes), 5 s"
+# 250 ms. Redis's µs per probe with no load, measured once here, is what the report charges the EVALSHAs
+# beyond a run's verifications at, to leave the claim scripts' own time.
+step "the servers' idle EVALSHA (heartbeats' probes), 5 s"
 resetstat; idle_from=$(now_ms); sleep 5; echo "$(($(now_ms) - idle_from)) $(stats)" > "$WORK/idle.txt"
 measure() { # wait concurrency round
   local w=$1 c=$2 round=$3 from
