@@ -52,12 +52,13 @@ public sealed partial class CacheInvalidator
     /// Messages in between are lost, as in any gap; the change feed covers them and the state stays not live
     /// until a heartbeat comes back and a poll has caught up.
     /// </summary>
-    public async Task RenewSubscriptionAsync()
+    /// <param name="reason">Why, for the warning line: the heartbeat's silence, or the fleet's switch of channel kind.</param>
+    public async Task RenewSubscriptionAsync(string reason)
     {
         if (Interlocked.Exchange(ref _queue, null) is { } old)
         {
             state.SubscriptionLost();
-            LogRenewing(logger, old.Channel.ToString());
+            LogRenewing(logger, reason, old.Channel.ToString());
             try
             {
                 await old.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(1));
@@ -93,6 +94,9 @@ public sealed partial class CacheInvalidator
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to invalidations yet; will retry.")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No heartbeat came back on {Channel} although Redis is connected: subscribing again (the change feed covers the gap).")]
-    private static partial void LogRenewing(ILogger logger, string channel);
+    /// <summary>The reason a silent subscription is made again (<see cref="RenewSubscriptionAsync"/>).</summary>
+    public const string SilentReason = "No heartbeat came back although Redis is connected";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} (on {Channel}): subscribing again (the change feed covers the gap).")]
+    private static partial void LogRenewing(ILogger logger, string reason, string channel);
 }

@@ -18,8 +18,11 @@ public sealed partial class ChannelAgreement(
     InvalidationChannel channel,
     CacheInvalidator invalidator,
     InvalidationState state,
+    TimeProvider time,
     ILogger<ChannelAgreement> logger)
 {
+    private long _lastAgreed = time.GetTimestamp(); // a replica starts mixed (InvalidationState) anyway
+
     /// <summary>Heartbeats between two checks (1 s at the default 250 ms).</summary>
     public const int EveryBeats = 4;
 
@@ -27,7 +30,8 @@ public sealed partial class ChannelAgreement(
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
     // KEYS: the kinds hash. ARGV: replica id, kind used ("L"/"S"), kind it could use, window ms. Stamps this replica by the
-    // Redis clock, drops the replicas gone, returns the kinds in use ("L", "S", "LS") and the fleet's ("S" if all can).
+    // Redis clock, drops the replicas gone (and entries stamped more than a window ahead: a skewed clock that must not keep
+    // a kind alive forever), returns the kinds in use ("L", "S", "LS") and the fleet's ("S" if all can).
     private const string Script = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -37,7 +41,8 @@ public sealed partial class ChannelAgreement(
         local all = redis.call('HGETALL', KEYS[1])
         for i = 1, #all, 2 do
           local entry = all[i + 1]
-          if now - (tonumber(string.sub(entry, 3)) or 0) > tonumber(ARGV[4]) then
+          local age = now - (tonumber(string.sub(entry, 3)) or 0)
+          if age > tonumber(ARGV[4]) or age < -tonumber(ARGV[4]) then
             redis.call('HDEL', KEYS[1], all[i])
           else
             local kind = string.sub(entry, 1, 1)
@@ -54,12 +59,16 @@ public sealed partial class ChannelAgreement(
     /// <summary>The hash of kinds, beside the channel's name.</summary>
     public RedisKey Key => redis.KeyPrefix + "invalidate:kinds";
 
-    /// <summary>Records this replica's kinds and follows the fleet's; bounded by <paramref name="timeout"/>. A failure changes nothing.</summary>
+    /// <summary>
+    /// Records this replica's kinds and follows the fleet's; bounded by <paramref name="timeout"/>. A failed check keeps the
+    /// last verdict for one <see cref="Window"/> only: after that, peers may have switched unseen, so the kinds count as mixed.
+    /// </summary>
     public async Task CheckAsync(TimeSpan timeout)
     {
         if (redis.Multiplexer is not { IsConnected: true } multiplexer || channel.Kind == InvalidationChannelKind.Unknown)
         {
-            return; // nothing decided yet: nothing to tell
+            Unchecked(); // nothing decided yet: nothing to tell
+            return;
         }
 
         try
@@ -68,15 +77,25 @@ public sealed partial class ChannelAgreement(
             if (channel.Adopt(fleet))
             {
                 LogSwitched(logger, fleet);
-                await invalidator.RenewSubscriptionAsync(); // the old subscription hears nothing the fleet sends now
+                await invalidator.RenewSubscriptionAsync($"The fleet switched the invalidation channel to {fleet}"); // the old one hears nothing the fleet sends now
                 (used, _) = await RecordAsync(multiplexer, timeout); // at once: peers still on the old kind must see the split
             }
 
             state.ChannelsMixed(used.Replace(Letter(channel.Kind), "", StringComparison.Ordinal).Length > 0);
+            Interlocked.Exchange(ref _lastAgreed, time.GetTimestamp());
         }
         catch (Exception e) when (RedisConnection.IsRedisFailure(e) || e is RedisServerException)
         {
             LogCheckFailed(logger, e); // the heartbeats still tell whether this replica's own subscription delivers
+            Unchecked();
+        }
+    }
+
+    private void Unchecked()
+    {
+        if (time.GetElapsedTime(Interlocked.Read(ref _lastAgreed)) > Window)
+        {
+            state.ChannelsMixed(true);
         }
     }
 

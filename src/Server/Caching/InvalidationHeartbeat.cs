@@ -48,10 +48,10 @@ public sealed partial class InvalidationHeartbeat(
                 var published = await PublishAsync(interval);
                 if (watch.ShouldRenew(invalidator.IsSubscribed, published, state.HeartbeatSilent()))
                 {
-                    await invalidator.RenewSubscriptionAsync();
+                    await invalidator.RenewSubscriptionAsync(CacheInvalidator.SilentReason);
                 }
 
-                if (published && ++beats % ChannelAgreement.EveryBeats == 0)
+                if (published && beats++ % ChannelAgreement.EveryBeats == 0) // the first on the first published beat
                 {
                     await agreement.CheckAsync(interval); // every replica on one kind of channel, or pub/sub not live
                 }

@@ -31,7 +31,7 @@ public sealed class InvalidationState(IOptions<CacheOptions> options, TimeProvid
     private long _liveSince = Never;
     private long _lastHeartbeat = Never;
     private long _lastPollStart = Never;
-    private int _channelsMixed;
+    private int _channelsMixed = 1; // unknown until the first agreement check: a new replica must not say LIVE before it
 
     /// <summary>The connection carrying the subscription failed: nothing arrives until a heartbeat proves otherwise.</summary>
     public void SubscriptionLost() => Interlocked.Exchange(ref _liveSince, Never);

@@ -45,7 +45,8 @@ public sealed class DrainShutdownBudget(IOptions<DrainOptions> drain, IConfigura
     public ValidateOptionsResult Validate(string? name, HostOptions options)
     {
         var need = drain.Value;
-        return options.ShutdownTimeout >= need.ShutdownTimeout
+        // Infinite (-1 ms, "wait for ever") is as long as any drain needs.
+        return options.ShutdownTimeout == Timeout.InfiniteTimeSpan || options.ShutdownTimeout >= need.ShutdownTimeout
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(
                 $"{SectionName}:{nameof(HostOptions.ShutdownTimeout)} is {options.ShutdownTimeout}, shorter than a stop needs: " +

@@ -21,6 +21,10 @@ public static class HealthCheckExtensions
                 options.Services.Map("elicense.v1.RegistryService", r => r.Name is "registry" or "audit" or DrainingHealthCheck.Name);
                 // Check answers from the last published result: a health probe must not cost a registry query.
                 options.UseHealthChecksCache = true;
+                // The drain alone ends a Watch, when its grace is over (DrainingStreamsInterceptor). grpc-dotnet's default
+                // ends it at ApplicationStopping with one more NOT_SERVING: under SIGTERM that is the signal itself (t = 0,
+                // cutting the Watch a client leaves by), under Host.StopAsync it races the interceptor at the grace's end.
+                options.SuppressCompletionOnShutdown = true;
             })
             .AddCheck<RegistryHealthCheck>("registry")
             .AddCheck<AuditHealthCheck>("audit")

@@ -10,9 +10,11 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace ELicense.IntegrationTests.Drain;
 
 /// <summary>
-/// Long-lived streams on a stopping replica (real Kestrel, Host.StopAsync as SIGTERM takes it): a health Watch and a
-/// VerifyCredentials stream left open do not hold the stop for Drain:MaxCallDuration. The Watch reports NOT_SERVING at
-/// once and completes when the grace ends; the verify stream answers what it was sent, then ends with UNAVAILABLE.
+/// Long-lived streams on a stopping replica: a health Watch and a VerifyCredentials stream left open do not hold the stop
+/// for Drain:MaxCallDuration. The Watch reports NOT_SERVING at once and completes when the grace ends; the verify stream
+/// answers what it was sent, then ends with UNAVAILABLE. Both stop paths: Host.StopAsync in process (ApplicationStopping
+/// raised after the grace) and SIGTERM to a real process (ConsoleLifetime raises ApplicationStopping at the signal, which
+/// grpc-dotnet's health service would end the Watch on, were it not told to leave that to the drain).
 /// </summary>
 public sealed class DrainStreamsTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -21,6 +23,7 @@ public sealed class DrainStreamsTests(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly string _directory = Directory.CreateTempSubdirectory("elicense-drain-streams-").FullName;
     private ServerInstance? _server;
+    private ServerProcess? _process;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -64,11 +67,41 @@ public sealed class DrainStreamsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(stopped < Grace + TimeSpan.FromSeconds(6), $"The stop took {stopped.TotalSeconds:0.0} s with the streams open.");
     }
 
+    [Fact]
+    public async Task Sigterm_HealthWatchOpen_StaysOpenThroughTheGrace()
+    {
+        _process = ServerProcess.Start(_directory, [$"--Drain:Grace={Grace:c}", $"--Drain:MaxCallDuration={MaxCallDuration:c}"]);
+        await _process.WaitUntilListeningAsync(TimeSpan.FromSeconds(60), Ct);
+        using var watch = new Health.HealthClient(_process.Channel).Watch(new HealthCheckRequest(), cancellationToken: Ct);
+        Assert.True(await watch.ResponseStream.MoveNext(Ct));
+        Assert.Equal(ServingStatus.Serving, watch.ResponseStream.Current.Status);
+
+        var clock = Stopwatch.StartNew();
+        await _process.TerminateAsync(Ct);
+        var statuses = new List<ServingStatus>();
+        while (await watch.ResponseStream.MoveNext(Ct))
+        {
+            statuses.Add(watch.ResponseStream.Current.Status);
+        }
+
+        var watchEnded = clock.Elapsed;
+        Assert.Equal(0, await _process.WaitForExitAsync(TimeSpan.FromSeconds(30), Ct));
+        output.WriteLine($"SIGTERM: Watch ended {watchEnded.TotalSeconds:0.00} s and the process exited {clock.Elapsed.TotalSeconds:0.00} s after it (grace {Grace.TotalSeconds} s)");
+        Assert.Equal([ServingStatus.NotServing], statuses);
+        Assert.Equal(StatusCode.OK, watch.GetStatus().StatusCode);
+        Assert.InRange(watchEnded, Grace - TimeSpan.FromMilliseconds(100), Grace + TimeSpan.FromSeconds(5)); // the Watch a client leaves by stays
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {
             await _server.DisposeAsync();
+        }
+
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
         }
 
         SqliteConnection.ClearAllPools();

@@ -10,8 +10,8 @@ namespace ELicense.IntegrationTests.ReplayFailover;
 /// <summary>
 /// A cluster master restarted from an older snapshot (persistence that lost its tail), too quickly for its replica to
 /// take over: the node keeps its id (nodes.conf) and the snapshot keeps every bucket's epoch and writer id, so only the
-/// server's new run_id shows that claims were lost. The probe reads it after the reconnect (the connection failure
-/// makes the replica suspect), not every beat: the replays of the claims made after the snapshot, on a server replica
+/// server's new run_id shows that claims were lost. The probe reads it every beat, once per master (one bucket
+/// of each master's slots reads it for all of them): the replays of the claims made after the snapshot, on a server replica
 /// that never saw them, must not be answered VALID with an authoritative (SHARED) replay check.
 /// </summary>
 public sealed class ReplayRestartFromSnapshotTests(ITestOutputHelper output) : IAsyncLifetime

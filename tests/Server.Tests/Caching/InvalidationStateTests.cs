@@ -17,7 +17,11 @@ public class InvalidationStateTests
     private readonly FakeTimeProvider _time = new(CredentialTestKit.Start);
     private readonly InvalidationState _state;
 
-    public InvalidationStateTests() => _state = new InvalidationState(Options.Create(new CacheOptions()), _time);
+    public InvalidationStateTests()
+    {
+        _state = new InvalidationState(Options.Create(new CacheOptions()), _time);
+        _state.ChannelsMixed(false); // the first agreement check found every replica on this one's kind
+    }
 
     /// <summary>A copy read from the registry a minute ago: its age bounds nothing, the feed does.</summary>
     private FreshnessBound OldCopy() => _state.For(_time.GetUtcNow().AddMinutes(-1).ToUnixTimeMilliseconds());
@@ -184,6 +188,23 @@ public class InvalidationStateTests
         Assert.False(_state.HeartbeatSilent());
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(_state.HeartbeatSilent());
+    }
+
+    [Fact]
+    public void For_NewReplicaBeforeItsFirstAgreementCheck_FeedOnly()
+    {
+        var state = new InvalidationState(Options.Create(new CacheOptions()), _time);
+        state.HeartbeatReceived();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var started = state.PollStarting();
+        state.PollSucceeded(started);
+        var beforeCheck = state.For(_time.GetUtcNow().AddMinutes(-1).ToUnixTimeMilliseconds());
+        state.ChannelsMixed(false);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        state.PollSucceeded(state.PollStarting());
+
+        Assert.Equal(InvalidationPath.FeedOnly, beforeCheck.Path); // peers may be on the other kind: it cannot know yet
+        Assert.Equal(InvalidationPath.Live, state.Path);
     }
 
     [Fact]

@@ -57,6 +57,12 @@ public sealed class DrainShutdownBudgetTests
         Assert.Equal(TimeSpan.FromSeconds(6), Budget(["--shutdownTimeoutSeconds=6", "--Drain:Grace=00:00:00", "--Drain:MaxCallDuration=00:00:01"]));
     }
 
+    [Fact]
+    public void ShutdownTimeout_InfiniteInCode_AcceptedAsLongEnough()
+    {
+        Assert.Equal(Timeout.InfiniteTimeSpan, Budget([], services => services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan)));
+    }
+
     // The host reads its options when it is built: that is where a refused budget throws.
     private static TimeSpan Budget(string[] args, Action<IServiceCollection>? code = null)
     {

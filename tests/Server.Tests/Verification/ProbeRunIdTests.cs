@@ -1,35 +1,58 @@
+using System.Net;
+using ELicense.Server.Credentials;
+using ELicense.Server.Tests.Credentials;
 using ELicense.Server.Verification.Replay;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace ELicense.Server.Tests.Verification;
 
 /// <summary>
-/// When the heartbeat probe reads the run_id (INFO server, the dearest part of a beat): after every connection failure or
-/// moved slot (the detector is suspect then, also right after start) and as a backstop every 16th round.
+/// Which buckets' beats read the run_id (INFO server, the dearest part of a beat): every beat, the first bucket of each
+/// Redis server, and that one reading judges every bucket the server serves.
 /// </summary>
 public sealed class ProbeRunIdTests
 {
-    [Fact]
-    public void ReadsRunIds_Suspect_EveryRound()
-    {
-        var detector = new ClaimLossDetector(Microsoft.Extensions.Options.Options.Create(new Server.Credentials.CredentialOptions()),
-            Microsoft.Extensions.Options.Options.Create(new ReplayOptions()), TimeProvider.System);
-        detector.ConnectionFailed(); // a restart breaks every connection to the server
+    private static readonly EndPoint One = new IPEndPoint(IPAddress.Loopback, 7001);
+    private static readonly EndPoint Two = new IPEndPoint(IPAddress.Loopback, 7002);
 
-        Assert.All(Enumerable.Range(1, ClaimWriteBack.RunIdEvery - 1), round => Assert.True(ClaimWriteBack.ReadsRunIds(detector.Suspicion, round)));
+    [Fact]
+    public void RunIdReaders_SingleServer_OneBucketReads()
+    {
+        var servers = Enumerable.Repeat<EndPoint?>(One, ReplayKeys.Count).ToArray();
+
+        var readers = ClaimWriteBack.RunIdReaders(servers);
+
+        Assert.Equal([0], Enumerable.Range(0, readers.Length).Where(b => readers[b]));
+        Assert.Equal(Enumerable.Range(0, ReplayKeys.Count), ClaimWriteBack.SameServer(servers, 0));
     }
 
     [Fact]
-    public void ReadsRunIds_NothingSuspect_OnlyEverySixteenthRound()
+    public void RunIdReaders_TwoServersAndOneUnknown_OneReaderEachAndTheUnknownReadsItsOwn()
     {
-        var detector = new ClaimLossDetector(Microsoft.Extensions.Options.Options.Create(new Server.Credentials.CredentialOptions()),
-            Microsoft.Extensions.Options.Options.Create(new ReplayOptions()), TimeProvider.System);
-        detector.ConnectionFailed();
-        var suspicion = detector.Suspicion;
-        detector.Probed(suspicion, new ClaimContext("", "", 0, 0, 0)); // a probe started afterwards reached every bucket
+        EndPoint?[] servers = [One, Two, One, null, Two];
 
-        var reads = Enumerable.Range(0, 3 * ClaimWriteBack.RunIdEvery).Where(round => ClaimWriteBack.ReadsRunIds(detector.Suspicion, round)).ToList();
+        var readers = ClaimWriteBack.RunIdReaders(servers);
 
-        Assert.Equal([0, ClaimWriteBack.RunIdEvery, 2 * ClaimWriteBack.RunIdEvery], reads);
+        Assert.Equal([true, true, false, true, false], readers);
+        Assert.Equal([1, 4], ClaimWriteBack.SameServer(servers, 1));
+        Assert.Equal([3], ClaimWriteBack.SameServer(servers, 3));
+    }
+
+    [Fact]
+    public void ObserveRunId_GroupOnANewRunId_EveryBucketLastSeenWithTheOldOneIsLost()
+    {
+        var time = new FakeTimeProvider(CredentialTestKit.Start);
+        var detector = new ClaimLossDetector(Options.Create(new CredentialOptions()), Options.Create(new ReplayOptions()), time);
+        detector.ObserveRunId("run-1", [0, 1]);
+        detector.ObserveRunId("run-9", [2]);
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(ReplayAuthority.Shared, detector.Authority(nowMs, 0));
+
+        detector.ObserveRunId("run-2", [0, 1, 2]); // bucket 2 moved to this server (a failover): lost too
+
+        Assert.All([0, 1, 2], b => Assert.Equal(ReplayAuthority.SharedIncomplete, detector.Authority(nowMs, b)));
+        Assert.Equal(ReplayAuthority.Shared, detector.Authority(nowMs, 3));
     }
 }

@@ -219,23 +219,34 @@ public sealed class ClaimLossDetector(IOptions<CredentialOptions> options, IOpti
     }
 
     /// <summary>Takes in the run_id of the server holding <paramref name="bucket"/> from a probe; a different one is a restart or a failover.</summary>
-    public void ObserveRunId(string? runId, int bucket = 0)
+    public void ObserveRunId(string? runId, int bucket = 0) => ObserveRunId(runId, [bucket]);
+
+    /// <summary>
+    /// Takes in the run_id of the server that serves <paramref name="buckets"/> (read once for all of them): every one of
+    /// them last seen with another run_id is lost (a restart, or a failover that moved it there).
+    /// </summary>
+    public void ObserveRunId(string? runId, IReadOnlyList<int> buckets)
     {
         if (runId is null)
         {
             return;
         }
 
-        bool changed;
-        var state = _buckets[bucket];
+        var changed = false;
         lock (_gate)
         {
-            changed = state.RunId is not null && state.RunId != runId;
-            state.RunId = runId;
-            if (changed)
+            var untilMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _windowMs;
+            foreach (var bucket in buckets)
             {
-                state.LossUntilMs = Math.Max(state.LossUntilMs, time.GetUtcNow().ToUnixTimeMilliseconds() + _windowMs);
-                state.LossAnnounceMs = state.LossUntilMs;
+                var state = _buckets[bucket];
+                if (state.RunId is not null && state.RunId != runId)
+                {
+                    changed = true;
+                    state.LossUntilMs = Math.Max(state.LossUntilMs, untilMs);
+                    state.LossAnnounceMs = state.LossUntilMs;
+                }
+
+                state.RunId = runId;
             }
         }
 

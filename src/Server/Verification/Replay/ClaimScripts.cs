@@ -14,8 +14,8 @@ internal static class ClaimScripts
     // not agree, drops a peer silent for a whole window, and when asked returns the server's run_id (new on every
     // restart and failover; read here because INFO needs admin mode from a client). The silence check is
     // left to the beat: on every claim it would double the script's cost in Redis (8 µs → 17.5 µs). The run_id is
-    // asked for only by the probe after a connection failure or a moved slot, and by every 16th: `INFO server` is
-    // about 10 µs of Redis CPU, 40 % of a beat's script (see ClaimWriteBack.RunIdEvery).
+    // asked for by every probe, but of one bucket per Redis server only (`INFO server` is about 8 µs of Redis CPU, as
+    // much as the rest of a beat's script; see ClaimWriteBack.RunIdReaders).
     // Failover (issue 16): the bucket keeps the id of the master that wrote it: on a cluster its node id
     // (CLUSTER MYID: free; measured 7.5 µs per script with it, 8-9 without), else its master_replid (INFO
     // replication: +7 µs, 15.4-17.9 µs per script). A replica promoted

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using ELicense.Server.Caching;
 using ELicense.Server.Resilience;
 using Polly;
@@ -43,20 +44,47 @@ public sealed class RedisClaimStore(RedisConnection redis, ResiliencePipelinePro
     /// bucket): learns the epochs and the marks and publishes announcements. Each bucket's task fails on its own
     /// (a shard down fails its buckets only). Not through the breaker: announcing the moment Redis is back is its point.
     /// </summary>
-    /// <param name="runIds">Read each bucket's server run_id too (<see cref="ClaimReply.RunId"/>; null otherwise).</param>
-    public Task<ClaimReply>[] ProbeAll(IReadOnlyList<ClaimContext> contexts, bool runIds, CancellationToken cancellationToken)
+    /// <param name="runIds">Per context: read its bucket's server run_id too (<see cref="ClaimReply.RunId"/>; null otherwise).</param>
+    public Task<ClaimReply>[] ProbeAll(IReadOnlyList<ClaimContext> contexts, IReadOnlyList<bool> runIds, CancellationToken cancellationToken)
     {
         var tasks = new Task<ClaimReply>[contexts.Count];
         for (var i = 0; i < tasks.Length; i++)
         {
             var (database, keys, values) = Prepare(ReplayKeys.Probe(_prefix, contexts[i].Bucket), "", TimeSpan.FromSeconds(1), contexts[i],
-                beat: true, runId: runIds);
+                beat: true, runId: runIds[i]);
             tasks[i] = ReadAsync(database.ScriptEvaluateAsync(ClaimScripts.Claim, keys, values).WaitAsync(BackgroundTimeout, cancellationToken));
         }
 
         return tasks;
 
         static async Task<ClaimReply> ReadAsync(Task<RedisResult> result) => Read(await result);
+    }
+
+    /// <summary>
+    /// The server that serves each bucket's slot, as the multiplexer routes it now (one on a single Redis; the shard's
+    /// master on a cluster); null where none is known (not connected yet, a shard unreachable).
+    /// </summary>
+    public EndPoint?[] ServersOf(int buckets)
+    {
+        var servers = new EndPoint?[buckets];
+        if (redis.Multiplexer is not { } multiplexer)
+        {
+            return servers;
+        }
+
+        for (var b = 0; b < buckets; b++)
+        {
+            try
+            {
+                servers[b] = multiplexer.GetServer(ReplayKeys.Probe(_prefix, b)).EndPoint;
+            }
+            catch (Exception e) when (e is RedisException or InvalidOperationException)
+            {
+                servers[b] = null; // that bucket reads its own run_id
+            }
+        }
+
+        return servers;
     }
 
     /// <summary>
