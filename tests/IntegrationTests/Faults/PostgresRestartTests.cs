@@ -33,6 +33,9 @@ public sealed class PostgresRestartTests
     /// <summary>How long calls must keep coming back good before the replicas count as recovered.</summary>
     private static readonly TimeSpan GoodStretch = TimeSpan.FromSeconds(3);
 
+    /// <summary>Authoritative answers of each scan kind the replicas must give once recovered (see <see cref="AnswerJudge.IsAuthoritative"/>).</summary>
+    private const int LeastAuthoritative = 5;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -76,7 +79,8 @@ public sealed class PostgresRestartTests
 
         using var session = new RpcSession(ReplicaSet.Options([.. set.Replicas.Select(r => r.Address)], device: "faults-pg"),
             healthTimeout: TimeSpan.FromSeconds(10));
-        await using var load = MixedLoad.Start(session, plan, new MixedLoadSettings { Workers = 3, MaxDuration = TimeSpan.FromSeconds(40) });
+        // Only PostgreSQL is stopped, never Redis: a replay of a claim stored SHARED must be REPLAYED (ClaimsIntact).
+        await using var load = MixedLoad.Start(session, plan, new MixedLoadSettings { Workers = 3, MaxDuration = TimeSpan.FromSeconds(40), ClaimsIntact = true });
         await load.WaitForCallsAsync(150, TimeSpan.FromSeconds(20));
 
         var stoppedAt = load.Elapsed;
@@ -94,12 +98,14 @@ public sealed class PostgresRestartTests
         var window = load.Report($"{name} window (stop to back + 2 s)", stoppedAt, backAt + Settle);
         var down = load.Report($"{name} while down", downFrom, downTo);
         var overall = load.Overall($"{name} overall");
+        var after = load.After($"{name} after recovery", backAt + recovery);
         TestContext.Current.SendDiagnosticMessage(
             $"PostgreSQL stopped at {stoppedAt.TotalSeconds:0.000} s (down {downFrom.TotalSeconds:0.000} s), started again at {downTo.TotalSeconds:0.000} s, " +
             $"back at {backAt.TotalSeconds:0.000} s; answering fresh again {Math.Max(0, recovery.TotalMilliseconds):0} ms after; " +
             $"stale answers {overall.CallList.Count(c => c.Stale)}, errors by reason: {Reasons(overall)}");
         TestContext.Current.SendDiagnosticMessage(window.ToString());
         TestContext.Current.SendDiagnosticMessage(down.ToString());
+        TestContext.Current.SendDiagnosticMessage(after.ToString());
         TestContext.Current.SendDiagnosticMessage(overall.ToString());
 
         Assert.True(overall.WrongAnswers.Count == 0, $"Wrong answers: {overall.Describe()}");
@@ -107,6 +113,7 @@ public sealed class PostgresRestartTests
             $"A failure other than UNAVAILABLE with RetryInfo: {overall.Describe()}");
         Assert.True(recovery <= RecoveryBound, $"Calls still failed or stale {recovery} after PostgreSQL was back: {overall.Describe()}");
         Assert.True(load.Calls.Any(c => c.Start > backAt + recovery && c.Ok && !c.Degraded), "No good call after the recovery.");
+        Assert.True(after.TooFewAuthoritative(LeastAuthoritative) is null, after.TooFewAuthoritative(LeastAuthoritative));
         return new Run(window, down, downFrom, downTo);
     }
 
