@@ -103,6 +103,7 @@ public sealed class AnswerJudgeTests
     [InlineData(LoadCallKind.Replay, Verdict.Replayed, ReplayCheck.Shared, true)]
     [InlineData(LoadCallKind.Replay, Verdict.StatusUnavailable, ReplayCheck.Unspecified, false)]
     [InlineData(LoadCallKind.Revoked, Verdict.LicenseNotValid, ReplayCheck.Shared, true)]
+    [InlineData(LoadCallKind.Revoked, Verdict.Replayed, ReplayCheck.Shared, true)]
     [InlineData(LoadCallKind.Revoked, Verdict.StatusUnavailable, ReplayCheck.Unspecified, false)]
     public void IsAuthoritative_Answer_OnlyWhenItKnows(LoadCallKind kind, Verdict verdict, ReplayCheck check, bool expected) =>
         Assert.Equal(expected, AnswerJudge.IsAuthoritative(kind, Answer(verdict, check)));

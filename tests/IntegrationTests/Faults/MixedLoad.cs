@@ -97,6 +97,14 @@ public sealed class MixedLoad : IAsyncDisposable
     public Task<TimeSpan> WaitUntilAsync(TimeSpan at, TimeSpan deadline) =>
         TestData.EventuallyAsync(() => Task.FromResult(Elapsed >= at || Ended), deadline);
 
+    /// <summary>
+    /// Waits (polling, bounded) until the calls started from <paramref name="from"/> hold at least <paramref name="least"/>
+    /// authoritative answers of each scan kind (<see cref="FaultWindowReport.TooFewAuthoritative"/>), or the load has
+    /// ended: a slow machine gets the answers later, not a weaker check.
+    /// </summary>
+    public Task<TimeSpan> WaitForAuthoritativeAsync(TimeSpan from, int least, TimeSpan deadline) =>
+        TestData.EventuallyAsync(() => Task.FromResult(After("", from).TooFewAuthoritative(least) is null || Ended), deadline);
+
     /// <summary>The report for calls overlapping [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public FaultWindowReport Report(string name, TimeSpan from, TimeSpan to) => FaultWindowReport.For(name, Calls, from, to);
 

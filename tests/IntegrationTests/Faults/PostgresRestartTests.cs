@@ -92,6 +92,9 @@ public sealed class PostgresRestartTests
         var backAt = load.Elapsed;
         // Recovered once every call for a few seconds has been answered fresh; bounded.
         await TestData.EventuallyAsync(() => Task.FromResult(load.Elapsed - LastBadEnd(load, backAt) >= GoodStretch || load.Ended), RecoveryBound + GoodStretch);
+        // And enough answers that know, of every scan kind, since then (a slow machine takes longer to give them).
+        await TestData.EventuallyAsync(() => Task.FromResult(load.After("", LastBadEnd(load, backAt)).TooFewAuthoritative(LeastAuthoritative) is null || load.Ended),
+            TimeSpan.FromSeconds(15));
         await load.StopAsync();
 
         var recovery = LastBadEnd(load, backAt) - backAt;

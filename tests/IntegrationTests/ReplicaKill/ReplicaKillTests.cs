@@ -62,6 +62,7 @@ public sealed class ReplicaKillTests(PostgresClusterFixture fixture) : IClassFix
         await HealthRounds.ViewAsync(session.Health!, true, true, false);
         var healthSawIt = load.Elapsed - killTo;
         await load.WaitUntilAsync(killTo + DetectionBound + TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(20));
+        await load.WaitForAuthoritativeAsync(killTo + DetectionBound, LeastAuthoritative, TimeSpan.FromSeconds(15));
         await load.StopAsync();
 
         var calls = load.Calls;
