@@ -51,6 +51,25 @@ public sealed class FaultWindowReport
     /// <summary>Answers that said they were degraded (stale, LOCAL_ONLY, SHARED_INCOMPLETE, STATUS_UNAVAILABLE).</summary>
     public int Degraded => CallList.Count(c => c.Degraded);
 
+    /// <summary>
+    /// Answers that knew, of the kind expected, per scan kind (<see cref="AnswerJudge.IsAuthoritative"/>): replays
+    /// REPLAYED, revoked LICENSE_NOT_VALID, fresh VALID/SHARED not stale. Every kind is present, zero when none.
+    /// </summary>
+    public IReadOnlyDictionary<LoadCallKind, int> Authoritative =>
+        new[] { LoadCallKind.Fresh, LoadCallKind.Replay, LoadCallKind.Revoked }.ToDictionary(k => k, k => CallList.Count(c => c.Kind == k && c.Authoritative));
+
+    /// <summary>
+    /// The scan kinds with fewer than <paramref name="least"/> authoritative answers, described, or null when none:
+    /// "no wrong answer" means little if the fleet said "cannot tell" (STATUS_UNAVAILABLE, or failed) everywhere.
+    /// </summary>
+    public string? TooFewAuthoritative(int least)
+    {
+        var lacking = Authoritative.Where(a => a.Value < least).Select(a => $"{a.Key} {a.Value}").ToList();
+        return lacking.Count == 0 ? null
+            : $"{Name}: fewer than {least} authoritative answers for {string.Join(", ", lacking)} (answers: " +
+              string.Join(", ", CallList.Where(c => c.Kind != LoadCallKind.Lookup).GroupBy(c => $"{c.Kind} {c.Status} {c.Answer}").Select(g => $"{g.Key} x{g.Count()}")) + ")";
+    }
+
     /// <summary>Median latency.</summary>
     public TimeSpan P50 { get; }
 
@@ -65,15 +84,19 @@ public sealed class FaultWindowReport
         new(name, from, to, calls.Where(c => c.Overlaps(from, to)).ToList());
 
     /// <summary>
-    /// One line: <c>FaultWindowReport NAME: window 12.345-17.890 s, calls 512, errors 0 (none), wrong 0, degraded 31, p50 5 ms, p99 120 ms, max 830 ms</c>
-    /// (window "whole run" when it has no end; errors listed as CODE=count).
+    /// One line: <c>FaultWindowReport NAME: window 12.345-17.890 s, calls 512, errors 0 (none), wrong 0, degraded 31,
+    /// authoritative fresh/replay/revoked 140/150/48, p50 5 ms, p99 120 ms, max 830 ms</c> (window "whole run" when it has no
+    /// end, "calls started from 12.345 s" for <see cref="MixedLoad.After"/>; errors listed as CODE=count).
     /// </summary>
     public override string ToString()
     {
-        var window = To == TimeSpan.MaxValue ? "whole run" : string.Create(CultureInfo.InvariantCulture, $"{From.TotalSeconds:0.000}-{To.TotalSeconds:0.000} s");
+        var window = To == TimeSpan.MaxValue
+            ? From == TimeSpan.Zero ? "whole run" : string.Create(CultureInfo.InvariantCulture, $"calls started from {From.TotalSeconds:0.000} s")
+            : string.Create(CultureInfo.InvariantCulture, $"{From.TotalSeconds:0.000}-{To.TotalSeconds:0.000} s");
         var errors = Errors.Count == 0 ? "none" : string.Join(" ", Errors.OrderBy(e => e.Key.ToString()).Select(e => $"{e.Key}={e.Value}"));
         return string.Create(CultureInfo.InvariantCulture,
             $"FaultWindowReport {Name}: window {window}, calls {Calls}, errors {ErrorCount} ({errors}), wrong {WrongAnswers.Count}, degraded {Degraded}, " +
+            $"authoritative fresh/replay/revoked {Authoritative[LoadCallKind.Fresh]}/{Authoritative[LoadCallKind.Replay]}/{Authoritative[LoadCallKind.Revoked]}, " +
             $"p50 {P50.TotalMilliseconds:0} ms, p99 {P99.TotalMilliseconds:0} ms, max {Max.TotalMilliseconds:0} ms");
     }
 

@@ -32,6 +32,8 @@ public enum LoadCallKind
 /// <param name="RetryInfo">For a failed call: whether it carried a google.rpc.RetryInfo detail.</param>
 /// <param name="ErrorReason">For a failed call: its google.rpc.ErrorInfo reason (e.g. REGISTRY_UNAVAILABLE), or null.</param>
 /// <param name="Stale">An answer marked stale (freshness.stale).</param>
+/// <param name="Authoritative">An answer that knows, of the kind expected (<see cref="AnswerJudge.IsAuthoritative"/>).</param>
+/// <param name="LicenseNumber">The licence asked about (a lookup's, or the one the credential was issued for).</param>
 public sealed record LoadCall(
     LoadCallKind Kind,
     int Worker,
@@ -43,7 +45,9 @@ public sealed record LoadCall(
     bool Degraded,
     bool RetryInfo = false,
     string? ErrorReason = null,
-    bool Stale = false)
+    bool Stale = false,
+    bool Authoritative = false,
+    string? LicenseNumber = null)
 {
     /// <summary>How long the call took, retries included.</summary>
     public TimeSpan Latency => End - Start;

@@ -24,6 +24,12 @@ public sealed record MixedLoadSettings
 
     /// <summary>Relative weights of fresh scans, lookups, replays and scans of revoked credentials.</summary>
     public (int Fresh, int Lookup, int Replay, int Revoked) Mix { get; init; } = (3, 3, 3, 1);
+
+    /// <summary>
+    /// The fault leaves the claim store (Redis) alone: a replay whose first scan was answered with a SHARED replay
+    /// check must then be REPLAYED, and a VALID for it is wrong whatever its own replay check (see <see cref="AnswerJudge"/>).
+    /// </summary>
+    public bool ClaimsIntact { get; init; }
 }
 
 /// <summary>
@@ -53,7 +59,7 @@ public sealed class MixedLoad : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<LoadCall> _calls = new();
-    private readonly List<LoadCredential> _scanned = []; // guarded by itself
+    private readonly List<(LoadCredential Credential, ReplayCheck FirstCheck)> _scanned = []; // guarded by itself
     private readonly string[] _licences;
     private readonly Task _workers;
     private int _started;
@@ -91,8 +97,20 @@ public sealed class MixedLoad : IAsyncDisposable
     public Task<TimeSpan> WaitUntilAsync(TimeSpan at, TimeSpan deadline) =>
         TestData.EventuallyAsync(() => Task.FromResult(Elapsed >= at || Ended), deadline);
 
+    /// <summary>
+    /// Waits (polling, bounded) until the calls started from <paramref name="from"/> hold at least <paramref name="least"/>
+    /// authoritative answers of each scan kind (<see cref="FaultWindowReport.TooFewAuthoritative"/>), or the load has
+    /// ended: a slow machine gets the answers later, not a weaker check.
+    /// </summary>
+    public Task<TimeSpan> WaitForAuthoritativeAsync(TimeSpan from, int least, TimeSpan deadline) =>
+        TestData.EventuallyAsync(() => Task.FromResult(After("", from).TooFewAuthoritative(least) is null || Ended), deadline);
+
     /// <summary>The report for calls overlapping [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public FaultWindowReport Report(string name, TimeSpan from, TimeSpan to) => FaultWindowReport.For(name, Calls, from, to);
+
+    /// <summary>The report for the calls that started at or after <paramref name="from"/>: what the fleet answered once the fault was over.</summary>
+    public FaultWindowReport After(string name, TimeSpan from) =>
+        FaultWindowReport.For(name, Calls.Where(c => c.Start >= from), from, TimeSpan.MaxValue);
 
     /// <summary>The report for the whole run.</summary>
     public FaultWindowReport Overall(string name) => FaultWindowReport.For(name, Calls, TimeSpan.Zero, TimeSpan.MaxValue);
@@ -134,61 +152,67 @@ public sealed class MixedLoad : IAsyncDisposable
     {
         // Out of fresh credentials, or none scanned yet to replay: a lookup instead.
         LoadCredential? credential = null;
-        if (kind == LoadCallKind.Fresh && !_plan.TryTakeUnscanned(out credential)
-            || kind == LoadCallKind.Replay && (credential = PickScanned(random)) is null)
+        var firstCheck = ReplayCheck.Unspecified;
+        if (kind == LoadCallKind.Replay)
+        {
+            (credential, firstCheck) = PickScanned(random);
+        }
+
+        if (kind == LoadCallKind.Fresh && !_plan.TryTakeUnscanned(out credential) || kind == LoadCallKind.Replay && credential is null)
         {
             kind = LoadCallKind.Lookup;
         }
 
         credential = kind == LoadCallKind.Revoked ? _plan.Revoked[random.Next(_plan.Revoked.Count)] : credential;
         var start = _clock.Elapsed;
+        var number = kind == LoadCallKind.Lookup ? _licences[random.Next(_licences.Length)] : credential!.LicenseNumber;
         try
         {
             if (kind == LoadCallKind.Lookup)
             {
-                var number = _licences[random.Next(_licences.Length)];
                 var r = await _session.CallAsync(o => _session.Verification.GetLicenseAsync(
                     new GetLicenseRequest { LicenseNumber = number, Purpose = LookupPurpose.RoadsideCheck }, o), CancellationToken.None);
                 var stale = r.Freshness is { Stale: true };
                 return new LoadCall(kind, worker, start, _clock.Elapsed, StatusCode.OK, $"{r.License?.Status}{(stale ? " stale" : "")}",
-                    AnswerJudge.Lookup(number, _plan.Licences[number], r), stale, Stale: stale);
+                    AnswerJudge.Lookup(number, _plan.Licences[number], r), stale, Stale: stale, LicenseNumber: number);
             }
 
             // Fresh and revoked scans come from the worker's own handheld; replays from another one.
             var device = kind == LoadCallKind.Replay ? $"replay-w{worker}" : $"scan-w{worker}";
             var v = await _session.VerifyAsync(new VerifyCredentialRequest { QrPayload = credential!.Payload, DeviceId = device }, CancellationToken.None);
-            var wrong = AnswerJudge.Verification(kind, credential.LicenseNumber, v);
+            var wrong = AnswerJudge.Verification(kind, credential.LicenseNumber, v, new JudgeOptions(_settings.ClaimsIntact, firstCheck));
             if (kind == LoadCallKind.Fresh && v.Verdict == Verdict.Valid)
             {
                 lock (_scanned)
                 {
-                    _scanned.Add(credential);
+                    // With the replay check it got: whether its claim was stored authoritatively decides what a replay may answer.
+                    _scanned.Add((credential, v.ReplayCheck));
                 }
             }
 
             var staleScan = v.Freshness is { Stale: true };
             return new LoadCall(kind, worker, start, _clock.Elapsed, StatusCode.OK, $"{v.Verdict}/{v.ReplayCheck}{(staleScan ? " stale" : "")}", wrong,
-                AnswerJudge.IsDegraded(v), Stale: staleScan);
+                AnswerJudge.IsDegraded(v), Stale: staleScan, Authoritative: AnswerJudge.IsAuthoritative(kind, v), LicenseNumber: number);
         }
         catch (RpcException e)
         {
             var details = e.GetRpcStatus();
             var reason = details?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason;
             return new LoadCall(kind, worker, start, _clock.Elapsed, e.StatusCode, reason ?? e.Status.Detail, Wrong: null, Degraded: false,
-                RetryInfo: details?.GetDetail<Google.Rpc.RetryInfo>() is { RetryDelay: not null }, ErrorReason: reason);
+                RetryInfo: details?.GetDetail<Google.Rpc.RetryInfo>() is { RetryDelay: not null }, ErrorReason: reason, LicenseNumber: number);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Not a gRPC failure (a client-side fault): counted as an error, never silently dropped.
-            return new LoadCall(kind, worker, start, _clock.Elapsed, StatusCode.Unknown, e.GetType().Name + ": " + e.Message, Wrong: null, Degraded: false);
+            return new LoadCall(kind, worker, start, _clock.Elapsed, StatusCode.Unknown, e.GetType().Name + ": " + e.Message, Wrong: null, Degraded: false, LicenseNumber: number);
         }
     }
 
-    private LoadCredential? PickScanned(Random random)
+    private (LoadCredential? Credential, ReplayCheck FirstCheck) PickScanned(Random random)
     {
         lock (_scanned)
         {
-            return _scanned.Count == 0 ? null : _scanned[random.Next(_scanned.Count)];
+            return _scanned.Count == 0 ? (null, ReplayCheck.Unspecified) : _scanned[random.Next(_scanned.Count)];
         }
     }
 }

@@ -33,6 +33,9 @@ public sealed class PostgresRestartTests
     /// <summary>How long calls must keep coming back good before the replicas count as recovered.</summary>
     private static readonly TimeSpan GoodStretch = TimeSpan.FromSeconds(3);
 
+    /// <summary>Authoritative answers of each scan kind the replicas must give once recovered (see <see cref="AnswerJudge.IsAuthoritative"/>).</summary>
+    private const int LeastAuthoritative = 5;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -76,7 +79,8 @@ public sealed class PostgresRestartTests
 
         using var session = new RpcSession(ReplicaSet.Options([.. set.Replicas.Select(r => r.Address)], device: "faults-pg"),
             healthTimeout: TimeSpan.FromSeconds(10));
-        await using var load = MixedLoad.Start(session, plan, new MixedLoadSettings { Workers = 3, MaxDuration = TimeSpan.FromSeconds(40) });
+        // Only PostgreSQL is stopped, never Redis: a replay of a claim stored SHARED must be REPLAYED (ClaimsIntact).
+        await using var load = MixedLoad.Start(session, plan, new MixedLoadSettings { Workers = 3, MaxDuration = TimeSpan.FromSeconds(40), ClaimsIntact = true });
         await load.WaitForCallsAsync(150, TimeSpan.FromSeconds(20));
 
         var stoppedAt = load.Elapsed;
@@ -88,18 +92,23 @@ public sealed class PostgresRestartTests
         var backAt = load.Elapsed;
         // Recovered once every call for a few seconds has been answered fresh; bounded.
         await TestData.EventuallyAsync(() => Task.FromResult(load.Elapsed - LastBadEnd(load, backAt) >= GoodStretch || load.Ended), RecoveryBound + GoodStretch);
+        // And enough answers that know, of every scan kind, since then (a slow machine takes longer to give them).
+        await TestData.EventuallyAsync(() => Task.FromResult(load.After("", LastBadEnd(load, backAt)).TooFewAuthoritative(LeastAuthoritative) is null || load.Ended),
+            TimeSpan.FromSeconds(15));
         await load.StopAsync();
 
         var recovery = LastBadEnd(load, backAt) - backAt;
         var window = load.Report($"{name} window (stop to back + 2 s)", stoppedAt, backAt + Settle);
         var down = load.Report($"{name} while down", downFrom, downTo);
         var overall = load.Overall($"{name} overall");
+        var after = load.After($"{name} after recovery", backAt + recovery);
         TestContext.Current.SendDiagnosticMessage(
             $"PostgreSQL stopped at {stoppedAt.TotalSeconds:0.000} s (down {downFrom.TotalSeconds:0.000} s), started again at {downTo.TotalSeconds:0.000} s, " +
             $"back at {backAt.TotalSeconds:0.000} s; answering fresh again {Math.Max(0, recovery.TotalMilliseconds):0} ms after; " +
             $"stale answers {overall.CallList.Count(c => c.Stale)}, errors by reason: {Reasons(overall)}");
         TestContext.Current.SendDiagnosticMessage(window.ToString());
         TestContext.Current.SendDiagnosticMessage(down.ToString());
+        TestContext.Current.SendDiagnosticMessage(after.ToString());
         TestContext.Current.SendDiagnosticMessage(overall.ToString());
 
         Assert.True(overall.WrongAnswers.Count == 0, $"Wrong answers: {overall.Describe()}");
@@ -107,6 +116,7 @@ public sealed class PostgresRestartTests
             $"A failure other than UNAVAILABLE with RetryInfo: {overall.Describe()}");
         Assert.True(recovery <= RecoveryBound, $"Calls still failed or stale {recovery} after PostgreSQL was back: {overall.Describe()}");
         Assert.True(load.Calls.Any(c => c.Start > backAt + recovery && c.Ok && !c.Degraded), "No good call after the recovery.");
+        Assert.True(after.TooFewAuthoritative(LeastAuthoritative) is null, after.TooFewAuthoritative(LeastAuthoritative));
         return new Run(window, down, downFrom, downTo);
     }
 

@@ -24,6 +24,9 @@ public sealed class RedisMasterKillTests : IAsyncLifetime
 
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
+    /// <summary>Authoritative answers of each scan kind the replicas must give after the promotion (see <see cref="AnswerJudge.IsAuthoritative"/>).</summary>
+    private const int LeastAuthoritative = 5;
+
     private readonly List<ServerInstance> _replicas = [];
     private RedisCluster _cluster = null!;
     private string _data = null!;
@@ -66,21 +69,25 @@ public sealed class RedisMasterKillTests : IAsyncLifetime
         await _cluster.WaitForPromotionAsync(master, promoted, Ct);
         var promotedAt = load.Elapsed;
         await load.WaitUntilAsync(promotedAt + Settle + TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20));
+        await load.WaitForAuthoritativeAsync(promotedAt + Settle, LeastAuthoritative, TimeSpan.FromSeconds(15));
         await load.StopAsync();
 
         var window = load.Report("redis-master-kill window (kill to promotion + 2 s)", killedAt, promotedAt + Settle);
+        var after = load.After("redis-master-kill after (promotion + 2 s on)", promotedAt + Settle);
         var overall = load.Overall("redis-master-kill overall");
         TestContext.Current.SendDiagnosticMessage(
             $"Redis master {master.EndPoint} (owner of {buckets} of {Replay.ReplayKeys.Count} replay buckets and of the first licence's cache entry) " +
             $"killed at {killedAt.TotalSeconds:0.000} s, {promoted.EndPoint} promoted at {promotedAt.TotalSeconds:0.000} s; " +
             $"replays in the window: {Verdicts(window, LoadCallKind.Replay)}; fresh scans: {Verdicts(window, LoadCallKind.Fresh)}");
         TestContext.Current.SendDiagnosticMessage(window.ToString());
+        TestContext.Current.SendDiagnosticMessage(after.ToString());
         TestContext.Current.SendDiagnosticMessage(overall.ToString());
 
         Assert.True(buckets > 0, "The killed master owned no replay bucket: the kill did not touch the replay guard.");
         Assert.True(window.CallList.Any(c => c.Kind == LoadCallKind.Replay), "No replay overlapped the fault window.");
         Assert.True(overall.ErrorCount == 0, $"Failed calls: {overall.Describe()}");
         Assert.True(overall.WrongAnswers.Count == 0, $"Wrong answers: {overall.Describe()}");
+        Assert.True(after.TooFewAuthoritative(LeastAuthoritative) is null, after.TooFewAuthoritative(LeastAuthoritative));
     }
 
     private static string Verdicts(FaultWindowReport report, LoadCallKind kind) =>

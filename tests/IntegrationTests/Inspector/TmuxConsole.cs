@@ -15,6 +15,9 @@ public sealed class TmuxConsole : IDisposable
     /// <summary>How long a wait for the screen may take: a real process on a loaded machine.</summary>
     public static readonly TimeSpan ScreenBound = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long one tmux client command may take: they return at once; a hung one is killed, not waited for forever.</summary>
+    private static readonly TimeSpan CommandBound = TimeSpan.FromSeconds(10);
+
     private readonly string _tmux;
     private readonly string _socket;
 
@@ -103,15 +106,29 @@ public sealed class TmuxConsole : IDisposable
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("tmux did not start.");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (check && process.ExitCode != 0)
+        // Both pipes read at once (a full stderr pipe must not stall a client we wait on), and the wait bounded.
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(CommandBound))
         {
-            throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {error}");
+            // Only this tmux client, by its handle: the server (and the console in it) is dispose's kill-server to end.
+            process.Kill();
+            process.WaitForExit(CommandBound);
+            throw new TimeoutException($"tmux {string.Join(' ', args)} did not finish within {CommandBound.TotalSeconds:0} s; killed.");
         }
 
-        return output;
+        // The client has exited; its pipes close with it (the tmux server it may have started does not hold them).
+        if (!Task.WaitAll([output, error], CommandBound))
+        {
+            throw new TimeoutException($"tmux {string.Join(' ', args)} exited but its output did not close within {CommandBound.TotalSeconds:0} s.");
+        }
+
+        if (check && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {error.Result}");
+        }
+
+        return output.Result;
     }
 
     private static string? FindOnPath(string name) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ELicense.IntegrationTests.Infrastructure;
 using ELicense.Testing;
 using ELicense.V1;
@@ -16,6 +17,7 @@ public sealed class ProcessReplicas : IAsyncDisposable
 
     private readonly List<ServerProcess> _replicas = [];
     private readonly List<string> _directories = [];
+    private readonly List<Uri> _metrics = [];
 
     private ProcessReplicas(string database) => Database = database;
 
@@ -31,6 +33,23 @@ public sealed class ProcessReplicas : IAsyncDisposable
 
     /// <summary>The first replica's data directory (the original keys: the issuer key that mints test credentials).</summary>
     public string KeyDirectory => _directories[0];
+
+    /// <summary>Replica <paramref name="i"/>'s Prometheus scrape address (its own loopback port, fixed at start so the test knows it).</summary>
+    public Uri MetricsUri(int i) => _metrics[i];
+
+    /// <summary>
+    /// The API calls replica <paramref name="i"/> has finished, from its metrics endpoint: the count of
+    /// elicense.rpc.server.duration over the elicense.v1 methods, so health checks (grpc.health.v1) are left out.
+    /// </summary>
+    public async Task<long> ApiCallsAsync(int i, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var text = await http.GetStringAsync(_metrics[i], cancellationToken);
+        return text.Split('\n')
+            .Where(line => line.StartsWith("elicense_rpc_server_duration_seconds_count{", StringComparison.Ordinal)
+                && line.Contains("rpc_method=\"/elicense.v1.", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
 
     /// <summary>The registry client on a replica that was not killed.</summary>
     public RegistryService.RegistryServiceClient Registry =>
@@ -73,19 +92,45 @@ public sealed class ProcessReplicas : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        for (var i = _replicas.Count - 1; i >= 0; i--)
+        // Each step in its own finally: one replica that fails to go must not leave Redis or the directories behind.
+        try
         {
-            await _replicas[i].DisposeAsync();
+            await DisposeReplicasAsync(_replicas.Count - 1);
+        }
+        finally
+        {
+            try
+            {
+                if (Redis is not null)
+                {
+                    await Redis.DisposeAsync();
+                }
+            }
+            finally
+            {
+                foreach (var directory in _directories)
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        }
+    }
+
+    // The replicas from the last to the first; the earlier ones are disposed even when a later one throws.
+    private async Task DisposeReplicasAsync(int last)
+    {
+        if (last < 0)
+        {
+            return;
         }
 
-        if (Redis is not null)
+        try
         {
-            await Redis.DisposeAsync();
+            await _replicas[last].DisposeAsync();
         }
-
-        foreach (var directory in _directories)
+        finally
         {
-            Directory.Delete(directory, recursive: true);
+            await DisposeReplicasAsync(last - 1);
         }
     }
 
@@ -101,6 +146,8 @@ public sealed class ProcessReplicas : IAsyncDisposable
         }
 
         _directories.Add(directory);
+        var metricsPort = ServerProcess.FreePort();
+        _metrics.Add(new Uri($"http://127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}/metrics"));
         string[] args =
         [
             .. PostgresReplicas.Arguments(Database, Database),
@@ -109,6 +156,8 @@ public sealed class ProcessReplicas : IAsyncDisposable
             $"--Redis:ProtectionKeyPath={Path.Combine(directory, "redis-protection-key")}",
             // Unpaced load loops: far above an officer's usual rate, or RESOURCE_EXHAUSTED would count as failed calls.
             "--Auth:RoleRateLimits:officer=100000",
+            // A known port instead of ServerProcess's free one (port 0): the test scrapes it (later arguments win).
+            $"--Metrics:Url=http://127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}",
         ];
         var replica = ServerProcess.Start(directory, args);
         _replicas.Add(replica);
