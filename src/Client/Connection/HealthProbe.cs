@@ -37,8 +37,9 @@ public sealed class HealthProbe : IDisposable
     /// </summary>
     public async Task<bool> IsServingAsync(Uri server, CancellationToken cancellationToken)
     {
-        // gRPC measures deadlines against the system clock; the caller also bounds the wait with its own clock.
-        var deadline = DateTime.UtcNow + _timeout;
+        // gRPC measures deadlines against the system clock, so this one cannot be injected; the caller also
+        // bounds the wait with its own clock.
+        var deadline = TimeProvider.System.GetUtcNow().UtcDateTime + _timeout;
         try
         {
             var reply = await _clients[server].Client.CheckAsync(new HealthCheckRequest { Service = ServiceName }, deadline: deadline, cancellationToken: cancellationToken);

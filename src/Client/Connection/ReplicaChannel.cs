@@ -8,7 +8,8 @@ namespace ELicense.Client.Connection;
 /// <summary>
 /// Builds the channel to the server for the inspector and the load generator alike. One address: a plain
 /// channel to it, exactly as before. Several: one client-side load-balanced channel, a subchannel per
-/// replica, calls spread round robin over the replicas that are connected and not NOT_SERVING.
+/// replica, calls spread round robin over the connected replicas that said SERVING, else the unanswered
+/// ones, else the NOT_SERVING ones (fail open; <see cref="ServingChoice{T}"/>).
 /// </summary>
 public static class ReplicaChannel
 {

@@ -1,17 +1,22 @@
 namespace ELicense.Client.Connection;
 
 /// <summary>
-/// Which replicas say they serve: every <see cref="Interval"/> each address is asked once (grpc.health.v1
-/// Check, bounded by <see cref="Timeout"/>), all at once. grpc-dotnet has no client-side health checking, so
-/// the balancer's picker reads this instead (<see cref="ServingPicker"/>). Until the first answer every
-/// replica counts as serving, so the first call is not held back. A check that failed or timed out is
-/// <see cref="ReplicaState.Unanswered"/>, not NOT_SERVING: only the replica itself can say it does not serve,
-/// and a slow fleet must not look like a draining one (the picker still calls an unanswered replica when
-/// none answered SERVING). A replica that cannot be reached at all is also not connected, which the balancer sees itself.
+/// Which replicas say they serve: every <see cref="Interval"/> (a fixed period) each address is asked once
+/// (grpc.health.v1 Check, bounded by <see cref="Timeout"/>), all at once, and each answer is used as soon as
+/// it arrives. grpc-dotnet has no client-side health checking, so the balancer's picker reads this instead
+/// (<see cref="ServingPicker"/>). Until the first answer every replica counts as serving, so the first call is
+/// not held back. A check that failed or timed out is <see cref="ReplicaState.Unanswered"/>, not NOT_SERVING:
+/// only the replica itself can say it does not serve, and a slow fleet must not look like a draining one (the
+/// picker still calls an unanswered replica when none answered SERVING). Nor does it clear a NOT_SERVING
+/// answer: a draining replica stays NOT_SERVING until it answers otherwise. A replica that cannot be reached
+/// at all is also not connected, which the balancer sees itself.
 /// </summary>
 public sealed class ReplicaHealth : IDisposable
 {
-    /// <summary>How often each replica is asked, by default: a drained replica is left within about this long.</summary>
+    /// <summary>
+    /// How often each replica is asked, by default: a draining replica is left at most this long plus its
+    /// answer's round trip after it starts reporting NOT_SERVING.
+    /// </summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest a health check may take, by default; a slower one counts as unanswered.</summary>
@@ -25,6 +30,7 @@ public sealed class ReplicaHealth : IDisposable
     private readonly IDisposable? _owned;
     private readonly int[] _states;
     private int _started;
+    private int _disposed;
 
     /// <param name="servers">The replicas.</param>
     /// <param name="isServing">Asks one replica: true for SERVING, false for NOT_SERVING; may throw or hang (both count as unanswered).</param>
@@ -57,7 +63,7 @@ public sealed class ReplicaHealth : IDisposable
     /// <summary>The bound of one check.</summary>
     public TimeSpan Timeout { get; }
 
-    /// <summary>Raised after each round of checks (tests wait on it).</summary>
+    /// <summary>Raised after each round of checks, once its slowest check ended (tests wait on it).</summary>
     public event Action? Polled;
 
     /// <summary>
@@ -75,68 +81,82 @@ public sealed class ReplicaHealth : IDisposable
     public ReplicaState StateOf(string host, int port) =>
         _index.TryGetValue((host, port), out var i) ? (ReplicaState)Volatile.Read(ref _states[i]) : ReplicaState.Serving;
 
-    /// <summary>True when the last check of the replica at <paramref name="host"/>:<paramref name="port"/> found it serving.</summary>
-    public bool IsServing(string host, int port) => StateOf(host, port) == ReplicaState.Serving;
-
     /// <summary>The last check of each replica, in the order given.</summary>
-    public IReadOnlyList<ReplicaState> States() => Enumerable.Range(0, _states.Length).Select(i => (ReplicaState)Volatile.Read(ref _states[i])).ToArray();
-
-    /// <summary>Whether the last check of each replica found it serving, in the order given.</summary>
-    public IReadOnlyList<bool> Snapshot() => States().Select(s => s == ReplicaState.Serving).ToArray();
+    public IReadOnlyList<ReplicaState> States() =>
+        Enumerable.Range(0, _states.Length).Select(i => (ReplicaState)Volatile.Read(ref _states[i])).ToArray();
 
     /// <summary>Starts polling (once; later calls do nothing).</summary>
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _ = Task.Run(() => LoopAsync(_stop.Token));
+            // The timer exists before the first round: a test that advances its fake clock on hearing of a
+            // round never advances past a tick that has no timer yet.
+            var timer = new PeriodicTimer(Interval, _time);
+            _ = Task.Run(() => LoopAsync(timer, _stop.Token));
         }
     }
 
-    /// <summary>Asks every replica once, all at once, each bounded by <see cref="Timeout"/>.</summary>
-    public async Task PollOnceAsync(CancellationToken cancellationToken)
-    {
-        var answers = await Task.WhenAll(_servers.Select(server => AskAsync(server, cancellationToken)));
-        for (var i = 0; i < answers.Length; i++)
-        {
-            Volatile.Write(ref _states[i], (int)answers[i]);
-        }
-    }
+    /// <summary>
+    /// Asks every replica once, all at once, each bounded by <see cref="Timeout"/>; each answer is published as
+    /// it arrives, so a slow replica does not hold back what a quick one said (a drain is seen at once).
+    /// </summary>
+    public Task PollOnceAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_servers.Select((server, i) => AskAndPublishAsync(server, i, cancellationToken)));
 
     /// <inheritdoc />
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _owned?.Dispose();
         _stop.Dispose();
     }
 
-    private async Task LoopAsync(CancellationToken cancellationToken)
+    private async Task LoopAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        using (timer)
         {
-            await PollOnceAsync(cancellationToken);
-            // The next round's timer is set before anyone hears of this one, so a test that advances its fake
-            // clock on hearing it never advances past a timer that does not exist yet.
-            var next = Task.Delay(Interval, _time, cancellationToken);
-            Polled?.Invoke();
             try
             {
-                await next;
+                // A fixed period, not an interval after the round: a round lasts at most Timeout, so with
+                // Timeout <= Interval each replica is asked every Interval. A round that outlasts the period
+                // starts the next one at once (PeriodicTimer keeps one missed tick).
+                do
+                {
+                    await PollOnceAsync(cancellationToken);
+                    Polled?.Invoke();
+                }
+                while (await timer.WaitForNextTickAsync(cancellationToken));
             }
             catch (OperationCanceledException)
             {
-                return;
+                // Disposed.
             }
+        }
+    }
+
+    private async Task AskAndPublishAsync(Uri server, int i, CancellationToken cancellationToken)
+    {
+        var answer = await AskAsync(server, cancellationToken);
+        // An unanswered check keeps a NOT_SERVING before it: a draining replica whose next check times out
+        // must not be called again for it. Only the replica's own answer (SERVING) clears it.
+        if (answer != ReplicaState.Unanswered || Volatile.Read(ref _states[i]) != (int)ReplicaState.NotServing)
+        {
+            Volatile.Write(ref _states[i], (int)answer);
         }
     }
 
     private async Task<ReplicaState> AskAsync(Uri server, CancellationToken cancellationToken)
     {
-        using var bound = new CancellationTokenSource(Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         try
         {
+            using var bound = new CancellationTokenSource(Timeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
             // WaitAsync: a check that ignores its token still cannot hold the round past the bound.
             return await _isServing(server, linked.Token).WaitAsync(linked.Token) ? ReplicaState.Serving : ReplicaState.NotServing;
         }

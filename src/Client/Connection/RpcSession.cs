@@ -21,6 +21,7 @@ public sealed class RpcSession : IDisposable
     private readonly ReplicaHealth? _health;
     private readonly TimeProvider _time;
     private readonly bool _ownsChannel = true;
+    private int _disposed;
 
     /// <summary>
     /// Opens a channel (lazily connected) to <see cref="ConnectionOptions.Server"/>. Loads the TLS files
@@ -70,7 +71,8 @@ public sealed class RpcSession : IDisposable
     /// <summary>
     /// The same channel, connections and health poller with another retry budget (and retry notes): a
     /// second session of its own would open a second set of connections and poll every replica's health a
-    /// second time. Disposing it leaves this session's channel open; it must not be used after this one is disposed.
+    /// second time. Disposing it leaves this session's channel open. Once this session is disposed, a call on
+    /// the returned one throws <see cref="ObjectDisposedException"/> (the shared channel is closed).
     /// </summary>
     public RpcSession WithRetries(int retries, Action<RetryNote>? onRetry = null)
     {
@@ -173,10 +175,13 @@ public sealed class RpcSession : IDisposable
             cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Closes the channel, the health poller and the TLS material (once; later calls do nothing). A session
+    /// from <see cref="WithRetries"/> owns none of them.
+    /// </summary>
     public void Dispose()
     {
-        if (!_ownsChannel)
+        if (!_ownsChannel || Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }

@@ -7,8 +7,9 @@ namespace ELicense.Client.Connection;
 /// <summary>
 /// The channel's load balancer over several replicas: grpc-dotnet's subchannel bookkeeping (one subchannel
 /// per address, reconnects with backoff, only READY ones reach the picker), with a picker that also prefers
-/// replicas <see cref="ReplicaHealth"/> last saw SERVING over unanswered ones, and those over NOT_SERVING ones. The subchannel of a NOT_SERVING replica is kept,
-/// so calls already on it finish there and the replica is used again, without reconnecting, once it serves.
+/// replicas <see cref="ReplicaHealth"/> last saw SERVING over unanswered ones, and those over NOT_SERVING
+/// ones. The subchannel of a NOT_SERVING replica is kept, so calls already on it finish there and the
+/// replica is used again, without reconnecting, once it serves.
 /// </summary>
 public sealed class ServingBalancer(IChannelControlHelper controller, ILoggerFactory loggerFactory, ReplicaHealth health)
     : SubchannelsLoadBalancer(controller, loggerFactory)
@@ -17,7 +18,10 @@ public sealed class ServingBalancer(IChannelControlHelper controller, ILoggerFac
     protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels) => new ServingPicker(readySubchannels, health);
 }
 
-/// <summary>Picks the next serving ready replica for each call (and for each retry attempt, which is a new call).</summary>
+/// <summary>
+/// Picks, for each call (and each retry attempt, which is a new call), the next ready replica in the best
+/// health state any ready one is in: SERVING, else unanswered, else NOT_SERVING (fail open; <see cref="ServingChoice{T}"/>).
+/// </summary>
 public sealed class ServingPicker(IReadOnlyList<Subchannel> ready, ReplicaHealth health) : SubchannelPicker
 {
     private readonly ServingChoice<Subchannel> _choice = new(ready, s => StateOf(s, health), Random.Shared.Next());

@@ -24,8 +24,9 @@ public sealed class DrainOptions : IValidatableObject
     public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long the replica keeps serving while reporting NOT_SERVING. 3 s covers a client's health poll
-    /// (about 1 s) plus its deadline with room to spare. 0 stops at once (tests, development).
+    /// How long the replica keeps serving while reporting NOT_SERVING. 3 s covers a balanced client's health
+    /// poll (a fixed 1 s period, each answer used as it arrives: about 1 s plus a round trip to see the drain)
+    /// and the calls it picked just before, with room to spare. 0 stops at once (tests, development).
     /// </summary>
     public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(3);
 

@@ -17,12 +17,11 @@ public sealed class ReplicaHealthTests
         new([A, B], check, time, Interval, Timeout);
 
     [Fact]
-    public void IsServing_BeforeAnyAnswer_CountsEveryReplicaAsServing()
+    public void StateOf_BeforeAnyAnswer_CountsEveryReplicaAsServing()
     {
         using var health = Create(new FakeTimeProvider(), (_, _) => Task.FromResult(false));
 
-        Assert.True(health.IsServing("127.0.0.1", 5081));
-        Assert.True(health.IsServing("127.0.0.1", 5082));
+        Assert.Equal([ReplicaState.Serving, ReplicaState.Serving], health.States());
     }
 
     [Fact]
@@ -34,7 +33,6 @@ public sealed class ReplicaHealthTests
         await health.PollOnceAsync(Ct).WaitAsync(Bound, Ct);
 
         Assert.Equal([ReplicaState.NotServing, ReplicaState.Unanswered], health.States());
-        Assert.Equal([false, false], health.Snapshot());
     }
 
     [Fact]
@@ -53,7 +51,6 @@ public sealed class ReplicaHealthTests
         // A check that timed out says nothing about the replica: unanswered, which the picker still calls
         // when nothing better is connected, where a NOT_SERVING one is called only when all are.
         Assert.Equal(ReplicaState.Unanswered, health.StateOf("127.0.0.1", 5081));
-        Assert.False(health.IsServing("127.0.0.1", 5081));
         Assert.Equal(ReplicaState.Serving, health.StateOf("127.0.0.1", 5082));
     }
 
@@ -99,7 +96,7 @@ public sealed class ReplicaHealthTests
         var first = Round(health);
         health.Start();
         await first.WaitAsync(Bound, Ct);
-        Assert.False(health.IsServing("127.0.0.1", 5081));
+        Assert.Equal(ReplicaState.NotServing, health.StateOf("127.0.0.1", 5081));
 
         // No time passes: no second round.
         health.Polled += () => Interlocked.Increment(ref rounds);
@@ -109,15 +106,14 @@ public sealed class ReplicaHealthTests
         time.Advance(Interval);
         await second.WaitAsync(Bound, Ct);
 
-        Assert.True(health.IsServing("127.0.0.1", 5081));
+        Assert.Equal(ReplicaState.Serving, health.StateOf("127.0.0.1", 5081));
     }
 
     [Fact]
-    public void IsServing_AddressNotPolled_CountsAsServing()
+    public void StateOf_AddressNotPolled_CountsAsServing()
     {
         using var health = Create(new FakeTimeProvider(), (_, _) => Task.FromResult(false));
 
-        Assert.True(health.IsServing("127.0.0.1", 9999));
         Assert.Equal(ReplicaState.Serving, health.StateOf("127.0.0.1", 9999));
     }
 

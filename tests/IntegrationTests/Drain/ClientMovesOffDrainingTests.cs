@@ -26,12 +26,6 @@ public sealed class ClientMovesOffDrainingTests
 
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(6);
 
-    /// <summary>
-    /// How long after the client's health view turned NOT_SERVING a call may still start on the child: one the
-    /// picker sent there just before the view changed is still on its way (loopback, but a loaded 2-core host).
-    /// </summary>
-    private static readonly TimeSpan InFlightSlack = TimeSpan.FromSeconds(1);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -64,11 +58,13 @@ public sealed class ClientMovesOffDrainingTests
         ]);
         await child.WaitUntilListeningAsync(TimeSpan.FromSeconds(60), Ct);
         var retries = 0;
-        // A 5 s check bound: the picker prefers answered replicas, and this test is about the draining one.
+        // The shipped health check bound (1 s): a healthy replica whose check times out on a loaded host is
+        // still preferred over the NOT_SERVING child, and the child's NOT_SERVING survives its own timed-out checks.
         using var session = new RpcSession(ReplicaSet.Options([set[0].Address, set[1].Address, child.Address], retries: 2, device: Device),
-            onRetry: _ => Interlocked.Increment(ref retries), healthTimeout: TimeSpan.FromSeconds(5));
+            onRetry: _ => Interlocked.Increment(ref retries));
         var health = session.Health!;
-        // The first round that ends with the child NOT_SERVING; its states were written (and read by the picker) just before.
+        // The end of the first round with the child NOT_SERVING; its state was written (and read by the picker)
+        // as its answer came, at or before this.
         var sawNotServing = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         health.Polled += () =>
         {
@@ -96,12 +92,15 @@ public sealed class ClientMovesOffDrainingTests
         var result = await load.StopAsync();
 
         var childCalls = ChildCalls(child);
-        var late = childCalls.Where(t => t > seen + InFlightSlack).ToList();
+        // Calls the child started after the client saw NOT_SERVING: only ones picked before, still on their way.
+        // Each worker has at most one call in flight and none was retried (asserted below), so at most one each;
+        // a bound by count, not by time, which would compare the child's log clock with this one under load.
+        var late = childCalls.Where(t => t > seen).ToList();
         var lastAfterSeen = childCalls.Count == 0 ? TimeSpan.Zero : childCalls.Max() - seen;
         TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
             $"drain under load: {result.Calls} calls ({result.Lookups} lookups, {result.Verifications} verifications), {result.Failures.Count} failed, " +
             $"{retries} retried attempts; p50 {result.Percentile(0.50):F1} ms, p99 {result.Percentile(0.99):F1} ms, max {result.Percentile(1):F1} ms; " +
-            $"child: {childCalls.Count} calls, NOT_SERVING seen {(seen - sigterm).TotalMilliseconds:F0} ms after SIGTERM, its last call started " +
+            $"child: {childCalls.Count} calls ({late.Count} after NOT_SERVING was seen), NOT_SERVING seen {(seen - sigterm).TotalMilliseconds:F0} ms after SIGTERM, its last call started " +
             $"{lastAfterSeen.TotalMilliseconds:F0} ms after that, exit {exitCode} after {exitedAfter.TotalSeconds:F1} s; " +
             $"in-process replicas: {string.Join(", ", set.Counters.Select(ApiCalls))} calls"));
 
@@ -111,8 +110,9 @@ public sealed class ClientMovesOffDrainingTests
         Assert.Equal(0, exitCode);
         Assert.Contains("Draining: NOT_SERVING", child.StandardOutput, StringComparison.Ordinal);
         // The client saw NOT_SERVING well within the grace: the child still served then, so it got no calls because the client left it.
-        Assert.True(seen - sigterm + InFlightSlack < Grace, $"NOT_SERVING seen {seen - sigterm} after SIGTERM: too close to the {Grace} grace to prove anything");
-        Assert.True(late.Count == 0, $"the draining replica started {late.Count} calls more than {InFlightSlack} after the client saw NOT_SERVING (last {lastAfterSeen})");
+        Assert.True(seen - sigterm < Grace / 2, $"NOT_SERVING seen {seen - sigterm} after SIGTERM: too close to the {Grace} grace to prove anything");
+        Assert.True(late.Count <= Workers,
+            $"the draining replica started {late.Count} calls after the client saw NOT_SERVING, more than the {Workers} workers' calls in flight (last {lastAfterSeen})");
         Assert.True(exitedAfter >= Grace, $"the child exited {exitedAfter} after SIGTERM, within its grace");
     }
 

@@ -30,15 +30,25 @@ public static class HealthRounds
     }
 
     /// <summary>
+    /// Waits (bounded) until a round ends with each replica SERVING (true) or not (false, whether unanswered or
+    /// NOT_SERVING): for a killed replica, which may be either. Where the state matters, use the other overload.
+    /// </summary>
+    public static Task ViewAsync(ReplicaHealth health, params bool[] serving) =>
+        WaitAsync(health, states => states.Select(s => s == ReplicaState.Serving).SequenceEqual(serving), string.Join(", ", serving));
+
+    /// <summary>
     /// Waits (bounded) until a round of <paramref name="health"/>'s checks ends with exactly <paramref name="expected"/>:
     /// a fixed number of rounds is not enough on a loaded machine, where a round may still see the old status.
     /// </summary>
-    public static async Task ViewAsync(ReplicaHealth health, params bool[] expected)
+    public static Task ViewAsync(ReplicaHealth health, params ReplicaState[] expected) =>
+        WaitAsync(health, states => states.SequenceEqual(expected), string.Join(", ", expected));
+
+    private static async Task WaitAsync(ReplicaHealth health, Func<IReadOnlyList<ReplicaState>, bool> matches, string expected)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Handler()
         {
-            if (health.Snapshot().SequenceEqual(expected))
+            if (matches(health.States()))
             {
                 done.TrySetResult();
             }
@@ -51,7 +61,7 @@ public static class HealthRounds
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"the health view stayed [{string.Join(", ", health.Snapshot())}], not [{string.Join(", ", expected)}]");
+            throw new TimeoutException($"the health view stayed [{string.Join(", ", health.States())}], not [{expected}]");
         }
         finally
         {
