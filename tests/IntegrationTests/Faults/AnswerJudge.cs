@@ -52,14 +52,17 @@ public static class AnswerJudge
     /// True for an answer that knows, of the kind expected: a replay REPLAYED, a revoked credential
     /// LICENSE_NOT_VALID or REPLAYED (the load scans the few revoked credentials again and again from the same
     /// handhelds, and the replay guard refuses before the status is read: a refusal that knows all the same), a
-    /// fresh scan VALID, not stale, with a SHARED replay check. What a fault test counts after the fault, so that
-    /// a fleet answering "cannot tell" everywhere does not pass for one that is right.
+    /// fresh scan VALID, not stale, checked against Redis (SHARED, or SHARED_INCOMPLETE: after a replica is killed
+    /// the survivors say for a while that they cannot vouch for its claims, which is about replays, not this scan;
+    /// LOCAL_ONLY means Redis did not answer). What a fault test counts after the fault, so that a fleet answering
+    /// "cannot tell" everywhere does not pass for one that is right.
     /// </summary>
     public static bool IsAuthoritative(LoadCallKind kind, VerifyCredentialResponse r) => kind switch
     {
         LoadCallKind.Replay => r.Verdict == Verdict.Replayed,
         LoadCallKind.Revoked => r.Verdict is Verdict.LicenseNotValid or Verdict.Replayed,
-        LoadCallKind.Fresh => r.Verdict == Verdict.Valid && r.ReplayCheck == ReplayCheck.Shared && r.Freshness is not { Stale: true },
+        LoadCallKind.Fresh => r.Verdict == Verdict.Valid && r.ReplayCheck is ReplayCheck.Shared or ReplayCheck.SharedIncomplete
+            && r.Freshness is not { Stale: true },
         _ => false,
     };
 

@@ -98,6 +98,7 @@ public sealed class AnswerJudgeTests
 
     [Theory]
     [InlineData(LoadCallKind.Fresh, Verdict.Valid, ReplayCheck.Shared, true)]
+    [InlineData(LoadCallKind.Fresh, Verdict.Valid, ReplayCheck.SharedIncomplete, true)]
     [InlineData(LoadCallKind.Fresh, Verdict.Valid, ReplayCheck.LocalOnly, false)]
     [InlineData(LoadCallKind.Fresh, Verdict.StatusUnavailable, ReplayCheck.Unspecified, false)]
     [InlineData(LoadCallKind.Replay, Verdict.Replayed, ReplayCheck.Shared, true)]

@@ -90,10 +90,29 @@ public sealed class MixedLoadPlan
         await Parallel.ForEachAsync(numbers.Select((n, i) => (n, i)), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (item, token) =>
             {
-                var response = await registry.IssueCredentialAsync(new IssueCredentialRequest { LicenseNumber = item.n }, Call(token));
+                var response = await IssueAsync(registry, item.n, token);
                 issued.Add((item.i, new LoadCredential(response.QrPayload, item.n)));
             });
         return issued.OrderBy(c => c.Order).Select(c => c.Credential).ToList();
+    }
+
+    /// <summary>
+    /// One credential, tried again (three attempts) when the registry says UNAVAILABLE: on a loaded machine a PostgreSQL
+    /// statement can time out before any fault was injected, and an extra credential issued for a licence is harmless.
+    /// </summary>
+    private static async Task<IssueCredentialResponse> IssueAsync(RegistryService.RegistryServiceClient registry, string number, CancellationToken token)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await registry.IssueCredentialAsync(new IssueCredentialRequest { LicenseNumber = number }, Call(token));
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), token); // a backoff between attempts, not a wait for state
+            }
+        }
     }
 
     private static CallOptions Call(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);

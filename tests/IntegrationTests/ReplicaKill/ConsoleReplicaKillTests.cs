@@ -8,7 +8,8 @@ namespace ELicense.IntegrationTests.ReplicaKill;
 /// <summary>
 /// The console (the real program in tmux, <see cref="TmuxConsole"/>) over three replica processes, and the
 /// replica its header names — the first address — SIGKILLed: the officer goes on scanning, every scan is
-/// answered VALID by a live replica, and the console never shows itself offline.
+/// answered VALID by a live replica (amber while the survivors cannot vouch for the dead one's claims), and the
+/// console never shows itself offline.
 /// </summary>
 public sealed class ConsoleReplicaKillTests(PostgresClusterFixture fixture) : IClassFixture<PostgresClusterFixture>, IDisposable
 {
@@ -50,7 +51,10 @@ public sealed class ConsoleReplicaKillTests(PostgresClusterFixture fixture) : IC
         for (var i = 1; i <= ScansAfterKill; i++)
         {
             _console.TypeLine(payloads[i]);
-            var screen = await _console.ScreenShowsAsync("✔  VALID", licences[i].HolderName, "● ONLINE");
+            // Green, or amber while the survivors cannot vouch for the dead replica's claims (README: a crashed replica
+            // leaves answers SHARED_INCOMPLETE for a while): VALID either way, never refused, never offline.
+            var screen = await _console.ScreenShowsAsync("  VALID", licences[i].HolderName, "● ONLINE");
+            Assert.True(screen.Contains("✔  VALID", StringComparison.Ordinal) || screen.Contains("⚠  VALID", StringComparison.Ordinal), screen);
             Assert.DoesNotContain("OFFLINE", screen, StringComparison.Ordinal);
         }
 
