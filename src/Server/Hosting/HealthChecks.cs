@@ -67,8 +67,9 @@ public sealed class AuditHealthCheck(AuditCommitState state, IAuditLog log, Time
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            // The bound runs on the server's clock like everything else (a test's fake clock does not cut a slow fsync).
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
             await log.AppendAsync(new AuditRecord(time.GetUtcNow(), ProbeCaller, "", ProbeMethod, "", LookupPurpose.Unspecified,
                 "PROBE", DataSource.Unspecified), timeout.Token);
             return HealthCheckResult.Healthy("Audit trail committing again.");
