@@ -59,8 +59,13 @@ python3 -c "import sqlite3, sys; print('\n'.join(r[0] for r in sqlite3.connect(s
 
 step "Redis Cluster: 6 nodes (3 masters + 3 replicas)"
 redis_cluster_start "$WORK"
-masters=($(redis-cli -p "${redis_ports[0]}" cluster nodes | awk '$3 ~ /master/ {split($2, a, "[:@]"); print a[2]}'))
-[ "${#masters[@]}" = 3 ] || { echo "expected 3 masters, found ${#masters[@]}"; exit 1; }
+# The first node may still list a replica as a master for a moment after the create (gossip): poll, bounded.
+for _ in $(seq 1 100); do
+  masters=($(redis-cli -p "${redis_ports[0]}" cluster nodes | awk '$3 ~ /master/ {split($2, a, "[:@]"); print a[2]}'))
+  [ "${#masters[@]}" = 3 ] && break
+  sleep 0.1
+done
+[ "${#masters[@]}" = 3 ] || { echo "expected 3 masters, found ${#masters[@]} after 10 s"; exit 1; }
 
 openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$WORK/issuer.pem"
 export Redis__ProtectionKey; Redis__ProtectionKey=$(head -c 32 /dev/urandom | base64)
