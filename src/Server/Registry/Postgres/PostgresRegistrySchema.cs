@@ -127,5 +127,10 @@ internal static class PostgresRegistrySchema
     public static readonly IReadOnlyList<PostgresMigration> Migrations =
     [
         new(1, "licences, vehicles, violations, the change feed and its counter", Tables + Indexes),
+        // Rows written before carry '' (not recorded), which every reader takes as an unknown type. A
+        // constant default adds the column without rewriting the table (PostgreSQL 11+), so a large
+        // registry migrates in milliseconds under the migration's lock.
+        new(2, "vehicles.vehicle_type (GA 802 code; '' = not recorded)",
+            "ALTER TABLE registry.vehicles ADD COLUMN vehicle_type text COLLATE \"C\" NOT NULL DEFAULT '';"),
     ];
 }

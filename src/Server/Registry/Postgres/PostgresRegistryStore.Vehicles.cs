@@ -40,12 +40,13 @@ public sealed partial class PostgresRegistryStore
 
     private const string UpsertVehicleSql = """
         INSERT INTO registry.vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
-                                       insurance_valid_until, update_unix_ms)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                       insurance_valid_until, update_unix_ms, vehicle_type)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         ON CONFLICT (plate_type, plate_number) DO UPDATE SET
             vin = excluded.vin, owner_name = excluded.owner_name, model = excluded.model,
             statuses = excluded.statuses, inspection_valid_until = excluded.inspection_valid_until,
-            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms
+            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms,
+            vehicle_type = excluded.vehicle_type
         """;
 
     private async Task<VehicleRecord?> GetVehicleByPlateCoreAsync(Plate plate, CancellationToken cancellationToken)
@@ -116,7 +117,7 @@ public sealed partial class PostgresRegistryStore
             .Arg((int)plate.Type).Arg(plate.Number).Arg(vehicle.Vin).Arg(vehicle.OwnerName).Arg(vehicle.Model).Arg(mask)
             .ArgOrNull(RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate))
             .ArgOrNull(RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate))
-            .Arg(write.Now))
+            .Arg(write.Now).Arg(vehicle.VehicleType))
         {
             await command.ExecuteNonQueryAsync(ct);
         }

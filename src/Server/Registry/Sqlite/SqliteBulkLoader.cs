@@ -67,6 +67,7 @@ public sealed class SqliteBulkLoader(string path) : IRegistryBulkLoader
             PRAGMA cache_size = -262144;
             """, cancellationToken);
         await ExecuteAsync(_connection, SqliteRegistrySchema.Tables + SqliteRegistrySchema.SchemaVersionRow, cancellationToken);
+        await SqliteRegistryUpgrade.ApplyAsync(_connection, null, cancellationToken);
         await WriteMetaAsync(_connection, cancellationToken,
             ("synthetic", "1"),
             ("seed", manifest.Seed.ToString(CultureInfo.InvariantCulture)),

@@ -36,12 +36,13 @@ public sealed partial class SqliteRegistryStore
 
     private const string UpsertVehicleSql = """
         INSERT INTO vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
-                              insurance_valid_until, update_unix_ms)
-        VALUES ($type, $number, $vin, $owner, $model, $statuses, $inspection, $insurance, $now)
+                              insurance_valid_until, update_unix_ms, vehicle_type)
+        VALUES ($type, $number, $vin, $owner, $model, $statuses, $inspection, $insurance, $now, $vehicleType)
         ON CONFLICT (plate_type, plate_number) DO UPDATE SET
             vin = excluded.vin, owner_name = excluded.owner_name, model = excluded.model,
             statuses = excluded.statuses, inspection_valid_until = excluded.inspection_valid_until,
-            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms
+            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms,
+            vehicle_type = excluded.vehicle_type
         """;
 
     public Task<VehicleRecord?> GetVehicleByPlateAsync(Plate plate, CancellationToken cancellationToken) =>
@@ -110,6 +111,7 @@ public sealed partial class SqliteRegistryStore
                 .Bind("$inspection", RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate))
                 .Bind("$insurance", RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate))
                 .Bind("$now", now)
+                .Bind("$vehicleType", vehicle.VehicleType)
                 .ExecuteNonQueryAsync(ct);
 
             var stored = vehicle.Clone();

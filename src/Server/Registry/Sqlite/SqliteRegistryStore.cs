@@ -75,6 +75,7 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable
             {
                 await ExecuteAsync(session.Connection, SqliteRegistrySchema.Tables + SqliteRegistrySchema.Indexes + SqliteRegistrySchema.SchemaVersionRow,
                     cancellationToken, transaction);
+                await SqliteRegistryUpgrade.ApplyAsync(session.Connection, transaction, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
 
