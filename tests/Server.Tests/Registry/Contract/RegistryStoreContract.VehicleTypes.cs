@@ -1,0 +1,50 @@
+using ELicense.V1;
+using Xunit;
+using static ELicense.Server.Tests.Registry.Contract.RegistrySamples;
+
+namespace ELicense.Server.Tests.Registry.Contract;
+
+/// <summary>The contract for the vehicle type: stored and returned as written, changed and cleared, kept through an upgrade.</summary>
+public abstract partial class RegistryStoreContract
+{
+    [Fact]
+    public async Task UpsertVehicle_TypeChangedThenCleared_ReadsBackEachTimeByPlateAndVin()
+    {
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        var vehicle = Vehicle(new Plate { Type = PlateType.Large, Number = "京A12345" }, VinA);
+
+        foreach (var type in new[] { "H11", "Q11", "" })
+        {
+            vehicle.VehicleType = type;
+            var written = await store.UpsertVehicleAsync(vehicle, Ct);
+
+            Assert.Equal(type, written.Value.VehicleType);
+            Assert.Equal(type, (await store.GetVehicleByPlateAsync(vehicle.Plate, Ct))!.Vehicle.VehicleType);
+            Assert.Equal(type, (await store.GetVehicleByVinAsync(VinA, Ct))!.Vehicle.VehicleType);
+        }
+    }
+
+    [Fact]
+    public async Task OpenStore_OnVersion1Database_UpgradesAndReadsOldRowAsNotRecorded()
+    {
+        await using var engine = CreateEngine();
+        var old = Vehicle(PlateA, VinA);
+        await engine.WriteVersion1VehicleAsync(old);
+
+        var store = await engine.OpenStoreAsync();
+        var read = (await store.GetVehicleByPlateAsync(PlateA, Ct))!.Vehicle;
+
+        // Every other field as the old build wrote it; the type it had no column for is '' (not recorded).
+        Assert.Equal("", read.VehicleType);
+        Assert.Equal(old.Vin, read.Vin);
+        Assert.Equal(old.Model, read.Model);
+        Assert.Equal(old.InspectionValidUntilDate, read.InspectionValidUntilDate);
+
+        // The upgraded table takes a type like a new one, and a second start finds nothing more to do.
+        old.VehicleType = "K31";
+        await store.UpsertVehicleAsync(old, Ct);
+        var again = await engine.OpenStoreAsync();
+        Assert.Equal("K31", (await again.GetVehicleByVinAsync(VinA, Ct))!.Vehicle.VehicleType);
+    }
+}
