@@ -31,7 +31,7 @@ public sealed class SqliteRegistryStoreContractTests : RegistryStoreContract
         INSERT INTO vehicles VALUES ($type, $number, $vin, $owner, $model, 0, $inspection, $insurance, $now);
         """;
 
-    private sealed class SqliteEngine(TempRegistry registry) : IRegistryStoreEngine
+    internal sealed class SqliteEngine(TempRegistry registry) : IRegistryStoreEngine
     {
         public FakeTimeProvider Time => registry.Time;
 

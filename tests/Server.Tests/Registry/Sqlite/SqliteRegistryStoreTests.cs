@@ -80,4 +80,25 @@ public sealed class SqliteRegistryStoreTests
         transaction.Rollback();
         Assert.NotNull((await impatient.UpsertLicenseAsync(License(HolderA), Ct)).Value);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Initialize_NewOrVersion1File_StampsSchemaVersion2(bool fromVersion1)
+    {
+        var registry = new TempRegistry();
+        await using var engine = new SqliteRegistryStoreContractTests.SqliteEngine(registry); // disposes the registry
+        if (fromVersion1)
+        {
+            await engine.WriteVersion1VehicleAsync(Vehicle(PlateA, VinA));
+        }
+
+        await engine.OpenStoreAsync();
+
+        using var connection = new SqliteConnection($"Data Source={registry.Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
+        Assert.Equal(SqliteRegistrySchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), command.ExecuteScalar());
+    }
 }
