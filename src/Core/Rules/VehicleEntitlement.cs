@@ -9,8 +9,8 @@ public enum EntitlementReason
     /// <summary>UNKNOWN_VEHICLE_TYPE: the vehicle has no type, or one the catalogue does not know; never entitled on a guess.</summary>
     UnknownVehicleType,
 
-    /// <summary>NO_LICENCE_CLASS: the licence names no class this catalogue's rules recognise.</summary>
-    NoLicenceClass,
+    /// <summary>NO_LICENSE_CLASS (the contract's spelling): the licence names no class this catalogue's rules recognise.</summary>
+    NoLicenseClass,
 
     /// <summary>CLASS_DOES_NOT_COVER_VEHICLE: neither a held class nor one it includes is the class needed (准驾车型不符).</summary>
     ClassDoesNotCoverVehicle,
@@ -28,22 +28,26 @@ public enum Transmission
 }
 
 /// <summary>The answer of <see cref="VehicleEntitlement.Check"/>.</summary>
-/// <param name="IsEntitled">True only for <see cref="EntitlementReason.Entitled"/>.</param>
-/// <param name="Reason">The named reason.</param>
+/// <param name="Reason">The named reason; <see cref="IsEntitled"/> follows from it, so the two cannot disagree.</param>
 /// <param name="VehicleType">The catalogue entry, or null for an unknown type.</param>
 /// <param name="NeededClasses">The classes any of which entitles ("C1", or "C1 C2" where C2 covers the automatic variant); empty for an unknown type.</param>
 /// <param name="HeldClasses">Every class the licence entitles to, inclusions expanded.</param>
 public sealed record Entitlement(
-    bool IsEntitled, EntitlementReason Reason, VehicleType? VehicleType, IReadOnlyList<string> NeededClasses, IReadOnlySet<string> HeldClasses)
+    EntitlementReason Reason, VehicleType? VehicleType, IReadOnlyList<string> NeededClasses, IReadOnlySet<string> HeldClasses)
 {
+    /// <summary>True only for <see cref="EntitlementReason.Entitled"/>.</summary>
+    public bool IsEntitled => Reason == EntitlementReason.Entitled;
+
     /// <summary>The reason as the SCREAMING_CASE name a contract enum or a log uses.</summary>
     public string ReasonCode => Reason switch
     {
         EntitlementReason.Entitled => "ENTITLED",
         EntitlementReason.UnknownVehicleType => "UNKNOWN_VEHICLE_TYPE",
-        EntitlementReason.NoLicenceClass => "NO_LICENCE_CLASS",
+        EntitlementReason.NoLicenseClass => "NO_LICENSE_CLASS",
         EntitlementReason.ClassDoesNotCoverVehicle => "CLASS_DOES_NOT_COVER_VEHICLE",
-        _ => "AUTOMATIC_ONLY",
+        EntitlementReason.AutomaticOnly => "AUTOMATIC_ONLY",
+        // A reason added without its name here must fail loudly, not be reported as another one.
+        _ => throw new InvalidOperationException($"Entitlement reason {Reason} has no code."),
     };
 
     /// <summary>A sentence for an officer: what was needed against what is held.</summary>
@@ -51,10 +55,12 @@ public sealed record Entitlement(
     {
         EntitlementReason.Entitled => $"Entitled to drive {VehicleType!.Display}.",
         EntitlementReason.UnknownVehicleType => "The vehicle type is unknown, so entitlement cannot be established.",
-        EntitlementReason.NoLicenceClass => "The licence names no recognised class.",
+        EntitlementReason.NoLicenseClass => "The licence names no recognised class.",
         EntitlementReason.AutomaticOnly =>
             $"{VehicleType!.Display} needs {VehicleType.RequiredClass}; the held {VehicleType.AutomaticClass} covers it only with an automatic transmission.",
-        _ => $"{VehicleType!.Display} needs {string.Join(" or ", NeededClasses)}; the licence covers {string.Join(' ', HeldClasses)}.",
+        EntitlementReason.ClassDoesNotCoverVehicle =>
+            $"{VehicleType!.Display} needs {string.Join(" or ", NeededClasses)}; the licence covers {string.Join(' ', HeldClasses)}.",
+        _ => throw new InvalidOperationException($"Entitlement reason {Reason} has no message."),
     };
 }
 
@@ -72,28 +78,28 @@ public static class VehicleEntitlement
         var type = catalog.Find(vehicleTypeCode);
         if (type is null)
         {
-            return new Entitlement(false, EntitlementReason.UnknownVehicleType, null, [], held);
+            return new Entitlement(EntitlementReason.UnknownVehicleType, null, [], held);
         }
 
         IReadOnlyList<string> needed = type.AutomaticClass is { } automatic ? [type.RequiredClass, automatic] : [type.RequiredClass];
         if (held.Count == 0)
         {
-            return new Entitlement(false, EntitlementReason.NoLicenceClass, type, needed, held);
+            return new Entitlement(EntitlementReason.NoLicenseClass, type, needed, held);
         }
 
         if (held.Contains(type.RequiredClass))
         {
-            return new Entitlement(true, EntitlementReason.Entitled, type, needed, held);
+            return new Entitlement(EntitlementReason.Entitled, type, needed, held);
         }
 
         if (type.AutomaticClass is not null && held.Contains(type.AutomaticClass))
         {
             return transmission == Transmission.Automatic
-                ? new Entitlement(true, EntitlementReason.Entitled, type, needed, held)
-                : new Entitlement(false, EntitlementReason.AutomaticOnly, type, needed, held);
+                ? new Entitlement(EntitlementReason.Entitled, type, needed, held)
+                : new Entitlement(EntitlementReason.AutomaticOnly, type, needed, held);
         }
 
-        return new Entitlement(false, EntitlementReason.ClassDoesNotCoverVehicle, type, needed, held);
+        return new Entitlement(EntitlementReason.ClassDoesNotCoverVehicle, type, needed, held);
     }
 
     /// <summary>

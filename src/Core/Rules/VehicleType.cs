@@ -3,7 +3,10 @@ namespace ELicense.Core.Rules;
 /// <summary>Which number plate a vehicle type is registered under (large yellow, small blue, or neither).</summary>
 public enum PlateSize
 {
-    /// <summary>Plates outside the contract's plate types (motorcycle, low-speed, trolleybus…): not checked against one.</summary>
+    /// <summary>
+    /// Registered under a plate the contract has no type for yet (motorcycle, low-speed, trolleybus…):
+    /// it fits none of the contract's plate types, so a write refuses it on every one.
+    /// </summary>
     Other = 0,
 
     /// <summary>01 / 51: buses, medium and heavy trucks, tractor units.</summary>

@@ -96,8 +96,9 @@ public static class WriteRules
         v.ThrowIfInvalid();
     }
 
-    // Empty stays allowed: writers built before the field existed send none, and an unrecorded type is
-    // read as unknown, which entitles nobody, so allowing it never lets a wrong driver pass.
+    // Empty stays allowed and means "keep the stored type" (both engines' upserts): writers built before
+    // the field existed send none, and their status updates must not wipe a recorded type. A new record
+    // written without one reads as unknown, which entitles nobody, so this never lets a wrong driver pass.
     private static void ValidateVehicleType(RequestValidator v, Vehicle vehicle, VehicleTypeCatalog catalog)
     {
         if (vehicle.VehicleType.Length == 0)

@@ -49,8 +49,8 @@ public sealed class VehicleEntitlementTests
     [InlineData("C1", "", Transmission.Unknown, EntitlementReason.UnknownVehicleType)]
     [InlineData("C1", "X99", Transmission.Unknown, EntitlementReason.UnknownVehicleType)]
     [InlineData("C1", "k33", Transmission.Unknown, EntitlementReason.UnknownVehicleType)]
-    [InlineData("", "K33", Transmission.Unknown, EntitlementReason.NoLicenceClass)]
-    [InlineData("C7", "K33", Transmission.Unknown, EntitlementReason.NoLicenceClass)]
+    [InlineData("", "K33", Transmission.Unknown, EntitlementReason.NoLicenseClass)]
+    [InlineData("C7", "K33", Transmission.Unknown, EntitlementReason.NoLicenseClass)]
     public void Check_Table_GivesTheNamedReason(string licenseClass, string code, Transmission transmission, EntitlementReason expected)
     {
         var result = VehicleEntitlement.Check(licenseClass, code, Catalog, transmission);

@@ -68,18 +68,58 @@ public sealed class VehicleTypeCatalogTests
         Assert.Equal(EntitlementReason.UnknownVehicleType, VehicleEntitlement.Check("C1", "K33", custom).Reason);
     }
 
+    private const string Sedan = "K33|小型轿车|small sedan|K3|C1|C2|small";
+
+    private const string Known = "(known: A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P)";
+
     [Theory]
-    [InlineData("K33|小型轿车|small sedan|K3|C1|C2")] // a field short
-    [InlineData("K33|小型轿车|small sedan|K3|C9|-|small")] // unknown class
-    [InlineData("K33|小型轿车|small sedan|K3|C1|Z|small")] // unknown automatic class
-    [InlineData("K33|小型轿车|small sedan|K3|C1|-|huge")] // unknown plate size
-    [InlineData("k33|小型轿车|small sedan|K3|C1|-|small")] // not a GA 802 code
-    [InlineData("K33||small sedan|K3|C1|-|small")] // no Chinese name
-    [InlineData("K33|小型轿车|small sedan|K3|C1|-|small\nK33|小型轿车|small sedan|K3|C1|-|small")] // repeated
-    [InlineData("# nothing but a comment")]
-    public void Parse_BadTable_Throws(string text)
+    [InlineData("K33|小型轿车|small sedan|K3|C1|C2", "t.txt:1: expected 7 fields code|zh|en|family|class|automatic class or -|large, small or other, found 6.")]
+    [InlineData("K33|小型轿车|small sedan|K3|C9|-|small", "t.txt:1: licence class 'C9' of K33 is not a licence class " + Known + ".")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|Z|small", "t.txt:1: automatic class 'Z' of K33 is not a licence class " + Known + ".")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|-|huge", "t.txt:1: plate size 'huge' of K33 is not one of large, small, other.")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|-|1", "t.txt:1: plate size '1' of K33 is not one of large, small, other.")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|-|large,other", "t.txt:1: plate size 'large,other' of K33 is not one of large, small, other.")]
+    [InlineData("k33|小型轿车|small sedan|K3|C1|-|small", "t.txt:1: vehicle type code 'k33' is malformed: expected an upper-case letter and one or two digits, e.g. K33.")]
+    [InlineData("K33||small sedan|K3|C1|-|small", "t.txt:1: vehicle type K33 needs a Chinese and an English name.")]
+    [InlineData("K33|小型轿车| |K3|C1|-|small", "t.txt:1: vehicle type K33 needs a Chinese and an English name.")]
+    [InlineData("K33|小型轿车|small sedan|H3|C1|-|small", "t.txt:1: family 'H3' of K33 must be a prefix of its code, e.g. K3 for K33.")]
+    [InlineData("K33|小型轿车|small sedan||C1|-|small", "t.txt:1: family '' of K33 must be a prefix of its code, e.g. K3 for K33.")]
+    [InlineData("# a comment\n" + Sedan + "\n\n" + Sedan, "t.txt:4: vehicle type code K33 is repeated (first at t.txt:2).")]
+    [InlineData("# nothing but a comment\n   \n", "t.txt: a vehicle type catalogue needs at least one type.")]
+    public void Parse_BadRow_ThrowsNamingSourceLineAndFault(string text, string message)
     {
-        Assert.Throws<FormatException>(() => VehicleTypeCatalog.Parse(new StringReader(text)));
+        var error = Assert.Throws<FormatException>(() => VehicleTypeCatalog.Parse(new StringReader(text), "t.txt"));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Parse_BlankAndWhitespaceOnlyLines_AreSkipped()
+    {
+        var catalog = VehicleTypeCatalog.Parse(new StringReader("\n   \n\t\n" + Sedan + "\n  \n"));
+
+        Assert.Equal(["K33"], catalog.All.Select(t => t.Code));
+    }
+
+    [Theory]
+    [InlineData("Large", PlateSize.Large)]
+    [InlineData("small", PlateSize.Small)]
+    [InlineData("other", PlateSize.Other)]
+    public void Parse_PlateSizeName_IsTheOnlyAcceptedSpelling(string name, PlateSize expected)
+    {
+        var catalog = VehicleTypeCatalog.Parse(new StringReader("K33|小型轿车|small sedan|K3|C1|C2|" + name));
+
+        Assert.Equal(expected, catalog.All[0].Plate);
+    }
+
+    [Fact]
+    public void Of_RepeatedEntry_ThrowsNamingBothEntries()
+    {
+        var sedan = VehicleTypeCatalog.Default.Find("K33")!;
+
+        var error = Assert.Throws<FormatException>(() => VehicleTypeCatalog.Of([sedan, sedan]));
+
+        Assert.Equal("vehicle types entry 2: vehicle type code K33 is repeated (first at vehicle types entry 1).", error.Message);
     }
 
     [Theory]

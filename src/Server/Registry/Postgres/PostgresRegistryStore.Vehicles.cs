@@ -38,6 +38,8 @@ public sealed partial class PostgresRegistryStore
 
     private const string DeleteVehicleSql = "DELETE FROM registry.vehicles WHERE plate_type = $1 AND plate_number = $2";
 
+    // An empty vehicle_type keeps the stored one (writers built before the field send none; see the
+    // SQLite twin). RETURNING gives the type kept, so the answer says what is stored.
     private const string UpsertVehicleSql = """
         INSERT INTO registry.vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
                                        insurance_valid_until, update_unix_ms, vehicle_type)
@@ -46,7 +48,8 @@ public sealed partial class PostgresRegistryStore
             vin = excluded.vin, owner_name = excluded.owner_name, model = excluded.model,
             statuses = excluded.statuses, inspection_valid_until = excluded.inspection_valid_until,
             insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms,
-            vehicle_type = excluded.vehicle_type
+            vehicle_type = CASE WHEN excluded.vehicle_type = '' THEN vehicles.vehicle_type ELSE excluded.vehicle_type END
+        RETURNING vehicle_type
         """;
 
     private async Task<VehicleRecord?> GetVehicleByPlateCoreAsync(Plate plate, CancellationToken cancellationToken)
@@ -113,16 +116,18 @@ public sealed partial class PostgresRegistryStore
             await command.ExecuteNonQueryAsync(ct);
         }
 
+        string storedType;
         await using (var command = write.Command(UpsertVehicleSql)
             .Arg((int)plate.Type).Arg(plate.Number).Arg(vehicle.Vin).Arg(vehicle.OwnerName).Arg(vehicle.Model).Arg(mask)
             .ArgOrNull(RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate))
             .ArgOrNull(RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate))
             .Arg(write.Now).Arg(vehicle.VehicleType))
         {
-            await command.ExecuteNonQueryAsync(ct);
+            storedType = (string)(await command.ExecuteScalarAsync(ct))!;
         }
 
         var stored = vehicle.Clone();
+        stored.VehicleType = storedType;
         stored.Statuses.Clear();
         RegistryMapping.AddStatuses(stored.Statuses, mask);
         stored.UpdateTime = RegistryMapping.FromUnixMs(write.Now);

@@ -34,6 +34,8 @@ public sealed partial class SqliteRegistryStore
 
     private const string DeleteVehicleSql = "DELETE FROM vehicles WHERE plate_type = $type AND plate_number = $number";
 
+    // An empty vehicle_type keeps the stored one: writers built before the field send none, and a status
+    // update from such a feed must not turn a recorded K33 into "not recorded". RETURNING gives the type kept.
     private const string UpsertVehicleSql = """
         INSERT INTO vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
                               insurance_valid_until, update_unix_ms, vehicle_type)
@@ -42,7 +44,8 @@ public sealed partial class SqliteRegistryStore
             vin = excluded.vin, owner_name = excluded.owner_name, model = excluded.model,
             statuses = excluded.statuses, inspection_valid_until = excluded.inspection_valid_until,
             insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms,
-            vehicle_type = excluded.vehicle_type
+            vehicle_type = CASE WHEN excluded.vehicle_type = '' THEN vehicles.vehicle_type ELSE excluded.vehicle_type END
+        RETURNING vehicle_type
         """;
 
     public Task<VehicleRecord?> GetVehicleByPlateAsync(Plate plate, CancellationToken cancellationToken) =>
@@ -101,7 +104,7 @@ public sealed partial class SqliteRegistryStore
                     .ExecuteNonQueryAsync(ct);
             }
 
-            await session.Command(UpsertVehicleSql, transaction)
+            var storedType = (string)(await session.Command(UpsertVehicleSql, transaction)
                 .Bind("$type", (int)plate.Type)
                 .Bind("$number", plate.Number)
                 .Bind("$vin", vehicle.Vin)
@@ -112,9 +115,10 @@ public sealed partial class SqliteRegistryStore
                 .Bind("$insurance", RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate))
                 .Bind("$now", now)
                 .Bind("$vehicleType", vehicle.VehicleType)
-                .ExecuteNonQueryAsync(ct);
+                .ExecuteScalarAsync(ct))!;
 
             var stored = vehicle.Clone();
+            stored.VehicleType = storedType;
             stored.Statuses.Clear();
             RegistryMapping.AddStatuses(stored.Statuses, mask);
             stored.UpdateTime = RegistryMapping.FromUnixMs(now);

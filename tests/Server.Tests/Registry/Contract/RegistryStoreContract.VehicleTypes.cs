@@ -4,25 +4,42 @@ using static ELicense.Server.Tests.Registry.Contract.RegistrySamples;
 
 namespace ELicense.Server.Tests.Registry.Contract;
 
-/// <summary>The contract for the vehicle type: stored and returned as written, changed and cleared, kept through an upgrade.</summary>
+/// <summary>The contract for the vehicle type: stored and returned, changed, kept when a write leaves it empty, kept through an upgrade.</summary>
 public abstract partial class RegistryStoreContract
 {
     [Fact]
-    public async Task UpsertVehicle_TypeChangedThenCleared_ReadsBackEachTimeByPlateAndVin()
+    public async Task UpsertVehicle_TypeChangedThenWrittenEmpty_KeepsLastTypeByPlateAndVin()
     {
         await using var engine = CreateEngine();
         var store = await engine.OpenStoreAsync();
         var vehicle = Vehicle(new Plate { Type = PlateType.Large, Number = "京A12345" }, VinA);
 
-        foreach (var type in new[] { "H11", "Q11", "" })
+        // Empty means "keep what is stored" (an older writer's status update must not wipe the type), so a
+        // type can be changed but not cleared through UpsertVehicle; the answer says what is stored.
+        foreach (var (written, expected) in new[] { ("H11", "H11"), ("Q11", "Q11"), ("", "Q11") })
         {
-            vehicle.VehicleType = type;
-            var written = await store.UpsertVehicleAsync(vehicle, Ct);
+            vehicle.VehicleType = written;
+            vehicle.Model = "model " + written;
+            var result = await store.UpsertVehicleAsync(vehicle, Ct);
 
-            Assert.Equal(type, written.Value.VehicleType);
-            Assert.Equal(type, (await store.GetVehicleByPlateAsync(vehicle.Plate, Ct))!.Vehicle.VehicleType);
-            Assert.Equal(type, (await store.GetVehicleByVinAsync(VinA, Ct))!.Vehicle.VehicleType);
+            Assert.Equal(expected, result.Value.VehicleType);
+            var byPlate = (await store.GetVehicleByPlateAsync(vehicle.Plate, Ct))!.Vehicle;
+            Assert.Equal(expected, byPlate.VehicleType);
+            Assert.Equal(vehicle.Model, byPlate.Model); // the rest of the row is still replaced
+            Assert.Equal(expected, (await store.GetVehicleByVinAsync(VinA, Ct))!.Vehicle.VehicleType);
         }
+    }
+
+    [Fact]
+    public async Task UpsertVehicle_NewRecordWithoutType_ReadsAsNotRecorded()
+    {
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        var vehicle = Vehicle(PlateA, VinA);
+        vehicle.VehicleType = "";
+
+        Assert.Equal("", (await store.UpsertVehicleAsync(vehicle, Ct)).Value.VehicleType);
+        Assert.Equal("", (await store.GetVehicleByPlateAsync(PlateA, Ct))!.Vehicle.VehicleType);
     }
 
     [Fact]
