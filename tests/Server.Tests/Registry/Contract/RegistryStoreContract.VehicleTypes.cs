@@ -43,6 +43,33 @@ public abstract partial class RegistryStoreContract
     }
 
     [Fact]
+    public async Task UpsertVehicle_PlateNowOnAnotherVinWithoutType_DoesNotInheritTheOldVehiclesType()
+    {
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct); // K33
+        var other = Vehicle(PlateA, VinB);
+        other.VehicleType = "";
+
+        Assert.Equal("", (await store.UpsertVehicleAsync(other, Ct)).Value.VehicleType);
+        Assert.Equal("", (await store.GetVehicleByVinAsync(VinB, Ct))!.Vehicle.VehicleType);
+    }
+
+    [Fact]
+    public async Task UpsertVehicle_VinMovesToNewPlateWithoutType_KeepsItsType()
+    {
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct); // K33
+        var moved = Vehicle(PlateB, VinA);
+        moved.VehicleType = "";
+
+        Assert.Equal("K33", (await store.UpsertVehicleAsync(moved, Ct)).Value.VehicleType);
+        Assert.Equal("K33", (await store.GetVehicleByPlateAsync(PlateB, Ct))!.Vehicle.VehicleType);
+        Assert.Null(await store.GetVehicleByPlateAsync(PlateA, Ct));
+    }
+
+    [Fact]
     public async Task OpenStore_OnVersion1Database_UpgradesAndReadsOldRowAsNotRecorded()
     {
         await using var engine = CreateEngine();
