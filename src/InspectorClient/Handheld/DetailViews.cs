@@ -168,6 +168,7 @@ public static class DetailViews
                 ResultCardView.Row(grid, text.Owner, owner);
             }
 
+            ResultCardView.Row(grid, text.VehicleType, withheld.Cell(FieldPaths.VehicleType, text, () => Markup.Escape(text.DescribeVehicleType(vehicle.VehicleType))));
             ResultCardView.Row(grid, text.Model, withheld.TextCell(FieldPaths.Model, vehicle.Model, text));
             var abnormal = vehicle.Statuses.Where(s => s is not (VehicleStatus.Normal or VehicleStatus.Unspecified)).Distinct().ToList();
             ResultCardView.Row(grid, text.Status, abnormal.Count == 0

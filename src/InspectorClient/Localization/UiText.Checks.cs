@@ -11,6 +11,21 @@ public sealed partial class UiText
     public string Vin => T("VIN", "车辆识别代号");
     public string Owner => T("Owner", "所有人");
     public string Model => T("Model", "品牌型号");
+    public string VehicleType => T("Vehicle type", "车辆类型");
+
+    /// <summary>A vehicle type code with its name in this language; an empty code (records from before the field) says so.</summary>
+    public string DescribeVehicleType(string code)
+    {
+        if (string.IsNullOrEmpty(code))
+        {
+            return T("not recorded", "未登记");
+        }
+
+        // The handheld knows the default table; a server with its own may send a code it lacks: shown as is.
+        return Core.Rules.VehicleTypeCatalog.Default.Find(code) is { } type
+            ? $"{type.Code} {T(type.NameEn, type.NameZh)}"
+            : $"{code} {T("(not in this device's table)", "（本机车型表中没有）")}";
+    }
     public string Inspection => T("Inspection valid until", "检验有效期至");
     public string Insurance => T("Insurance valid until", "交强险有效期至");
     public string Normal => T("normal", "正常");

@@ -74,6 +74,7 @@ public static class VehicleView
                 : $"{vehicle.Plate.Number} ({PlateTypes.Describe(vehicle.Plate.Type)})"));
             LicenseCard.AddRow(grid, "VIN", withheld.TextCell(FieldPaths.Vin, vehicle.Vin, en));
             LicenseCard.AddRow(grid, "Owner", withheld.TextCell(FieldPaths.OwnerName, vehicle.OwnerName, en));
+            LicenseCard.AddRow(grid, "Vehicle type", withheld.Cell(FieldPaths.VehicleType, en, () => Markup.Escape(en.DescribeVehicleType(vehicle.VehicleType))));
             LicenseCard.AddRow(grid, "Model", withheld.TextCell(FieldPaths.Model, vehicle.Model, en));
             LicenseCard.AddRow(grid, "Statuses", StatusesMarkup(vehicle.Statuses));
             LicenseCard.AddRow(grid, "Inspection until", Markup.Escape(Formats.Date(vehicle.InspectionValidUntilDate)));

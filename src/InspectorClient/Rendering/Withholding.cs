@@ -99,4 +99,5 @@ public static class FieldPaths
     public const string OwnerName = "vehicle.owner_name";
     public const string Vin = "vehicle.vin";
     public const string Model = "vehicle.model";
+    public const string VehicleType = "vehicle.vehicle_type";
 }

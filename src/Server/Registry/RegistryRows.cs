@@ -14,7 +14,7 @@ internal static class RegistryRows
         "license_number, file_number, holder_name, license_class, status, first_issue_date, valid_from_date, valid_until_date, points, issuing_authority, update_unix_ms";
 
     public const string VehicleColumns =
-        "plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until, insurance_valid_until, update_unix_ms";
+        "plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until, insurance_valid_until, update_unix_ms, vehicle_type";
 
     public const string ViolationColumns =
         "id, occur_unix_ms, place, code, description, points, fine_yuan, plate_type, plate_number, license_number, state, source";
@@ -59,6 +59,7 @@ internal static class RegistryRows
             OwnerName = reader.GetString(3),
             Model = reader.GetString(4),
             UpdateTime = RegistryMapping.FromUnixMs(reader.GetInt64(8)),
+            VehicleType = reader.GetString(9),
         };
         RegistryMapping.AddStatuses(vehicle.Statuses, reader.GetInt64(5));
         if (!reader.IsDBNull(6))

@@ -71,8 +71,13 @@ public static class WriteRules
         violation.State = ViolationState.Unprocessed;
     }
 
-    public static void ValidateVehicle(Vehicle? vehicle)
+    /// <summary>
+    /// A vehicle write. <paramref name="catalog"/> (the default table unless a deployment gives its own)
+    /// decides which vehicle types exist and which plate each is registered under.
+    /// </summary>
+    public static void ValidateVehicle(Vehicle? vehicle, VehicleTypeCatalog? catalog = null)
     {
+        catalog ??= VehicleTypeCatalog.Default;
         var v = new RequestValidator();
         if (vehicle is null)
         {
@@ -86,7 +91,38 @@ public static class WriteRules
          .Text(vehicle.Model, "vehicle.model", Fields.MaxNameLength)
          .Require(vehicle.Statuses.Count <= 8 && vehicle.Statuses.All(IsDefined), "vehicle.statuses", "must be at most 8 VehicleStatus values other than VEHICLE_STATUS_UNSPECIFIED")
          .Require(vehicle.InspectionValidUntilDate is null || Dates.IsValid(vehicle.InspectionValidUntilDate), "vehicle.inspection_valid_until_date", "must be a real date")
-         .Require(vehicle.InsuranceValidUntilDate is null || Dates.IsValid(vehicle.InsuranceValidUntilDate), "vehicle.insurance_valid_until_date", "must be a real date")
-         .ThrowIfInvalid();
+         .Require(vehicle.InsuranceValidUntilDate is null || Dates.IsValid(vehicle.InsuranceValidUntilDate), "vehicle.insurance_valid_until_date", "must be a real date");
+        ValidateVehicleType(v, vehicle, catalog);
+        v.ThrowIfInvalid();
+    }
+
+    // Empty stays allowed and means "keep the stored type" (both engines' upserts): writers built before
+    // the field existed send none, and their status updates must not wipe a recorded type. A new record
+    // written without one reads as unknown, which entitles nobody, so this never lets a wrong driver pass.
+    private static void ValidateVehicleType(RequestValidator v, Vehicle vehicle, VehicleTypeCatalog catalog)
+    {
+        if (vehicle.VehicleType.Length == 0)
+        {
+            return;
+        }
+
+        var type = catalog.Find(vehicle.VehicleType);
+        if (type is null)
+        {
+            v.Require(false, "vehicle.vehicle_type",
+                "must be empty or a GA 802 vehicle type code of the catalogue, e.g. K33, K31, H11, Q11 (" + catalog.All.Count + " codes)");
+            return;
+        }
+
+        // Only a plate type the check can judge: a bad plate is already reported under vehicle.plate.
+        if (vehicle.Plate is { Type: PlateType.Large or PlateType.LargeNewEnergy or PlateType.Small or PlateType.SmallNewEnergy } plate)
+        {
+            v.Require(VehicleEntitlement.PlateFits(type, plate.Type), "vehicle.vehicle_type", type.Plate switch
+            {
+                PlateSize.Large => $"{type.Display} is registered under a large plate (01 or 51), not {(int)plate.Type:00}",
+                PlateSize.Small => $"{type.Display} is registered under a small plate (02 or 52), not {(int)plate.Type:00}",
+                _ => $"{type.Display} is registered under a plate type the contract has no value for yet (motorcycle, low-speed, trolleybus…)",
+            });
+        }
     }
 }

@@ -26,9 +26,12 @@ public static class ResponseShaping
             CredentialSnapshot.ValidFromDateFieldNumber, CredentialSnapshot.ValidUntilDateFieldNumber],
         new Dictionary<int, Func<string, string>> { [CredentialSnapshot.LicenseNumberFieldNumber] = IdentityNumber.Mask });
 
-    /// <summary>The vehicle without its owner's name (first character kept, so a clerk can match a document).</summary>
+    /// <summary>
+    /// The vehicle without its owner's name (first character kept, so a clerk can match a document). The
+    /// vehicle type describes the vehicle, not a person, and a transfer system needs it: kept.
+    /// </summary>
     private static readonly FieldPolicy MinimalVehicle = new(Vehicle.Descriptor,
-        [Vehicle.PlateFieldNumber, Vehicle.VinFieldNumber, Vehicle.ModelFieldNumber, Vehicle.StatusesFieldNumber,
+        [Vehicle.PlateFieldNumber, Vehicle.VinFieldNumber, Vehicle.ModelFieldNumber, Vehicle.StatusesFieldNumber, Vehicle.VehicleTypeFieldNumber,
             Vehicle.InspectionValidUntilDateFieldNumber, Vehicle.InsuranceValidUntilDateFieldNumber, Vehicle.UpdateTimeFieldNumber],
         new Dictionary<int, Func<string, string>> { [Vehicle.OwnerNameFieldNumber] = MaskName });
 

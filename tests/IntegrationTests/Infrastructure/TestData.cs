@@ -53,6 +53,7 @@ public static class TestData
         Vin = NewVin(),
         OwnerName = "测试 (synthetic)",
         Model = "比亚迪 秦PLUS",
+        VehicleType = "K33",
         InspectionValidUntilDate = new Google.Type.Date { Year = 2030, Month = 1, Day = 31 },
         InsuranceValidUntilDate = new Google.Type.Date { Year = 2030, Month = 1, Day = 31 },
     };

@@ -71,6 +71,9 @@ public sealed class WithheldInspectorTests(SharedEnvironment env)
         Assert.Matches(@"Owner\s+测\*+ \(masked for this role\)", check.Output);
         Assert.Matches(@"Owner\s+测\*+ \(masked for this role\)", transfer.Output);
         Assert.DoesNotContain(vehicle.OwnerName, check.Output + transfer.Output, StringComparison.Ordinal);
+        // The vehicle type is the vehicle's, not the owner's: shown to a transfer system as code + name.
+        Assert.Matches(@"Vehicle type\s+K33 small sedan", check.Output);
+        Assert.Matches(@"Vehicle type\s+K33 small sedan", transfer.Output);
     }
 
     private async Task<string> LicenceWithPointsAsync()

@@ -21,7 +21,7 @@ internal sealed class PostgresBulkCopy
 
     private const string CopyVehicles = """
         COPY registry.vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
-                                insurance_valid_until, update_unix_ms)
+                                insurance_valid_until, update_unix_ms, vehicle_type)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -91,6 +91,7 @@ internal sealed class PostgresBulkCopy
         await WriteDateAsync(row, RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate), ct);
         await WriteDateAsync(row, RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate), ct);
         await row.WriteAsync(updateUnixMs, NpgsqlDbType.Bigint, ct);
+        await row.WriteAsync(vehicle.VehicleType, NpgsqlDbType.Text, ct);
     }
 
     private static async Task WriteViolationAsync(NpgsqlBinaryImporter row, Violation violation, long id, CancellationToken ct)

@@ -58,6 +58,6 @@ internal static class PostgresRegistryCommands
     public static async Task<VehicleRecord?> ReadVehicleRecordAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new VehicleRecord(ReadVehicle(reader), ReadSummary(reader, 9)) : null;
+        return await reader.ReadAsync(cancellationToken) ? new VehicleRecord(ReadVehicle(reader), ReadSummary(reader, 10)) : null;
     }
 }

@@ -127,5 +127,23 @@ internal static class PostgresRegistrySchema
     public static readonly IReadOnlyList<PostgresMigration> Migrations =
     [
         new(1, "licences, vehicles, violations, the change feed and its counter", Tables + Indexes),
+        // Rows written before carry '' (not recorded), which every reader takes as an unknown type. A
+        // constant default adds the column without rewriting the table (PostgreSQL 11+), so a large
+        // registry migrates in milliseconds under the migration's lock. That lock (ACCESS EXCLUSIVE) queues
+        // behind any open transaction on the table and every later reader queues behind it, so a replica
+        // starting under load would stall the registry: it waits 3 s at most (SET LOCAL: this transaction
+        // only), then fails the start with a message naming the migration, and is simply started again.
+        // IF NOT EXISTS: a column added by hand (or by an interrupted manual fix) is not an error.
+        new(2, "vehicles.vehicle_type (GA 802 code; '' = not recorded)", """
+            SET LOCAL lock_timeout = '3s';
+            DO $$
+            BEGIN
+                ALTER TABLE registry.vehicles ADD COLUMN IF NOT EXISTS vehicle_type text COLLATE "C" NOT NULL DEFAULT '';
+            EXCEPTION WHEN lock_not_available THEN
+                RAISE EXCEPTION 'Registry migration 2 (vehicles.vehicle_type) could not lock registry.vehicles within 3 s: other sessions are using the table. Start this server again, at a quieter time if it keeps failing.'
+                    USING ERRCODE = 'lock_not_available';
+            END
+            $$;
+            """),
     ];
 }

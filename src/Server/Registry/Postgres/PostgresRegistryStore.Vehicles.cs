@@ -34,18 +34,22 @@ public sealed partial class PostgresRegistryStore
     // Locked: the upsert decides which VIN and plate records it replaces on these rows.
     private const string SelectVinByPlateForUpdate = SelectVinByPlate + " FOR UPDATE";
 
-    private const string SelectPlateByVinForUpdate = "SELECT plate_type, plate_number FROM registry.vehicles WHERE vin = $1 FOR UPDATE";
+    private const string SelectPlateByVinForUpdate = "SELECT plate_type, plate_number, vehicle_type FROM registry.vehicles WHERE vin = $1 FOR UPDATE";
 
     private const string DeleteVehicleSql = "DELETE FROM registry.vehicles WHERE plate_type = $1 AND plate_number = $2";
 
+    // An empty vehicle_type keeps the one stored for the same VIN (writers built before the field send none;
+    // see the SQLite twin). RETURNING gives the type stored, so the answer says what is.
     private const string UpsertVehicleSql = """
         INSERT INTO registry.vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
-                                       insurance_valid_until, update_unix_ms)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                       insurance_valid_until, update_unix_ms, vehicle_type)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         ON CONFLICT (plate_type, plate_number) DO UPDATE SET
             vin = excluded.vin, owner_name = excluded.owner_name, model = excluded.model,
             statuses = excluded.statuses, inspection_valid_until = excluded.inspection_valid_until,
-            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms
+            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms,
+            vehicle_type = CASE WHEN excluded.vehicle_type = '' AND vehicles.vin = excluded.vin THEN vehicles.vehicle_type ELSE excluded.vehicle_type END
+        RETURNING vehicle_type
         """;
 
     private async Task<VehicleRecord?> GetVehicleByPlateCoreAsync(Plate plate, CancellationToken cancellationToken)
@@ -91,6 +95,7 @@ public sealed partial class PostgresRegistryStore
         }
 
         Plate? previousPlateOfVin = null;
+        var typeToWrite = vehicle.VehicleType;
         await using (var command = write.Command(SelectPlateByVinForUpdate).Arg(vehicle.Vin))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -101,6 +106,8 @@ public sealed partial class PostgresRegistryStore
                 if (type != plate.Type || !string.Equals(number, plate.Number, StringComparison.Ordinal))
                 {
                     previousPlateOfVin = new Plate { Type = type, Number = number };
+                    // Re-registration: the type follows the vehicle to its new plate unless a new one is given.
+                    typeToWrite = typeToWrite.Length == 0 ? reader.GetString(2) : typeToWrite;
                 }
             }
         }
@@ -112,16 +119,18 @@ public sealed partial class PostgresRegistryStore
             await command.ExecuteNonQueryAsync(ct);
         }
 
+        string storedType;
         await using (var command = write.Command(UpsertVehicleSql)
             .Arg((int)plate.Type).Arg(plate.Number).Arg(vehicle.Vin).Arg(vehicle.OwnerName).Arg(vehicle.Model).Arg(mask)
             .ArgOrNull(RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate))
             .ArgOrNull(RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate))
-            .Arg(write.Now))
+            .Arg(write.Now).Arg(typeToWrite))
         {
-            await command.ExecuteNonQueryAsync(ct);
+            storedType = (string)(await command.ExecuteScalarAsync(ct))!;
         }
 
         var stored = vehicle.Clone();
+        stored.VehicleType = storedType;
         stored.Statuses.Clear();
         RegistryMapping.AddStatuses(stored.Statuses, mask);
         stored.UpdateTime = RegistryMapping.FromUnixMs(write.Now);

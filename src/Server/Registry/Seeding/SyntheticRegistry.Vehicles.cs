@@ -71,6 +71,7 @@ public static partial class SyntheticRegistry
             Vin = Vin(seed, index, plate.Type),
             OwnerName = HolderName(seed, VehicleOwner(seed, index, licenseCount)),
             Model = model.Name,
+            VehicleType = model.VehicleType,
             // Inspection: mostly valid for up to two years, ~8 % lapsed; insurance: a year, ~5 % lapsed.
             InspectionValidUntilDate = RegistryMapping.ToDate(today.AddDays(rng.Below(100) < 8 ? -1 - rng.Below(180) : rng.Below(730))),
             InsuranceValidUntilDate = RegistryMapping.ToDate(today.AddDays(rng.Below(100) < 5 ? -1 - rng.Below(90) : rng.Below(365))),
@@ -111,16 +112,17 @@ public static partial class SyntheticRegistry
     private static Model ModelFor(int seed, long index, PlateType type)
     {
         var rng = Rng.For(seed, Stream.VinAttributes, index);
-        var candidates = 0;
+        var total = 0;
         foreach (var model in Models)
         {
-            candidates += model.Type == type ? 1 : 0;
+            total += model.Type == type ? model.Weight : 0;
         }
 
-        var pick = rng.Below(candidates);
+        // Weighted, so that the vehicle types come out in the shares SyntheticTables.Models states.
+        var pick = rng.Below(total);
         foreach (var model in Models)
         {
-            if (model.Type == type && pick-- == 0)
+            if (model.Type == type && (pick -= model.Weight) < 0)
             {
                 return model;
             }

@@ -11,7 +11,9 @@ internal static class SyntheticTables
 {
     public sealed record Area(string Code, string Name, string Authority);
 
-    public sealed record Model(string Name, string Wmi, PlateType Type);
+    /// <param name="VehicleType">Its GA 802 vehicle type code, fitting <paramref name="Type"/>.</param>
+    /// <param name="Weight">How often it is drawn among its plate type's models (relative).</param>
+    public sealed record Model(string Name, string Wmi, PlateType Type, string VehicleType, int Weight);
 
     public sealed record ViolationCode(string Code, string Description, int Points, int FineYuan, int CameraWeight, int OnSiteWeight);
 
@@ -59,27 +61,52 @@ internal static class SyntheticTables
     public const string GivenNameCharacters =
         "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰萍红鹏飞斌宇浩凯健俊帆帅旭宁欣怡婷雪琳晨阳佳嘉子轩梓涵一诺雨萱思博文昊天瑞泽睿晓峰海波建国志宏丹颖秀云龙";
 
+    /// <summary>
+    /// Makes and models per plate type, each with its vehicle type (GA 802) and a weight: how often it is
+    /// drawn among the models of its plate type. SYNTHETIC: the shares are assumptions, not statistics.
+    /// With the plate-type shares of <see cref="SyntheticRegistry.Plate"/> (02 small 80 %, 52 small
+    /// new-energy 12 %, 01 large 5 %, 51 large new-energy 3 %) they give: K33 small sedans 56.8 %,
+    /// K31/K32 small cars, SUVs and MPVs 24.8 %, K41/K43 mini cars 2.6 %, H3x/H4x light and mini trucks
+    /// 7.8 % (blue plates), H1x/H2x heavy and medium trucks 2.8 %, Q11 tractor units 1.8 %, K1x/K2x
+    /// buses 3.4 % (most new-energy large plates are city buses). The vehicle type always fits the plate
+    /// type (buses, medium and heavy trucks, tractors on large plates; cars, light and mini trucks on
+    /// small ones). No motorcycles, low-speed trucks or three-wheelers: they carry plate types (07, 13…)
+    /// the contract has no value for yet, so the seed cannot give them a consistent plate.
+    /// </summary>
     public static readonly Model[] Models =
     [
-        new("大众 朗逸", "LSV", PlateType.Small),
-        new("大众 速腾", "LFV", PlateType.Small),
-        new("丰田 卡罗拉", "LVG", PlateType.Small),
-        new("日产 轩逸", "LGB", PlateType.Small),
-        new("本田 思域", "LHG", PlateType.Small),
-        new("别克 英朗", "LSG", PlateType.Small),
-        new("吉利 帝豪", "L6T", PlateType.Small),
-        new("长安 CS75", "LS5", PlateType.Small),
-        new("哈弗 H6", "LGW", PlateType.Small),
-        new("比亚迪 秦PLUS", "LGX", PlateType.SmallNewEnergy),
-        new("比亚迪 汉EV", "LGX", PlateType.SmallNewEnergy),
-        new("特斯拉 Model 3", "LRW", PlateType.SmallNewEnergy),
-        new("五菱 宏光MINIEV", "LZW", PlateType.SmallNewEnergy),
-        new("理想 L7", "LW4", PlateType.SmallNewEnergy),
-        new("解放 J6P", "LFW", PlateType.Large),
-        new("东风 天龙", "LGA", PlateType.Large),
-        new("宇通 ZK6122", "LZY", PlateType.Large),
-        new("比亚迪 K9", "LC0", PlateType.LargeNewEnergy),
-        new("宇通 E12", "LZY", PlateType.LargeNewEnergy),
+        new("大众 朗逸", "LSV", PlateType.Small, "K33", 14),
+        new("大众 速腾", "LFV", PlateType.Small, "K33", 10),
+        new("丰田 卡罗拉", "LVG", PlateType.Small, "K33", 10),
+        new("日产 轩逸", "LGB", PlateType.Small, "K33", 10),
+        new("本田 思域", "LHG", PlateType.Small, "K33", 6),
+        new("别克 英朗", "LSG", PlateType.Small, "K33", 6),
+        new("吉利 帝豪", "L6T", PlateType.Small, "K33", 6),
+        new("长安 CS75", "LS5", PlateType.Small, "K31", 10),
+        new("哈弗 H6", "LGW", PlateType.Small, "K32", 10),
+        new("别克 GL8", "LSG", PlateType.Small, "K31", 8),
+        new("福田 奥铃", "LVB", PlateType.Small, "H31", 4),
+        new("江淮 帅铃", "LJ1", PlateType.Small, "H32", 3),
+        new("五菱 荣光小卡", "LZW", PlateType.Small, "H41", 2),
+        new("五菱 宏光", "LZW", PlateType.Small, "K41", 1),
+        new("比亚迪 秦PLUS", "LGX", PlateType.SmallNewEnergy, "K33", 30),
+        new("比亚迪 汉EV", "LGX", PlateType.SmallNewEnergy, "K33", 15),
+        new("特斯拉 Model 3", "LRW", PlateType.SmallNewEnergy, "K33", 15),
+        new("五菱 宏光MINIEV", "LZW", PlateType.SmallNewEnergy, "K43", 15),
+        new("理想 L7", "LW4", PlateType.SmallNewEnergy, "K31", 20),
+        new("比亚迪 T5", "LGX", PlateType.SmallNewEnergy, "H32", 5),
+        new("解放 J6P 牵引车", "LFW", PlateType.Large, "Q11", 25),
+        new("东风 天龙KL 牵引车", "LGA", PlateType.Large, "Q11", 5),
+        new("重汽 豪沃 自卸车", "LZZ", PlateType.Large, "H17", 15),
+        new("东风 天龙 载货车", "LGA", PlateType.Large, "H11", 15),
+        new("解放 J6L 厢式车", "LFW", PlateType.Large, "H22", 10),
+        new("东风 多利卡 D9", "LGD", PlateType.Large, "H21", 10),
+        new("宇通 ZK6122", "LZY", PlateType.Large, "K11", 12),
+        new("金龙 XMQ6729", "LA9", PlateType.Large, "K21", 8),
+        new("比亚迪 K9", "LC0", PlateType.LargeNewEnergy, "K11", 45),
+        new("宇通 E12", "LZY", PlateType.LargeNewEnergy, "K11", 35),
+        new("三一 江山 电动重卡", "LFC", PlateType.LargeNewEnergy, "H11", 10),
+        new("宇通 T7 电动牵引车", "LZY", PlateType.LargeNewEnergy, "Q11", 10),
     ];
 
     public static readonly ViolationCode[] ViolationCodes =

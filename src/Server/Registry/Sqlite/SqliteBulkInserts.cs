@@ -16,8 +16,8 @@ internal sealed class SqliteBulkInserts(SqliteConnection connection) : IDisposab
 
     private const string InsertVehicle = """
         INSERT INTO vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
-                              insurance_valid_until, update_unix_ms)
-        VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)
+                              insurance_valid_until, update_unix_ms, vehicle_type)
+        VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9)
         """;
 
     private const string InsertViolation = """
@@ -27,7 +27,7 @@ internal sealed class SqliteBulkInserts(SqliteConnection connection) : IDisposab
         """;
 
     private readonly SqliteCommand _license = Prepare(connection, InsertLicense, 11);
-    private readonly SqliteCommand _vehicle = Prepare(connection, InsertVehicle, 9);
+    private readonly SqliteCommand _vehicle = Prepare(connection, InsertVehicle, 10);
     private readonly SqliteCommand _violation = Prepare(connection, InsertViolation, 11);
 
     /// <summary>Runs the inserts in <paramref name="transaction"/> (null when it is over).</summary>
@@ -114,6 +114,7 @@ internal sealed class SqliteBulkInserts(SqliteConnection connection) : IDisposab
         p[6].Value = (object?)RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate) ?? DBNull.Value;
         p[7].Value = (object?)RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate) ?? DBNull.Value;
         p[8].Value = now;
+        p[9].Value = vehicle.VehicleType;
     }
 
     private static void BindViolation(SqliteCommand command, Violation violation)

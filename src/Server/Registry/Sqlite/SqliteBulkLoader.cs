@@ -66,6 +66,7 @@ public sealed class SqliteBulkLoader(string path) : IRegistryBulkLoader
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -262144;
             """, cancellationToken);
+        // A new file (the old one was deleted above): the tables are already this build's version, nothing to upgrade.
         await ExecuteAsync(_connection, SqliteRegistrySchema.Tables + SqliteRegistrySchema.SchemaVersionRow, cancellationToken);
         await WriteMetaAsync(_connection, cancellationToken,
             ("synthetic", "1"),

@@ -12,7 +12,8 @@ namespace ELicense.Server.Registry.Sqlite;
 /// </remarks>
 internal static class SqliteRegistrySchema
 {
-    public const int Version = 1;
+    /// <summary>2 added <c>vehicles.vehicle_type</c> (see <see cref="SqliteRegistryUpgrade"/>).</summary>
+    public const int Version = 2;
 
     /// <summary>State number of an unprocessed violation, written as a literal so that partial indexes apply.</summary>
     public const int Unprocessed = 1;
@@ -47,6 +48,7 @@ internal static class SqliteRegistrySchema
             inspection_valid_until INTEGER,
             insurance_valid_until  INTEGER,
             update_unix_ms         INTEGER NOT NULL,
+            vehicle_type           TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (plate_type, plate_number)
         ) WITHOUT ROWID;
 
@@ -94,7 +96,7 @@ internal static class SqliteRegistrySchema
             WHERE state = 1;
         """;
 
-    public const string SchemaVersionRow = "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');";
+    public const string SchemaVersionRow = "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '2');";
 
     /// <summary>True when the registry holds any licence, vehicle or violation.</summary>
     public const string HasData = """

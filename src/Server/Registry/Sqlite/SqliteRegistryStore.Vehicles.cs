@@ -30,18 +30,23 @@ public sealed partial class SqliteRegistryStore
 
     private const string SelectVinByPlate = "SELECT vin FROM vehicles WHERE plate_type = $type AND plate_number = $number";
 
-    private const string SelectPlateByVin = "SELECT plate_type, plate_number FROM vehicles WHERE vin = $vin";
+    private const string SelectPlateByVin = "SELECT plate_type, plate_number, vehicle_type FROM vehicles WHERE vin = $vin";
 
     private const string DeleteVehicleSql = "DELETE FROM vehicles WHERE plate_type = $type AND plate_number = $number";
 
+    // An empty vehicle_type keeps the one stored for the same VIN: writers built before the field send none,
+    // and a status update from such a feed must not turn a recorded K33 into "not recorded". A plate now on
+    // another VIN is another vehicle, so its old type is not kept. RETURNING gives the type stored.
     private const string UpsertVehicleSql = """
         INSERT INTO vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
-                              insurance_valid_until, update_unix_ms)
-        VALUES ($type, $number, $vin, $owner, $model, $statuses, $inspection, $insurance, $now)
+                              insurance_valid_until, update_unix_ms, vehicle_type)
+        VALUES ($type, $number, $vin, $owner, $model, $statuses, $inspection, $insurance, $now, $vehicleType)
         ON CONFLICT (plate_type, plate_number) DO UPDATE SET
             vin = excluded.vin, owner_name = excluded.owner_name, model = excluded.model,
             statuses = excluded.statuses, inspection_valid_until = excluded.inspection_valid_until,
-            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms
+            insurance_valid_until = excluded.insurance_valid_until, update_unix_ms = excluded.update_unix_ms,
+            vehicle_type = CASE WHEN excluded.vehicle_type = '' AND vehicles.vin = excluded.vin THEN vehicles.vehicle_type ELSE excluded.vehicle_type END
+        RETURNING vehicle_type
         """;
 
     public Task<VehicleRecord?> GetVehicleByPlateAsync(Plate plate, CancellationToken cancellationToken) =>
@@ -79,6 +84,7 @@ public sealed partial class SqliteRegistryStore
             }
 
             Plate? previousPlateOfVin = null;
+            var typeToWrite = vehicle.VehicleType;
             using (var reader = await session.Command(SelectPlateByVin, transaction).Bind("$vin", vehicle.Vin).ExecuteReaderAsync(ct))
             {
                 if (await reader.ReadAsync(ct))
@@ -88,6 +94,8 @@ public sealed partial class SqliteRegistryStore
                     if (type != plate.Type || !string.Equals(number, plate.Number, StringComparison.Ordinal))
                     {
                         previousPlateOfVin = new Plate { Type = type, Number = number };
+                        // Re-registration: the type follows the vehicle to its new plate unless a new one is given.
+                        typeToWrite = typeToWrite.Length == 0 ? reader.GetString(2) : typeToWrite;
                     }
                 }
             }
@@ -100,7 +108,7 @@ public sealed partial class SqliteRegistryStore
                     .ExecuteNonQueryAsync(ct);
             }
 
-            await session.Command(UpsertVehicleSql, transaction)
+            var storedType = (string)(await session.Command(UpsertVehicleSql, transaction)
                 .Bind("$type", (int)plate.Type)
                 .Bind("$number", plate.Number)
                 .Bind("$vin", vehicle.Vin)
@@ -110,9 +118,11 @@ public sealed partial class SqliteRegistryStore
                 .Bind("$inspection", RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate))
                 .Bind("$insurance", RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate))
                 .Bind("$now", now)
-                .ExecuteNonQueryAsync(ct);
+                .Bind("$vehicleType", typeToWrite)
+                .ExecuteScalarAsync(ct))!;
 
             var stored = vehicle.Clone();
+            stored.VehicleType = storedType;
             stored.Statuses.Clear();
             RegistryMapping.AddStatuses(stored.Statuses, mask);
             stored.UpdateTime = RegistryMapping.FromUnixMs(now);

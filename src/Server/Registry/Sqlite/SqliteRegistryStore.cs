@@ -73,8 +73,10 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable
             await ExecuteAsync(session.Connection, "PRAGMA journal_mode = WAL;", cancellationToken);
             using (var transaction = session.Connection.BeginTransaction(deferred: false))
             {
-                await ExecuteAsync(session.Connection, SqliteRegistrySchema.Tables + SqliteRegistrySchema.Indexes + SqliteRegistrySchema.SchemaVersionRow,
-                    cancellationToken, transaction);
+                // Tables, then the upgrade (an old file's tables lack new columns), then the indexes that may name them.
+                await ExecuteAsync(session.Connection, SqliteRegistrySchema.Tables + SqliteRegistrySchema.SchemaVersionRow, cancellationToken, transaction);
+                await SqliteRegistryUpgrade.ApplyAsync(session.Connection, transaction, cancellationToken);
+                await ExecuteAsync(session.Connection, SqliteRegistrySchema.Indexes, cancellationToken, transaction);
                 await transaction.CommitAsync(cancellationToken);
             }
 

@@ -15,7 +15,7 @@ internal static class SqliteRows
             return null;
         }
 
-        return new VehicleRecord(ReadVehicle(reader), ReadSummary(reader, 9));
+        return new VehicleRecord(ReadVehicle(reader), ReadSummary(reader, 10));
     }
 
     public static async Task<License?> ReadLicenseAsync(SqliteCommand command, CancellationToken cancellationToken)

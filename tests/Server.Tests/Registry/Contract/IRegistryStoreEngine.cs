@@ -36,4 +36,11 @@ public interface IRegistryStoreEngine : IAsyncDisposable
     /// engine cannot tell (SQLite's writers wait inside the library, invisibly).
     /// </summary>
     Task<bool> WaitForLockWaitAsync(TimeSpan bound);
+
+    /// <summary>
+    /// Builds this (still empty) database as the engine's first schema version left it, before
+    /// <c>vehicles.vehicle_type</c>, holding <paramref name="vehicle"/> as a row of that version (its
+    /// vehicle type, which that version had no column for, is dropped). The next store opened must upgrade it.
+    /// </summary>
+    Task WriteVersion1VehicleAsync(ELicense.V1.Vehicle vehicle);
 }

@@ -52,6 +52,7 @@ internal static class RegistrySamples
             Vin = vin,
             OwnerName = "测试甲",
             Model = "比亚迪 秦PLUS",
+            VehicleType = "K33",
             InspectionValidUntilDate = new Date { Year = 2027, Month = 6, Day = 30 },
             InsuranceValidUntilDate = new Date { Year = 2026, Month = 12, Day = 31 },
         };

@@ -80,6 +80,28 @@ internal sealed class PostgresRegistryEngine(PostgresCluster cluster, FakeTimePr
         return false;
     }
 
+    public async Task WriteVersion1VehicleAsync(ELicense.V1.Vehicle vehicle)
+    {
+        await using var source = PostgresDataSources.Build(await ConnectionStringAsync());
+        await PostgresMigrator.MigrateAsync(source, PostgresRegistrySchema.Name, PostgresRegistrySchema.Migrations.Take(1).ToList(), CancellationToken.None);
+        await using var command = source.CreateCommand("""
+            INSERT INTO registry.vehicles (plate_type, plate_number, vin, owner_name, model, statuses, inspection_valid_until,
+                                           insurance_valid_until, update_unix_ms)
+            VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)
+            """);
+        foreach (var value in new object?[]
+        {
+            (int)vehicle.Plate.Type, vehicle.Plate.Number, vehicle.Vin, vehicle.OwnerName, vehicle.Model,
+            RegistryMapping.ToDateInt(vehicle.InspectionValidUntilDate), RegistryMapping.ToDateInt(vehicle.InsuranceValidUntilDate),
+            time.GetUtcNow().ToUnixTimeMilliseconds(),
+        })
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var source in _sources)

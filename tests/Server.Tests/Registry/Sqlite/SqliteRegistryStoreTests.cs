@@ -80,4 +80,87 @@ public sealed class SqliteRegistryStoreTests
         transaction.Rollback();
         Assert.NotNull((await impatient.UpsertLicenseAsync(License(HolderA), Ct)).Value);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Initialize_NewOrVersion1File_StampsSchemaVersion2(bool fromVersion1)
+    {
+        var registry = new TempRegistry();
+        await using var engine = new SqliteRegistryStoreContractTests.SqliteEngine(registry); // disposes the registry
+        if (fromVersion1)
+        {
+            await engine.WriteVersion1VehicleAsync(Vehicle(PlateA, VinA));
+        }
+
+        await engine.OpenStoreAsync();
+
+        using var connection = new SqliteConnection($"Data Source={registry.Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
+        Assert.Equal(SqliteRegistrySchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task Initialize_FileOfNewerSchema_RefusesNamingFileAndBothVersionsAndLeavesIt()
+    {
+        var (registry, _) = await TempRegistry.CreateAsync();
+        using var cleanup = registry;
+        SetSchemaVersion(registry.Path, "3");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => registry.OpenStore().InitializeAsync(Ct));
+
+        // SQLite reports the file's full path, which may differ from the one given by a resolved link.
+        Assert.StartsWith("The registry file ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            $"registry.db is at schema version 3, newer than this build's {SqliteRegistrySchema.Version}: " +
+            "a newer server wrote it. Run a build at least that new (or point this one at another file).",
+            error.Message, StringComparison.Ordinal);
+        Assert.Equal("3", ReadSchemaVersion(registry.Path));
+    }
+
+    [Fact]
+    public async Task ApplyUpgrade_Version1FileTwice_ChangesItOnlyTheFirstTime()
+    {
+        var registry = new TempRegistry();
+        await using var engine = new SqliteRegistryStoreContractTests.SqliteEngine(registry); // disposes the registry
+        await engine.WriteVersion1VehicleAsync(Vehicle(PlateA, VinA));
+        await using var connection = new SqliteConnection($"Data Source={registry.Path};Pooling=False");
+        await connection.OpenAsync(Ct);
+
+        var first = await ApplyInTransactionAsync(connection);
+        var second = await ApplyInTransactionAsync(connection);
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Equal("2", ReadSchemaVersion(registry.Path));
+    }
+
+    private static async Task<bool> ApplyInTransactionAsync(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        var changed = await SqliteRegistryUpgrade.ApplyAsync(connection, transaction, Ct);
+        await transaction.CommitAsync(Ct);
+        return changed;
+    }
+
+    private static void SetSchemaVersion(string path, string version)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE meta SET value = $v WHERE key = 'schema_version'";
+        command.Parameters.AddWithValue("$v", version);
+        command.ExecuteNonQuery();
+    }
+
+    private static string? ReadSchemaVersion(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
+        return (string?)command.ExecuteScalar();
+    }
 }

@@ -1,0 +1,151 @@
+using System.Collections.Frozen;
+
+namespace ELicense.Core.Rules;
+
+/// <summary>
+/// The vehicle types a deployment recognises and the licence class each needs. The default is the
+/// embedded <c>VehicleTypes.txt</c>; <see cref="Load"/> and <see cref="Parse"/> read a replacement of the
+/// same format, because the table is recalled, not confirmed, and the authorities may change it (see that
+/// file's header). That is an API only today: the server always uses the default, and a server setting
+/// that loads a file is a later step.
+/// Immutable once built, so one instance is shared by every request.
+/// </summary>
+public sealed class VehicleTypeCatalog
+{
+    private const string ResourceName = "ELicense.Core.Rules.VehicleTypes.txt";
+
+    private static readonly Lazy<VehicleTypeCatalog> DefaultCatalog = new(() =>
+    {
+        using var stream = typeof(VehicleTypeCatalog).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The embedded {ResourceName} is missing.");
+        using var reader = new StreamReader(stream);
+        return Parse(reader, ResourceName);
+    });
+
+    private readonly FrozenDictionary<string, VehicleType> byCode;
+
+    private VehicleTypeCatalog(IReadOnlyList<VehicleType> types)
+    {
+        All = types;
+        byCode = types.ToFrozenDictionary(t => t.Code, StringComparer.Ordinal);
+    }
+
+    /// <summary>The embedded default table.</summary>
+    public static VehicleTypeCatalog Default => DefaultCatalog.Value;
+
+    /// <summary>Every type, in the table's order.</summary>
+    public IReadOnlyList<VehicleType> All { get; }
+
+    /// <summary>The type of a code (exact, upper case), or null for a code the catalogue does not know.</summary>
+    public VehicleType? Find(string? code) => code is not null && byCode.TryGetValue(code, out var type) ? type : null;
+
+    /// <summary>A catalogue of the given types, checked as <see cref="Parse"/> checks a file's rows (entry numbers from 1).</summary>
+    /// <exception cref="FormatException">An invalid or repeated entry, or none.</exception>
+    public static VehicleTypeCatalog Of(IEnumerable<VehicleType> types, string source = "vehicle types")
+    {
+        var list = types.ToList();
+        var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            Check(list[i], $"{source} entry {i + 1}", firstSeen);
+        }
+
+        return Build(list, source);
+    }
+
+    /// <summary>Reads a catalogue file of the embedded table's format (an API: no server setting loads one yet).</summary>
+    public static VehicleTypeCatalog Load(string path)
+    {
+        using var reader = File.OpenText(path);
+        return Parse(reader, path);
+    }
+
+    /// <summary>
+    /// Parses the table format: <c>code|zh|en|family|class|automatic class or -|large, small or other</c>;
+    /// <c>#</c> starts a comment line, blank lines are skipped. Every error names <c>source:line</c>.
+    /// </summary>
+    /// <exception cref="FormatException">A malformed or repeated row, or no row at all.</exception>
+    public static VehicleTypeCatalog Parse(TextReader reader, string source = "vehicle types")
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var types = new List<VehicleType>();
+        var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line) || line.TrimStart().StartsWith('#'))
+            {
+                continue;
+            }
+
+            var where = $"{source}:{lineNumber}";
+            var f = line.Split('|', StringSplitOptions.TrimEntries);
+            if (f.Length != 7)
+            {
+                throw new FormatException($"{where}: expected 7 fields code|zh|en|family|class|automatic class or -|large, small or other, found {f.Length}.");
+            }
+
+            var plate = ParsePlateSize(f[6])
+                ?? throw new FormatException($"{where}: plate size '{f[6]}' of {f[0]} is not one of large, small, other.");
+            var type = new VehicleType(f[0], f[1], f[2], f[3], f[4], f[5] == "-" ? null : f[5], plate);
+            Check(type, where, firstSeen);
+            types.Add(type);
+        }
+
+        return Build(types, source);
+    }
+
+    /// <summary>One upper-case letter and one or two digits, the shape of a GA 802 code (K33, H11, D11).</summary>
+    public static bool IsWellFormedCode(string? code) =>
+        code is { Length: 2 or 3 } && char.IsAsciiLetterUpper(code[0]) && code.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
+
+    // Only the three names: Enum.TryParse would also take "1", "Large, Other" and any defined number.
+    private static PlateSize? ParsePlateSize(string text) => text.ToLowerInvariant() switch
+    {
+        "large" => PlateSize.Large,
+        "small" => PlateSize.Small,
+        "other" => PlateSize.Other,
+        _ => null,
+    };
+
+    private static void Check(VehicleType type, string where, Dictionary<string, string> firstSeen)
+    {
+        if (!IsWellFormedCode(type.Code))
+        {
+            throw new FormatException($"{where}: vehicle type code '{type.Code}' is malformed: expected an upper-case letter and one or two digits, e.g. K33.");
+        }
+
+        if (!firstSeen.TryAdd(type.Code, where))
+        {
+            throw new FormatException($"{where}: vehicle type code {type.Code} is repeated (first at {firstSeen[type.Code]}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(type.NameZh) || string.IsNullOrWhiteSpace(type.NameEn))
+        {
+            throw new FormatException($"{where}: vehicle type {type.Code} needs a Chinese and an English name.");
+        }
+
+        if (type.Family.Length == 0 || !type.Code.StartsWith(type.Family, StringComparison.Ordinal))
+        {
+            throw new FormatException($"{where}: family '{type.Family}' of {type.Code} must be a prefix of its code, e.g. K3 for K33.");
+        }
+
+        if (!LicenseClasses.All.Contains(type.RequiredClass))
+        {
+            throw UnknownClass(where, "licence class", type.RequiredClass, type.Code);
+        }
+
+        if (type.AutomaticClass is not null && !LicenseClasses.All.Contains(type.AutomaticClass))
+        {
+            throw UnknownClass(where, "automatic class", type.AutomaticClass, type.Code);
+        }
+    }
+
+    private static FormatException UnknownClass(string where, string field, string value, string code) =>
+        new($"{where}: {field} '{value}' of {code} is not a licence class (known: {string.Join(' ', LicenseClasses.All)}).");
+
+    private static VehicleTypeCatalog Build(List<VehicleType> types, string source) => types.Count == 0
+        ? throw new FormatException($"{source}: a vehicle type catalogue needs at least one type.")
+        : new VehicleTypeCatalog(types);
+}
