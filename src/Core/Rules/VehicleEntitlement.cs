@@ -103,6 +103,14 @@ public static class VehicleEntitlement
     }
 
     /// <summary>
+    /// The type a re-registered vehicle (its VIN on a new plate, no type given) keeps: its stored one when that fits
+    /// the new plate, otherwise none (read as unknown, which entitles nobody) — a small-car type must not ride along
+    /// onto a large plate, where a write naming it would be refused.
+    /// </summary>
+    public static string CarriedType(string storedType, V1.PlateType newPlate) =>
+        VehicleTypeCatalog.Default.Find(storedType) is { } known && PlateFits(known, newPlate) ? storedType : "";
+
+    /// <summary>
     /// Whether a plate type fits the vehicle type's plate size (a bus or heavy truck on a large plate,
     /// a small car on a small one). Types whose plates the contract has no type for fit no plate type
     /// of it. True for an unknown vehicle type: that is reported on its own.

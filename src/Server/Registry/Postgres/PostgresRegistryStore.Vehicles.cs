@@ -1,3 +1,4 @@
+using ELicense.Core.Rules;
 using ELicense.V1;
 using Npgsql;
 using static ELicense.Server.Registry.Postgres.PostgresRegistryCommands;
@@ -106,8 +107,8 @@ public sealed partial class PostgresRegistryStore
                 if (type != plate.Type || !string.Equals(number, plate.Number, StringComparison.Ordinal))
                 {
                     previousPlateOfVin = new Plate { Type = type, Number = number };
-                    // Re-registration: the type follows the vehicle to its new plate unless a new one is given.
-                    typeToWrite = typeToWrite.Length == 0 ? reader.GetString(2) : typeToWrite;
+                    // Re-registration: the type follows the vehicle to its new plate unless a new one is given (if it fits that plate).
+                    typeToWrite = typeToWrite.Length == 0 ? VehicleEntitlement.CarriedType(reader.GetString(2), plate.Type) : typeToWrite;
                 }
             }
         }

@@ -1,3 +1,4 @@
+using ELicense.Core.Rules;
 using ELicense.V1;
 using Microsoft.Data.Sqlite;
 using static ELicense.Server.Registry.RegistryRows;
@@ -94,8 +95,8 @@ public sealed partial class SqliteRegistryStore
                     if (type != plate.Type || !string.Equals(number, plate.Number, StringComparison.Ordinal))
                     {
                         previousPlateOfVin = new Plate { Type = type, Number = number };
-                        // Re-registration: the type follows the vehicle to its new plate unless a new one is given.
-                        typeToWrite = typeToWrite.Length == 0 ? reader.GetString(2) : typeToWrite;
+                        // Re-registration: the type follows the vehicle to its new plate unless a new one is given (if it fits that plate).
+                        typeToWrite = typeToWrite.Length == 0 ? VehicleEntitlement.CarriedType(reader.GetString(2), plate.Type) : typeToWrite;
                     }
                 }
             }

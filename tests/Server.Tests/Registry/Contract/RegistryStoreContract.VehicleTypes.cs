@@ -70,6 +70,18 @@ public abstract partial class RegistryStoreContract
     }
 
     [Fact]
+    public async Task UpsertVehicle_VinMovesToPlateOfOtherSizeWithoutType_TypeNotCarried()
+    {
+        await using var engine = CreateEngine();
+        var store = await engine.OpenStoreAsync();
+        await store.UpsertVehicleAsync(Vehicle(PlateA, VinA), Ct); // K33 on a small plate
+        var moved = Vehicle(new Plate { Type = PlateType.Large, Number = "京A54321" }, VinA);
+        moved.VehicleType = "";
+
+        Assert.Equal("", (await store.UpsertVehicleAsync(moved, Ct)).Value.VehicleType); // a small car's type on a large plate: unknown
+    }
+
+    [Fact]
     public async Task OpenStore_OnVersion1Database_UpgradesAndReadsOldRowAsNotRecorded()
     {
         await using var engine = CreateEngine();
