@@ -144,6 +144,8 @@ internal static class PostgresRegistrySchema
                     USING ERRCODE = 'lock_not_available';
             END
             $$;
+            -- Back to the server's setting for whatever else this start's transaction applies (SET LOCAL lasts till its end).
+            SET LOCAL lock_timeout TO DEFAULT;
             """),
     ];
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ELicense.Server.Tests.Postgres;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -26,13 +25,11 @@ public sealed class PostgresVehicleTypeMigrationTests(PostgresFixture postgres) 
             await hold.ExecuteNonQueryAsync(ct);
         }
 
-        var started = Stopwatch.GetTimestamp();
+        // The lock_timeout is what ends the wait (without it this would hang, not fail): the code and message say so.
         var error = await Assert.ThrowsAsync<PostgresException>(() => engine.OpenStoreAsync());
-        var waited = Stopwatch.GetElapsedTime(started);
 
         Assert.Equal(PostgresErrorCodes.LockNotAvailable, error.SqlState);
         Assert.StartsWith("Registry migration 2 (vehicles.vehicle_type) could not lock registry.vehicles within 3 s", error.MessageText, StringComparison.Ordinal);
-        Assert.InRange(waited, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(30));
 
         // The failed start rolled back whole; once the other session is done, the next start migrates.
         await transaction.RollbackAsync(ct);
