@@ -14,31 +14,15 @@ namespace ELicense.IntegrationTests.ReplayFailover;
 /// acknowledged; then every credential replayed from another device on another server replica. Not one replay may
 /// be answered VALID with an authoritative (SHARED) replay check: the lost shard's must say SHARED_INCOMPLETE.
 /// </summary>
-public sealed class ReplayFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ReplayFailoverTests(ITestOutputHelper output) : TwoReplicasOnCluster("elicense-replay-failover-")
 {
     private const int Credentials = 48;
-
-    // Generous Redis timeouts: the claims must go through Redis (not LOCAL_ONLY) on a machine loaded by builds.
-    private static readonly string[] Settings = ["--Resilience:RedisTimeout=00:00:01"];
-
-    private RedisCluster _cluster = null!;
-    private string _data = null!;
-    private ServerInstance? _a;
-    private ServerInstance? _b;
-
-    public async ValueTask InitializeAsync()
-    {
-        _data = Directory.CreateTempSubdirectory("elicense-replay-failover-").FullName;
-        _cluster = await RedisCluster.StartAsync(TestContext.Current.CancellationToken);
-        _a = await ServerInstance.StartAsync(_data, _cluster.Configuration, Settings);
-        _b = await ServerInstance.StartAsync(_data, _cluster.Configuration, Settings);
-    }
 
     [Fact]
     public async Task VerifyCredential_FailoverLosingAcknowledgedClaims_NoReplayValidAsAuthoritative()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (a, b) = (_a!, _b!);
+        var (a, b) = (A, B);
         var license = await TestData.CreateLicenseAsync(a);
         await WaitUntilAuthoritativeAsync(a, license.LicenseNumber);
         await WaitUntilAuthoritativeAsync(b, license.LicenseNumber);
@@ -48,10 +32,10 @@ public sealed class ReplayFailoverTests(ITestOutputHelper output) : IAsyncLifeti
             payloads.Add(await TestData.IssueAsync(a, license.LicenseNumber));
         }
 
-        var master = _cluster.Masters.First();
+        var master = Cluster.Masters.First();
         var firsts = new List<VerifyCredentialResponse>();
         Task<(TimeSpan? Suspect, TimeSpan? Lost)>? watch = null;
-        var failover = await _cluster.FailoverLosingWritesAsync(master, async () =>
+        var failover = await Cluster.FailoverLosingWritesAsync(master, async () =>
         {
             // Acknowledged by the master, copied to no replica.
             foreach (var payload in payloads)
@@ -60,8 +44,7 @@ public sealed class ReplayFailoverTests(ITestOutputHelper output) : IAsyncLifeti
             }
 
             // A is gone before the loss (as a handheld's server may be): only Redis could have caught the replays.
-            await a.DisposeAsync();
-            _a = null;
+            await StopAAsync();
             watch = WatchAsync(b, ct); // the master is killed right after this returns
         }, ct);
         var detection = await watch!.WaitAsync(TimeSpan.FromSeconds(40), ct);
@@ -111,28 +94,5 @@ public sealed class ReplayFailoverTests(ITestOutputHelper output) : IAsyncLifeti
         }
 
         return (suspect, lost);
-    }
-
-    // A fresh credential answered SHARED: the replica has probed every bucket and trusts the store.
-    private static Task<TimeSpan> WaitUntilAuthoritativeAsync(ServerInstance replica, string licenseNumber) =>
-        TestData.EventuallyAsync(async () =>
-            (await ScanAsync(replica, await TestData.IssueAsync(replica, licenseNumber), "probe-device")).ReplayCheck == ReplayCheck.Shared,
-            TimeSpan.FromSeconds(20));
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_b is not null)
-        {
-            await _b.DisposeAsync();
-        }
-
-        if (_a is not null)
-        {
-            await _a.DisposeAsync();
-        }
-
-        await _cluster.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
     }
 }

@@ -14,31 +14,15 @@ namespace ELicense.IntegrationTests.ReplayFailover;
 /// of each master's slots reads it for all of them): the replays of the claims made after the snapshot, on a server replica
 /// that never saw them, must not be answered VALID with an authoritative (SHARED) replay check.
 /// </summary>
-public sealed class ReplayRestartFromSnapshotTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ReplayRestartFromSnapshotTests(ITestOutputHelper output) : TwoReplicasOnCluster("elicense-replay-snapshot-")
 {
     private const int Credentials = 24;
-
-    // Generous Redis timeouts: the claims must go through Redis (not LOCAL_ONLY) on a machine loaded by builds.
-    private static readonly string[] Settings = ["--Resilience:RedisTimeout=00:00:01"];
-
-    private RedisCluster _cluster = null!;
-    private string _data = null!;
-    private ServerInstance? _a;
-    private ServerInstance? _b;
-
-    public async ValueTask InitializeAsync()
-    {
-        _data = Directory.CreateTempSubdirectory("elicense-replay-snapshot-").FullName;
-        _cluster = await RedisCluster.StartAsync(TestContext.Current.CancellationToken);
-        _a = await ServerInstance.StartAsync(_data, _cluster.Configuration, Settings);
-        _b = await ServerInstance.StartAsync(_data, _cluster.Configuration, Settings);
-    }
 
     [Fact]
     public async Task VerifyCredential_MasterRestartedFromAnOlderSnapshot_NoReplayValidAsAuthoritative()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (a, b) = (_a!, _b!);
+        var (a, b) = (A, B);
         var license = await TestData.CreateLicenseAsync(a);
         await WaitUntilAuthoritativeAsync(a, license.LicenseNumber);
         await WaitUntilAuthoritativeAsync(b, license.LicenseNumber);
@@ -48,10 +32,10 @@ public sealed class ReplayRestartFromSnapshotTests(ITestOutputHelper output) : I
             payloads.Add(await TestData.IssueAsync(a, license.LicenseNumber));
         }
 
-        var master = _cluster.Masters.First();
-        var replica = _cluster.ReplicaOf(master);
-        await _cluster.FreezeAsync(replica); // no promotion while the master is down: it comes back as itself
-        Assert.Equal("OK", await _cluster.CommandAsync(master, "SAVE")); // epochs and writer ids, none of the claims below
+        var master = Cluster.Masters.First();
+        var replica = Cluster.ReplicaOf(master);
+        await Cluster.FreezeAsync(replica); // no promotion while the master is down: it comes back as itself
+        Assert.Equal("OK", await Cluster.CommandAsync(master, "SAVE")); // epochs and writer ids, none of the claims below
 
         var firsts = new List<VerifyCredentialResponse>();
         foreach (var payload in payloads)
@@ -60,12 +44,11 @@ public sealed class ReplayRestartFromSnapshotTests(ITestOutputHelper output) : I
         }
 
         // A is gone before the loss: only Redis could have caught the replays.
-        await a.DisposeAsync();
-        _a = null;
-        await _cluster.KillAsync(master);
-        await _cluster.RestartAsync(master, ct); // loads the snapshot: same node id, same epochs, the claims after it gone
-        await _cluster.ThawAsync(replica);
-        await _cluster.WaitHealthyAsync(RedisCluster.FailoverBound, ct);
+        await StopAAsync();
+        await Cluster.KillAsync(master);
+        await Cluster.RestartAsync(master, ct); // loads the snapshot: same node id, same epochs, the claims after it gone
+        await Cluster.ThawAsync(replica);
+        await Cluster.WaitHealthyAsync(RedisCluster.FailoverBound, ct);
 
         // Every bucket probed again after the restart, so that the replays go to the restarted master, not LOCAL_ONLY.
         var probes = b.GetService<Replay.ClaimWriteBack>().Probes;
@@ -88,28 +71,5 @@ public sealed class ReplayRestartFromSnapshotTests(ITestOutputHelper output) : I
         var detector = b.GetService<Replay.ClaimLossDetector>();
         Assert.True(detector.IncompleteUntil > TimeProvider.System.GetUtcNow() + detector.Window / 2,
             $"No loss marked after the restart from a snapshot (incomplete until {detector.IncompleteUntil:O}).");
-    }
-
-    // A fresh credential answered SHARED: the replica has probed every bucket and trusts the store.
-    private static Task<TimeSpan> WaitUntilAuthoritativeAsync(ServerInstance replica, string licenseNumber) =>
-        TestData.EventuallyAsync(async () =>
-            (await ScanAsync(replica, await TestData.IssueAsync(replica, licenseNumber), "probe-device")).ReplayCheck == ReplayCheck.Shared,
-            TimeSpan.FromSeconds(20));
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_b is not null)
-        {
-            await _b.DisposeAsync();
-        }
-
-        if (_a is not null)
-        {
-            await _a.DisposeAsync();
-        }
-
-        await _cluster.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
     }
 }
