@@ -24,15 +24,15 @@ public sealed class MutualTlsTests : IAsyncLifetime
 
     public MutualTlsTests()
     {
-        _ca = CreateCa("CN=ELicense Test Client CA (synthetic)");
-        _client = Issue(_ca, "CN=transfer-office-7 (synthetic)", clientAuth: true);
-        using var otherCa = CreateCa("CN=Someone Else's CA");
-        _stranger = Issue(otherCa, "CN=transfer-office-7 (synthetic)", clientAuth: true);
+        _ca = TestCertificates.CreateCa("CN=ELicense Test Client CA (synthetic)");
+        _client = TestCertificates.Issue(_ca, "CN=transfer-office-7 (synthetic)", clientAuth: true);
+        using var otherCa = TestCertificates.CreateCa("CN=Someone Else's CA");
+        _stranger = TestCertificates.Issue(otherCa, "CN=transfer-office-7 (synthetic)", clientAuth: true);
     }
 
     public async ValueTask InitializeAsync()
     {
-        var serverCertificate = Issue(_ca, "CN=127.0.0.1", clientAuth: false, serverName: "127.0.0.1");
+        var serverCertificate = TestCertificates.Issue(_ca, "CN=127.0.0.1", clientAuth: false, ipAddress: "127.0.0.1");
         var pfx = Path.Combine(_directory, "server.pfx");
         await File.WriteAllBytesAsync(pfx, serverCertificate.Export(X509ContentType.Pfx, "test"), Ct);
         var caPem = Path.Combine(_directory, "client-ca.pem");
@@ -130,35 +130,6 @@ public sealed class MutualTlsTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
 
-    private static X509Certificate2 CreateCa(string subject)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-    }
-
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool clientAuth, string? serverName = null)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid(clientAuth ? "1.3.6.1.5.5.7.3.2" : "1.3.6.1.5.5.7.3.1")], false));
-        if (serverName is not null)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(System.Net.IPAddress.Parse(serverName));
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        var serial = RandomNumberGenerator.GetBytes(8);
-        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), serial);
-        using var withKey = signed.CopyWithPrivateKey(key);
-        // Round-trip through PFX so the private key is usable by SslStream on Linux.
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx, ""), "");
-    }
 
     public async ValueTask DisposeAsync()
     {

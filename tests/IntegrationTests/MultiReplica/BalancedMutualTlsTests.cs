@@ -22,7 +22,7 @@ public sealed class BalancedMutualTlsTests : IAsyncLifetime
     private const string ListKeys = "ListIssuerKeys";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("elicense-balanced-tls-").FullName;
-    private readonly X509Certificate2 _ca = CreateCa("CN=ELicense Balanced TLS Test CA (synthetic)");
+    private readonly X509Certificate2 _ca = TestCertificates.CreateCa("CN=ELicense Balanced TLS Test CA (synthetic)");
     private readonly List<WebApplication> _replicas = [];
     private readonly List<CallCounter> _counters = [];
     private string _caPem = null!;
@@ -34,7 +34,7 @@ public sealed class BalancedMutualTlsTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        using var client = Issue(_ca, "CN=officer-office-3 (synthetic)", clientAuth: true);
+        using var client = TestCertificates.Issue(_ca, "CN=officer-office-3 (synthetic)", clientAuth: true);
         _caPem = Path.Combine(_directory, "ca.pem");
         _clientPem = Path.Combine(_directory, "client.pem");
         _clientKeyPem = Path.Combine(_directory, "client.key");
@@ -129,7 +129,7 @@ public sealed class BalancedMutualTlsTests : IAsyncLifetime
     /// <summary>A replica on https://localhost:PORT with a certificate from the test CA for <paramref name="dnsName"/> only.</summary>
     private async Task<Uri> StartReplicaAsync(int i, string dnsName)
     {
-        using var certificate = Issue(_ca, $"CN={dnsName}", clientAuth: false, dnsName);
+        using var certificate = TestCertificates.Issue(_ca, $"CN={dnsName}", clientAuth: false, dnsName: dnsName);
         var pfx = Path.Combine(_directory, $"server-{i}.pfx");
         await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "test"), Ct);
         var port = RedisServer.FreePort();
@@ -160,34 +160,4 @@ public sealed class BalancedMutualTlsTests : IAsyncLifetime
         return new Uri($"https://localhost:{port}");
     }
 
-    private static X509Certificate2 CreateCa(string subject)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-    }
-
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool clientAuth, string? dnsName = null)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid(clientAuth ? "1.3.6.1.5.5.7.3.2" : "1.3.6.1.5.5.7.3.1")], false));
-        if (dnsName is not null)
-        {
-            // The DNS name only: no IP address entry, so a check against 127.0.0.1 or ::1 would fail too.
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName(dnsName);
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        var serial = RandomNumberGenerator.GetBytes(8);
-        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), serial);
-        using var withKey = signed.CopyWithPrivateKey(key);
-        // Round-trip through PFX so the private key is usable by SslStream on Linux.
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx, ""), "", X509KeyStorageFlags.Exportable);
-    }
 }
