@@ -25,11 +25,13 @@ public sealed class AnswerJudgeTests
     public void Verification_ReplayValidWithUnsetReplayCheck_IsWrong() =>
         Assert.NotNull(AnswerJudge.Verification(LoadCallKind.Replay, Number, Answer(Verdict.Valid, ReplayCheck.Unspecified)));
 
-    [Theory]
-    [InlineData(ReplayCheck.LocalOnly)]
-    [InlineData(ReplayCheck.SharedIncomplete)]
-    public void Verification_ReplayValidUnsureClaimsIntactFirstScanShared_IsWrong(ReplayCheck check) =>
-        Assert.Contains("not faulted", AnswerJudge.Verification(LoadCallKind.Replay, Number, Answer(Verdict.Valid, check), IntactSharedFirst));
+    [Fact]
+    public void Verification_ReplayValidSharedIncompleteClaimsIntactFirstScanShared_IsWrong() =>
+        Assert.Contains("not faulted", AnswerJudge.Verification(LoadCallKind.Replay, Number, Answer(Verdict.Valid, ReplayCheck.SharedIncomplete), IntactSharedFirst));
+
+    [Fact]
+    public void Verification_ReplayValidLocalOnlyClaimsIntactFirstScanShared_IsAccepted() =>
+        Assert.Null(AnswerJudge.Verification(LoadCallKind.Replay, Number, Answer(Verdict.Valid, ReplayCheck.LocalOnly), IntactSharedFirst));
 
     [Theory]
     [InlineData(ReplayCheck.LocalOnly)]
