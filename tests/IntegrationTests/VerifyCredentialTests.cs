@@ -205,8 +205,9 @@ public abstract class VerifyCredentialCases(IReplicaEnvironment env)
         Assert.True(message.VerifyEmbedded(ecdsa));
 
         // The policy beside the keys, and the handheld's one decoder following it offline.
-        var policy = Assert.Single(keys.DocumentPolicies);
-        Assert.Equal((CredentialDocumentType.DrivingLicense, "EDL1:", 2048, 600), (policy.DocumentType, policy.Prefix, policy.MaxPayloadLength, policy.MaxLifetimeSeconds));
+        Assert.Equal(
+            [(CredentialDocumentType.DrivingLicense, "EDL1:", 2048, 600), (CredentialDocumentType.InspectionMark, "EVM1:", 2048, 823 * 86400)],
+            keys.DocumentPolicies.Select(p => (p.DocumentType, p.Prefix, p.MaxPayloadLength, p.MaxLifetimeSeconds)));
         var cached = ELicense.Inspector.Offline.CachedIssuerKeys.From(keys, new Uri("http://127.0.0.1/"), DateTimeOffset.UtcNow.AddMinutes(-1));
         using var offline = new ELicense.Inspector.Offline.OfflineVerifier(cached, TimeProvider.System);
         var verdict = offline.Verify(issued.QrPayload);

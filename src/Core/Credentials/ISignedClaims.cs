@@ -21,8 +21,8 @@ public interface ISignedClaims
 /// <summary>
 /// One document type the issuer signs: what its signed content must hold. The decoder runs the same
 /// pipeline for every type and asks the document only to parse the claims it verified; a payload whose
-/// claims are not of this type is Malformed. (The driving licence is the one type today; an inspection
-/// mark would be a second implementation with its own claims, prefix and policy.)
+/// claims are not of this type is Malformed. (The driving licence and the inspection mark are the two
+/// types, each with its own claims, prefix and policy.)
 /// </summary>
 public interface ICredentialDocument<out TClaims>
     where TClaims : class, ISignedClaims
@@ -49,4 +49,21 @@ public sealed class LicenseDocument : ICredentialDocument<CredentialClaims>
 
     /// <inheritdoc />
     public CredentialClaims? TryDecode(ReadOnlyMemory<byte> content) => CredentialClaims.TryDecode(content);
+}
+
+/// <summary>The electronic inspection mark: <see cref="InspectionMarkClaims"/> with the signed vehicle data.</summary>
+public sealed class InspectionMarkDocument : ICredentialDocument<InspectionMarkClaims>
+{
+    /// <summary>The one instance (the type holds no state).</summary>
+    public static readonly InspectionMarkDocument Instance = new();
+
+    private InspectionMarkDocument()
+    {
+    }
+
+    /// <inheritdoc />
+    public CredentialDocumentType DocumentType => CredentialDocumentType.InspectionMark;
+
+    /// <inheritdoc />
+    public InspectionMarkClaims? TryDecode(ReadOnlyMemory<byte> content) => InspectionMarkClaims.TryDecode(content);
 }

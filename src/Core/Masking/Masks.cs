@@ -34,4 +34,38 @@ public static class Masks
             v.AsSpan(14, 4).CopyTo(span[14..]);
         });
     }
+
+    /// <summary>The length of a vehicle identification number.</summary>
+    private const int VinLength = 17;
+
+    /// <summary>
+    /// Masks a VIN's serial but its last character, e.g. <c>LSVAM4187C2*****4</c>: the maker, model, check
+    /// digit, year and plant stay readable, so an officer can hold a mark against the plate on the
+    /// windscreen, while a forwarded or printed mark does not publish the whole VIN. Anything that is not
+    /// 17 characters is masked whole.
+    /// </summary>
+    public static string Vin(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return string.Empty;
+        }
+
+        if (value.Length != VinLength)
+        {
+            return new string('*', Math.Min(value.Length, VinLength));
+        }
+
+        return string.Create(VinLength, value, static (span, v) =>
+        {
+            v.AsSpan(0, 11).CopyTo(span);
+            span[11..16].Fill('*');
+            span[16] = v[16];
+        });
+    }
+
+    /// <summary>Whether <paramref name="vin"/> is the VIN <paramref name="maskedVin"/> was masked from (never for an empty or malformed mask).</summary>
+    public static bool VinMatches(string? maskedVin, string? vin) =>
+        !string.IsNullOrEmpty(maskedVin) && maskedVin.Length == VinLength && maskedVin[11] == '*'
+        && string.Equals(Vin(vin), maskedVin, StringComparison.Ordinal);
 }

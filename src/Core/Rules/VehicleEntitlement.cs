@@ -1,23 +1,6 @@
+using ELicense.V1;
+
 namespace ELicense.Core.Rules;
-
-/// <summary>Why a licence does or does not entitle its holder to drive a vehicle type.</summary>
-public enum EntitlementReason
-{
-    /// <summary>ENTITLED: a held class, or one it includes, is the class the type needs.</summary>
-    Entitled = 0,
-
-    /// <summary>UNKNOWN_VEHICLE_TYPE: the vehicle has no type, or one the catalogue does not know; never entitled on a guess.</summary>
-    UnknownVehicleType,
-
-    /// <summary>NO_LICENSE_CLASS (the contract's spelling): the licence names no class this catalogue's rules recognise.</summary>
-    NoLicenseClass,
-
-    /// <summary>CLASS_DOES_NOT_COVER_VEHICLE: neither a held class nor one it includes is the class needed (准驾车型不符).</summary>
-    ClassDoesNotCoverVehicle,
-
-    /// <summary>AUTOMATIC_ONLY: a held class covers only the automatic variant (C2) and the vehicle is not known to be automatic.</summary>
-    AutomaticOnly,
-}
 
 /// <summary>Whether the vehicle has an automatic transmission; the registry does not record it yet, so usually unknown.</summary>
 public enum Transmission
@@ -28,7 +11,7 @@ public enum Transmission
 }
 
 /// <summary>The answer of <see cref="VehicleEntitlement.Check"/>.</summary>
-/// <param name="Reason">The named reason; <see cref="IsEntitled"/> follows from it, so the two cannot disagree.</param>
+/// <param name="Reason">The named reason (the contract's enum: the rule and the wire cannot drift apart); <see cref="IsEntitled"/> follows from it, so the two cannot disagree.</param>
 /// <param name="VehicleType">The catalogue entry, or null for an unknown type.</param>
 /// <param name="NeededClasses">The classes any of which entitles ("C1", or "C1 C2" where C2 covers the automatic variant); empty for an unknown type.</param>
 /// <param name="HeldClasses">Every class the licence entitles to, inclusions expanded.</param>
@@ -46,7 +29,8 @@ public sealed record Entitlement(
         EntitlementReason.NoLicenseClass => "NO_LICENSE_CLASS",
         EntitlementReason.ClassDoesNotCoverVehicle => "CLASS_DOES_NOT_COVER_VEHICLE",
         EntitlementReason.AutomaticOnly => "AUTOMATIC_ONLY",
-        // A reason added without its name here must fail loudly, not be reported as another one.
+        // A reason added without its name here must fail loudly, not be reported as another one
+        // (NOT_DETERMINED is the roadside call's, never this rule's).
         _ => throw new InvalidOperationException($"Entitlement reason {Reason} has no code."),
     };
 

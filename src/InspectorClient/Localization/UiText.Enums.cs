@@ -73,6 +73,7 @@ public sealed partial class UiText
         TransferBlockReason.Cancelled => T("registration cancelled", "已注销"),
         TransferBlockReason.TransferredOut => T("already transferred out", "已转出"),
         TransferBlockReason.DataStale => T("registry unreachable, only stale data (never granted on stale data)", "登记系统不可达，仅有非实时数据（不据此准许过户）"),
+        TransferBlockReason.MarkNotGenuine => T("the presented inspection mark is not genuine or not this vehicle's", "所出示的检验标志非真实或不属于该车"),
         _ => T("unspecified reason", "未说明的原因"),
     };
 

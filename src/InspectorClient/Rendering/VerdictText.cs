@@ -59,6 +59,7 @@ public static class VerdictText
         TransferBlockReason.Cancelled => "registration cancelled",
         TransferBlockReason.TransferredOut => "already transferred out",
         TransferBlockReason.DataStale => "registry unreachable, only stale data (never granted on stale data)",
+        TransferBlockReason.MarkNotGenuine => "the presented inspection mark is not genuine or not this vehicle's",
         _ => "unspecified reason",
     };
 
@@ -75,6 +76,7 @@ public static class VerdictText
         TransferBlockReason.Cancelled => "CANCELLED",
         TransferBlockReason.TransferredOut => "TRANSFERRED_OUT",
         TransferBlockReason.DataStale => "DATA_STALE",
+        TransferBlockReason.MarkNotGenuine => "MARK_NOT_GENUINE",
         _ => "UNSPECIFIED",
     };
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Credentials;
 
-/// <summary>Registers the key ring, the issuer and the verifier.</summary>
+/// <summary>Registers the key ring, the issuer and the verifiers (licence credential and inspection mark).</summary>
 public static class CredentialExtensions
 {
     public static IServiceCollection AddCredentials(this IServiceCollection services, IConfiguration configuration)
@@ -17,6 +17,7 @@ public static class CredentialExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingLoader))));
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<CredentialVerifier>();
+        services.AddSingleton<MarkVerifier>();
         services.AddHostedService<KeyRingStartup>();
         return services;
     }

@@ -19,6 +19,12 @@ public sealed class CredentialOptions : IValidatableObject
     /// <summary>The longest lifetime a request may ask for, and the longest the verifier accepts.</summary>
     public TimeSpan MaxLifetime { get; set; } = CredentialPolicy.DefaultMaxLifetime;
 
+    /// <summary>
+    /// The longest inspection mark the verifier accepts (expiry minus issue time). A mark lives until its
+    /// inspection expires, so this bounds how far ahead an inspection validity may be to get a mark.
+    /// </summary>
+    public TimeSpan MarkMaxLifetime { get; set; } = CredentialPolicy.DefaultMarkMaxLifetime;
+
     /// <summary>Clock difference tolerated between issuer, verifier and handheld. At most 30 s.</summary>
     public TimeSpan MaxClockSkew { get; set; } = CredentialPolicy.DefaultMaxClockSkew;
 
@@ -42,6 +48,10 @@ public sealed class CredentialOptions : IValidatableObject
     public CredentialPolicy LicensePolicy() => new(
         CredentialDocumentType.DrivingLicense, CredentialPolicy.LicensePrefix, MaxPayloadLength, MaxLifetime, MaxClockSkew, Issuer);
 
+    /// <summary>The policy the verifier applies to inspection marks, and that ListIssuerKeys publishes.</summary>
+    public CredentialPolicy MarkPolicy() => new(
+        CredentialDocumentType.InspectionMark, CredentialPolicy.MarkPrefix, MaxPayloadLength, MarkMaxLifetime, MaxClockSkew, Issuer);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (DefaultLifetime <= TimeSpan.Zero || DefaultLifetime > MaxLifetime)
@@ -52,6 +62,13 @@ public sealed class CredentialOptions : IValidatableObject
         if (MaxLifetime > TimeSpan.FromHours(24))
         {
             yield return new ValidationResult("MaxLifetime must be at most 24 hours: credentials are short-lived by design.", [nameof(MaxLifetime)]);
+        }
+
+        if (MarkMaxLifetime < TimeSpan.FromDays(1) || MarkMaxLifetime > CredentialPolicy.MarkMaxLifetimeBound)
+        {
+            yield return new ValidationResult(
+                $"MarkMaxLifetime must be between 1 day and {CredentialPolicy.MarkMaxLifetimeBound.TotalDays:0} days (no inspection period is longer).",
+                [nameof(MarkMaxLifetime)]);
         }
 
         if (MaxClockSkew < TimeSpan.Zero || MaxClockSkew > TimeSpan.FromSeconds(30))

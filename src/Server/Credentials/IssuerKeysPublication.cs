@@ -12,24 +12,34 @@ namespace ELicense.Server.Credentials;
 public static class IssuerKeysPublication
 {
     /// <summary>
-    /// The response for <paramref name="keyRing"/> and the <paramref name="policy"/> the server's decoder applies
-    /// (taken from the decoder itself, so what is published is what is applied).
+    /// The response for <paramref name="keyRing"/> and the <paramref name="policies"/> the server's decoders
+    /// apply, the licence's first (taken from the decoders themselves, so what is published is what is applied).
+    /// Issuer and clock skew are the first policy's: one configuration sets them for every document type.
     /// </summary>
-    public static ListIssuerKeysResponse Create(KeyRing keyRing, CredentialPolicy policy)
+    public static ListIssuerKeysResponse Create(KeyRing keyRing, params ReadOnlySpan<CredentialPolicy> policies)
     {
+        if (policies.IsEmpty)
+        {
+            throw new ArgumentException("At least one policy is published.", nameof(policies));
+        }
+
         var response = new ListIssuerKeysResponse
         {
-            Issuer = policy.Issuer,
-            MaxClockSkewSeconds = (int)policy.MaxClockSkew.TotalSeconds,
+            Issuer = policies[0].Issuer,
+            MaxClockSkewSeconds = (int)policies[0].MaxClockSkew.TotalSeconds,
         };
-        response.DocumentPolicies.Add(new DocumentPolicy
+        foreach (var policy in policies)
         {
-            DocumentType = policy.DocumentType,
-            Prefix = policy.Prefix,
-            MaxPayloadLength = policy.MaxPayloadLength,
-            // Whole seconds: CWT times are whole seconds, so a fraction would never matter.
-            MaxLifetimeSeconds = (int)policy.MaxLifetime.TotalSeconds,
-        });
+            response.DocumentPolicies.Add(new DocumentPolicy
+            {
+                DocumentType = policy.DocumentType,
+                Prefix = policy.Prefix,
+                MaxPayloadLength = policy.MaxPayloadLength,
+                // Whole seconds: CWT times are whole seconds, so a fraction would never matter.
+                MaxLifetimeSeconds = (int)policy.MaxLifetime.TotalSeconds,
+            });
+        }
+
         foreach (var key in keyRing.Keys)
         {
             response.Keys.Add(new IssuerKey

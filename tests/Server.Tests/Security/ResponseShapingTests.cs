@@ -150,7 +150,7 @@ public sealed class ResponseShapingTests
         "verdict message not_valid_reasons license* violations* freshness credential repeat_scan first_scan_time replay_check verify_time withheld_fields masked_fields request_id")]
     [InlineData(nameof(CredentialInfo), "token_id key_id issuer issue_time expire_time snapshot*")]
     [InlineData(nameof(CheckVehicleResponse), "vehicle* inspection_valid insurance_valid violations status_normal freshness withheld_fields masked_fields")]
-    [InlineData(nameof(CheckTransferEligibilityResponse), "eligible blocks vehicle* violations freshness withheld_fields masked_fields")]
+    [InlineData(nameof(CheckTransferEligibilityResponse), "eligible blocks vehicle* violations freshness withheld_fields masked_fields mark")]
     public void ForCaller_FieldsOutsideThePolicies_AreTheReviewedOnes(string message, string reviewed)
     {
         // "*": shaped by a policy or withheld whole; the rest pass unshaped.

@@ -1,3 +1,4 @@
+using ELicense.V1;
 using CsCheck;
 using ELicense.Core.Rules;
 using Xunit;
