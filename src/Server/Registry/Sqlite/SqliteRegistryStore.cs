@@ -69,8 +69,6 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable
         var reusable = false;
         try
         {
-            // Persistent in the file; waits on the busy timeout if another process holds a lock.
-            await ExecuteAsync(session.Connection, "PRAGMA journal_mode = WAL;", cancellationToken);
             using (var transaction = session.Connection.BeginTransaction(deferred: false))
             {
                 // Tables, then the upgrade (an old file's tables lack new columns), then the indexes that may name them.
@@ -79,6 +77,10 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IDisposable
                 await ExecuteAsync(session.Connection, SqliteRegistrySchema.Indexes, cancellationToken, transaction);
                 await transaction.CommitAsync(cancellationToken);
             }
+
+            // Persistent in the file; waits on the busy timeout if another process holds a lock. Only after the
+            // schema check, so a file a newer build wrote is refused untouched (not switched to WAL on the way out).
+            await ExecuteAsync(session.Connection, "PRAGMA journal_mode = WAL;", cancellationToken);
 
             reusable = true;
         }

@@ -108,6 +108,10 @@ public sealed class SqliteRegistryStoreTests
         var (registry, _) = await TempRegistry.CreateAsync();
         using var cleanup = registry;
         SetSchemaVersion(registry.Path, "3");
+        // In rollback-journal mode the file is a single file whose bytes say whether anything touched it,
+        // the journal mode included (a store that switched it to WAL on the way to refusing would change it).
+        Pragma(registry.Path, "PRAGMA journal_mode = DELETE");
+        var before = System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(registry.Path));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => registry.OpenStore().InitializeAsync(Ct));
 
@@ -117,7 +121,18 @@ public sealed class SqliteRegistryStoreTests
             $"registry.db is at schema version 3, newer than this build's {SqliteRegistrySchema.Version}: " +
             "a newer server wrote it. Run a build at least that new (or point this one at another file).",
             error.Message, StringComparison.Ordinal);
+        Assert.Equal("delete", Pragma(registry.Path, "PRAGMA journal_mode"));
+        Assert.Equal(before, System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(registry.Path)));
         Assert.Equal("3", ReadSchemaVersion(registry.Path));
+    }
+
+    private static string? Pragma(string path, string pragma)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = pragma;
+        return command.ExecuteScalar() as string;
     }
 
     [Fact]
