@@ -133,7 +133,11 @@ internal static class PostgresRegistrySchema
         // behind any open transaction on the table and every later reader queues behind it, so a replica
         // starting under load would stall the registry: it waits 3 s at most (SET LOCAL: this transaction
         // only), then fails the start with a message naming the migration, and is simply started again.
-        // IF NOT EXISTS: a column added by hand (or by an interrupted manual fix) is not an error.
+        // IF NOT EXISTS: a column added by hand (or by an interrupted manual fix) is not an error when it
+        // has this shape; one of another shape (a number, nullable, another collation) would pass IF NOT
+        // EXISTS silently and break reads later, so the migration checks it and fails the start naming it.
+        // (Editing this shipped migration is safe: it only adds a check, and a registry that ran it is not
+        // run again.)
         new(2, "vehicles.vehicle_type (GA 802 code; '' = not recorded)", """
             SET LOCAL lock_timeout = '3s';
             DO $$
@@ -142,6 +146,16 @@ internal static class PostgresRegistrySchema
             EXCEPTION WHEN lock_not_available THEN
                 RAISE EXCEPTION 'Registry migration 2 (vehicles.vehicle_type) could not lock registry.vehicles within 3 s: other sessions are using the table. Start this server again, at a quieter time if it keeps failing.'
                     USING ERRCODE = 'lock_not_available';
+            END
+            $$;
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                               WHERE table_schema = 'registry' AND table_name = 'vehicles' AND column_name = 'vehicle_type'
+                                 AND data_type = 'text' AND is_nullable = 'NO' AND collation_name = 'C') THEN
+                    RAISE EXCEPTION 'Registry migration 2: registry.vehicles.vehicle_type exists but is not text COLLATE "C" NOT NULL (added by hand?). Drop or fix that column, then start this server again.'
+                        USING ERRCODE = 'invalid_table_definition';
+                END IF;
             END
             $$;
             -- Back to the server's setting for whatever else this start's transaction applies (SET LOCAL lasts till its end).

@@ -6,7 +6,7 @@ using static ELicense.Server.Tests.Registry.Contract.RegistrySamples;
 
 namespace ELicense.Server.Tests.Registry.Postgres;
 
-/// <summary>Migration 2 on a busy registry: it gives up after its lock timeout instead of stalling every reader.</summary>
+/// <summary>Migration 2 on a busy registry (it gives up after its lock timeout instead of stalling every reader) and over a hand-added column.</summary>
 public sealed class PostgresVehicleTypeMigrationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
@@ -35,6 +35,43 @@ public sealed class PostgresVehicleTypeMigrationTests(PostgresFixture postgres) 
         await transaction.RollbackAsync(ct);
         await transaction.DisposeAsync();
         var store = await engine.OpenStoreAsync();
+        Assert.Equal("", (await store.GetVehicleByPlateAsync(PlateA, ct))!.Vehicle.VehicleType);
+    }
+
+    [Fact]
+    public async Task InitializeAsync_VehicleTypeColumnAddedByHandAsNumber_FailsNamingTheColumn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = new PostgresRegistryEngine(postgres.Cluster, new FakeTimeProvider());
+        await engine.WriteVersion1VehicleAsync(Vehicle(PlateA, VinA));
+        await using (var connection = new NpgsqlConnection(await engine.ConnectionStringAsync()))
+        {
+            await connection.OpenAsync(ct);
+            await using var add = new NpgsqlCommand("ALTER TABLE registry.vehicles ADD COLUMN vehicle_type integer", connection);
+            await add.ExecuteNonQueryAsync(ct);
+        }
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => engine.OpenStoreAsync());
+
+        Assert.Equal(PostgresErrorCodes.InvalidTableDefinition, error.SqlState);
+        Assert.StartsWith("Registry migration 2: registry.vehicles.vehicle_type exists but is not text", error.MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InitializeAsync_VehicleTypeColumnAddedByHandInThisShape_Migrates()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = new PostgresRegistryEngine(postgres.Cluster, new FakeTimeProvider());
+        await engine.WriteVersion1VehicleAsync(Vehicle(PlateA, VinA));
+        await using (var connection = new NpgsqlConnection(await engine.ConnectionStringAsync()))
+        {
+            await connection.OpenAsync(ct);
+            await using var add = new NpgsqlCommand("""ALTER TABLE registry.vehicles ADD COLUMN vehicle_type text COLLATE "C" NOT NULL DEFAULT ''""", connection);
+            await add.ExecuteNonQueryAsync(ct);
+        }
+
+        var store = await engine.OpenStoreAsync();
+
         Assert.Equal("", (await store.GetVehicleByPlateAsync(PlateA, ct))!.Vehicle.VehicleType);
     }
 }
