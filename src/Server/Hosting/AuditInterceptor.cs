@@ -20,6 +20,8 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
         "/elicense.v1.VerificationService/CheckTransferEligibility",
         // Issuing returns the licence snapshot in the credential: a read of the licence, so it is audited too.
         "/elicense.v1.RegistryService/IssueCredential",
+        // A mark carries the vehicle's plate and masked VIN: a read of the vehicle, audited like CheckVehicle.
+        "/elicense.v1.RegistryService/IssueInspectionMark",
     }.ToFrozenDictionary(path => path, path => path[(path.LastIndexOf('/') + 1)..], StringComparer.Ordinal);
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
