@@ -16,6 +16,10 @@ public sealed class PlateTypesTests
     [InlineData("SMALL", PlateType.Small)]
     [InlineData("large-ne", PlateType.LargeNewEnergy)]
     [InlineData(" small-ne ", PlateType.SmallNewEnergy)]
+    [InlineData("07", PlateType.Motorcycle)]
+    [InlineData("motorcycle", PlateType.Motorcycle)]
+    [InlineData("08", PlateType.LightMotorcycle)]
+    [InlineData("light-motorcycle", PlateType.LightMotorcycle)]
     public void TryParse_KnownSpelling_ReturnsType(string text, PlateType expected)
     {
         Assert.True(PlateTypes.TryParse(text, out var type));
@@ -31,6 +35,20 @@ public sealed class PlateTypesTests
     {
         Assert.False(PlateTypes.TryParse(text, out var type));
         Assert.Null(type);
+    }
+
+    [Fact]
+    public void Describe_EveryContractPlateType_HasItsCodeInBothTheCliAndTheHandheld()
+    {
+        foreach (var type in Enum.GetValues<PlateType>().Where(t => t != PlateType.Unspecified))
+        {
+            var code = ((int)type).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.StartsWith(code + " ", PlateTypes.Describe(type), StringComparison.Ordinal);
+            Assert.True(PlateTypes.TryParse(code, out var parsed));
+            Assert.Equal(type, parsed);
+            Assert.StartsWith(code + " ", UiText.English.Describe(type), StringComparison.Ordinal);
+            Assert.StartsWith(code + " ", UiText.Chinese.Describe(type), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -13,14 +13,15 @@ public static class PlateNumber
     private static bool IsSerialChar(char c) => c is (>= '0' and <= '9') || IsOfficeLetter(c);
 
     /// <summary>
-    /// True when the plate text fits its type: 5 serial characters for ordinary plates, 6 for
+    /// True when the plate text fits its type: 5 serial characters for ordinary and motorcycle plates, 6 for
     /// new-energy plates (whose small-vehicle form starts with D or F).
     /// </summary>
     public static bool IsValid(ReadOnlySpan<char> number, PlateType type)
     {
         var serialLength = type switch
         {
-            PlateType.Large or PlateType.Small => 5,
+            // Motorcycle plates (07, 08) carry the same text as ordinary ones; only the plate's layout differs.
+            PlateType.Large or PlateType.Small or PlateType.Motorcycle or PlateType.LightMotorcycle => 5,
             PlateType.LargeNewEnergy or PlateType.SmallNewEnergy => 6,
             _ => -1,
         };

@@ -96,13 +96,15 @@ public static class VehicleEntitlement
 
     /// <summary>
     /// Whether a plate type fits the vehicle type's plate size (a bus or heavy truck on a large plate,
-    /// a small car on a small one). Types whose plates the contract has no type for fit no plate type
+    /// a small car on a small one, a motorcycle on an ordinary or light motorcycle plate). Types whose plates the contract has no type for fit no plate type
     /// of it. True for an unknown vehicle type: that is reported on its own.
     /// </summary>
     public static bool PlateFits(VehicleType? type, V1.PlateType plateType) => type is null || type.Plate switch
     {
         PlateSize.Large => plateType is V1.PlateType.Large or V1.PlateType.LargeNewEnergy,
         PlateSize.Small => plateType is V1.PlateType.Small or V1.PlateType.SmallNewEnergy,
+        PlateSize.Motorcycle => plateType is V1.PlateType.Motorcycle,
+        PlateSize.LightMotorcycle => plateType is V1.PlateType.LightMotorcycle,
         _ => false,
     };
 }

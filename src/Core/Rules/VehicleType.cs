@@ -1,10 +1,10 @@
 namespace ELicense.Core.Rules;
 
-/// <summary>Which number plate a vehicle type is registered under (large yellow, small blue, or neither).</summary>
+/// <summary>Which number plate a vehicle type is registered under (large yellow, small blue, motorcycle, light motorcycle, or none of the contract's).</summary>
 public enum PlateSize
 {
     /// <summary>
-    /// Registered under a plate the contract has no type for yet (motorcycle, low-speed, trolleybus…):
+    /// Registered under a plate the contract has no type for yet (low-speed, trolleybus, tram, machinery…):
     /// it fits none of the contract's plate types, so a write refuses it on every one.
     /// </summary>
     Other = 0,
@@ -14,6 +14,12 @@ public enum PlateSize
 
     /// <summary>02 / 52: small and mini passenger cars, light and mini trucks.</summary>
     Small = 2,
+
+    /// <summary>07: ordinary two- and three-wheeled motorcycles (classes D and E).</summary>
+    Motorcycle = 3,
+
+    /// <summary>08: light motorcycles, mopeds (class F).</summary>
+    LightMotorcycle = 4,
 }
 
 /// <summary>

@@ -61,7 +61,7 @@ public sealed class VehicleTypeCatalog
     }
 
     /// <summary>
-    /// Parses the table format: <c>code|zh|en|family|class|automatic class or -|large, small or other</c>;
+    /// Parses the table format: <c>code|zh|en|family|class|automatic class or -|large, small, motorcycle, light-motorcycle or other</c>;
     /// <c>#</c> starts a comment line, blank lines are skipped. Every error names <c>source:line</c>.
     /// </summary>
     /// <exception cref="FormatException">A malformed or repeated row, or no row at all.</exception>
@@ -83,11 +83,11 @@ public sealed class VehicleTypeCatalog
             var f = line.Split('|', StringSplitOptions.TrimEntries);
             if (f.Length != 7)
             {
-                throw new FormatException($"{where}: expected 7 fields code|zh|en|family|class|automatic class or -|large, small or other, found {f.Length}.");
+                throw new FormatException($"{where}: expected 7 fields code|zh|en|family|class|automatic class or -|large, small, motorcycle, light-motorcycle or other, found {f.Length}.");
             }
 
             var plate = ParsePlateSize(f[6])
-                ?? throw new FormatException($"{where}: plate size '{f[6]}' of {f[0]} is not one of large, small, other.");
+                ?? throw new FormatException($"{where}: plate size '{f[6]}' of {f[0]} is not one of large, small, motorcycle, light-motorcycle, other.");
             var type = new VehicleType(f[0], f[1], f[2], f[3], f[4], f[5] == "-" ? null : f[5], plate);
             Check(type, where, firstSeen);
             types.Add(type);
@@ -100,11 +100,13 @@ public sealed class VehicleTypeCatalog
     public static bool IsWellFormedCode(string? code) =>
         code is { Length: 2 or 3 } && char.IsAsciiLetterUpper(code[0]) && code.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
-    // Only the three names: Enum.TryParse would also take "1", "Large, Other" and any defined number.
+    // Only the five names: Enum.TryParse would also take "1", "Large, Other" and any defined number.
     private static PlateSize? ParsePlateSize(string text) => text.ToLowerInvariant() switch
     {
         "large" => PlateSize.Large,
         "small" => PlateSize.Small,
+        "motorcycle" => PlateSize.Motorcycle,
+        "light-motorcycle" => PlateSize.LightMotorcycle,
         "other" => PlateSize.Other,
         _ => null,
     };

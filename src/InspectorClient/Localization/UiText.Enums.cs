@@ -100,6 +100,8 @@ public sealed partial class UiText
     {
         PlateType.Large => T("01 large", "01 大型汽车"),
         PlateType.Small => T("02 small", "02 小型汽车"),
+        PlateType.Motorcycle => T("07 motorcycle", "07 普通摩托车"),
+        PlateType.LightMotorcycle => T("08 light motorcycle", "08 轻便摩托车"),
         PlateType.LargeNewEnergy => T("51 large new-energy", "51 大型新能源汽车"),
         PlateType.SmallNewEnergy => T("52 small new-energy", "52 小型新能源汽车"),
         _ => T("unspecified", "未说明"),

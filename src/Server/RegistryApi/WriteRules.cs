@@ -115,13 +115,16 @@ public static class WriteRules
         }
 
         // Only a plate type the check can judge: a bad plate is already reported under vehicle.plate.
-        if (vehicle.Plate is { Type: PlateType.Large or PlateType.LargeNewEnergy or PlateType.Small or PlateType.SmallNewEnergy } plate)
+        if (vehicle.Plate is { Type: PlateType.Large or PlateType.LargeNewEnergy or PlateType.Small or PlateType.SmallNewEnergy
+                or PlateType.Motorcycle or PlateType.LightMotorcycle } plate)
         {
             v.Require(VehicleEntitlement.PlateFits(type, plate.Type), "vehicle.vehicle_type", type.Plate switch
             {
                 PlateSize.Large => $"{type.Display} is registered under a large plate (01 or 51), not {(int)plate.Type:00}",
                 PlateSize.Small => $"{type.Display} is registered under a small plate (02 or 52), not {(int)plate.Type:00}",
-                _ => $"{type.Display} is registered under a plate type the contract has no value for yet (motorcycle, low-speed, trolleybus…)",
+                PlateSize.Motorcycle => $"{type.Display} is registered under a motorcycle plate (07), not {(int)plate.Type:00}",
+                PlateSize.LightMotorcycle => $"{type.Display} is registered under a light motorcycle plate (08), not {(int)plate.Type:00}",
+                _ => $"{type.Display} is registered under a plate type the contract has no value for yet (low-speed, trolleybus, tram…)",
             });
         }
     }

@@ -51,6 +51,52 @@ public sealed class CredentialPolicyTests
     }
 
     [Fact]
+    public void MarkPolicy_DefaultOptions_IsTheMarksDefaults()
+    {
+        var mark = new CredentialOptions().MarkPolicy();
+
+        Assert.Equal(new CredentialPolicy(CredentialDocumentType.InspectionMark, "EVM1:", 2048, TimeSpan.FromDays(823), TimeSpan.FromSeconds(30), "ELicense"), mark);
+        Assert.Null(mark.Problem());
+    }
+
+    [Theory]
+    [InlineData(CredentialDocumentType.DrivingLicense, 86400, true)]            // 24 h: the licence's bound
+    [InlineData(CredentialDocumentType.DrivingLicense, 86401, false)]
+    [InlineData(CredentialDocumentType.DrivingLicense, 823 * 86400, false)]     // a mark's lifetime on a licence policy
+    [InlineData(CredentialDocumentType.InspectionMark, 823 * 86400, true)]
+    [InlineData(CredentialDocumentType.InspectionMark, 1096 * 86400, true)]     // three years and a day: the mark's bound
+    [InlineData(CredentialDocumentType.InspectionMark, 1096 * 86400 + 1, false)]
+    [InlineData(CredentialDocumentType.Unspecified, 600, false)]
+    public void Problem_LifetimeAgainstTheTypesBound_AllowsOnlyUpToLifetimeBoundFor(CredentialDocumentType type, long lifetimeSeconds, bool usable)
+    {
+        var policy = new CredentialPolicy(type, "EVM1:", 2048, TimeSpan.FromSeconds(lifetimeSeconds), TimeSpan.FromSeconds(30), "ELicense");
+
+        Assert.Equal(usable, policy.Problem() is null);
+        Assert.Equal(type switch
+        {
+            CredentialDocumentType.DrivingLicense => TimeSpan.FromHours(24),
+            CredentialDocumentType.InspectionMark => TimeSpan.FromDays(3 * 365 + 1),
+            _ => TimeSpan.Zero,
+        }, CredentialPolicy.LifetimeBoundFor(type));
+    }
+
+    [Theory]
+    [InlineData(0.5, false)]
+    [InlineData(1, true)]
+    [InlineData(823, true)]
+    [InlineData(1096, true)]
+    [InlineData(1097, false)]
+    public void Validate_MarkMaxLifetime_IsBetweenADayAndTheMarksBound(double days, bool valid)
+    {
+        var options = new CredentialOptions { MarkMaxLifetime = TimeSpan.FromDays(days) };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.Contains(nameof(CredentialOptions.MarkMaxLifetime), e.MemberNames));
+    }
+
+    [Fact]
     public void Create_ConfiguredOptions_PublishesEveryKeyAndThePolicy()
     {
         using var retiredKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);

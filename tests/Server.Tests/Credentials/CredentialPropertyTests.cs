@@ -92,13 +92,7 @@ public sealed partial class CredentialPropertyTests
         Assert.Equal(signed, check.Key is not null);
     }
 
-    private static byte[] DecodeCose(string payload)
-    {
-        var text = payload[CredentialIssuer.Prefix.Length..];
-        var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
-        Assert.True(Base45.TryDecode(text, buffer, out var written));
-        return buffer[..written];
-    }
+    private static byte[] DecodeCose(string payload) => CoseForge.DecodeCose(payload, CredentialIssuer.Prefix);
 
     /// <summary>Runs a property for <paramref name="iter"/> cases on all cores and logs the count and time.</summary>
     /// <param name="print">Renders a failing case in full (CsCheck abbreviates long arrays), e.g. as the QR text.</param>

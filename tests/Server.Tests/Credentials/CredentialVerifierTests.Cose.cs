@@ -1,6 +1,4 @@
-using System.Formats.Cbor;
 using System.Security.Cryptography;
-using System.Security.Cryptography.Cose;
 using ELicense.Server.Credentials;
 using Xunit;
 using ELicense.Core.Credentials;
@@ -25,50 +23,14 @@ public partial class CredentialVerifierTests
             });
     }
 
-    private static string Sign(ECDsa key, HashAlgorithmName hash, byte[] keyId, byte[] content)
-    {
-        var headers = new CoseHeaderMap { { CoseHeaderLabel.KeyIdentifier, CoseHeaderValue.FromBytes(keyId) } };
-        var cose = CoseSign1Message.SignEmbedded(content, new CoseSigner(key, hash, headers));
-        EcdsaLowS.Normalize(cose.AsSpan(cose.Length - 2 * EcdsaLowS.ScalarLength)); // low-S, as the issuer writes it (P-256 keys only here)
+    private static string Sign(ECDsa key, HashAlgorithmName hash, byte[] keyId, byte[] content) =>
+        CoseForge.Sign(key, hash, keyId, content, CredentialIssuer.Prefix);
 
-        return CredentialIssuer.Prefix + Base45.Encode(cose);
-    }
+    private static string RawSign1(int? algorithm, byte[] keyId, byte[] content, byte[] signature) =>
+        CoseForge.RawSign1(algorithm, keyId, content, signature, CredentialIssuer.Prefix);
 
-    private static string RawSign1(int? algorithm, byte[] keyId, byte[] content, byte[] signature)
-    {
-        var writer = new CborWriter();
-        writer.WriteStartMap(algorithm is null ? 1 : 2);
-        if (algorithm is not null)
-        {
-            writer.WriteInt32(1);
-            writer.WriteInt32(algorithm.Value);
-        }
+    private static string RawSign1Protected(byte[] protectedHeader, byte[] content, byte[] signature) =>
+        CoseForge.RawSign1Protected(protectedHeader, content, signature, CredentialIssuer.Prefix);
 
-        writer.WriteInt32(4);
-        writer.WriteByteString(keyId);
-        writer.WriteEndMap();
-        return RawSign1Protected(writer.Encode(), content, signature);
-    }
-
-    private static string RawSign1Protected(byte[] protectedHeader, byte[] content, byte[] signature)
-    {
-        var writer = new CborWriter();
-        writer.WriteTag((CborTag)18);
-        writer.WriteStartArray(4);
-        writer.WriteByteString(protectedHeader);
-        writer.WriteStartMap(0);
-        writer.WriteEndMap();
-        writer.WriteByteString(content);
-        writer.WriteByteString(signature);
-        writer.WriteEndArray();
-        return CredentialIssuer.Prefix + Base45.Encode(writer.Encode());
-    }
-
-    private static byte[] DecodeCose(string payload)
-    {
-        var text = payload[CredentialIssuer.Prefix.Length..];
-        var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
-        Assert.True(Base45.TryDecode(text, buffer, out var written));
-        return buffer[..written];
-    }
+    private static byte[] DecodeCose(string payload) => CoseForge.DecodeCose(payload, CredentialIssuer.Prefix);
 }

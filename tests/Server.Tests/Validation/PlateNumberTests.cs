@@ -15,6 +15,8 @@ public sealed class PlateNumberTests
     [InlineData("粤BF1A234", PlateType.SmallNewEnergy)]
     [InlineData("粤B12345D", PlateType.LargeNewEnergy)]
     [InlineData("新Z0000F", PlateType.Small)]
+    [InlineData("京A12345", PlateType.Motorcycle)]
+    [InlineData("粤B8K3M2", PlateType.LightMotorcycle)]
     public void IsValid_WellFormedPlates_ReturnsTrue(string number, PlateType type)
     {
         Assert.True(PlateNumber.IsValid(number, type));
@@ -33,6 +35,8 @@ public sealed class PlateNumberTests
     [InlineData("沪AA12345", PlateType.SmallNewEnergy)] // small new-energy must start with D or F
     [InlineData("沪A12345", PlateType.SmallNewEnergy)] // new-energy needs six characters
     [InlineData("沪AD12345", PlateType.Small)] // six characters on an ordinary plate
+    [InlineData("京AD12345", PlateType.Motorcycle)] // six characters on a motorcycle plate
+    [InlineData("京A12345", (PlateType)3)] // a code the contract does not define
     [InlineData("京A12345", PlateType.Unspecified)]
     [InlineData("", PlateType.Small)]
     public void IsValid_MalformedPlates_ReturnsFalse(string number, PlateType type)

@@ -22,9 +22,9 @@ public sealed class VehicleTypeCatalogTests
     [InlineData("H51", "普通低速货车", "C3", null, PlateSize.Other)]
     [InlineData("Q11", "重型半挂牵引车", "A2", null, PlateSize.Large)]
     [InlineData("N11", "三轮汽车", "C4", null, PlateSize.Other)]
-    [InlineData("M11", "普通正三轮摩托车", "D", null, PlateSize.Other)]
-    [InlineData("M21", "普通二轮摩托车", "E", null, PlateSize.Other)]
-    [InlineData("M22", "轻便二轮摩托车", "F", null, PlateSize.Other)]
+    [InlineData("M11", "普通正三轮摩托车", "D", null, PlateSize.Motorcycle)]
+    [InlineData("M21", "普通二轮摩托车", "E", null, PlateSize.Motorcycle)]
+    [InlineData("M22", "轻便二轮摩托车", "F", null, PlateSize.LightMotorcycle)]
     [InlineData("J11", "轮式装载机械", "M", null, PlateSize.Other)]
     [InlineData("D11", "无轨电车", "N", null, PlateSize.Other)]
     [InlineData("D12", "有轨电车", "P", null, PlateSize.Other)]
@@ -73,12 +73,12 @@ public sealed class VehicleTypeCatalogTests
     private const string Known = "(known: A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P)";
 
     [Theory]
-    [InlineData("K33|小型轿车|small sedan|K3|C1|C2", "t.txt:1: expected 7 fields code|zh|en|family|class|automatic class or -|large, small or other, found 6.")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|C2", "t.txt:1: expected 7 fields code|zh|en|family|class|automatic class or -|large, small, motorcycle, light-motorcycle or other, found 6.")]
     [InlineData("K33|小型轿车|small sedan|K3|C9|-|small", "t.txt:1: licence class 'C9' of K33 is not a licence class " + Known + ".")]
     [InlineData("K33|小型轿车|small sedan|K3|C1|Z|small", "t.txt:1: automatic class 'Z' of K33 is not a licence class " + Known + ".")]
-    [InlineData("K33|小型轿车|small sedan|K3|C1|-|huge", "t.txt:1: plate size 'huge' of K33 is not one of large, small, other.")]
-    [InlineData("K33|小型轿车|small sedan|K3|C1|-|1", "t.txt:1: plate size '1' of K33 is not one of large, small, other.")]
-    [InlineData("K33|小型轿车|small sedan|K3|C1|-|large,other", "t.txt:1: plate size 'large,other' of K33 is not one of large, small, other.")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|-|huge", "t.txt:1: plate size 'huge' of K33 is not one of large, small, motorcycle, light-motorcycle, other.")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|-|1", "t.txt:1: plate size '1' of K33 is not one of large, small, motorcycle, light-motorcycle, other.")]
+    [InlineData("K33|小型轿车|small sedan|K3|C1|-|large,other", "t.txt:1: plate size 'large,other' of K33 is not one of large, small, motorcycle, light-motorcycle, other.")]
     [InlineData("k33|小型轿车|small sedan|K3|C1|-|small", "t.txt:1: vehicle type code 'k33' is malformed: expected an upper-case letter and one or two digits, e.g. K33.")]
     [InlineData("K33||small sedan|K3|C1|-|small", "t.txt:1: vehicle type K33 needs a Chinese and an English name.")]
     [InlineData("K33|小型轿车| |K3|C1|-|small", "t.txt:1: vehicle type K33 needs a Chinese and an English name.")]
@@ -104,6 +104,8 @@ public sealed class VehicleTypeCatalogTests
     [Theory]
     [InlineData("Large", PlateSize.Large)]
     [InlineData("small", PlateSize.Small)]
+    [InlineData("Motorcycle", PlateSize.Motorcycle)]
+    [InlineData("light-motorcycle", PlateSize.LightMotorcycle)]
     [InlineData("other", PlateSize.Other)]
     public void Parse_PlateSizeName_IsTheOnlyAcceptedSpelling(string name, PlateSize expected)
     {
@@ -131,6 +133,15 @@ public sealed class VehicleTypeCatalogTests
     [InlineData("H31", PlateType.Small, true)]
     [InlineData("H11", PlateType.Small, false)]
     [InlineData("M21", PlateType.Small, false)]
+    [InlineData("M21", PlateType.Motorcycle, true)]
+    [InlineData("M11", PlateType.Motorcycle, true)]
+    [InlineData("M21", PlateType.LightMotorcycle, false)]
+    [InlineData("M22", PlateType.LightMotorcycle, true)]
+    [InlineData("M12", PlateType.LightMotorcycle, true)]
+    [InlineData("M22", PlateType.Motorcycle, false)]
+    [InlineData("K33", PlateType.Motorcycle, false)]
+    [InlineData("D11", PlateType.Large, false)]   // trolleybus: no contract plate type yet
+    [InlineData("H51", PlateType.Small, false)]   // low-speed truck: likewise
     public void PlateFits_TypeAndPlate_MatchThePlateSize(string code, PlateType plate, bool fits)
     {
         Assert.Equal(fits, VehicleEntitlement.PlateFits(Catalog.Find(code), plate));

@@ -42,20 +42,37 @@ public sealed class VehicleWriteRulesTests
     [InlineData(PlateType.LargeNewEnergy, "粤B12345D")]
     [InlineData(PlateType.Small, "京A12345")]
     [InlineData(PlateType.SmallNewEnergy, "沪AD12345")]
-    public void ValidateVehicle_MotorcycleType_IsRefusedOnEveryPlateType(PlateType plateType, string number)
+    [InlineData(PlateType.Motorcycle, "京A12345")]
+    [InlineData(PlateType.LightMotorcycle, "京A12345")]
+    public void ValidateVehicle_TrolleybusType_IsRefusedOnEveryPlateType(PlateType plateType, string number)
     {
         var vehicle = Vehicle(new Plate { Type = plateType, Number = number }, VinA);
-        vehicle.VehicleType = "M21";
+        vehicle.VehicleType = "D11";
 
         var violation = RefusedField(vehicle);
 
-        Assert.Equal(VehicleTypeCatalog.Default.Find("M21")!.Display +
-            " is registered under a plate type the contract has no value for yet (motorcycle, low-speed, trolleybus…)", violation.Description);
+        Assert.Equal(VehicleTypeCatalog.Default.Find("D11")!.Display +
+            " is registered under a plate type the contract has no value for yet (low-speed, trolleybus, tram…)", violation.Description);
+    }
+
+    [Theory]
+    [InlineData("M21", PlateType.Motorcycle)]
+    [InlineData("M11", PlateType.Motorcycle)]
+    [InlineData("M22", PlateType.LightMotorcycle)]
+    public void ValidateVehicle_MotorcycleOnItsMotorcyclePlate_IsAccepted(string code, PlateType plateType)
+    {
+        var vehicle = Vehicle(new Plate { Type = plateType, Number = "京A12345" }, VinA);
+        vehicle.VehicleType = code;
+
+        WriteRules.ValidateVehicle(vehicle);
     }
 
     [Theory]
     [InlineData("H11", PlateType.Small, "京A12345", "is registered under a large plate (01 or 51), not 02")]
     [InlineData("K33", PlateType.Large, "京A12345", "is registered under a small plate (02 or 52), not 01")]
+    [InlineData("M21", PlateType.Small, "京A12345", "is registered under a motorcycle plate (07), not 02")]
+    [InlineData("M22", PlateType.Motorcycle, "京A12345", "is registered under a light motorcycle plate (08), not 07")]
+    [InlineData("K33", PlateType.Motorcycle, "京A12345", "is registered under a small plate (02 or 52), not 07")]
     public void ValidateVehicle_TypeOnTheOtherPlateSize_IsRefusedNamingBoth(string code, PlateType plateType, string number, string expected)
     {
         var vehicle = Vehicle(new Plate { Type = plateType, Number = number }, VinA);
