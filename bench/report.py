@@ -5,6 +5,7 @@ Each load comparison ran ROUNDS times, alternating; the table gives medians. Tar
 """
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -60,6 +61,10 @@ def main():
         ticks = cpu_at(w['toUnixMs']) - cpu_at(w['fromUnixMs'])
         return ticks * 10000 / max(report['requests']['completed'], 1)
 
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import roadside_report
+    side = roadside_report.side_by_side(ib, ib_cpu_us, rounds)
+
     health = h2('health')
     license_h2 = h2('license')
     verify_h2 = h2('verify')
@@ -111,6 +116,7 @@ def main():
         'redis_bytes_per_cached_licence': redis_per_licence,
         'redis_cached_licences': cached,
         'registry_mib_per_million_licences': a.registry_bytes / a.licenses * 1e6 / 2**20,
+        'verify_vs_roadside': side,
         'seed_seconds': a.seed_seconds,
         'seeded_licences': a.licenses,
         'rounds': a.rounds,
@@ -148,6 +154,8 @@ def main():
     width = max(len(r[0]) for r in rows)
     for r in rows:
         out.write(f"  {r[0]:<{width}}  {r[1]:>16}  {r[2]}\n")
+    out.write(f"\n  VerifyCredential and CheckRoadside side by side (elicense-bench, closed loop 64, medians of {a.rounds} rounds)\n")
+    roadside_report.render(side, out.write)
     if micro:
         out.write('\n  Microbenchmarks (BenchmarkDotNet, short job)\n')
         mw = max(len(k) for k in micro)

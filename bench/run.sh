@@ -9,6 +9,7 @@
 #   ROUNDS     measured rounds per comparison, after one warm-up round (default 3)
 #   SECONDS_PER_RUN  length of each load run in seconds (default 8)
 #   VERIFY_COUNT  fresh credentials verified once each (default 30000)
+#   ROADSIDE_COUNT  calls per run of the VerifyCredential / CheckRoadside side by side (default 6000)
 #   MICRO      1 to run the microbenchmarks (default 1; they take about 3 minutes)
 #   OUT        where to write results (default bench/results)
 # Needs: dotnet, h2load (Debian: nghttp2-client), redis-server, openssl, python3. Only loopback;
@@ -20,6 +21,7 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 MICRO=${MICRO:-1}
 VERIFY_COUNT=${VERIFY_COUNT:-30000}
+ROADSIDE_COUNT=${ROADSIDE_COUNT:-6000}
 OUT=${OUT:-bench/results}
 for tool in dotnet h2load redis-server redis-cli openssl python3 curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (Debian: apt-get install nghttp2-client redis-server openssl python3)" >&2; exit 2; }
@@ -62,6 +64,9 @@ lic = [r[0] for r in db.execute('SELECT license_number FROM licenses LIMIT 10000
 open(f'{work}/keys-licenses.txt', 'w').write('\n'.join(lic) + '\n')
 open(f'{work}/keys-100.txt', 'w').write('\n'.join(lic[:100]) + '\n')
 PY
+# roadside: the same 100 licences and 2,000 of the registry's vehicle records, from which it mints the
+# inspection marks (bench/roadside-keys.py: plate, type, VIN, vehicle type, inspection valid-until).
+python3 bench/roadside-keys.py "$WORK/registry.db" "$WORK/keys-100.txt" "$WORK/keys-roadside.txt" 2000
 # The hot key: the first sample licence the seed printed (a valid one, as a roadside check mostly meets).
 HOT=$(grep -oE '\b[0-9]{17}[0-9X]\b' "$WORK/seed.log" | head -n 1)
 echo "$HOT" > "$WORK/keys-hot.txt"
@@ -180,6 +185,17 @@ step "verify with fresh credentials (every scan a first scan), closed loop"
 ib "warm-100" license "$WORK/keys-100.txt" --concurrency 16 --connections 4 --count 1000 --warmup 0
 ib "verify-fresh" verify "$WORK/keys-100.txt" --concurrency 256 --connections 8 --count "$VERIFY_COUNT" --credentials "$VERIFY_COUNT" --warmup 0
 ib "verify-fresh-cold" verify "$WORK/keys-licenses.txt" --concurrency 256 --connections 8 --count "$VERIFY_COUNT" --credentials "$VERIFY_COUNT" --warmup 0
+
+step "VerifyCredential and CheckRoadside side by side (alternating, $ROUNDS rounds after a warm-up round)"
+# The same 100 cached licences, a fresh credential per call in both; roadside adds an inspection mark (signed
+# here with the server's development key) or, for 10 % of the calls, the plate. Vehicles read once first.
+ib "warm-vehicles" vehicle "$WORK/keys-roadside.txt" --concurrency 32 --connections 4 --count 8000 --warmup 0
+for round in $(seq 0 "$ROUNDS"); do
+  ib "r$round.side-verify" verify "$WORK/keys-roadside.txt" --concurrency 64 --connections 4 --count "$ROADSIDE_COUNT" \
+    --credentials "$((ROADSIDE_COUNT + 400))" --warmup 0
+  ib "r$round.side-roadside" roadside "$WORK/keys-roadside.txt" --concurrency 64 --connections 4 --count "$ROADSIDE_COUNT" \
+    --credentials "$((ROADSIDE_COUNT + 400))" --warmup 0 --mark-key "$WORK/issuer-key.pem" --roadside-by-plate 10%
+done
 
 step "open loop at half the maximum cache-hot lookup rate"
 HALF=$(python3 - "$WORK" "$ROUNDS" <<'PY'

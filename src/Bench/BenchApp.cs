@@ -29,6 +29,7 @@ public static class BenchApp
             config.AddExample("license", "--keys", "keys.txt", "--rate", "1000", "--duration", "30s", "--max-p99", "5ms");
             config.AddExample("--mix", "license=70,verify=20,vehicle=10", "--keys", "keys.txt", "--ramp", "500:5000:60s", "--json", "report.json");
             config.AddExample("license", "--keys", "keys.txt", "--concurrency", "256", "--connections", "8");
+            config.AddExample("roadside", "--keys", "keys-roadside.txt", "--mark-key", "data/issuer-dev-key.pem", "--rate", "500", "--duration", "30s");
         });
         return app;
     }

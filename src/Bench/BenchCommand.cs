@@ -10,8 +10,9 @@ namespace ELicense.Bench;
 /// <summary>
 /// elicense-bench: a load generator for the verification service. Open loop (a rate schedule, latency from each
 /// request's due time) or closed loop (N workers, max throughput); workloads license, verify, violations,
-/// vehicle, transfer or a weighted mix; report as a table, JSON, CSV and an HdrHistogram log; SLO gates.
-/// This part runs one load test; BenchCommand.Credentials.cs mints verify's credentials before it.
+/// vehicle, transfer, roadside or a weighted mix; report as a table, JSON, CSV and an HdrHistogram log; SLO gates.
+/// This part runs one load test; BenchCommand.Credentials.cs mints the licence credentials (verify, roadside)
+/// and roadside's inspection marks before it.
 /// </summary>
 public sealed partial class BenchCommand(InspectorEnvironment environment) : SessionCommand<BenchSettings>(environment)
 {
@@ -40,7 +41,8 @@ public sealed partial class BenchCommand(InspectorEnvironment environment) : Ses
         var headers = BenchConnections.Headers(options.ApiKey);
         await connections.OpenAsync(headers, options.Deadline, Environment.Time, cancellationToken);
 
-        var pool = plan.Mix.Contains(Workload.Verify)
+        var roadside = plan.Mix.Contains(Workload.Roadside) ? BuildRoadside(plan, keys) : null;
+        var pool = plan.Mix.Entries.Any(e => Workloads.SendsCredentials(e.Workload))
             ? await FillPoolAsync(plan, options, connections, requests, cancellationToken)
             : null;
         var mintedBefore = pool?.Minted ?? 0;
@@ -49,7 +51,7 @@ public sealed partial class BenchCommand(InspectorEnvironment environment) : Ses
         var recorder = new BenchRecorder(plan.Mix.Entries.Select(e => Workloads.Name(e.Workload)).ToArray(), clock.Frequency, plan.OpenLoop is not null);
         using var abort = new CancellationTokenSource();
         using var deadlines = new DeadlineSlots(options.Deadline, Environment.Time, abort.Token);
-        var target = new GrpcBenchTarget(connections.Verification, headers, deadlines, plan.Mix, plan.Skew, plan.Seed, requests, pool);
+        var target = new GrpcBenchTarget(connections.Verification, headers, deadlines, plan.Mix, plan.Skew, plan.Seed, requests, pool, roadside);
 
         await using var graceOnStop = cancellationToken.Register(() => abort.CancelAfter(ShutdownGrace));
         using var background = new CancellationTokenSource();

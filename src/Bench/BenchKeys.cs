@@ -10,13 +10,19 @@ namespace ELicense.Bench;
 /// 11010119900307803X        a licence number (18 characters)
 /// 京A12345 02               a plate and its type (01, 02, 51, 52 or large, small, large-ne, small-ne; space, tab or comma between)
 /// LSVAM4187C2184847         a VIN (17 characters)
+/// 京A12345 02 LSVAM4187C2184847 K33 2027-05-31
+///                           a vehicle record: plate, type, VIN, vehicle type (GA 802 code, - when not
+///                           recorded) and inspection valid-until date; roadside mints its inspection
+///                           marks from these (a mark must match the registry's record). It is also a
+///                           plate key and a VIN key.
 /// # a comment; blank lines are skipped
 /// </code>
 /// A keys file works against any registry: a seeded one (`sqlite3` can list its keys), a copy of a real
 /// one, or a few records a test created. Keys are not validated here: the server's answer to a bad one
 /// (INVALID_ARGUMENT, NOT_FOUND) shows in the status counts.
 /// </summary>
-public sealed class BenchKeys(IReadOnlyList<string> licenses, IReadOnlyList<Plate> plates, IReadOnlyList<string> vins)
+public sealed class BenchKeys(IReadOnlyList<string> licenses, IReadOnlyList<Plate> plates, IReadOnlyList<string> vins,
+    IReadOnlyList<Vehicle>? vehicles = null)
 {
     /// <summary>The most keys read from a file.</summary>
     public const int MaxKeys = 10_000_000;
@@ -29,6 +35,9 @@ public sealed class BenchKeys(IReadOnlyList<string> licenses, IReadOnlyList<Plat
 
     /// <summary>Vehicle identification numbers.</summary>
     public IReadOnlyList<string> Vins { get; } = vins;
+
+    /// <summary>Vehicle records (plate, VIN, vehicle type, inspection validity): what roadside mints marks from.</summary>
+    public IReadOnlyList<Vehicle> Vehicles { get; } = vehicles ?? [];
 
     /// <summary>Reads a keys file; an unreadable file or line is a usage error naming the file and line.</summary>
     public static BenchKeys Load(string path)
@@ -50,6 +59,7 @@ public sealed class BenchKeys(IReadOnlyList<string> licenses, IReadOnlyList<Plat
         var licenses = new List<string>();
         var plates = new List<Plate>();
         var vins = new List<string>();
+        var vehicles = new List<Vehicle>();
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -73,19 +83,37 @@ public sealed class BenchKeys(IReadOnlyList<string> licenses, IReadOnlyList<Plat
             {
                 vins.Add(parts[0].ToUpperInvariant());
             }
+            else if (parts.Length == 5 && PlateTypes.TryParse(parts[1], out var vehiclePlateType) && parts[2].Length == 17
+                && DateOnly.TryParseExact(parts[4], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var inspectionValidUntil))
+            {
+                var vehicle = new Vehicle
+                {
+                    Plate = new Plate { Number = parts[0].ToUpperInvariant(), Type = vehiclePlateType.Value },
+                    Vin = parts[2].ToUpperInvariant(),
+                    VehicleType = parts[3] == "-" ? string.Empty : parts[3].ToUpperInvariant(),
+                    InspectionValidUntilDate = new Google.Type.Date
+                    {
+                        Year = inspectionValidUntil.Year, Month = inspectionValidUntil.Month, Day = inspectionValidUntil.Day,
+                    },
+                };
+                vehicles.Add(vehicle);
+                plates.Add(vehicle.Plate);
+                vins.Add(vehicle.Vin);
+            }
             else
             {
                 throw new UsageException(
-                    $"{source}, line {lineNumber}: not a key. Expected a licence number (18 characters), a VIN (17) or a plate and its type (\"京A12345 02\").");
+                    $"{source}, line {lineNumber}: not a key. Expected a licence number (18 characters), a VIN (17), a plate and its type (\"京A12345 02\") or a vehicle record (\"京A12345 02 LSVAM4187C2184847 K33 2027-05-31\").");
             }
 
-            if (licenses.Count + plates.Count + vins.Count > MaxKeys)
+            if (licenses.Count + plates.Count + vins.Count + vehicles.Count > MaxKeys)
             {
                 throw new UsageException($"{source} holds more than {MaxKeys:N0} keys; a sample of them is as good for load.");
             }
         }
 
-        return new BenchKeys(licenses, plates, vins);
+        return new BenchKeys(licenses, plates, vins, vehicles);
     }
 
     /// <summary>Shuffles a copy of <paramref name="keys"/> with the run's seed (Fisher–Yates), so that a hot spot is a random subset.</summary>

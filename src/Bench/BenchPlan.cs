@@ -78,6 +78,15 @@ public sealed record BenchPlan
     /// <summary>Credential lifetime to ask for, or null for the server's default.</summary>
     public TimeSpan? CredentialLifetime { get; init; }
 
+    /// <summary>roadside: the issuer key file that signs the marks, or null (then every call goes by plate).</summary>
+    public string? MarkKeyFile { get; init; }
+
+    /// <summary>roadside: the issuer claim of the marks.</summary>
+    public string MarkIssuer { get; init; } = PlanRoadside.DefaultIssuer;
+
+    /// <summary>roadside: the share of calls by plate rather than by mark.</summary>
+    public double RoadsidePlateShare { get; init; } = RoadsideVehicles.DefaultPlateShare;
+
     /// <summary>Report files, or null.</summary>
     public string? JsonFile { get; init; }
 
@@ -138,6 +147,11 @@ public sealed record BenchPlan
             return mintingError;
         }
 
+        if (PlanRoadside.TryParse(s, mix, out var roadside) is { } roadsideError)
+        {
+            return roadsideError;
+        }
+
         if (PlanGates.TryParse(s, out var gates) is { } gatesError)
         {
             return gatesError;
@@ -160,6 +174,9 @@ public sealed record BenchPlan
             RegistryApiKey = minting.RegistryApiKey,
             CredentialCap = minting.CredentialCap,
             CredentialLifetime = minting.CredentialLifetime,
+            MarkKeyFile = roadside.MarkKeyFile,
+            MarkIssuer = roadside.MarkIssuer,
+            RoadsidePlateShare = roadside.PlateShare,
             JsonFile = NullIfEmpty(s.JsonFile),
             CsvFile = NullIfEmpty(s.CsvFile),
             HdrLogFile = NullIfEmpty(s.HdrLogFile),

@@ -17,7 +17,7 @@ public sealed partial class BenchRecorder : IBenchSink
 
     private const int SignificantDigits = 3;
     private const int StatusSlots = 17; // gRPC status codes 0..16
-    private const int VerdictSlots = 32;
+    private const int VerdictSlots = RoadsideOutcome.Slots; // verify's verdicts, or roadside's outcome codes
 
     private readonly Operation[] _operations;
     private readonly Recorder? _sendLag;

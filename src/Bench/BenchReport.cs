@@ -31,7 +31,10 @@ public sealed record ReportLatency(
 /// <param name="Warmup">Sent during the warm-up (not in any other figure).</param>
 public sealed record ReportCounts(long Completed, long Ok, long Errors, long NotSent, long Abandoned, long Warmup);
 
-/// <summary>One operation's figures.</summary>
+/// <summary>
+/// One operation's figures. <paramref name="Verdicts"/>: verify's verdicts by name, or roadside's outcomes
+/// (see <see cref="RoadsideOutcome.Name"/>).
+/// </summary>
 public sealed record ReportOperation(
     string Name,
     ReportCounts Requests,
@@ -39,7 +42,25 @@ public sealed record ReportOperation(
     double Throughput,
     ReportLatency LatencyMs,
     IReadOnlyDictionary<string, long> StatusCodes,
-    IReadOnlyDictionary<string, long> Verdicts);
+    IReadOnlyDictionary<string, long> Verdicts)
+{
+    /// <summary>roadside's answers in short; null for other workloads.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReportRoadside? Roadside { get; init; }
+}
+
+/// <summary>
+/// roadside's answers in short: how many said may_drive, how many did not, and how many contradicted their
+/// own parts (may_drive against the licence verdict, vehicle verdict and entitlement: a server bug).
+/// </summary>
+public sealed record ReportRoadside(long MayDrive, long MayNotDrive, long Inconsistent)
+{
+    /// <summary>Counts the outcome codes of one roadside operation.</summary>
+    public static ReportRoadside From(IReadOnlyDictionary<int, long> codes) => new(
+        codes.Where(c => RoadsideOutcome.MayDrive(c.Key)).Sum(c => c.Value),
+        codes.Where(c => !RoadsideOutcome.MayDrive(c.Key)).Sum(c => c.Value),
+        codes.Where(c => !RoadsideOutcome.IsConsistent(c.Key)).Sum(c => c.Value));
+}
 
 /// <summary>A wall-clock window, Unix milliseconds.</summary>
 public sealed record MeasuredWindow(long FromUnixMs, long ToUnixMs);
@@ -104,6 +125,16 @@ public sealed record BenchReport(
     {
         var gates = plan.Gates.Evaluate(statistics);
         var total = statistics.Total;
+        var operations = statistics.Operations.Select((o, i) =>
+        {
+            var roadside = i < plan.Mix.Entries.Count && plan.Mix.Entries[i].Workload == ELicense.Bench.Workload.Roadside;
+            return new ReportOperation(
+                o.Name, Counts(o, 0), o.ErrorRate, Rate(o.Completed, measuredSeconds), ReportLatency.From(o.Latency),
+                StatusNames(o.Statuses), roadside ? OutcomeNames(o.Verdicts) : VerdictNames(o.Verdicts))
+            {
+                Roadside = roadside ? ReportRoadside.From(o.Verdicts) : null,
+            };
+        }).ToList();
         return new BenchReport(
             plan.OpenLoop is null ? ClosedLoop : OpenLoop,
             plan.ModeDescription,
@@ -118,10 +149,10 @@ public sealed record BenchReport(
             total.ErrorRate,
             ReportLatency.From(total.Latency),
             StatusNames(total.Statuses),
-            VerdictNames(total.Verdicts),
-            statistics.Operations.Select(o => new ReportOperation(
-                o.Name, Counts(o, 0), o.ErrorRate, Rate(o.Completed, measuredSeconds), ReportLatency.From(o.Latency),
-                StatusNames(o.Statuses), VerdictNames(o.Verdicts))).ToList(),
+            // By name, from the operations: verify's verdict numbers and roadside's outcome codes are different scales.
+            new SortedDictionary<string, long>(operations.SelectMany(o => o.Verdicts).GroupBy(v => v.Key).ToDictionary(g => g.Key, g => g.Sum(v => v.Value)),
+                StringComparer.Ordinal),
+            operations,
             statistics.SendLag is { } lag ? ReportLatency.From(lag) : null,
             inFlightLimitReached,
             credentials,
@@ -146,4 +177,7 @@ public sealed record BenchReport(
 
     private static SortedDictionary<string, long> VerdictNames(IReadOnlyDictionary<int, long> verdicts) =>
         new(verdicts.ToDictionary(v => VerdictName(v.Key), v => v.Value), StringComparer.Ordinal);
+
+    private static SortedDictionary<string, long> OutcomeNames(IReadOnlyDictionary<int, long> codes) =>
+        new(codes.ToDictionary(c => RoadsideOutcome.Name(c.Key), c => c.Value), StringComparer.Ordinal);
 }

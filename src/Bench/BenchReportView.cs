@@ -46,9 +46,17 @@ public static class BenchReportView
             ? "[grey]Closed loop: the server set the pace; this is its max throughput at this concurrency. Latencies run from each send, so they leave out the queueing a real load would see (use --rate for latency).[/]"
             : "[grey]Open loop: latencies run from each request's due time, so they include any queueing, in the server or in the generator.[/]");
         console.MarkupLine("status codes: " + Counts(report.StatusCodes, code => code == "OK" ? Palette.Green : Palette.Red));
-        if (report.Verdicts.Count > 0)
+        // verify's verdicts on one line; roadside's outcomes (long joint names) one a line, below.
+        var roadsideNames = report.Operations.Where(o => o.Roadside is not null).SelectMany(o => o.Verdicts.Keys).ToHashSet(StringComparer.Ordinal);
+        var verdicts = report.Verdicts.Where(v => !roadsideNames.Contains(v.Key)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        if (verdicts.Count > 0)
         {
-            console.MarkupLine("verdicts: " + Counts(report.Verdicts, verdict => verdict == "VERDICT_VALID" ? Palette.Green : Palette.Amber));
+            console.MarkupLine("verdicts: " + Counts(verdicts, verdict => verdict == "VERDICT_VALID" ? Palette.Green : Palette.Amber));
+        }
+
+        foreach (var operation in report.Operations.Where(o => o.Roadside is not null))
+        {
+            RenderRoadside(console, operation, operation.Roadside!);
         }
 
         if (report.Requests.NotSent > 0 || report.Requests.Abandoned > 0)
@@ -85,6 +93,18 @@ public static class BenchReportView
             console.MarkupLine(gate.Passed
                 ? $"[{Palette.Green}]gate {Markup.Escape(gate.Name)} {Markup.Escape(gate.Limit)}: passed ({Markup.Escape(gate.Actual)})[/]"
                 : $"[bold {Palette.Red}]gate {Markup.Escape(gate.Name)} {Markup.Escape(gate.Limit)}: FAILED ({Markup.Escape(gate.Actual)})[/]");
+        }
+    }
+
+    private static void RenderRoadside(IAnsiConsole console, ReportOperation operation, ReportRoadside roadside)
+    {
+        var answered = roadside.MayDrive + roadside.MayNotDrive;
+        console.MarkupLine(Invariant(
+            $"{Markup.Escape(operation.Name)}: may_drive [{Palette.Green}]{roadside.MayDrive:N0}[/] ({BenchText.FormatPercent(answered == 0 ? 0 : (double)roadside.MayDrive / answered)}), not [{Palette.Amber}]{roadside.MayNotDrive:N0}[/]{(roadside.Inconsistent > 0 ? $", [bold {Palette.Red}]{roadside.Inconsistent:N0} INCONSISTENT (may_drive contradicts its parts)[/]" : "")}"));
+        foreach (var (name, count) in operation.Verdicts.OrderByDescending(v => v.Value))
+        {
+            var colour = name.StartsWith("INCONSISTENT", StringComparison.Ordinal) ? Palette.Red : name.StartsWith("may_drive", StringComparison.Ordinal) ? Palette.Green : Palette.Amber;
+            console.MarkupLine(Invariant($"  [{colour}]{count,9:N0}[/]  {Markup.Escape(name)}"));
         }
     }
 

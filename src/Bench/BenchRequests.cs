@@ -33,7 +33,7 @@ public sealed class BenchRequests
     /// <summary>CheckTransferEligibility, one per plate or VIN.</summary>
     public CheckTransferEligibilityRequest[] Transfer { get; }
 
-    /// <summary>The licence numbers, shuffled: what verify mints credentials for.</summary>
+    /// <summary>The licence numbers, shuffled: what verify and roadside mint credentials for.</summary>
     public string[] LicenseNumbers { get; }
 
     /// <summary>
@@ -53,7 +53,7 @@ public sealed class BenchRequests
         {
             var missing = workload switch
             {
-                Workload.License or Workload.Verify when licenses.Length == 0 => "licence numbers",
+                Workload.License or Workload.Verify or Workload.Roadside when licenses.Length == 0 => "licence numbers",
                 Workload.Violations when !violationsByPlate && licenses.Length == 0 => "licence numbers (or use --violations-by plate)",
                 Workload.Violations when violationsByPlate && plates.Length == 0 => "plates",
                 Workload.Vehicle or Workload.Transfer when vehicles.Length == 0 => "plates or VINs",
@@ -77,7 +77,7 @@ public sealed class BenchRequests
             licenses);
     }
 
-    /// <summary>How many keys a workload draws from (verify: 0, it takes from the credential pool).</summary>
+    /// <summary>How many keys a workload draws from (verify: 0, it takes from the credential pool; roadside: its vehicles', <see cref="RoadsideVehicles.KeyCount"/>).</summary>
     public int KeyCount(Workload workload) => workload switch
     {
         Workload.License => License.Length,

@@ -19,7 +19,7 @@ public sealed class BenchSettings : ConnectionSettings
 
     /// <summary>The keys file.</summary>
     [CommandOption("--keys <FILE>")]
-    [Description("Keys to draw from, one a line: licence numbers, VINs, and plates with their type (\"京A12345 02\"). Required. See README, Load testing.")]
+    [Description("Keys to draw from, one a line: licence numbers, VINs, plates with their type (\"京A12345 02\") and, for roadside, vehicle records (\"京A12345 02 LSVAM4187C2184847 K33 2027-05-31\"). Required. See README, Load testing.")]
     public string? Keys { get; init; }
 
     /// <summary>Constant rate.</summary>
@@ -94,18 +94,33 @@ public sealed class BenchSettings : ConnectionSettings
 
     /// <summary>The registry caller's key, for minting credentials.</summary>
     [CommandOption("--registry-api-key <KEY>")]
-    [Description("verify: API key of a registry-role caller, to mint fresh credentials (IssueCredential); never printed. Default: $ELICENSE_REGISTRY_API_KEY.")]
+    [Description("verify, roadside: API key of a registry-role caller, to mint fresh credentials (IssueCredential); never printed. Default: $ELICENSE_REGISTRY_API_KEY.")]
     public string? RegistryApiKey { get; init; }
 
     /// <summary>Credentials minted before the run.</summary>
     [CommandOption("--credentials <N>")]
-    [Description("verify: most credentials to mint before the run (default: what the run needs, up to 100k); more are minted as the pool runs low.")]
+    [Description("verify, roadside: most credentials to mint before the run (default: what the run needs, up to 100k); more are minted as the pool runs low.")]
     public string? Credentials { get; init; }
 
     /// <summary>Requested credential lifetime.</summary>
     [CommandOption("--credential-lifetime <DURATION>")]
-    [Description("verify: lifetime to ask for (default: the server's, 3 minutes unless configured); credentials near expiry are dropped, not sent.")]
+    [Description("verify, roadside: lifetime to ask for (default: the server's, 3 minutes unless configured); credentials near expiry are dropped, not sent.")]
     public string? CredentialLifetime { get; init; }
+
+    /// <summary>The issuer key that signs roadside's inspection marks.</summary>
+    [CommandOption("--mark-key <FILE>")]
+    [Description("roadside: the issuer's private key (PKCS#8 PEM, e.g. the server's Credentials:DevelopmentKeyPath) that signs the inspection marks minted from the --keys file's vehicle records.")]
+    public string? MarkKey { get; init; }
+
+    /// <summary>The issuer named in roadside's marks.</summary>
+    [CommandOption("--mark-issuer <NAME>")]
+    [Description("roadside: the issuer claim of the marks, as the server's Credentials:Issuer (default ELicense).")]
+    public string? MarkIssuer { get; init; }
+
+    /// <summary>The share of roadside calls by plate.</summary>
+    [CommandOption("--roadside-by-plate <SHARE>")]
+    [Description("roadside: share of calls that name the vehicle by its plate (typed by the officer) instead of its inspection mark, e.g. 10% (default) or 0.")]
+    public string? RoadsideByPlate { get; init; }
 
     /// <summary>JSON report file.</summary>
     [CommandOption("--json <FILE>")]

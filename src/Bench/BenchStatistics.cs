@@ -5,7 +5,7 @@ namespace ELicense.Bench;
 /// <summary>
 /// The measured requests of one operation (or of all): answered (with any status), not sent, abandoned;
 /// latency percentiles over the answered ones (errors included: a timeout belongs in the tail); counts per
-/// status and, for verify, per verdict.
+/// status and, for verify, per verdict (for roadside, per outcome code: see RoadsideOutcome).
 /// </summary>
 public sealed record OperationStatistics(
     string Name,

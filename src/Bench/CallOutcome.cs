@@ -18,7 +18,7 @@ public enum CallResult : byte
 /// <summary>The outcome of one request: its operation (position in the mix), result, status and verdict (-1: none).</summary>
 public readonly record struct CallOutcome(int Operation, CallResult Result, StatusCode Status, int Verdict)
 {
-    /// <summary>An OK answer, with the verdict of a verify call.</summary>
+    /// <summary>An OK answer, with the verdict of a verify call or the outcome code of a roadside call (<see cref="RoadsideOutcome"/>).</summary>
     public static CallOutcome Ok(int operation, int verdict = -1) => new(operation, CallResult.Completed, StatusCode.OK, verdict);
 
     /// <summary>An error status.</summary>

@@ -6,7 +6,7 @@ namespace ELicense.Bench;
 
 /// <summary>
 /// Sends the requests over the run's connections, round robin. Every request message is built before the
-/// run (one per key; verify takes a fresh credential from the pool), so a send is a pick, a token and the
+/// run (one per key; verify takes a fresh credential from the pool, roadside adds one to a pre-minted mark or a plate), so a send is a pick, a token and the
 /// generated client's async unary call; the per-call state machine comes from a pool. A call past its
 /// deadline (<see cref="DeadlineSlots"/>) counts as DEADLINE_EXCEEDED.
 /// </summary>
@@ -19,8 +19,12 @@ public sealed class GrpcBenchTarget : IBenchTarget
     private readonly Workload[] _workloads;
     private readonly BenchRequests _requests;
     private readonly CredentialPool? _credentials;
+    private readonly RoadsideVehicles? _roadside;
 
-    /// <summary>Sends over <paramref name="clients"/>; <paramref name="credentials"/> is required when the mix holds verify.</summary>
+    /// <summary>
+    /// Sends over <paramref name="clients"/>; <paramref name="credentials"/> is required when the mix holds verify or
+    /// roadside, <paramref name="roadside"/> when it holds roadside.
+    /// </summary>
     public GrpcBenchTarget(
         VerificationService.VerificationServiceClient[] clients,
         Metadata headers,
@@ -29,7 +33,8 @@ public sealed class GrpcBenchTarget : IBenchTarget
         KeySkew skew,
         ulong seed,
         BenchRequests requests,
-        CredentialPool? credentials)
+        CredentialPool? credentials,
+        RoadsideVehicles? roadside = null)
     {
         _clients = clients;
         _headers = headers;
@@ -37,7 +42,8 @@ public sealed class GrpcBenchTarget : IBenchTarget
         _workloads = mix.Entries.Select(e => e.Workload).ToArray();
         _requests = requests;
         _credentials = credentials;
-        _picker = new RequestPicker(mix, skew, seed, _workloads.Select(requests.KeyCount).ToArray());
+        _roadside = roadside;
+        _picker = new RequestPicker(mix, skew, seed, _workloads.Select(w => w == Workload.Roadside ? roadside!.KeyCount : requests.KeyCount(w)).ToArray());
     }
 
     /// <inheritdoc />
@@ -85,6 +91,19 @@ public sealed class GrpcBenchTarget : IBenchTarget
                         using var call = client.CheckVehicleAsync(_requests.Vehicle[pick.Key], options);
                         await call;
                         return CallOutcome.Ok(operation);
+                    }
+
+                case Workload.Roadside:
+                    {
+                        if (!_credentials!.TryTake(out var license))
+                        {
+                            return CallOutcome.NotSent(operation);
+                        }
+
+                        // A new message per call: the licence credential is fresh; the mark or plate is shared.
+                        using var call = client.CheckRoadsideAsync(_roadside!.Request(index, pick.Key, license.QrPayload, license.DeviceId), options);
+                        var response = await call;
+                        return CallOutcome.Ok(operation, RoadsideOutcome.Code(response));
                     }
 
                 default:

@@ -4,7 +4,7 @@ using ELicense.Client.Connection;
 namespace ELicense.Bench;
 
 /// <summary>
-/// verify's credentials: the registry caller's key that mints them (--registry-api-key or its variable), how many
+/// verify's and roadside's licence credentials: the registry caller's key that mints them (--registry-api-key or its variable), how many
 /// to mint before the run, and the lifetime to ask for.
 /// </summary>
 internal static class PlanMinting
@@ -22,9 +22,9 @@ internal static class PlanMinting
             return $"the registry API key (--registry-api-key or {BenchPlan.RegistryApiKeyVariable}) must be 1 to {ConnectionOptions.MaxApiKeyLength} printable ASCII characters without spaces";
         }
 
-        if (mix.Contains(Workload.Verify) && registryKey is null)
+        if (mix.Entries.FirstOrDefault(e => Workloads.SendsCredentials(e.Workload)) is { Weight: > 0 } sending && registryKey is null)
         {
-            return $"verify sends fresh credentials, minted with RegistryService.IssueCredential: give --registry-api-key (a registry-role caller) or set {BenchPlan.RegistryApiKeyVariable}";
+            return $"{Workloads.Name(sending.Workload)} sends fresh credentials, minted with RegistryService.IssueCredential: give --registry-api-key (a registry-role caller) or set {BenchPlan.RegistryApiKeyVariable}";
         }
 
         var credentialCap = BenchPlan.DefaultCredentialCap;

@@ -9,6 +9,7 @@
 //   BenchSettings, BenchPlan, Plan*.cs   the options, validated into a plan part by part
 //   OpenLoopScheduler, RateSchedule, ClosedLoopRunner, InFlightLimiter, BenchClock   the loops and their clock
 //   GrpcBenchTarget, BenchConnections, BenchRequests, CredentialPool, DeadlineSlots  the calls
+//   RoadsideVehicles, MarkMinter, RoadsideOutcome   roadside: pre-minted marks and plates, its answers' shape
 //   BenchRecorder*, BenchMonitor, BenchReport*, BenchFiles, HdrLogWriter, SloGates   recording and reports
 using ELicense.Bench;
 using ELicense.Client.Cli;

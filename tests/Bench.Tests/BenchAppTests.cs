@@ -35,7 +35,7 @@ public sealed class BenchAppTests
         var code = await RunAsync("--keys", "keys.txt");
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("give a workload (license, verify, violations, vehicle, transfer) or --mix", _error.Output, StringComparison.Ordinal);
+        Assert.Contains("give a workload (license, verify, violations, vehicle, transfer, roadside) or --mix", _error.Output, StringComparison.Ordinal);
     }
 
     [Fact]

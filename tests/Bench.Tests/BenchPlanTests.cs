@@ -94,9 +94,9 @@ public sealed class BenchPlanTests
     }
 
     [Theory]
-    [InlineData(null, null, "give a workload (license, verify, violations, vehicle, transfer) or --mix")]
+    [InlineData(null, null, "give a workload (license, verify, violations, vehicle, transfer, roadside) or --mix")]
     [InlineData("license", "license=1", "give a workload or --mix, not both")]
-    [InlineData("licence", null, "unknown workload \"licence\"; use license, verify, violations, vehicle, transfer, or --mix")]
+    [InlineData("licence", null, "unknown workload \"licence\"; use license, verify, violations, vehicle, transfer, roadside, or --mix")]
     public void TryCreate_WhatToSend_MustBeGivenOnce(string? workload, string? mix, string message)
     {
         Assert.StartsWith(message, Invalid(new BenchSettings { Workload = workload, Mix = mix, Keys = "k" }), StringComparison.Ordinal);

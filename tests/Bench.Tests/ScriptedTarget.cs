@@ -15,6 +15,9 @@ internal sealed class ScriptedTarget(BenchClock clock) : IBenchTarget
     /// <summary>How long an answer takes when not stalled.</summary>
     public TimeSpan ServiceTime { get; set; }
 
+    /// <summary>The answer to request i when not held (default: OK, operation 0, no verdict).</summary>
+    public Func<long, CallOutcome> Answer { get; set; } = _ => CallOutcome.Ok(0);
+
     /// <summary>Requests with an index in this range (inclusive) are held until <see cref="Release"/>: a stalled server.</summary>
     public (long From, long To)? Held { get; set; }
 
@@ -40,13 +43,13 @@ internal sealed class ScriptedTarget(BenchClock clock) : IBenchTarget
             return new ValueTask<CallOutcome>(request.Task);
         }
 
-        return ServiceTime > TimeSpan.Zero ? AnswerLaterAsync() : ValueTask.FromResult(CallOutcome.Ok(0));
+        return ServiceTime > TimeSpan.Zero ? AnswerLaterAsync(index) : ValueTask.FromResult(Answer(index));
     }
 
-    private async ValueTask<CallOutcome> AnswerLaterAsync()
+    private async ValueTask<CallOutcome> AnswerLaterAsync(long index)
     {
         await Task.Delay(ServiceTime, clock.Time);
-        return CallOutcome.Ok(0);
+        return Answer(index);
     }
 }
 
