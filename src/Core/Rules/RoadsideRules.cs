@@ -57,7 +57,8 @@ public static class RoadsideRules
 
         if (entitlement.Reason != EntitlementReason.Entitled)
         {
-            stops.Add(entitlement.Message);
+            // The entitlement's message is a sentence of its own; its full stop would double the one added below.
+            stops.Add(entitlement.Message.TrimEnd('.'));
         }
 
         return "May not drive: " + string.Join("; ", stops) + ".";

@@ -43,7 +43,7 @@ internal sealed class SubjectPage(string subject, long beforeSequence, int limit
     /// against the trail itself: an index row that disagrees with the trail is never shown.
     /// </summary>
     public AuditEntry? Match(TrailEntry? stored) =>
-        stored is { Problem: null } entry && AuditChain.ReadSubject(entry.Body.Span) == subject
+        stored is { Problem: null } entry && AuditSubjects.Names(AuditChain.ReadSubject(entry.Body.Span), subject)
             && AuditChain.TryDecodeBody(entry.Body.Span, out var sequence, out var record) && sequence == entry.Sequence
             ? new AuditEntry(sequence, record)
             : null;

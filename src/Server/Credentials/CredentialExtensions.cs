@@ -16,6 +16,7 @@ public static class CredentialExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingLoader))));
         services.AddSingleton<CredentialIssuer>();
+        services.AddSingleton<MarkIssuer>();
         services.AddSingleton<CredentialVerifier>();
         services.AddSingleton<MarkVerifier>();
         services.AddHostedService<KeyRingStartup>();

@@ -18,8 +18,13 @@ public sealed class AuditInterceptor(Auditor auditor) : Interceptor
         "/elicense.v1.VerificationService/VerifyCredential", "/elicense.v1.VerificationService/GetLicense",
         "/elicense.v1.VerificationService/ListViolations", "/elicense.v1.VerificationService/CheckVehicle",
         "/elicense.v1.VerificationService/CheckTransferEligibility",
+        "/elicense.v1.VerificationService/VerifyInspectionMark",
+        // One record for both parts of a roadside check, naming the driver and the vehicle.
+        "/elicense.v1.VerificationService/CheckRoadside",
         // Issuing returns the licence snapshot in the credential: a read of the licence, so it is audited too.
         "/elicense.v1.RegistryService/IssueCredential",
+        // A mark carries the vehicle's plate and masked VIN: a read of the vehicle, audited like CheckVehicle.
+        "/elicense.v1.RegistryService/IssueInspectionMark",
     }.ToFrozenDictionary(path => path, path => path[(path.LastIndexOf('/') + 1)..], StringComparer.Ordinal);
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,

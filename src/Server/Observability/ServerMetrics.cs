@@ -23,12 +23,14 @@ public sealed class ServerMetrics
     // Tag values boxed once: recording must not allocate per call.
     private static readonly object[] StatusCodes = Enumerable.Range(0, 17).Select(c => (object)c).ToArray();
     private static readonly Dictionary<Verdict, string> VerdictNames = Names<Verdict>();
+    private static readonly Dictionary<VehicleVerdict, string> VehicleVerdictNames = Names<VehicleVerdict>();
     private static readonly Dictionary<ReplayCheck, string> ReplayNames = Names<ReplayCheck>();
     private static readonly Dictionary<DataSource, string> SourceNames = Names<DataSource>();
 
     private readonly Histogram<double> _rpcDuration;
     private readonly Counter<long> _verdicts;
     private readonly Counter<long> _cacheReads;
+    private readonly Counter<long> _vehicleVerdicts;
 
     public ServerMetrics(IMeterFactory meters)
     {
@@ -37,6 +39,8 @@ public sealed class ServerMetrics
             "Time from the request's arrival to its last byte, per gRPC method and status code (includes refusals).");
         _verdicts = meter.CreateCounter<long>("elicense.verify.verdicts", "{verdict}",
             "Credential verdicts, per verdict and how the replay check was made.");
+        _vehicleVerdicts = meter.CreateCounter<long>("elicense.vehicle.verdicts", "{verdict}",
+            "Vehicle verdicts (inspection marks scanned, vehicles looked up at the roadside), per verdict and how the vehicle was named (mark, plate, vin).");
         _cacheReads = meter.CreateCounter<long>("elicense.cache.reads", "{read}",
             "Licence and vehicle reads, per level that answered (memory, redis, registry) and whether the answer was stale.");
     }
@@ -63,6 +67,17 @@ public sealed class ServerMetrics
             _verdicts.Add(1,
                 new KeyValuePair<string, object?>("verdict", Name(VerdictNames, response.Verdict)),
                 new KeyValuePair<string, object?>("replay_check", Name(ReplayNames, response.ReplayCheck)));
+        }
+    }
+
+    /// <summary>Records a vehicle verdict; <paramref name="namedBy"/> is one of "mark", "plate", "vin" (a fixed set, never request data).</summary>
+    public void RecordVehicleVerdict(VehicleCheck check, string namedBy)
+    {
+        if (_vehicleVerdicts.Enabled)
+        {
+            _vehicleVerdicts.Add(1,
+                new KeyValuePair<string, object?>("verdict", Name(VehicleVerdictNames, check.Verdict)),
+                new KeyValuePair<string, object?>("named_by", namedBy));
         }
     }
 

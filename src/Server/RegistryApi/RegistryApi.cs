@@ -25,6 +25,7 @@ public sealed class RegistryApi(
     CacheInvalidator invalidator,
     RegistryReader reader,
     CredentialIssuer issuer,
+    MarkIssuer markIssuer,
     IOptions<CredentialOptions> credentialOptions,
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time) : RegistryService.RegistryServiceBase
@@ -124,6 +125,65 @@ public sealed class RegistryApi(
         return new IssueCredentialResponse
         {
             QrPayload = issued.QrPayload,
+            IssueTime = Timestamp.FromDateTimeOffset(issued.IssuedAt),
+            ExpireTime = Timestamp.FromDateTimeOffset(issued.ExpiresAt),
+            TokenId = issued.TokenIdHex,
+            KeyId = issued.KeyIdHex,
+        };
+    }
+
+    // Registry only: a holder caller is bound to a licence number, but vehicle records name their owner, not
+    // the owner's licence, so nothing here could prove that the holder owns the vehicle it asks a mark for.
+    [Authorize(Roles = Roles.Registry)]
+    public override async Task<IssueInspectionMarkResponse> IssueInspectionMark(IssueInspectionMarkRequest request, ServerCallContext context)
+    {
+        var plate = request.VehicleCase == IssueInspectionMarkRequest.VehicleOneofCase.Plate ? request.Plate : null;
+        var vin = request.VehicleCase == IssueInspectionMarkRequest.VehicleOneofCase.Vin ? request.Vin : null;
+        new RequestValidator().Vehicle(plate, vin).ThrowIfInvalid();
+        var scope = context.Audit();
+        if (scope is not null)
+        {
+            (scope.Plate, scope.Vin) = (plate, vin);
+        }
+
+        var read = plate is not null
+            ? await reader.GetVehicleByPlateAsync(plate, context.CancellationToken)
+            : await reader.GetVehicleByVinAsync(vin!, context.CancellationToken);
+        if (scope is not null)
+        {
+            scope.Source = read.Source;
+        }
+
+        var name = plate is not null ? RegistryKeys.Plate(plate) : vin!;
+        if (read.Entry.IsNegative)
+        {
+            throw RpcErrors.NotFound("elicense.v1.Vehicle", name, ErrorReasons.VehicleNotFound);
+        }
+
+        if (read.Stale)
+        {
+            // A mark lives for years and is checked offline on its signed data alone: never signed from a copy
+            // that may miss a revoked or shortened inspection.
+            throw RpcErrors.Unavailable(ErrorReasons.RegistryUnavailable, "The registry is unreachable; a mark is never issued from a stale copy. Retry shortly.");
+        }
+
+        var vehicle = read.Entry.Vehicle;
+        switch (markIssuer.Check(vehicle, time.GetUtcNow()))
+        {
+            case MarkRefusal.InspectionNotValidToday:
+                throw RpcErrors.FailedPrecondition(ErrorReasons.InspectionNotValid,
+                    "The vehicle's inspection is not valid today (China time): no mark can be issued until it passes inspection.", "INSPECTION", name);
+            case MarkRefusal.ValidityBeyondMarkLifetime:
+                throw RpcErrors.FailedPrecondition(ErrorReasons.InspectionNotValid,
+                    $"The vehicle's inspection validity runs further ahead than the longest mark verifiers accept ({credentialOptions.Value.MarkMaxLifetime.TotalDays:0} days, Credentials:MarkMaxLifetime).",
+                    "INSPECTION", name);
+        }
+
+        var issued = markIssuer.Issue(vehicle);
+        return new IssueInspectionMarkResponse
+        {
+            QrPayload = issued.QrPayload,
+            MarkNumber = issued.MarkNumber,
             IssueTime = Timestamp.FromDateTimeOffset(issued.IssuedAt),
             ExpireTime = Timestamp.FromDateTimeOffset(issued.ExpiresAt),
             TokenId = issued.TokenIdHex,

@@ -45,6 +45,13 @@ public static class ResponseShaping
         }
 
         var shaped = response.Clone();
+        ShapeInPlace(shaped);
+        return shaped;
+    }
+
+    /// <summary>Shapes a copied credential answer in place for a non-officer (also the licence part of a roadside answer).</summary>
+    private static void ShapeInPlace(VerifyCredentialResponse shaped)
+    {
         var record = new ShapingRecord();
         if (shaped.License is { } license)
         {
@@ -63,7 +70,6 @@ public static class ResponseShaping
         }
 
         (shaped.WithheldFields, shaped.MaskedFields) = (record.Withheld, record.Masked);
-        return shaped;
     }
 
     public static CheckVehicleResponse ForCaller(CheckVehicleResponse response, Caller caller)
@@ -87,6 +93,64 @@ public static class ResponseShaping
 
         var shaped = response.Clone();
         (shaped.WithheldFields, shaped.MaskedFields) = ShapeVehicle(shaped.Vehicle);
+        return shaped;
+    }
+
+    /// <summary>
+    /// A vehicle check as CheckVehicle's answer is shaped: the owner's name masked, named relative to the check.
+    /// The signed mark describes the vehicle, not a person (a masked VIN, the plate, the type): passed as it is.
+    /// </summary>
+    public static VehicleCheck ForCaller(VehicleCheck check, Caller caller)
+    {
+        if (SeesPersonalData(caller))
+        {
+            return check;
+        }
+
+        var shaped = check.Clone();
+        (shaped.WithheldFields, shaped.MaskedFields) = ShapeVehicle(shaped.Vehicle);
+        return shaped;
+    }
+
+    public static VerifyInspectionMarkResponse ForCaller(VerifyInspectionMarkResponse response, Caller caller)
+    {
+        if (SeesPersonalData(caller))
+        {
+            return response;
+        }
+
+        var shaped = response.Clone();
+        if (shaped.VehicleCheck is { } check)
+        {
+            (check.WithheldFields, check.MaskedFields) = ShapeVehicle(check.Vehicle);
+        }
+
+        return shaped;
+    }
+
+    /// <summary>
+    /// Each part as its own call would be shaped: the licence part exactly as VerifyCredential's answer, the
+    /// vehicle part as VerifyInspectionMark's, each naming what it stripped relative to itself. The entitlement
+    /// names the licence class and the vehicle type, which a non-officer sees in the parts as well: kept.
+    /// </summary>
+    public static CheckRoadsideResponse ForCaller(CheckRoadsideResponse response, Caller caller)
+    {
+        if (SeesPersonalData(caller))
+        {
+            return response;
+        }
+
+        var shaped = response.Clone();
+        if (shaped.LicenseCheck is { } license)
+        {
+            ShapeInPlace(license);
+        }
+
+        if (shaped.VehicleCheck is { } check)
+        {
+            (check.WithheldFields, check.MaskedFields) = ShapeVehicle(check.Vehicle);
+        }
+
         return shaped;
     }
 

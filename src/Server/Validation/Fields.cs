@@ -34,6 +34,15 @@ public static class Fields
             "must be a province character, an office letter and 5 characters (6 for new-energy plates; D or F first for small ones), letters without I and O");
     }
 
+    /// <summary>
+    /// A vehicle named by a request's oneof: the plate or the VIN that is set, checked; neither set is a
+    /// violation of <paramref name="oneof"/> (<paramref name="choices"/> names what may be set).
+    /// </summary>
+    public static RequestValidator Vehicle(this RequestValidator v, Plate? plate, string? vin, string oneof = "vehicle", string choices = "plate or vin") =>
+        plate is not null ? v.Plate(plate, "plate")
+        : vin is not null ? v.Vin(vin, "vin")
+        : v.Require(false, oneof, $"set exactly one of {choices}");
+
     public static RequestValidator Text(this RequestValidator v, string value, string field, int maxLength, bool required = false) =>
         v.Require(!required || !string.IsNullOrWhiteSpace(value), field, "is required")
          .Require(value.Length <= maxLength, field, $"must be at most {maxLength} characters")

@@ -55,6 +55,16 @@ public static class RpcErrors
     public static RpcException FailedPrecondition(string reason, string message) =>
         Build(Code.FailedPrecondition, message, reason);
 
+    /// <summary>
+    /// FAILED_PRECONDITION with a <c>PreconditionFailure</c> naming what is not met: <paramref name="type"/> (e.g.
+    /// "INSPECTION"), <paramref name="subject"/> (a name safe to show and log) and why.
+    /// </summary>
+    public static RpcException FailedPrecondition(string reason, string message, string type, string subject) =>
+        Build(Code.FailedPrecondition, message, reason, new PreconditionFailure
+        {
+            Violations = { new PreconditionFailure.Types.Violation { Type = type, Subject = subject, Description = message } },
+        });
+
     public static RpcException ResourceExhausted(string reason, string message, TimeSpan retryAfter) =>
         Build(Code.ResourceExhausted, message, reason, new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) });
 
@@ -81,6 +91,7 @@ public static class ErrorReasons
     public const string MalformedRequest = "MALFORMED_REQUEST";
     public const string LicenseNotFound = "LICENSE_NOT_FOUND";
     public const string VehicleNotFound = "VEHICLE_NOT_FOUND";
+    public const string InspectionNotValid = "INSPECTION_NOT_VALID";
     public const string ViolationNotFound = "VIOLATION_NOT_FOUND";
     public const string ViolationAlreadyResolved = "VIOLATION_ALREADY_RESOLVED";
     public const string RegistryUnavailable = "REGISTRY_UNAVAILABLE";

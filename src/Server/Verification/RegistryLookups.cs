@@ -3,6 +3,7 @@ using ELicense.Core.Identifiers;
 using ELicense.Core.Rules;
 using ELicense.Server.Auditing;
 using ELicense.Server.Caching;
+using ELicense.Server.Credentials;
 using ELicense.Server.Registry;
 using ELicense.Server.Security;
 using ELicense.Server.Validation;
@@ -15,7 +16,7 @@ namespace ELicense.Server.Verification;
 /// The cached registry lookups of the read side: a licence, a vehicle, a transfer check. Each answer
 /// says which cache level it came from and how stale it may be; the rules are evaluated on it here.
 /// </summary>
-public sealed class RegistryLookups(RegistryReader reader, TimeProvider time)
+public sealed partial class RegistryLookups(RegistryReader reader, MarkVerifier markVerifier, TimeProvider time)
 {
     public async Task<GetLicenseResponse> GetLicense(GetLicenseRequest request, ServerCallContext context)
     {
@@ -72,6 +73,11 @@ public sealed class RegistryLookups(RegistryReader reader, TimeProvider time)
 
     public async Task<CheckTransferEligibilityResponse> CheckTransferEligibility(CheckTransferEligibilityRequest request, ServerCallContext context)
     {
+        if (request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.MarkQrPayload)
+        {
+            return ResponseShaping.ForCaller(await TransferByMarkAsync(request.MarkQrPayload, context), context.RequireCaller());
+        }
+
         var read = await ReadVehicleAsync(request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Plate ? request.Plate : null,
             request.VehicleCase == CheckTransferEligibilityRequest.VehicleOneofCase.Vin ? request.Vin : null, context.Audit(), context.CancellationToken);
         var now = time.GetUtcNow();

@@ -13,7 +13,9 @@ public sealed class VerificationApi(
     CredentialChecks credentials,
     IssuerKeyListing issuerKeys,
     RegistryLookups lookups,
-    ViolationListing violations) : VerificationService.VerificationServiceBase
+    ViolationListing violations,
+    VehicleChecks vehicles,
+    RoadsideChecks roadside) : VerificationService.VerificationServiceBase
 {
     [Authorize(Roles = Roles.OfficerOrTransfer)]
     public override Task<VerifyCredentialResponse> VerifyCredential(VerifyCredentialRequest request, ServerCallContext context) =>
@@ -43,4 +45,12 @@ public sealed class VerificationApi(
     [Authorize(Roles = Roles.OfficerOrTransfer)]
     public override Task<ListIssuerKeysResponse> ListIssuerKeys(ListIssuerKeysRequest request, ServerCallContext context) =>
         Task.FromResult(issuerKeys.ListIssuerKeys());
+
+    [Authorize(Roles = Roles.OfficerOrTransfer)]
+    public override Task<VerifyInspectionMarkResponse> VerifyInspectionMark(VerifyInspectionMarkRequest request, ServerCallContext context) =>
+        vehicles.VerifyInspectionMark(request, context);
+
+    [Authorize(Roles = Roles.OfficerOrTransfer)]
+    public override Task<CheckRoadsideResponse> CheckRoadside(CheckRoadsideRequest request, ServerCallContext context) =>
+        roadside.CheckRoadside(request, context);
 }

@@ -1,4 +1,6 @@
+using ELicense.Core.Rules;
 using ELicense.Server.Verification.Replay;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ELicense.Server.Verification;
 
@@ -19,12 +21,17 @@ public static class VerificationExtensions
         services.AddSingleton<ReplicaWait>();
         services.AddSingleton<ReplayGuard>();
         services.AddSingleton<CredentialVerification>();
+        services.AddSingleton<VehicleVerification>();
+        // The class-versus-vehicle table the roadside check applies (Core's embedded data).
+        services.TryAddSingleton(VehicleTypeCatalog.Default);
 
         // The read side's jobs, one class each; VerificationApi only routes the contract's methods to them.
         services.AddSingleton<CredentialChecks>();
         services.AddSingleton<IssuerKeyListing>();
         services.AddSingleton<RegistryLookups>();
         services.AddSingleton<ViolationListing>();
+        services.AddSingleton<VehicleChecks>();
+        services.AddSingleton<RoadsideChecks>();
         return services;
     }
 }

@@ -129,6 +129,48 @@ public sealed class ResponseShapingTests
         Assert.Equal(Vehicle.Descriptor.Fields.InFieldNumberOrder().Count - 1, record.Withheld.Paths.Count);
     }
 
+    [Fact]
+    public void ForCaller_TransferVehicleCheck_OwnerMaskedRelativeToTheCheck()
+    {
+        var full = new VehicleCheck { Verdict = VehicleVerdict.Valid, Vehicle = new Vehicle { OwnerName = "王芳", Vin = "LSVAU2180N2183294", VehicleType = "K33" } };
+
+        var shaped = ResponseShaping.ForCaller(full, Transfer);
+
+        Assert.Equal("王*", shaped.Vehicle.OwnerName);
+        Assert.Equal(["vehicle.owner_name"], shaped.MaskedFields.Paths);
+        Assert.Empty(shaped.WithheldFields.Paths);
+        Assert.Equal(("LSVAU2180N2183294", "K33"), (shaped.Vehicle.Vin, shaped.Vehicle.VehicleType));
+        Assert.Equal("王芳", full.Vehicle.OwnerName); // the cached original is never shaped in place
+    }
+
+    [Fact]
+    public void ForCaller_TransferRoadside_EachPartShapedAsItsOwnCall()
+    {
+        var license = new VerifyCredentialResponse { Verdict = Verdict.Valid, License = FullLicense(), Violations = new ViolationSummary { UnprocessedCount = 1 } };
+        var vehicle = new VehicleCheck { Verdict = VehicleVerdict.Valid, Vehicle = new Vehicle { OwnerName = "王芳" } };
+        var full = new CheckRoadsideResponse { MayDrive = true, LicenseCheck = license, VehicleCheck = vehicle, Entitlement = new DriveEntitlement { LicenseClass = "C1" } };
+
+        var shaped = ResponseShaping.ForCaller(full, Transfer);
+
+        var alone = ResponseShaping.ForCaller(license, Transfer);
+        Assert.Equal(alone, shaped.LicenseCheck);
+        Assert.Equal(ResponseShaping.ForCaller(vehicle, Transfer), shaped.VehicleCheck);
+        Assert.Contains("license.holder_name", shaped.LicenseCheck.WithheldFields.Paths);
+        Assert.Equal("C1", shaped.Entitlement.LicenseClass);
+        Assert.Equal("张伟", full.LicenseCheck.License.HolderName);
+    }
+
+    [Fact]
+    public void ForCaller_OfficerRoadside_ReturnsTheAnswerWithEmptyLists()
+    {
+        var full = new CheckRoadsideResponse { VehicleCheck = new VehicleCheck { Vehicle = new Vehicle { OwnerName = "王芳" } } };
+
+        var shaped = ResponseShaping.ForCaller(full, Officer);
+
+        Assert.Same(full, shaped);
+        Assert.Null(shaped.VehicleCheck.MaskedFields);
+    }
+
     private static readonly Dictionary<string, MessageDescriptor> PassedUnshaped = new()
     {
         [nameof(VerifyCredentialResponse)] = VerifyCredentialResponse.Descriptor,
@@ -136,6 +178,12 @@ public sealed class ResponseShapingTests
         [nameof(CredentialInfo)] = CredentialInfo.Descriptor,
         [nameof(CheckVehicleResponse)] = CheckVehicleResponse.Descriptor,
         [nameof(CheckTransferEligibilityResponse)] = CheckTransferEligibilityResponse.Descriptor,
+        [nameof(VehicleCheck)] = VehicleCheck.Descriptor,
+        [nameof(VerifyInspectionMarkResponse)] = VerifyInspectionMarkResponse.Descriptor,
+        [nameof(CheckRoadsideResponse)] = CheckRoadsideResponse.Descriptor,
+        [nameof(InspectionMarkInfo)] = InspectionMarkInfo.Descriptor,
+        [nameof(InspectionMark)] = InspectionMark.Descriptor,
+        [nameof(DriveEntitlement)] = DriveEntitlement.Descriptor,
     };
 
     /// <summary>
@@ -151,6 +199,15 @@ public sealed class ResponseShapingTests
     [InlineData(nameof(CredentialInfo), "token_id key_id issuer issue_time expire_time snapshot*")]
     [InlineData(nameof(CheckVehicleResponse), "vehicle* inspection_valid insurance_valid violations status_normal freshness withheld_fields masked_fields")]
     [InlineData(nameof(CheckTransferEligibilityResponse), "eligible blocks vehicle* violations freshness withheld_fields masked_fields mark")]
+    // The plate's violation totals are the vehicle's, passed as CheckVehicle passes them; the mark describes a
+    // vehicle (plate, type, masked VIN), never a person.
+    [InlineData(nameof(VehicleCheck), "verdict message not_valid_reasons vehicle* violations freshness mark withheld_fields masked_fields")]
+    [InlineData(nameof(VerifyInspectionMarkResponse), "vehicle_check* verify_time")]
+    // Each part shaped as its own call is; the entitlement names a class and a vehicle type, both kept in the parts.
+    [InlineData(nameof(CheckRoadsideResponse), "may_drive message license_check* vehicle_check* entitlement verify_time")]
+    [InlineData(nameof(InspectionMarkInfo), "token_id key_id issuer issue_time expire_time mark")]
+    [InlineData(nameof(InspectionMark), "mark_number plate vehicle_type masked_vin inspection_valid_until_date issuing_office")]
+    [InlineData(nameof(DriveEntitlement), "reason message vehicle_type vehicle_type_name required_classes license_class")]
     public void ForCaller_FieldsOutsideThePolicies_AreTheReviewedOnes(string message, string reviewed)
     {
         // "*": shaped by a policy or withheld whole; the rest pass unshaped.

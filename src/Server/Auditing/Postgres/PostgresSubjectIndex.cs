@@ -68,10 +68,15 @@ internal sealed partial class PostgresSubjectIndex(NpgsqlDataSource dataSource, 
             // A record that cannot be read is left out of the index; `audit verify` reports it.
             if (stored.Problem is null && AuditChain.ReadSubject(stored.Body.Span) is { } subject)
             {
-                subjects.Add(Encoding.UTF8.GetBytes(subject));
-                sequences.Add(stored.Sequence);
+                // One entry per subject the record names (a roadside check names the driver and the vehicle).
+                foreach (var part in AuditSubjects.Split(subject))
+                {
+                    subjects.Add(Encoding.UTF8.GetBytes(part));
+                    sequences.Add(stored.Sequence);
+                }
+
                 lastHash = stored.Hash.ToArray();
-                if (sequences.Count == MaxPassRecords)
+                if (sequences.Count >= MaxPassRecords)
                 {
                     break;
                 }

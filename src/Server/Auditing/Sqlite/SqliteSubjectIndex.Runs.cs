@@ -33,9 +33,14 @@ internal sealed partial class SqliteSubjectIndex
             // A record that cannot be read is left out of the index; `audit verify` reports it.
             if (stored.Problem is null && AuditChain.ReadSubject(stored.Body.Span) is { } subject)
             {
-                pending.Add((subject, stored.Sequence));
+                // One entry per subject the record names (a roadside check names the driver and the vehicle).
+                foreach (var part in AuditSubjects.Split(subject))
+                {
+                    pending.Add((part, stored.Sequence));
+                }
+
                 lastHash = stored.Hash.ToArray();
-                if (pending.Count == MaxRunRecords)
+                if (pending.Count >= MaxRunRecords)
                 {
                     break;
                 }
