@@ -24,12 +24,7 @@ public static class RoadsideCardView
         {
             compact ? Banner(word, result.Tone) : new VerdictBlock(word, result.Tone),
         };
-        if (result.Offline && !compact)
-        {
-            items.Add(ResultCardView.Line(text.OfflineRoadsideLabel, $"bold {Palette.Amber}"));
-        }
-
-        items.AddRange(RoadsideVerdicts.Reasons(response, text).Select(reason => ResultCardView.Line("✗ " + reason, $"bold {Palette.Red}")));
+        items.AddRange(RoadsideVerdicts.Reasons(response, text, withMatch: compact).Select(reason => ResultCardView.Line("✗ " + reason, $"bold {Palette.Red}")));
         if (compact)
         {
             return new Rows(items);
@@ -45,16 +40,22 @@ public static class RoadsideCardView
         var licence = result.Licence;
         ResultCardView.Row(grid, text.LicencePart, Marked(licence.Tone, LicenceLine(licence, text)));
         ResultCardView.Row(grid, string.Empty, PartDetails(licence.Response.Violations, licence.Response.Freshness, result.Offline,
-            text.OfflineFreshness(Formats.LocalDateTime(licence.Response.Credential?.IssueTime, time)), Withholding.Of(licence.Response), text, time));
+            text.SignedAt(Formats.LocalDateTime(licence.Response.Credential?.IssueTime, time)), Withholding.Of(licence.Response), text, time));
         var vehicle = response.VehicleCheck ?? new VehicleCheck();
         ResultCardView.Row(grid, text.VehiclePart, Marked(RoadsideTones.Of(vehicle, result.Offline), VehicleLine(vehicle, text)));
         ResultCardView.Row(grid, string.Empty, PartDetails(vehicle.Violations, vehicle.Freshness, result.Offline,
-            text.MarkOfflineFreshness(Formats.LocalDateTime(vehicle.Mark?.IssueTime, time)), Withholding.Of(vehicle), text, time));
+            text.SignedAt(Formats.LocalDateTime(vehicle.Mark?.IssueTime, time)), Withholding.Of(vehicle), text, time));
         items.Add(grid);
         items.AddRange(Verdicts.Warnings(licence, text, time).Select(warning => ResultCardView.Line("⚠ " + warning, Palette.Amber)));
         if (vehicle.Freshness is { Stale: true } stale)
         {
             items.Add(ResultCardView.Line("⚠ " + text.StaleVehicle(Formats.Age(stale.Age?.ToTimeSpan() ?? TimeSpan.Zero)), Palette.Amber));
+        }
+
+        // Last: the banner already says offline, and on a small screen the parts come before the explanation.
+        if (result.Offline)
+        {
+            items.Add(ResultCardView.Line(text.OfflineRoadsideLabel, $"bold {Palette.Amber}"));
         }
 
         return new Rows(items);

@@ -11,8 +11,11 @@ public static class RoadsideVerdicts
     public static string Headline(CheckRoadsideResponse response, UiText text) =>
         response.MayDrive ? text.MayDrive : Undetermined(response) ? text.Unconfirmed : text.MayNotDrive;
 
-    /// <summary>Every part that stops the driver, licence first, then the vehicle, then the match; empty for may-drive.</summary>
-    public static IReadOnlyList<string> Reasons(CheckRoadsideResponse response, UiText text)
+    /// <summary>
+    /// Every part that stops the driver, licence first, then the vehicle, then (with <paramref name="withMatch"/>; the
+    /// card has a row of its own for it) the match; empty for may-drive.
+    /// </summary>
+    public static IReadOnlyList<string> Reasons(CheckRoadsideResponse response, UiText text, bool withMatch = true)
     {
         if (response.MayDrive)
         {
@@ -30,9 +33,9 @@ public static class RoadsideVerdicts
             reasons.AddRange(VehicleReasons(vehicle, text).Select(r => $"{text.VehiclePart}: {r}"));
         }
 
-        if (response.Entitlement is { Reason: not EntitlementReason.Entitled } entitlement)
+        if (withMatch && response.Entitlement is { Reason: not EntitlementReason.Entitled } entitlement)
         {
-            reasons.Add($"{text.MatchPart}: {MatchText(entitlement, text)}");
+            reasons.Add($"{text.MatchPart}: {text.Describe(entitlement.Reason)}");
         }
 
         return reasons;

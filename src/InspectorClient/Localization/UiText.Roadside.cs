@@ -12,8 +12,8 @@ public sealed partial class UiText
     public string VehiclePart => T("Vehicle", "车辆");
     public string MatchPart => T("Match", "准驾车型");
     public string OfflineRoadsideLabel => T(
-        "OFFLINE — both signatures and validities checked on this device; live status not checked",
-        "离线 — 已在本机核验两证签名与有效期；未核验实时状态");
+        "OFFLINE: both codes' signatures and validity checked here; live status not checked",
+        "离线：已在本机核验两码签名与有效期；未核验实时状态");
     public string MarkCard => T("Inspection mark (signed, not live)", "电子检验标志（签名，非实时）");
     public string MarkNumber => T("Mark no.", "标志编号");
     public string MarkOffice => T("Issuing office", "发证车管所");
@@ -25,7 +25,8 @@ public sealed partial class UiText
         "offline: a vehicle named by plate needs the server; scan its inspection mark instead",
         "离线：按号牌查车需要连接服务器；请改为扫描电子检验标志");
     public string MarkOfflineFreshness(string issued) => T($"signed mark issued {issued}; live status not checked", $"签名标志签发于 {issued}；未核验实时状态");
-    public string Needs(string needed, string held) => T($"needs {needed}; licence covers {held}", $"需 {needed}；驾驶证准驾 {held}");
+    public string Needs(string needed, string held) => T($"needs {needed}, holds {held}", $"需 {needed}，准驾 {held}");
+    public string SignedAt(string time) => T($"signed {time}", $"签发于 {time}");
     public string NotKnownOffline => T("not known offline", "离线无法获知");
     public string KindMark => T("mark", "检验标志");
     public string KindRoadside => T("roadside", "人车核查");
@@ -63,7 +64,7 @@ public sealed partial class UiText
     public string Describe(EntitlementReason reason) => reason switch
     {
         EntitlementReason.Entitled => T("licence class entitles", "准驾车型相符"),
-        EntitlementReason.ClassDoesNotCoverVehicle => T("licence class does not cover this vehicle (准驾车型不符)", "准驾车型不符"),
+        EntitlementReason.ClassDoesNotCoverVehicle => T("class does not cover this vehicle", "准驾车型不符"),
         EntitlementReason.AutomaticOnly => T("licence covers only the automatic variant", "仅准驾自动挡车型"),
         EntitlementReason.UnknownVehicleType => T("vehicle type unknown: entitlement not granted", "车辆类型未知：不予认定"),
         EntitlementReason.NoLicenseClass => T("licence names no recognised class", "驾驶证无可识别的准驾车型"),

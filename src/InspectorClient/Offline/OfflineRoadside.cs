@@ -30,13 +30,13 @@ public static class OfflineRoadside
 
     /// <summary>
     /// The match from the signed data, when both parts are established: a licence whose snapshot verified
-    /// (valid or not valid as signed) and a mark whose signature verified (valid, or expired: its vehicle type is
-    /// still the issuer's word). A part that is forged, unknown, malformed or not checked leaves nothing to compare.
+    /// (valid or not valid as signed) and a genuine, current mark — as the server decides it (an expired mark, like
+    /// a forged, unknown, malformed or unchecked one, leaves nothing to compare).
     /// </summary>
     public static DriveEntitlement Entitlement(VerifyCredentialResponse licence, VehicleCheck vehicle, VehicleTypeCatalog catalog)
     {
         var snapshot = licence.Verdict is Verdict.Valid or Verdict.LicenseNotValid ? licence.Credential?.Snapshot : null;
-        var mark = vehicle.Verdict is VehicleVerdict.Valid or VehicleVerdict.NotValid or VehicleVerdict.MarkExpired ? vehicle.Mark?.Mark : null;
+        var mark = vehicle.Verdict is VehicleVerdict.Valid or VehicleVerdict.NotValid ? vehicle.Mark?.Mark : null;
         if (snapshot is null)
         {
             return RoadsideRules.NotDetermined("the licence could not be established offline.");
