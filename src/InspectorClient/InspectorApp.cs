@@ -26,7 +26,7 @@ public static class InspectorApp
             CommandLine.UseConventions(config, Name, environment, ExitCodes.InspectorTable, HelpFooter, hidden);
 
             config.AddCommand<VerifyCommand>("verify")
-                .WithDescription("Verify a scanned credential (QR text) and show the verdict.")
+                .WithDescription("Verify a scanned credential or inspection mark (QR text) and show the verdict.")
                 .WithExample("verify", "\"EDL1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDE\"")
                 .WithExample("verify", "-", "--device", "gate-3");
             config.AddCommand<LicenseCommand>("license")
@@ -42,12 +42,21 @@ public static class InspectorApp
                 .WithExample("vehicle", "--vin", "LSVAU2180N2183294");
             config.AddCommand<TransferCommand>("transfer")
                 .WithDescription("Check whether a vehicle may be transferred to a new owner, with every blocking reason.")
-                .WithExample("transfer", "--plate", "京A12345", "--plate-type", "02");
+                .WithExample("transfer", "--plate", "京A12345", "--plate-type", "02")
+                .WithExample("transfer", "--mark", "\"EVM1:…\"");
+            config.AddCommand<RoadsideCommand>("roadside")
+                .WithDescription("May this driver drive this vehicle: licence, vehicle and the class match in one call.")
+                .WithExample("roadside", "--license", "\"EDL1:…\"", "--mark", "\"EVM1:…\"")
+                .WithExample("roadside", "--license", "\"EDL1:…\"", "--plate", "京A12345", "--plate-type", "small");
             config.AddCommand<KeysCommand>("keys")
                 .WithDescription("List the credential issuer's public keys.");
             config.AddCommand<IssueCommand>("issue")
                 .WithDescription("Issue a credential for a licence and draw it as a QR code (registry side; for tests and demos).")
                 .WithExample("issue", "11010119900307803X", "--lifetime", "60");
+            config.AddCommand<MarkCommand>("mark")
+                .WithDescription("Issue a vehicle's electronic inspection mark and draw it as a QR code (registry side).")
+                .WithExample("mark", "--plate", "京A12345", "--plate-type", "small")
+                .WithExample("mark", "--vin", "LSVAU2180N2183294", "--png", "mark.png");
             config.AddCommand<ChecksCommand>("checks")
                 .WithDescription("Holder: list who checked your licence and when.")
                 .WithExample("checks", "11010119900307803X", "--page-size", "50");

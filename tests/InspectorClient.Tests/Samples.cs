@@ -6,7 +6,7 @@ using GoogleDate = Google.Type.Date;
 namespace ELicense.Inspector.Tests;
 
 /// <summary>Sample responses and a fixed clock in UTC.</summary>
-internal static class Samples
+internal static partial class Samples
 {
     public const string LicenseNumber = "11010119900307803X";
     public const string MaskedNumber = "110101********803X";

@@ -75,14 +75,30 @@ public sealed class VehicleCommand(InspectorEnvironment environment) : Inspector
     }
 }
 
+/// <summary>Settings of `transfer`: the vehicle by plate, VIN, or the inspection mark the seller presents.</summary>
+public sealed class TransferSettings : VehicleSelectorSettings
+{
+    /// <summary>The inspection mark QR text.</summary>
+    [CommandOption("--mark <QR>")]
+    [Description("The vehicle's inspection mark as the seller presents it (\"EVM1:…\"); instead of --plate/--plate-type or --vin.")]
+    public string? Mark { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate() =>
+        string.IsNullOrWhiteSpace(Mark) ? base.Validate()
+        : Plate is not null || PlateType is not null || Vin is not null
+            ? ValidationResult.Error("give the vehicle once: --mark, or --plate with --plate-type, or --vin")
+            : ValidationResult.Success();
+}
+
 /// <summary>`transfer`: whether a vehicle may change owner, with every blocking reason.</summary>
-public sealed class TransferCommand(InspectorEnvironment environment) : InspectorCommand<VehicleSelectorSettings>(environment)
+public sealed class TransferCommand(InspectorEnvironment environment) : InspectorCommand<TransferSettings>(environment)
 {
     /// <inheritdoc />
-    protected override async Task<int> RunAsync(RpcSession session, VehicleSelectorSettings settings, CancellationToken cancellationToken)
+    protected override async Task<int> RunAsync(RpcSession session, TransferSettings settings, CancellationToken cancellationToken)
     {
-        var request = settings.ToPlate() is { } plate
-            ? new CheckTransferEligibilityRequest { Plate = plate }
+        var request = !string.IsNullOrWhiteSpace(settings.Mark) ? new CheckTransferEligibilityRequest { MarkQrPayload = settings.Mark.TrimEnd('\r', '\n') }
+            : settings.ToPlate() is { } plate ? new CheckTransferEligibilityRequest { Plate = plate }
             : new CheckTransferEligibilityRequest { Vin = settings.NormalisedVin };
         var response = await session.CallAsync(o => session.Verification.CheckTransferEligibilityAsync(request, o), cancellationToken);
         return Show(settings, response, VehicleView.Render, response.Eligible ? ExitCodes.Ok : ExitCodes.NotValid);

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using ELicense.Inspector.Handheld;
+using ELicense.Inspector.Localization;
 using ELicense.Inspector.Rendering;
 using ELicense.V1;
 using Spectre.Console;
@@ -14,7 +16,7 @@ public sealed class VerifySettings : GlobalSettings
 {
     /// <summary>The scanned QR text, or "-" / nothing to read one line from stdin.</summary>
     [CommandArgument(0, "[payload]")]
-    [Description("The scanned QR text (\"EDL1:…\"; quote it, Base45 may contain spaces). Omit it, or give \"-\" or --stdin, to read one line from stdin, as a barcode scanner types it.")]
+    [Description("The scanned QR text (\"EDL1:…\" licence or \"EVM1:…\" inspection mark; quote it, Base45 may contain spaces). Omit it, or give \"-\" or --stdin, to read one line from stdin, as a barcode scanner types it.")]
     public string? Payload { get; init; }
 
     /// <summary>Read the payload from stdin; a lone "-" on the command line means this.</summary>
@@ -52,9 +54,29 @@ public sealed class VerifyCommand(InspectorEnvironment environment) : InspectorC
             throw new UsageException($"the QR payload is longer than {MaxPayloadLength} characters");
         }
 
+        if (payload.StartsWith(CredentialPolicy.MarkPrefix, StringComparison.Ordinal))
+        {
+            // An inspection mark: its own RPC (no one-use rule; the vehicle's live state is checked).
+            var mark = await session.CallAsync(
+                o => session.Verification.VerifyInspectionMarkAsync(new VerifyInspectionMarkRequest { QrPayload = payload, DeviceId = session.Options.DeviceId }, o),
+                cancellationToken);
+            return Show(settings, mark, RenderMark, mark.VehicleCheck?.Verdict == VehicleVerdict.Valid ? ExitCodes.Ok : ExitCodes.NotValid);
+        }
+
         var request = new VerifyCredentialRequest { QrPayload = payload, DeviceId = session.Options.DeviceId };
         var response = await session.VerifyAsync(request, cancellationToken);
         return Show(settings, response, VerificationView.Render, response.Verdict == Verdict.Valid ? ExitCodes.Ok : ExitCodes.NotValid);
+    }
+
+    /// <summary>The console's mark card, in English, then the server's sentence.</summary>
+    public static void RenderMark(IAnsiConsole console, VerifyInspectionMarkResponse response, TimeProvider time)
+    {
+        var check = response.VehicleCheck ?? new VehicleCheck();
+        console.Write(MarkCardView.Build(new MarkResult { Sequence = 0, Offline = false, CheckedAt = time.GetUtcNow(), Response = check }, UiText.English, time));
+        if (!string.IsNullOrWhiteSpace(check.Message))
+        {
+            console.MarkupLine($"[grey]server: {Markup.Escape(check.Message)}[/]");
+        }
     }
 
     private async Task<string?> ReadPayloadAsync(VerifySettings settings, CancellationToken cancellationToken)

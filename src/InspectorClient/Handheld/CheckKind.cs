@@ -19,6 +19,12 @@ public enum CheckKind
 
     /// <summary>A list of a licence's or a plate's violations.</summary>
     Violations,
+
+    /// <summary>A scanned inspection mark, on its own.</summary>
+    Mark,
+
+    /// <summary>A roadside pair: the licence and the vehicle (its mark or its plate) with the match, one answer.</summary>
+    Roadside,
 }
 
 /// <summary>The words for a <see cref="CheckKind"/>: the console's enum stays here, the words in <see cref="UiText"/>.</summary>
@@ -32,6 +38,8 @@ public static class CheckKinds
         CheckKind.Vehicle => text.KindVehicle,
         CheckKind.Transfer => text.KindTransfer,
         CheckKind.Violations => text.KindViolations,
+        CheckKind.Mark => text.KindMark,
+        CheckKind.Roadside => text.KindRoadside,
         _ => text.KindOther,
     };
 }

@@ -149,7 +149,7 @@ public static class DetailViews
         return reasons.Count == 0 ? text.NotValid : text.WithReason(text.NotValid, string.Join(text.Language == Language.Chinese ? "，" : ", ", reasons));
     }
 
-    private static Panel VehicleCard(
+    internal static Panel VehicleCard(
         Vehicle? vehicle, bool inspectionValid, bool insuranceValid, ViolationSummary? violations, Freshness? freshness, UiText text, TimeProvider time,
         Withholding withheld)
     {

@@ -14,6 +14,9 @@ public abstract record Entry
     /// <summary>Scanned or pasted QR text.</summary>
     public sealed record Scan(string Payload) : Entry;
 
+    /// <summary>A scanned inspection mark ("EVM1:…").</summary>
+    public sealed record MarkScan(string Payload) : Entry;
+
     /// <summary>A photo or screenshot of a QR code.</summary>
     public sealed record Image(string Path) : Entry;
 
@@ -40,16 +43,23 @@ public abstract record Entry
 public static partial class EntryParser
 {
     /// <summary>
-    /// Reads one line of the scan prompt; <paramref name="scanPrefix"/> is the licence prefix the server
-    /// published (<see cref="ScanLimits"/>).
+    /// Reads one line of the scan prompt; <paramref name="scanPrefix"/> and <paramref name="markPrefix"/> are the
+    /// licence and mark prefixes the server published (<see cref="ScanLimits"/>).
     /// </summary>
-    public static Entry Parse(string line, string scanPrefix, Func<string, string?> getVariable, Func<string, bool> fileExists)
+    public static Entry Parse(
+        string line, string scanPrefix, Func<string, string?> getVariable, Func<string, bool> fileExists, string markPrefix = CredentialPolicy.MarkPrefix)
     {
         // A scanner may send a leading space or a terminal a stray CR; inside the payload spaces are Base45.
         var start = line.IndexOf(scanPrefix, StringComparison.Ordinal);
         if (start >= 0 && string.IsNullOrWhiteSpace(line[..start]))
         {
             return new Entry.Scan(line[start..].TrimEnd('\r', '\n'));
+        }
+
+        var mark = line.IndexOf(markPrefix, StringComparison.Ordinal);
+        if (mark >= 0 && string.IsNullOrWhiteSpace(line[..mark]))
+        {
+            return new Entry.MarkScan(line[mark..].TrimEnd('\r', '\n'));
         }
 
         var text = line.Trim();

@@ -25,6 +25,7 @@ public sealed class HandheldController : IDisposable
     private readonly ShiftLog _log;
     private readonly ScanFlow _scans;
     private readonly Lookups _lookups;
+    private readonly RoadsideFlow _roadside;
     private readonly OfflineSync _sync;
     private readonly ShiftExport _export;
     private readonly Prompts _prompts;
@@ -62,6 +63,7 @@ public sealed class HandheldController : IDisposable
         _log = new ShiftLog(_context);
         _scans = new ScanFlow(_context, _link, _keys, _log, refusals, Queue);
         _lookups = new Lookups(_context, _link, _log);
+        _roadside = new RoadsideFlow(_context, _link, _keys, _log, refusals, _scans);
         _sync = new OfflineSync(_context, _link, _keys, _log, refusals, Queue);
         _export = new ShiftExport(_context, getVariable);
         _prompts = new Prompts(_context);
@@ -142,13 +144,16 @@ public sealed class HandheldController : IDisposable
 
     private async Task HandleLineAsync(string line, AskAsync ask, CancellationToken cancellationToken)
     {
-        switch (EntryParser.Parse(line, Limits.Prefix, _getVariable, _fileExists))
+        switch (EntryParser.Parse(line, Limits.Prefix, _getVariable, _fileExists, Limits.MarkPrefix))
         {
             case Entry.Scan scan:
-                await _scans.ScanAsync(scan.Payload, null, cancellationToken);
+                await LicenceScanAsync(scan.Payload, null, cancellationToken);
+                break;
+            case Entry.MarkScan mark:
+                await _roadside.MarkAsync(mark.Payload, cancellationToken);
                 break;
             case Entry.Image image:
-                await _scans.ScanImageAsync(image.Path, cancellationToken);
+                await ImageAsync(image.Path, cancellationToken);
                 break;
             case Entry.MissingFile missing:
                 _context.Say(Text.ImageUnreadable(missing.Path), Tone.Red);
@@ -164,7 +169,7 @@ public sealed class HandheldController : IDisposable
                 await _lookups.LicenceAsync(licence.Number, purpose.Value, cancellationToken);
                 break;
             case Entry.PlateNumber plate:
-                await _lookups.VehicleAsync(plate.Plate, cancellationToken);
+                await VehicleAsync(plate.Plate, cancellationToken);
                 break;
             case Entry.Unrecognised:
                 _context.Say(Text.Unrecognised, Tone.Red);
@@ -177,7 +182,7 @@ public sealed class HandheldController : IDisposable
         switch (action)
         {
             case Hotkey.Vehicle when await _prompts.PlateAsync(ask, cancellationToken) is { } plate:
-                await _lookups.VehicleAsync(plate, cancellationToken);
+                await VehicleAsync(plate, cancellationToken);
                 break;
             case Hotkey.Transfer when (State.CurrentPlate ?? await _prompts.PlateAsync(ask, cancellationToken)) is { } plate:
                 await _lookups.TransferAsync(plate, cancellationToken);
@@ -192,6 +197,9 @@ public sealed class HandheldController : IDisposable
                 State.Current = null;
                 State.Detail = null;
                 State.CurrentPlate = null;
+                State.Mark = null;
+                State.Roadside = null;
+                State.Pending = null;
                 _context.Say(Text.Cleared, Tone.Grey);
                 break;
             case Hotkey.Sync:
@@ -200,6 +208,42 @@ public sealed class HandheldController : IDisposable
             case Hotkey.Export:
                 await _export.ExportAsync(ask, cancellationToken);
                 break;
+        }
+    }
+
+    // A licence code completes a pair with a waiting mark; otherwise it is checked on its own and waits for the vehicle.
+    private async Task LicenceScanAsync(string payload, string? source, CancellationToken cancellationToken)
+    {
+        if (!await _roadside.LicenceAsync(payload, cancellationToken))
+        {
+            await _scans.ScanAsync(payload, source, cancellationToken);
+        }
+    }
+
+    // A photo of either code goes where a scan of it would.
+    private async Task ImageAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_scans.DecodeImage(path) is not { } decoded)
+        {
+            return;
+        }
+
+        if (decoded.StartsWith(Limits.MarkPrefix, StringComparison.Ordinal))
+        {
+            await _roadside.MarkAsync(decoded, cancellationToken);
+        }
+        else
+        {
+            await LicenceScanAsync(decoded, path, cancellationToken);
+        }
+    }
+
+    // A plate after a licence scan completes the pair (one roadside answer); without one it is a vehicle check.
+    private async Task VehicleAsync(Plate plate, CancellationToken cancellationToken)
+    {
+        if (!await _roadside.PlateAsync(plate, cancellationToken))
+        {
+            await _lookups.VehicleAsync(plate, cancellationToken);
         }
     }
 

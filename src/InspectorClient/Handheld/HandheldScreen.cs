@@ -113,9 +113,23 @@ public static class HandheldScreen
     private static Rows ResultContent(HandheldState state, UiText text, TimeProvider time)
     {
         var items = new List<IRenderable>();
-        if (state.Current is { } current)
+        if (state.Roadside is { } roadside)
+        {
+            items.Add(RoadsideCardView.Build(roadside, text, time, compact: state.Detail is not null));
+        }
+        else if (state.Current is { } current)
         {
             items.Add(ResultCardView.Build(current, text, time, compact: state.Detail is not null));
+        }
+        else if (state.Mark is { } mark)
+        {
+            items.Add(MarkCardView.Build(mark, text, time, compact: state.Detail is not null));
+        }
+
+        // Half a pair: say what completes it.
+        if (state.Detail is null && state.Pending is { } pending)
+        {
+            items.Add(ResultCardView.Line("➜ " + (pending is PendingPart.Licence ? text.ScanMarkHint : text.ScanLicenceHint), "bold"));
         }
 
         if (state.Detail is { } detail)

@@ -29,6 +29,18 @@ public sealed class HandheldState(string officer, string deviceId, string server
     /// <summary>The last licence answer.</summary>
     public LicenceResult? Current { get; set; }
 
+    /// <summary>An inspection mark scanned on its own (the licence not scanned yet).</summary>
+    public MarkResult? Mark { get; set; }
+
+    /// <summary>The last roadside pair's answer; shown instead of the licence card while set.</summary>
+    public RoadsideResult? Roadside { get; set; }
+
+    /// <summary>
+    /// The half of a roadside pair waiting for its other half: the licence code scanned first (a mark or a plate
+    /// completes it), or the mark scanned first (a licence completes it). Null once a pair is answered.
+    /// </summary>
+    public PendingPart? Pending { get; set; }
+
     /// <summary>A follow-up answer shown under it.</summary>
     public Detail? Detail { get; set; }
 
@@ -40,4 +52,14 @@ public sealed class HandheldState(string officer, string deviceId, string server
 
     /// <summary>The shift's checks, oldest first.</summary>
     public List<HistoryEntry> History { get; } = [];
+}
+
+/// <summary>The scanned text of the first half of a roadside pair.</summary>
+public abstract record PendingPart(string Payload)
+{
+    /// <summary>A licence code whose signature verified, waiting for the vehicle.</summary>
+    public sealed record Licence(string Payload) : PendingPart(Payload);
+
+    /// <summary>An inspection mark whose signature verified, waiting for the licence.</summary>
+    public sealed record Mark(string Payload) : PendingPart(Payload);
 }

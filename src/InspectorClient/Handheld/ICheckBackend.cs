@@ -20,6 +20,12 @@ public interface ICheckBackend
     /// <summary>ListViolations.</summary>
     Task<ListViolationsResponse> ListViolationsAsync(ListViolationsRequest request, CancellationToken cancellationToken);
 
+    /// <summary>VerifyInspectionMark.</summary>
+    Task<VerifyInspectionMarkResponse> VerifyMarkAsync(string payload, string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>CheckRoadside: the licence code and the vehicle (mark, plate or VIN) in one call.</summary>
+    Task<CheckRoadsideResponse> CheckRoadsideAsync(CheckRoadsideRequest request, CancellationToken cancellationToken);
+
     /// <summary>ListIssuerKeys.</summary>
     Task<ListIssuerKeysResponse> ListIssuerKeysAsync(CancellationToken cancellationToken);
 }

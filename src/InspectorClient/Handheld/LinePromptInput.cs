@@ -24,7 +24,7 @@ public sealed class LinePromptInput(IAnsiConsole console, TextReader input, Func
         // Only the line ending goes: a space is a valid Base45 character.
         line = line.TrimEnd('\r', '\n');
         // The echo is the line as read, but without control characters: a hostile line must not drive the terminal.
-        console.WriteLine(Rendering.TerminalText.Clean(line.StartsWith(ScanPrefix, StringComparison.Ordinal) ? Shorten(line) : line));
+        console.WriteLine(Rendering.TerminalText.Clean(line.StartsWith(ScanPrefix, StringComparison.Ordinal) || line.StartsWith(ScanLimits.Default.MarkPrefix, StringComparison.Ordinal) ? Shorten(line) : line));
         return hotkeys && Hotkeys.FromLine(line) is { } action ? new InputEvent.Key(action) : new InputEvent.Line(line);
     }
 

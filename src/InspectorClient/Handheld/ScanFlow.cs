@@ -27,6 +27,7 @@ public sealed class ScanFlow(
         {
             refusals.Remember(live!);
             log.Show(Result(live!, offline: false, context.Time.GetUtcNow(), source));
+            Await(live!, payload);
             if (source is not null)
             {
                 context.Say(text.DecodedFrom(source), Tone.Grey);
@@ -46,8 +47,11 @@ public sealed class ScanFlow(
         Offline(payload, source, keys.Verifier);
     }
 
-    /// <summary>Decodes the QR code in the image at <paramref name="path"/> and checks it.</summary>
-    public async Task ScanImageAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// The QR text in the image at <paramref name="path"/> when it is a licence code or an inspection mark; null
+    /// (with the reason in the footer) when the image cannot be read, holds no QR code, or another one.
+    /// </summary>
+    public string? DecodeImage(string path)
     {
         string? decoded;
         try
@@ -58,26 +62,30 @@ public sealed class ScanFlow(
                                       or SixLabors.ImageSharp.InvalidImageContentException or NotSupportedException)
         {
             context.Say(context.Text.ImageUnreadable(path), Tone.Red);
-            return;
+            return null;
         }
 
         if (decoded is null)
         {
             context.Say(context.Text.NoQrInImage(path), Tone.Red);
+            return null;
         }
-        else if (!decoded.StartsWith(keys.Limits.Prefix, StringComparison.Ordinal))
+
+        if (!decoded.StartsWith(keys.Limits.Prefix, StringComparison.Ordinal) && !decoded.StartsWith(keys.Limits.MarkPrefix, StringComparison.Ordinal))
         {
             context.Say(context.Text.NotLicenceQr, Tone.Red);
+            return null;
         }
-        else
-        {
-            await ScanAsync(decoded, path, cancellationToken);
-        }
+
+        return decoded;
     }
 
-    private void Offline(string payload, string? source, OfflineVerifier verifier)
+    /// <summary>
+    /// Checks a licence code on the handheld: the cached keys' verdict, unless the server already refused this
+    /// very code in this shift (its answer stands), and queues it for re-verification when that is worth doing.
+    /// </summary>
+    public OfflineLicence CheckOffline(string payload, OfflineVerifier verifier)
     {
-        var text = context.Text;
         var now = context.Time.GetUtcNow();
         var response = TerminalText.Clean(verifier.Verify(payload, out var notChecked));
         var tokenId = response.Credential?.TokenId;
@@ -86,9 +94,7 @@ public sealed class ScanFlow(
         if (response.Verdict == Verdict.Valid && tokenId is not null && refusals.Of(tokenId) is { } refused)
         {
             // The signature still verifies, but the server has already refused this very code: its answer stands.
-            log.Show(Result(refused.Answer.Clone(), offline: true, now, source, firstSeen: earlier?.At ?? refused.At));
-            context.Say(text.RefusedEarlier(Verdicts.LocalTime(refused.At, context.Time)), Tone.Red);
-            return;
+            return new OfflineLicence(refused.Answer.Clone(), earlier?.At ?? refused.At, null, null, refused.At);
         }
 
         string? queueId = null;
@@ -115,15 +121,34 @@ public sealed class ScanFlow(
             context.State.Queued = queue.Items.Count;
         }
 
-        log.Show(Result(response, offline: true, now, source, firstSeen: earlier?.At, queueId: queueId));
-        if (notSaved is not null)
+        return new OfflineLicence(response, earlier?.At, queueId, notSaved, null);
+    }
+
+    private void Offline(string payload, string? source, OfflineVerifier verifier)
+    {
+        var text = context.Text;
+        var now = context.Time.GetUtcNow();
+        var checkedOffline = CheckOffline(payload, verifier);
+        log.Show(Result(checkedOffline.Response, offline: true, now, source, firstSeen: checkedOffline.FirstSeen, queueId: checkedOffline.QueueId));
+        Await(checkedOffline.Response, payload);
+        if (checkedOffline.RefusedAt is { } refusedAt)
+        {
+            context.Say(text.RefusedEarlier(Verdicts.LocalTime(refusedAt, context.Time)), Tone.Red);
+            return;
+        }
+
+        if (checkedOffline.NotSaved is { } notSaved)
         {
             context.Say(text.QueueNotSaved(notSaved), Tone.Red);
             return;
         }
 
-        context.Say(queueId is not null ? text.QueuedForSync : source is not null ? text.DecodedFrom(source) : text.OfflineLabel, Tone.Amber);
+        context.Say(checkedOffline.QueueId is not null ? text.QueuedForSync : source is not null ? text.DecodedFrom(source) : text.OfflineLabel, Tone.Amber);
     }
+
+    // A licence whose signature verified waits for its vehicle: a mark scan or a plate completes the roadside pair.
+    private void Await(VerifyCredentialResponse response, string payload) =>
+        context.State.Pending = response.Credential is not null ? new PendingPart.Licence(payload) : null;
 
     private LicenceResult Result(
         VerifyCredentialResponse response, bool offline, DateTimeOffset checkedAt, string? source, DateTimeOffset? firstSeen = null, string? queueId = null) => new()
@@ -138,3 +163,11 @@ public sealed class ScanFlow(
         QueueId = queueId,
     };
 }
+
+/// <summary>What checking a licence code on the handheld found, and what became of it.</summary>
+/// <param name="Response">The answer to show.</param>
+/// <param name="FirstSeen">When this device already checked the same code in this shift.</param>
+/// <param name="QueueId">The queue id, when it was queued for re-verification.</param>
+/// <param name="NotSaved">Why the queue could not be saved, when it could not.</param>
+/// <param name="RefusedAt">When the server refused this very code in this shift (its answer is <paramref name="Response"/>).</param>
+public sealed record OfflineLicence(VerifyCredentialResponse Response, DateTimeOffset? FirstSeen, string? QueueId, string? NotSaved, DateTimeOffset? RefusedAt);

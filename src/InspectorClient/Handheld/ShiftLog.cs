@@ -8,7 +8,7 @@ namespace ELicense.Inspector.Handheld;
 /// The shift's history: every answer the console shows gets a sequence number and a row, which the
 /// screen lists and the CSV export writes.
 /// </summary>
-public sealed class ShiftLog(HandheldContext context)
+public sealed partial class ShiftLog(HandheldContext context)
 {
     private int _sequence;
 
@@ -43,6 +43,9 @@ public sealed class ShiftLog(HandheldContext context)
         state.Current = result;
         state.Detail = null;
         state.CurrentPlate = null;
+        state.Mark = null;
+        state.Roadside = null;
+        state.Pending = null;
         var response = result.Response;
         var reasons = Verdicts.Reasons(response, text);
         state.History.Add(new HistoryEntry

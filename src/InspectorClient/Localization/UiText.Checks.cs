@@ -69,10 +69,10 @@ public sealed partial class UiText
 
     // ── Messages ──────────────────────────────────────────────────────────────────────────────────
     public string Unrecognised => T(
-        "not recognised: scan a QR code (EDL1:…), or give an image file, an 18-character licence number or a plate",
-        "无法识别：请扫描二维码（EDL1:…），或输入图片文件、18位驾驶证号或号牌");
+        "not recognised: scan a QR code (EDL1:… licence, EVM1:… inspection mark), or give an image file, an 18-character licence number or a plate",
+        "无法识别：请扫描二维码（EDL1:… 驾驶证，EVM1:… 检验标志），或输入图片文件、18位驾驶证号或号牌");
     public string NoQrInImage(string path) => T($"no QR code found in {path}", $"{path} 中未找到二维码");
-    public string NotLicenceQr => T("the QR code is not an electronic driving licence", "此二维码不是电子驾驶证");
+    public string NotLicenceQr => T("the QR code is neither an electronic driving licence nor an inspection mark", "此二维码既不是电子驾驶证也不是电子检验标志");
     public string ImageUnreadable(string path) => T($"cannot read the image {path}", $"无法读取图片 {path}");
     public string DecodedFrom(string path) => T($"decoded from {path}", $"已从 {path} 识别");
     public string NeedsConnection => T("this needs a connection to the server", "此操作需要连接服务器");

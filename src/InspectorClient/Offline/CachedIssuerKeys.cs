@@ -39,23 +39,32 @@ public sealed record CachedIssuerKeys(
     /// The server's policy for licence credentials, or null with the reason in <paramref name="problem"/>
     /// when the cache holds none (an older server or an older cache file) or a policy that makes no sense.
     /// </summary>
-    public CredentialPolicy? LicensePolicy(out string problem)
+    public CredentialPolicy? LicensePolicy(out string problem) => PolicyFor(CredentialDocumentType.DrivingLicense, out problem);
+
+    /// <summary>
+    /// The server's policy for inspection marks, or null with the reason in <paramref name="problem"/>: a cache
+    /// fetched from a server that published none (one from before marks) confirms no mark offline.
+    /// </summary>
+    public CredentialPolicy? MarkPolicy(out string problem) => PolicyFor(CredentialDocumentType.InspectionMark, out problem);
+
+    private CredentialPolicy? PolicyFor(CredentialDocumentType type, out string problem)
     {
-        var published = Policies?.FirstOrDefault(p => p?.DocumentType == CredentialDocumentType.DrivingLicense);
+        var published = Policies?.FirstOrDefault(p => p?.DocumentType == type);
+        var what = type == CredentialDocumentType.InspectionMark ? "inspection-mark" : "credential";
         if (published is null)
         {
-            problem = "the cached issuer keys carry no credential policy from the server (prefix, maximum length and lifetime)";
+            problem = $"the cached issuer keys carry no {what} policy from the server (prefix, maximum length and lifetime)";
             return null;
         }
 
         var policy = new CredentialPolicy(
-            CredentialDocumentType.DrivingLicense,
+            type,
             published.Prefix ?? string.Empty,
             published.MaxPayloadLength,
             TimeSpan.FromSeconds(published.MaxLifetimeSeconds),
             TimeSpan.FromSeconds(Math.Clamp(MaxClockSkewSeconds, 0, 30)), // as the verifier always clamped it: a smaller skew only refuses more
             Issuer);
-        problem = policy.Problem() is { } wrong ? "the server's published credential policy " + wrong : string.Empty;
+        problem = policy.Problem() is { } wrong ? $"the server's published {what} policy " + wrong : string.Empty;
         return problem.Length == 0 ? policy : null;
     }
 

@@ -15,13 +15,15 @@ namespace ELicense.Inspector.Offline;
 /// signed snapshot (status and validity dates as they were at issue; points are not in the snapshot).
 /// What it cannot know — the live status, a reuse on another device — the console says.
 /// </summary>
-public sealed class OfflineVerifier : IDisposable
+public sealed partial class OfflineVerifier : IDisposable
 {
     private readonly CachedIssuerKeys _keys;
     private readonly TimeProvider _time;
     private readonly CachedKeySource _source;
     private readonly CredentialDecoder<CredentialClaims>? _decoder;
     private readonly string _policyProblem;
+    private readonly CredentialDecoder<InspectionMarkClaims>? _markDecoder;
+    private readonly string _markPolicyProblem;
 
     /// <summary>Imports the cached keys; keys that are not ES256 P-256 public keys are left out.</summary>
     public OfflineVerifier(CachedIssuerKeys keys, TimeProvider time)
@@ -31,7 +33,9 @@ public sealed class OfflineVerifier : IDisposable
         _source = new CachedKeySource(keys);
         var policy = keys.LicensePolicy(out _policyProblem);
         _decoder = policy is null ? null : new CredentialDecoder<CredentialClaims>(LicenseDocument.Instance, policy, _source, time);
-        Limits = ScanLimits.Of(policy);
+        var markPolicy = keys.MarkPolicy(out _markPolicyProblem);
+        _markDecoder = markPolicy is null ? null : new CredentialDecoder<InspectionMarkClaims>(InspectionMarkDocument.Instance, markPolicy, _source, time);
+        Limits = ScanLimits.Of(policy, markPolicy);
     }
 
     /// <summary>The cached policy's prefix and maximum length (Core's defaults when the cache has no usable policy).</summary>
@@ -50,12 +54,11 @@ public sealed class OfflineVerifier : IDisposable
         // A clock set back lets an expired code back into its window. The keys were fetched by this
         // device's own clock, so a clock that now reads earlier than that (beyond the skew) has been
         // set back: the time window cannot be trusted, and nothing is confirmed offline.
-        notChecked = now < _keys.FetchedAt - MaxClockSkew ? NotCheckedOffline.ClockSetBack
+        notChecked = ClockSetBack(now) ? NotCheckedOffline.ClockSetBack
             : _decoder is null ? NotCheckedOffline.NoUsablePolicy
             : NotCheckedOffline.None;
         var response = notChecked == NotCheckedOffline.ClockSetBack
-            ? Fail(Verdict.StatusUnavailable, string.Create(CultureInfo.InvariantCulture,
-                $"This handheld's clock reads {now:yyyy-MM-dd HH:mm:ss}Z, earlier than when its issuer keys were fetched ({_keys.FetchedAt:yyyy-MM-dd HH:mm:ss}Z): expiry cannot be checked offline. Correct the clock, or check online."))
+            ? Fail(Verdict.StatusUnavailable, ClockSetBackDetail(now))
             : notChecked == NotCheckedOffline.NoUsablePolicy
                 // Without the server's policy the limits it applies are unknown here; guessing them could
                 // confirm a credential the server refuses, so nothing is confirmed until the keys are fetched again.
@@ -67,6 +70,11 @@ public sealed class OfflineVerifier : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _source.Dispose();
+
+    private bool ClockSetBack(DateTimeOffset now) => now < _keys.FetchedAt - MaxClockSkew;
+
+    private string ClockSetBackDetail(DateTimeOffset now) => string.Create(CultureInfo.InvariantCulture,
+        $"This handheld's clock reads {now:yyyy-MM-dd HH:mm:ss}Z, earlier than when its issuer keys were fetched ({_keys.FetchedAt:yyyy-MM-dd HH:mm:ss}Z): expiry cannot be checked offline. Correct the clock, or check online.");
 
     private static VerifyCredentialResponse FromCheck(CredentialCheck<CredentialClaims> check, DateTimeOffset now)
     {

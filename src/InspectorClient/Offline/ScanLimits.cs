@@ -9,7 +9,10 @@ namespace ELicense.Inspector.Offline;
 /// </summary>
 /// <param name="Prefix">The licence credential prefix.</param>
 /// <param name="MaxPayloadLength">The longest payload the console passes on.</param>
-public sealed record ScanLimits(string Prefix, int MaxPayloadLength)
+/// <param name="MarkPrefix">The inspection-mark prefix.</param>
+/// <param name="MarkMaxPayloadLength">The longest mark payload the console passes on.</param>
+public sealed record ScanLimits(
+    string Prefix, int MaxPayloadLength, string MarkPrefix = CredentialPolicy.MarkPrefix, int MarkMaxPayloadLength = CredentialPolicy.MaxPayloadLengthBound)
 {
     /// <summary>
     /// Used ONLY while no usable policy is cached (no keys yet, a cache written before servers published their
@@ -19,7 +22,10 @@ public sealed record ScanLimits(string Prefix, int MaxPayloadLength)
     /// </summary>
     public static readonly ScanLimits Default = new(CredentialPolicy.LicensePrefix, CredentialPolicy.MaxPayloadLengthBound);
 
-    /// <summary>The limits of a cached policy, or <see cref="Default"/> when there is none.</summary>
-    public static ScanLimits Of(CredentialPolicy? policy) =>
-        policy is null ? Default : new ScanLimits(policy.Prefix, policy.MaxPayloadLength);
+    /// <summary>The limits of the cached policies, each part Core's default where its policy is missing.</summary>
+    public static ScanLimits Of(CredentialPolicy? policy, CredentialPolicy? markPolicy = null) => new(
+        policy?.Prefix ?? Default.Prefix,
+        policy?.MaxPayloadLength ?? Default.MaxPayloadLength,
+        markPolicy?.Prefix ?? Default.MarkPrefix,
+        markPolicy?.MaxPayloadLength ?? Default.MarkMaxPayloadLength);
 }

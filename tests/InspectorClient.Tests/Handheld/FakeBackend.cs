@@ -13,7 +13,23 @@ internal sealed class FakeBackend : ICheckBackend
 
     public Func<string, GetLicenseResponse> License { get; set; } = _ => new GetLicenseResponse { License = Samples.License(), ValidNow = true, Freshness = Samples.Fresh() };
 
-    public ListIssuerKeysResponse Keys { get; set; } = new() { Issuer = "ELicense", MaxClockSkewSeconds = 30, DocumentPolicies = { Offline.TestIssuer.PublishedPolicy() } };
+    public ListIssuerKeysResponse Keys { get; set; } = new() { Issuer = "ELicense", MaxClockSkewSeconds = 30, DocumentPolicies = { Offline.TestIssuer.PublishedPolicy(), Offline.TestIssuer.PublishedMarkPolicy() } };
+
+    public Func<string, VehicleCheck> Mark { get; set; } = _ => new VehicleCheck { Verdict = VehicleVerdict.Valid, Vehicle = Samples.Car(), Freshness = Samples.Fresh(), Mark = Samples.MarkInfo() };
+
+    public Func<CheckRoadsideRequest, CheckRoadsideResponse> Roadside { get; set; } = request => Samples.Roadside();
+
+    public List<CheckRoadsideRequest> RoadsideRequests { get; } = [];
+
+    public Task<VerifyInspectionMarkResponse> VerifyMarkAsync(string payload, string deviceId, CancellationToken cancellationToken) =>
+        Answer("mark", () => new VerifyInspectionMarkResponse { VehicleCheck = Mark(payload) });
+
+    public Task<CheckRoadsideResponse> CheckRoadsideAsync(CheckRoadsideRequest request, CancellationToken cancellationToken) =>
+        Answer($"roadside {request.VehicleCase}", () =>
+        {
+            RoadsideRequests.Add(request);
+            return Roadside(request);
+        });
 
     public List<string> Calls { get; } = [];
 

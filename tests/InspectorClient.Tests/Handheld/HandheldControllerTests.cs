@@ -254,7 +254,7 @@ public sealed class HandheldControllerTests : HandheldTestsBase
     }
 
     [Fact]
-    public async Task Keys_VehicleThenTransferThenViolations_UseThePlateAndTheLicence()
+    public async Task Keys_VehicleAfterALicenceScanThenTransferThenViolations_PairThenUseThePlateAndTheLicence()
     {
         using var controller = Create();
         await controller.StartAsync(Ct);
@@ -265,9 +265,11 @@ public sealed class HandheldControllerTests : HandheldTestsBase
         await Handle(controller, new InputEvent.Key(Hotkey.Transfer));
         await Handle(controller, new InputEvent.Key(Hotkey.Violations));
 
-        Assert.Equal(["vehicle 京A12345", "transfer 京A12345", "violations LicenseNumber RoadsideCheck"], _backend.Calls.Skip(2));
+        // V after a licence scan completes the roadside pair (one CheckRoadside call with the typed plate).
+        Assert.Equal(["roadside Plate", "transfer 京A12345", "violations LicenseNumber RoadsideCheck"], _backend.Calls.Skip(2));
+        Assert.Equal("京A12345", Assert.Single(_backend.RoadsideRequests).Plate.Number);
         Assert.IsType<Detail.Violations>(controller.State.Detail);
-        Assert.Equal([CheckKind.Scan, CheckKind.Vehicle, CheckKind.Transfer, CheckKind.Violations], controller.State.History.Select(h => h.Kind));
+        Assert.Equal([CheckKind.Scan, CheckKind.Roadside, CheckKind.Transfer, CheckKind.Violations], controller.State.History.Select(h => h.Kind));
     }
 
     [Fact]

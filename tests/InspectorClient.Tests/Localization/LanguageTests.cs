@@ -91,6 +91,21 @@ public sealed class LanguageTests
                 Assert.DoesNotContain(text.Describe(reason), unknown);
             }
 
+            foreach (var verdict in Enum.GetValues<VehicleVerdict>().Where(v => v != VehicleVerdict.Unspecified))
+            {
+                Assert.NotEqual(text.Describe((VehicleVerdict)999), text.Describe(verdict));
+            }
+
+            foreach (var reason in Enum.GetValues<VehicleNotValidReason>().Where(v => v != VehicleNotValidReason.Unspecified))
+            {
+                Assert.NotEqual(text.Describe((VehicleNotValidReason)999), text.Describe(reason));
+            }
+
+            foreach (var reason in Enum.GetValues<EntitlementReason>().Where(v => v != EntitlementReason.Unspecified))
+            {
+                Assert.NotEqual(text.Describe((EntitlementReason)999), text.Describe(reason));
+            }
+
             foreach (var kind in Enum.GetValues<CheckKind>())
             {
                 // Every kind has its own word: a new kind without one would fall back to the generic "check".

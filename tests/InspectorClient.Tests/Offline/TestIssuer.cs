@@ -30,7 +30,53 @@ internal sealed class TestIssuer : IDisposable
 
     /// <summary>The cache entry a handheld would hold for this issuer.</summary>
     public CachedIssuerKeys Keys(DateTimeOffset fetchedAt, DateTimeOffset? notAfter = null, params CachedKey[] extra) =>
-        new(fetchedAt, "http://127.0.0.1:5080/", IssuerName, 30, [new CachedKey(KeyIdHex, "ES256", Spki, null, notAfter, true), .. extra], [Policy()]);
+        new(fetchedAt, "http://127.0.0.1:5080/", IssuerName, 30, [new CachedKey(KeyIdHex, "ES256", Spki, null, notAfter, true), .. extra], [Policy(), MarkPolicy()]);
+
+    /// <summary>The inspection-mark policy a default server publishes, as cached.</summary>
+    public static CachedDocumentPolicy MarkPolicy() =>
+        new(CredentialDocumentType.InspectionMark, CredentialPolicy.MarkPrefix, 2048, (int)CredentialPolicy.DefaultMarkMaxLifetime.TotalSeconds);
+
+    /// <summary>The inspection-mark policy a default server publishes, as ListIssuerKeys sends it.</summary>
+    public static DocumentPolicy PublishedMarkPolicy() => new()
+    {
+        DocumentType = CredentialDocumentType.InspectionMark,
+        Prefix = CredentialPolicy.MarkPrefix,
+        MaxPayloadLength = 2048,
+        MaxLifetimeSeconds = (int)CredentialPolicy.DefaultMarkMaxLifetime.TotalSeconds,
+    };
+
+    /// <summary>A vehicle's mark claims issued at <paramref name="issuedAt"/>, the inspection valid until <paramref name="validUntil"/>.</summary>
+    public static InspectionMarkClaims MarkClaims(DateTimeOffset issuedAt, string vehicleType = "K33", DateOnly? validUntil = null)
+    {
+        var vehicle = new Vehicle
+        {
+            Plate = new Plate { Number = "京A12345", Type = PlateType.Small },
+            Vin = "LSVAU2180N2183294",
+            VehicleType = vehicleType,
+            InspectionValidUntilDate = Core.Dates.ToProtoDate(validUntil ?? new DateOnly(2026, 5, 31)),
+        };
+        return InspectionMarks.ClaimsFor(vehicle, IssuerName, issuedAt)!;
+    }
+
+    /// <summary>An inspection mark as the issuer writes it.</summary>
+    public string IssueMark(InspectionMarkClaims claims)
+    {
+        var headers = new CoseHeaderMap { { CoseHeaderLabel.KeyIdentifier, CoseHeaderValue.FromBytes(KeyId) } };
+        var cose = CoseSign1Message.SignEmbedded(claims.Encode(), new CoseSigner(Key, HashAlgorithmName.SHA256, headers));
+        EcdsaLowS.Normalize(cose.AsSpan(cose.Length - 2 * EcdsaLowS.ScalarLength));
+        return CredentialPolicy.MarkPrefix + Base45.Encode(cose);
+    }
+
+    /// <summary>Flips one bit of a mark's byte at <paramref name="index"/> (negative: from the end).</summary>
+    public static string FlipMark(string payload, int index)
+    {
+        var text = payload[CredentialPolicy.MarkPrefix.Length..];
+        var buffer = new byte[Base45.GetMaxDecodedLength(text.Length)];
+        Assert.True(Base45.TryDecode(text, buffer, out var written));
+        var bytes = buffer[..written];
+        bytes[index < 0 ? bytes.Length + index : index] ^= 0x01;
+        return CredentialPolicy.MarkPrefix + Base45.Encode(bytes);
+    }
 
     /// <summary>The licence policy a default server publishes, as cached.</summary>
     public static CachedDocumentPolicy Policy(string prefix = "EDL1:", int maxPayloadLength = 2048, int maxLifetimeSeconds = 600) =>
