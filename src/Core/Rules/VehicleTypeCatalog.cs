@@ -6,8 +6,9 @@ namespace ELicense.Core.Rules;
 /// The vehicle types a deployment recognises and the licence class each needs. The default is the
 /// embedded <c>VehicleTypes.txt</c>; <see cref="Load"/> and <see cref="Parse"/> read a replacement of the
 /// same format, because the table is recalled, not confirmed, and the authorities may change it (see that
-/// file's header). That is an API only today: the server always uses the default, and a server setting
-/// that loads a file is a later step.
+/// file's header). The server loads one with the setting <c>Registry:VehicleTypesPath</c> and checks vehicle
+/// writes against it; what still reads the default (a re-registered vehicle's carried type in the registry
+/// engines, the handheld's words) follows in later steps.
 /// Immutable once built, so one instance is shared by every request.
 /// </summary>
 public sealed class VehicleTypeCatalog
@@ -53,7 +54,7 @@ public sealed class VehicleTypeCatalog
         return Build(list, source);
     }
 
-    /// <summary>Reads a catalogue file of the embedded table's format (an API: no server setting loads one yet).</summary>
+    /// <summary>Reads a catalogue file of the embedded table's format (the server's <c>Registry:VehicleTypesPath</c>).</summary>
     public static VehicleTypeCatalog Load(string path)
     {
         using var reader = File.OpenText(path);

@@ -17,6 +17,8 @@ public static class RegistryExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
         services.AddHostedService<RegistryInitializer>();
+        // One catalogue for the server's writes and reads; the options validator has already read the file once at start.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RegistryOptions>>().Value.LoadVehicleTypes());
 
         // Try: an engine that notifies (PostgreSQL) replaces it, in either registration order.
         services.TryAddSingleton<IRegistryChangeSignal, NoRegistryChangeSignal>();

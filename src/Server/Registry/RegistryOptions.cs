@@ -1,5 +1,6 @@
 using ELicense.Server.Internal;
 using ELicense.Server.Postgres;
+using ELicense.Core.Rules;
 using Microsoft.Extensions.Options;
 
 namespace ELicense.Server.Registry;
@@ -31,6 +32,19 @@ public sealed class RegistryOptions
     /// <summary>How long a statement waits for another connection's lock before failing with SQLITE_BUSY.</summary>
     public int BusyTimeoutMs { get; set; } = 5000;
 
+    /// <summary>
+    /// A vehicle-type catalogue file (the format of Core's embedded VehicleTypes.txt) to use instead of the
+    /// embedded one, for a deployment whose authority registers types the default table lacks; empty: the
+    /// embedded catalogue. Read once at start: a malformed file stops the server, naming its line.
+    /// </summary>
+    public string? VehicleTypesPath { get; set; }
+
+    /// <summary>The catalogue these options name: the file at <see cref="VehicleTypesPath"/>, or the embedded one.</summary>
+    /// <exception cref="FormatException">The file is malformed (the message names <c>path:line</c>).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public VehicleTypeCatalog LoadVehicleTypes() =>
+        string.IsNullOrWhiteSpace(VehicleTypesPath) ? VehicleTypeCatalog.Default : VehicleTypeCatalog.Load(VehicleTypesPath);
+
     /// <summary>The problems with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -54,6 +68,18 @@ public sealed class RegistryOptions
         if (BusyTimeoutMs is < 0 or > 600_000)
         {
             errors.Add($"{SectionName}:{nameof(BusyTimeoutMs)} must be between 0 and 600000.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(VehicleTypesPath))
+        {
+            try
+            {
+                LoadVehicleTypes();
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"{SectionName}:{nameof(VehicleTypesPath)}: {e.Message}");
+            }
         }
 
         return errors;

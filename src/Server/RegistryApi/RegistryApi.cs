@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using ELicense.Core.Identifiers;
+using ELicense.Core.Rules;
 
 namespace ELicense.Server.RegistryApi;
 
@@ -28,7 +29,8 @@ public sealed class RegistryApi(
     MarkIssuer markIssuer,
     IOptions<CredentialOptions> credentialOptions,
     ResiliencePipelineProvider<string> pipelines,
-    TimeProvider time) : RegistryService.RegistryServiceBase
+    TimeProvider time,
+    VehicleTypeCatalog vehicleTypes) : RegistryService.RegistryServiceBase
 {
     private readonly ResiliencePipeline _registry = pipelines.GetPipeline(ResilienceExtensions.Registry);
 
@@ -83,7 +85,7 @@ public sealed class RegistryApi(
     [Authorize(Roles = Roles.Registry)]
     public override async Task<UpsertVehicleResponse> UpsertVehicle(UpsertVehicleRequest request, ServerCallContext context)
     {
-        WriteRules.ValidateVehicle(request.Vehicle);
+        WriteRules.ValidateVehicle(request.Vehicle, vehicleTypes);
         var result = await WriteAsync(static async (s, ct) => await s.store.UpsertVehicleAsync(s.Vehicle, ct), (store, request.Vehicle), context);
         return new UpsertVehicleResponse { Vehicle = result!.Value };
     }
