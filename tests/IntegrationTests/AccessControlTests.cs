@@ -23,12 +23,16 @@ public class AccessControlTests(SharedEnvironment env)
         ["elicense.v1.VerificationService/CheckVehicle"] = ["officer", "transfer"],
         ["elicense.v1.VerificationService/CheckTransferEligibility"] = ["officer", "transfer"],
         ["elicense.v1.VerificationService/ListIssuerKeys"] = ["officer", "transfer"],
+        ["elicense.v1.VerificationService/VerifyInspectionMark"] = ["officer", "transfer"],
+        ["elicense.v1.VerificationService/CheckRoadside"] = ["officer", "transfer"],
         ["elicense.v1.RegistryService/UpsertLicense"] = ["registry"],
         ["elicense.v1.RegistryService/UpdateLicenseStatus"] = ["registry"],
         ["elicense.v1.RegistryService/RecordViolation"] = ["registry"],
         ["elicense.v1.RegistryService/ResolveViolation"] = ["registry"],
         ["elicense.v1.RegistryService/UpsertVehicle"] = ["registry"],
         ["elicense.v1.RegistryService/IssueCredential"] = ["registry", "holder"],
+        // Registry only: vehicles name no owner licence, so a holder could not show the vehicle is its own.
+        ["elicense.v1.RegistryService/IssueInspectionMark"] = ["registry"],
         ["elicense.v1.HolderService/ListLicenseChecks"] = ["holder"],
     };
 
