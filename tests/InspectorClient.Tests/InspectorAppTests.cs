@@ -73,6 +73,27 @@ public sealed class InspectorAppTests
         Assert.Equal("", _output.Output);
     }
 
+    [Theory]
+    [InlineData("roadside", "--mark", "EVM1:X")]                                                  // no licence
+    [InlineData("roadside", "--license", "EDL1:X")]                                               // no vehicle
+    [InlineData("roadside", "--license", "EDL1:X", "--mark", "EVM1:X", "--vin", "LSVAU2180N2183294")] // the vehicle twice
+    [InlineData("transfer", "--mark", "EVM1:X", "--plate", "京A12345", "--plate-type", "02")]
+    [InlineData("mark")]
+    public async Task Run_RoadsideTransferOrMarkWithoutOneVehicle_ExitsTwo(params string[] args)
+    {
+        var code = await RunAsync("", [.. args, "--server", ClosedServer(), "--retries", "0"]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+    }
+
+    [Fact]
+    public async Task Run_RoadsideServerUnreachable_ExitsThree()
+    {
+        var code = await RunAsync("", "roadside", "--license", "EDL1:X", "--mark", "EVM1:X", "--server", ClosedServer(), "--retries", "0", "--json");
+
+        Assert.Equal(ExitCodes.RpcFailure, code);
+    }
+
     [Fact]
     public async Task Run_VerifyEmptyStdin_ExitsTwo()
     {

@@ -36,9 +36,14 @@ public static class HistoryView
         return table;
     }
 
-    /// <summary>A masked licence number shortened for the narrow history column: 330106…7190.</summary>
+    /// <summary>
+    /// A masked licence number shortened for the narrow history column: 330106…7190; a roadside pair's subject
+    /// (the number, the plate and its type) as 330106…7190 京A12345 (the export keeps the whole subject).
+    /// </summary>
     public static string Shorten(string subject) =>
-        subject.Length == 18 && subject.Contains('*', StringComparison.Ordinal) ? $"{subject[..6]}…{subject[^4..]}" : subject;
+        subject.Length > 19 && subject[18] == ' ' ? $"{Shorten(subject[..18])} {subject[19..].Split(' ')[0]}"
+        : subject.Length == 18 && subject.Contains('*', StringComparison.Ordinal) ? $"{subject[..6]}…{subject[^4..]}"
+        : subject;
 
     private static TableColumn Column(string header) => new TableColumn($"[bold grey]{Markup.Escape(header)}[/]").PadLeft(0).PadRight(1);
 
