@@ -20,10 +20,9 @@ public static class CwtClaimSet
     /// <summary>The longest text any claim may hold; longer is malformed.</summary>
     public const int MaxTextLength = 128;
 
-    /// <summary>A bound on map sizes: a signed claim set never needs more, and a hostile count is refused early.</summary>
+    // A bound on map sizes (a signed claim set never needs more), and 9999-12-31, the DateTimeOffset limit.
     private const int MaxEntries = 16;
-
-    private const long MaxSeconds = 253402300799; // 9999-12-31, the DateTimeOffset limit
+    private const long MaxSeconds = 253402300799;
 
     /// <summary>Writes the claim set: the registered claims, then <paramref name="documentClaim"/> with <paramref name="writeDocument"/>'s value.</summary>
     public static byte[] Encode(RegisteredClaims registered, int documentClaim, Action<CborWriter> writeDocument)
@@ -54,8 +53,7 @@ public static class CwtClaimSet
         out RegisteredClaims registered, out TDocument? document)
         where TDocument : class
     {
-        registered = default;
-        document = null;
+        (registered, document) = (default, null);
         try
         {
             var reader = new CborReader(cbor, CborConformanceMode.Strict);
@@ -64,7 +62,7 @@ public static class CwtClaimSet
         }
         catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
         {
-            document = null;
+            (registered, document) = (default, null);
             return false;
         }
     }

@@ -48,7 +48,7 @@ public sealed class VehicleTypeCatalog
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < list.Count; i++)
         {
-            Check(list[i], $"{source} entry {i + 1}", firstSeen);
+            VehicleTypeChecks.Check(list[i], $"{source} entry {i + 1}", firstSeen);
         }
 
         return Build(list, source);
@@ -90,7 +90,7 @@ public sealed class VehicleTypeCatalog
             var plate = ParsePlateSize(f[6])
                 ?? throw new FormatException($"{where}: plate size '{f[6]}' of {f[0]} is not one of large, small, motorcycle, light-motorcycle, other.");
             var type = new VehicleType(f[0], f[1], f[2], f[3], f[4], f[5] == "-" ? null : f[5], plate);
-            Check(type, where, firstSeen);
+            VehicleTypeChecks.Check(type, where, firstSeen);
             types.Add(type);
         }
 
@@ -111,42 +111,6 @@ public sealed class VehicleTypeCatalog
         "other" => PlateSize.Other,
         _ => null,
     };
-
-    private static void Check(VehicleType type, string where, Dictionary<string, string> firstSeen)
-    {
-        if (!IsWellFormedCode(type.Code))
-        {
-            throw new FormatException($"{where}: vehicle type code '{type.Code}' is malformed: expected an upper-case letter and one or two digits, e.g. K33.");
-        }
-
-        if (!firstSeen.TryAdd(type.Code, where))
-        {
-            throw new FormatException($"{where}: vehicle type code {type.Code} is repeated (first at {firstSeen[type.Code]}).");
-        }
-
-        if (string.IsNullOrWhiteSpace(type.NameZh) || string.IsNullOrWhiteSpace(type.NameEn))
-        {
-            throw new FormatException($"{where}: vehicle type {type.Code} needs a Chinese and an English name.");
-        }
-
-        if (type.Family.Length == 0 || !type.Code.StartsWith(type.Family, StringComparison.Ordinal))
-        {
-            throw new FormatException($"{where}: family '{type.Family}' of {type.Code} must be a prefix of its code, e.g. K3 for K33.");
-        }
-
-        if (!LicenseClasses.All.Contains(type.RequiredClass))
-        {
-            throw UnknownClass(where, "licence class", type.RequiredClass, type.Code);
-        }
-
-        if (type.AutomaticClass is not null && !LicenseClasses.All.Contains(type.AutomaticClass))
-        {
-            throw UnknownClass(where, "automatic class", type.AutomaticClass, type.Code);
-        }
-    }
-
-    private static FormatException UnknownClass(string where, string field, string value, string code) =>
-        new($"{where}: {field} '{value}' of {code} is not a licence class (known: {string.Join(' ', LicenseClasses.All)}).");
 
     private static VehicleTypeCatalog Build(List<VehicleType> types, string source) => types.Count == 0
         ? throw new FormatException($"{source}: a vehicle type catalogue needs at least one type.")
