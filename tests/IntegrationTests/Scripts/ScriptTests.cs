@@ -29,6 +29,7 @@ public sealed class ScriptTests
     [InlineData("bench/inspector-vs-h2load.sh")]
     [InlineData("bench/replay-wait.sh")]
     [InlineData("bench/replicas.sh")]
+    [InlineData("bench/roadside.sh")]
     [InlineData("bench/run.sh")]
     [InlineData("bench/uniform-lookups.sh")]
     [InlineData("bench/writer-check.sh")]
