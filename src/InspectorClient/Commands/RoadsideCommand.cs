@@ -63,7 +63,7 @@ public sealed class RoadsideCommand(InspectorEnvironment environment) : Inspecto
 
         // The licence part has the one-use rule: the same reconciliation of a retried call as `verify`'s.
         var response = await new RpcCheckBackend(session, Environment.Time).CheckRoadsideAsync(request, cancellationToken);
-        return Show(settings, response, Render, response.MayDrive ? ExitCodes.Ok : ExitCodes.NotValid);
+        return Show(settings, response, Render, RoadsideVerdicts.MayDrive(response) ? ExitCodes.Ok : ExitCodes.NotValid);
     }
 
     /// <summary>The console's roadside card, in English, then the server's sentence.</summary>

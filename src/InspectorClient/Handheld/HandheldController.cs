@@ -159,6 +159,7 @@ public sealed class HandheldController : IDisposable
                 _context.Say(Text.ImageUnreadable(missing.Path), Tone.Red);
                 break;
             case Entry.LicenceNumber licence:
+                State.Pending = null; // a lookup by number is no half of a roadside pair
                 var purpose = licence.Purpose ?? await _prompts.PurposeAsync(ask, cancellationToken);
                 if (purpose is null)
                 {
@@ -185,6 +186,7 @@ public sealed class HandheldController : IDisposable
                 await VehicleAsync(plate, cancellationToken);
                 break;
             case Hotkey.Transfer when (State.CurrentPlate ?? await _prompts.PlateAsync(ask, cancellationToken)) is { } plate:
+                State.Pending = null; // another check: a waiting half must not pair with the next stop's scan
                 await _lookups.TransferAsync(plate, cancellationToken);
                 break;
             case Hotkey.Violations when State.Current?.LicenseNumber is not null:

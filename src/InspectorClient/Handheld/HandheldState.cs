@@ -54,12 +54,21 @@ public sealed class HandheldState(string officer, string deviceId, string server
     public List<HistoryEntry> History { get; } = [];
 }
 
-/// <summary>The scanned text of the first half of a roadside pair.</summary>
-public abstract record PendingPart(string Payload)
+/// <summary>
+/// The scanned text of the first half of a roadside pair, and when it was scanned: a half waits only
+/// <see cref="PairWindow"/>, so a half left over from one stop never pairs with the next stop's scan.
+/// </summary>
+public abstract record PendingPart(string Payload, DateTimeOffset ScannedAt)
 {
-    /// <summary>A licence code whose signature verified, waiting for the vehicle.</summary>
-    public sealed record Licence(string Payload) : PendingPart(Payload);
+    /// <summary>How long a half waits for the other: one stop's two scans, not two stops'.</summary>
+    public static readonly TimeSpan PairWindow = TimeSpan.FromSeconds(90);
 
-    /// <summary>An inspection mark whose signature verified, waiting for the licence.</summary>
-    public sealed record Mark(string Payload) : PendingPart(Payload);
+    /// <summary>A licence code whose signature verified, waiting for the vehicle.</summary>
+    public sealed record Licence(string Payload, DateTimeOffset ScannedAt) : PendingPart(Payload, ScannedAt);
+
+    /// <summary>
+    /// An inspection mark whose signature verified, waiting for the licence, with the server's answer for it when
+    /// there was one: a mark the server refused (stolen, seized…) stays refused if the pair is completed offline.
+    /// </summary>
+    public sealed record Mark(string Payload, DateTimeOffset ScannedAt, VehicleCheck? Live) : PendingPart(Payload, ScannedAt);
 }

@@ -23,9 +23,9 @@ public sealed class RoadsideFlow(HandheldContext context, Connectivity link, Off
             return;
         }
 
-        if (context.State.Pending is PendingPart.Licence licence)
+        if (Waiting() is PendingPart.Licence licence)
         {
-            await PairAsync(licence.Payload, new CheckRoadsideRequest { MarkQrPayload = payload }, licenceFirst: true, cancellationToken);
+            await PairAsync(licence.Payload, new CheckRoadsideRequest { MarkQrPayload = payload }, null, licenceFirst: true, cancellationToken);
             return;
         }
 
@@ -47,7 +47,7 @@ public sealed class RoadsideFlow(HandheldContext context, Connectivity link, Off
 
         log.ShowMark(new MarkResult { Sequence = log.NextSequence(), Offline = !reached, CheckedAt = context.Time.GetUtcNow(), Response = check });
         // A mark whose signature verified waits for the driver's licence.
-        context.State.Pending = check.Mark is not null ? new PendingPart.Mark(payload) : null;
+        context.State.Pending = check.Mark is not null ? new PendingPart.Mark(payload, context.Time.GetUtcNow(), reached ? check : null) : null;
         context.Say(context.State.Pending is null ? (reached ? context.Text.Cleared : context.Text.OfflineLabel) : context.Text.ScanLicenceHint,
             reached ? Tone.Grey : Tone.Amber);
     }
@@ -55,28 +55,41 @@ public sealed class RoadsideFlow(HandheldContext context, Connectivity link, Off
     /// <summary>A scanned licence code: true when it completed the pair with a waiting mark; false leaves it to <see cref="ScanFlow"/>.</summary>
     public async Task<bool> LicenceAsync(string payload, CancellationToken cancellationToken)
     {
-        if (context.State.Pending is not PendingPart.Mark mark || payload.Length > keys.Limits.MaxPayloadLength)
+        if (Waiting() is not PendingPart.Mark mark || payload.Length > keys.Limits.MaxPayloadLength)
         {
             return false;
         }
 
-        await PairAsync(payload, new CheckRoadsideRequest { MarkQrPayload = mark.Payload }, licenceFirst: false, cancellationToken);
+        await PairAsync(payload, new CheckRoadsideRequest { MarkQrPayload = mark.Payload }, mark.Live, licenceFirst: false, cancellationToken);
         return true;
     }
 
     /// <summary>A plate typed (or given after V): true when it completed the pair with a waiting licence; false leaves it to the vehicle check.</summary>
     public async Task<bool> PlateAsync(Plate plate, CancellationToken cancellationToken)
     {
-        if (context.State.Pending is not PendingPart.Licence licence)
+        if (Waiting() is not PendingPart.Licence licence)
         {
+            // Not a pair: whatever half waited belongs to another check (the plate typed is this one's vehicle).
+            context.State.Pending = null;
             return false;
         }
 
-        await PairAsync(licence.Payload, new CheckRoadsideRequest { Plate = plate }, licenceFirst: true, cancellationToken);
+        await PairAsync(licence.Payload, new CheckRoadsideRequest { Plate = plate }, null, licenceFirst: true, cancellationToken);
         return true;
     }
 
-    private async Task PairAsync(string licencePayload, CheckRoadsideRequest request, bool licenceFirst, CancellationToken cancellationToken)
+    /// <summary>The half that waits, if it was scanned within <see cref="PendingPart.PairWindow"/>; an older one is dropped.</summary>
+    private PendingPart? Waiting()
+    {
+        if (context.State.Pending is { } pending && context.Time.GetUtcNow() - pending.ScannedAt > PendingPart.PairWindow)
+        {
+            context.State.Pending = null;
+        }
+
+        return context.State.Pending;
+    }
+
+    private async Task PairAsync(string licencePayload, CheckRoadsideRequest request, VehicleCheck? markLive, bool licenceFirst, CancellationToken cancellationToken)
     {
         request.LicenseQrPayload = licencePayload;
         request.DeviceId = context.Options.DeviceId;
@@ -86,7 +99,7 @@ public sealed class RoadsideFlow(HandheldContext context, Connectivity link, Off
             if (live!.LicenseCheck is { } licence)
             {
                 refusals.Remember(licence);
-                live.LicenseCheck = OwnRepeat(licence);
+                live.LicenseCheck = licenceFirst ? OwnRepeat(licence) : licence;
             }
 
             log.ShowRoadside(new RoadsideResult { Sequence = log.NextSequence(), Offline = false, CheckedAt = context.Time.GetUtcNow(), Response = live });
@@ -108,7 +121,11 @@ public sealed class RoadsideFlow(HandheldContext context, Connectivity link, Off
         }
 
         var licenceOffline = scans.CheckOffline(licencePayload, verifier);
-        var vehicle = TerminalText.Clean(verifier.VerifyMark(request.MarkQrPayload));
+        // A mark the server answered for minutes ago and refused (stolen, seized…) stays refused offline: this
+        // device knows the live answer, and the signed data alone would say VALID.
+        var vehicle = markLive is { Verdict: not VehicleVerdict.Valid } refused
+            ? refused
+            : TerminalText.Clean(verifier.VerifyMark(request.MarkQrPayload));
         var combined = OfflineRoadside.Combine(licenceOffline.Response, vehicle, VehicleTypeCatalog.Default);
         combined.VerifyTime = verifier.Now();
         log.ShowRoadside(new RoadsideResult

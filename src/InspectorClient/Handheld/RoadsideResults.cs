@@ -71,7 +71,7 @@ public sealed class RoadsideResult
         {
             var licence = Licence.Tone;
             var vehicle = RoadsideTones.Of(Response.VehicleCheck ?? new VehicleCheck(), Offline);
-            if (Response.MayDrive)
+            if (RoadsideVerdicts.MayDrive(Response))
             {
                 return licence == Tone.Green && vehicle == Tone.Green ? Tone.Green : Tone.Amber;
             }

@@ -7,9 +7,17 @@ namespace ELicense.Inspector.Handheld;
 /// <summary>What a mark or roadside answer says, in the console's words: headline, reasons, codes for CSV.</summary>
 public static class RoadsideVerdicts
 {
+    /// <summary>
+    /// Whether the answer lets the driver go: the server's may_drive only when its own parts bear it out (Core's rule
+    /// over the licence verdict, the vehicle verdict and the match), so a self-contradicting answer never shows green.
+    /// </summary>
+    public static bool MayDrive(CheckRoadsideResponse response) =>
+        response.MayDrive && RoadsideRules.MayDrive(response.LicenseCheck?.Verdict ?? Verdict.Unspecified,
+            response.VehicleCheck?.Verdict ?? VehicleVerdict.Unspecified, response.Entitlement ?? RoadsideRules.NotDetermined("no match in the answer"));
+
     /// <summary>MAY DRIVE, NOT CONFIRMED (nothing failed but a part could not be read or established), or MAY NOT DRIVE.</summary>
     public static string Headline(CheckRoadsideResponse response, UiText text) =>
-        response.MayDrive ? text.MayDrive : Undetermined(response) ? text.Unconfirmed : text.MayNotDrive;
+        MayDrive(response) ? text.MayDrive : Undetermined(response) ? text.Unconfirmed : text.MayNotDrive;
 
     /// <summary>
     /// Every part that stops the driver, licence first, then the vehicle, then (with <paramref name="withMatch"/>; the
@@ -17,7 +25,7 @@ public static class RoadsideVerdicts
     /// </summary>
     public static IReadOnlyList<string> Reasons(CheckRoadsideResponse response, UiText text, bool withMatch = true)
     {
-        if (response.MayDrive)
+        if (MayDrive(response))
         {
             return [];
         }
@@ -71,7 +79,7 @@ public static class RoadsideVerdicts
 
     /// <summary>The answer's code for CSV: MAY_DRIVE, MAY_NOT_DRIVE or NOT_CONFIRMED.</summary>
     public static string Code(CheckRoadsideResponse response) =>
-        response.MayDrive ? "MAY_DRIVE" : Undetermined(response) ? "NOT_CONFIRMED" : "MAY_NOT_DRIVE";
+        MayDrive(response) ? "MAY_DRIVE" : Undetermined(response) ? "NOT_CONFIRMED" : "MAY_NOT_DRIVE";
 
     /// <summary>Each part's code for CSV: "LICENSE:VALID VEHICLE:NOT_VALID STOLEN ENTITLEMENT:ENTITLED", the licence's cautions after.</summary>
     public static string ReasonCodes(RoadsideResult result)

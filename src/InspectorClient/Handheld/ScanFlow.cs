@@ -148,7 +148,7 @@ public sealed class ScanFlow(
 
     // A licence whose signature verified waits for its vehicle: a mark scan or a plate completes the roadside pair.
     private void Await(VerifyCredentialResponse response, string payload) =>
-        context.State.Pending = response.Credential is not null ? new PendingPart.Licence(payload) : null;
+        context.State.Pending = response.Credential is not null ? new PendingPart.Licence(payload, context.Time.GetUtcNow()) : null;
 
     private LicenceResult Result(
         VerifyCredentialResponse response, bool offline, DateTimeOffset checkedAt, string? source, DateTimeOffset? firstSeen = null, string? queueId = null) => new()

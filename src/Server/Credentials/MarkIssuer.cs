@@ -21,6 +21,11 @@ public enum MarkRefusal
     /// by every verifier as malformed, so none is signed.
     /// </summary>
     ValidityBeyondMarkLifetime,
+    /// <summary>
+    /// The vehicle is stolen, seized, cancelled or transferred out: a handheld offline trusts a mark's signed
+    /// data, so a fresh mark for such a vehicle would verify offline for years. None is signed.
+    /// </summary>
+    VehicleNotNormal,
 }
 
 /// <summary>
@@ -37,6 +42,11 @@ public sealed class MarkIssuer(KeyRing keyRing, IOptions<CredentialOptions> opti
         if (!VehicleRules.InspectionValid(vehicle, Dates.ChinaToday(now)))
         {
             return MarkRefusal.InspectionNotValidToday;
+        }
+
+        if (vehicle.Statuses.Any(s => s is VehicleStatus.Stolen or VehicleStatus.Seized or VehicleStatus.Cancelled or VehicleStatus.TransferredOut))
+        {
+            return MarkRefusal.VehicleNotNormal;
         }
 
         var expires = InspectionMarks.ExpiresAt(vehicle.InspectionValidUntilDate.ToDateOnly());

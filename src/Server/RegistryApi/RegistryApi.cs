@@ -179,6 +179,10 @@ public sealed class RegistryApi(
                 throw RpcErrors.FailedPrecondition(ErrorReasons.InspectionNotValid,
                     $"The vehicle's inspection validity runs further ahead than the longest mark verifiers accept ({credentialOptions.Value.MarkMaxLifetime.TotalDays:0} days, Credentials:MarkMaxLifetime).",
                     "INSPECTION", name);
+            case MarkRefusal.VehicleNotNormal:
+                throw RpcErrors.FailedPrecondition(ErrorReasons.VehicleNotNormal,
+                    "The vehicle is stolen, seized, cancelled or transferred out: no mark is issued (a mark is trusted offline on its signed data).",
+                    "STATUS", name);
         }
 
         var issued = markIssuer.Issue(vehicle);

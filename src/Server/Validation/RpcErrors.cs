@@ -92,6 +92,7 @@ public static class ErrorReasons
     public const string LicenseNotFound = "LICENSE_NOT_FOUND";
     public const string VehicleNotFound = "VEHICLE_NOT_FOUND";
     public const string InspectionNotValid = "INSPECTION_NOT_VALID";
+    public const string VehicleNotNormal = "VEHICLE_NOT_NORMAL";
     public const string ViolationNotFound = "VIOLATION_NOT_FOUND";
     public const string ViolationAlreadyResolved = "VIOLATION_ALREADY_RESOLVED";
     public const string RegistryUnavailable = "REGISTRY_UNAVAILABLE";

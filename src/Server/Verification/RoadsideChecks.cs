@@ -56,7 +56,7 @@ public sealed class RoadsideChecks(
         var response = new CheckRoadsideResponse
         {
             MayDrive = RoadsideRules.MayDrive(license.Verdict, vehicle.Verdict, entitlement),
-            Message = RoadsideRules.Explain(license.Verdict, vehicle.Verdict, entitlement),
+            Message = RoadsideRules.Explain(license.Verdict, vehicle.Verdict, entitlement) + Degradation(license, vehicle),
             LicenseCheck = license,
             VehicleCheck = vehicle,
             Entitlement = entitlement,
@@ -112,5 +112,30 @@ public sealed class RoadsideChecks(
         }
 
         return RoadsideRules.Entitlement(license.License.LicenseClass, vehicle.Vehicle.VehicleType, catalog);
+    }
+
+    /// <summary>
+    /// What weakens the answer, for the top message: a client or officer reading only it must not see an
+    /// undegraded "may drive" when a part came from a stale copy or the one-use check was not authoritative.
+    /// </summary>
+    private static string Degradation(VerifyCredentialResponse license, VehicleCheck vehicle)
+    {
+        var notes = new List<string>(3);
+        if (license.Freshness?.Stale == true)
+        {
+            notes.Add("licence status from a stale copy");
+        }
+
+        if (vehicle.Freshness?.Stale == true)
+        {
+            notes.Add("vehicle status from a stale copy");
+        }
+
+        if (license.ReplayCheck is ReplayCheck.LocalOnly or ReplayCheck.SharedIncomplete)
+        {
+            notes.Add("replay check not authoritative");
+        }
+
+        return notes.Count == 0 ? "" : " Warning: " + string.Join("; ", notes) + " (see the parts).";
     }
 }

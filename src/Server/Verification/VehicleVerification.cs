@@ -71,9 +71,15 @@ public sealed class VehicleVerification(MarkVerifier verifier, RegistryReader re
             return check;
         }
 
-        check.Vehicle = entry.Vehicle;
-        check.Violations = entry.Violations;
         var valid = VehicleRoadRules.Evaluate(entry.Vehicle, mark, Dates.ChinaToday(now), check.NotValidReasons);
+        // A mark that does not describe the vehicle now under its plate: that vehicle is not the one presented,
+        // so its owner, statuses and violations are not shown as if they were (as the transfer path does).
+        if (!check.NotValidReasons.Contains(VehicleNotValidReason.MarkMismatch))
+        {
+            check.Vehicle = entry.Vehicle;
+            check.Violations = entry.Violations;
+        }
+
         check.Verdict = valid ? VehicleVerdict.Valid : VehicleVerdict.NotValid;
         check.Message = valid
             ? "Valid." + (read.Stale ? " Live status from a stale copy: the registry is unreachable (see freshness)." : "")

@@ -22,7 +22,8 @@ public static class VerificationExtensions
         services.AddSingleton<ReplayGuard>();
         services.AddSingleton<CredentialVerification>();
         services.AddSingleton<VehicleVerification>();
-        // The class-versus-vehicle table the roadside check applies (Core's embedded data).
+        // The class-versus-vehicle table the roadside check applies: the configured one (Registry:VehicleTypesPath,
+        // registered by AddRegistry), else Core's embedded data.
         services.TryAddSingleton(VehicleTypeCatalog.Default);
 
         // The read side's jobs, one class each; VerificationApi only routes the contract's methods to them.

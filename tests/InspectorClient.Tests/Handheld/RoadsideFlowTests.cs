@@ -142,6 +142,65 @@ public sealed class RoadsideFlowTests : HandheldTestsBase
     }
 
     [Fact]
+    public async Task LicenceThenMark_MarkScannedAfterThePairWindow_NotPairedWithTheOldLicence()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+
+        await Handle(controller, new InputEvent.Line("EDL1:LICENCE"));
+        // The next stop: the licence of the previous driver must not be sent with this vehicle's mark.
+        _time.Advance(PendingPart.PairWindow + TimeSpan.FromSeconds(1));
+        await Handle(controller, new InputEvent.Line("EVM1:MARK"));
+
+        Assert.Empty(_backend.RoadsideRequests);
+        Assert.Equal(["keys", "verify", "mark"], _backend.Calls);
+        Assert.Null(controller.State.Roadside);
+        Assert.IsType<PendingPart.Mark>(controller.State.Pending);
+    }
+
+    [Fact]
+    public async Task MarkThenLicence_MarkRefusedOnlineThenServerUnreachable_RefusalKeptOffline()
+    {
+        using var controller = Create();
+        new IssuerKeyCache(_directory).Save(_issuer.Keys(Samples.Now));
+        await controller.StartAsync(Ct);
+        var mark = _issuer.IssueMark(TestIssuer.MarkClaims(Samples.Now));
+        _backend.Mark = _ => new VehicleCheck
+        {
+            Verdict = VehicleVerdict.NotValid,
+            NotValidReasons = { VehicleNotValidReason.Stolen },
+            Vehicle = Samples.Car(),
+            Freshness = Samples.Fresh(),
+            Mark = Samples.MarkInfo(),
+        };
+
+        await Handle(controller, new InputEvent.Line(mark));
+        _backend.Reachable = false;
+        await Handle(controller, new InputEvent.Line(_issuer.Issue(Samples.Now)));
+
+        // The signed mark alone would verify VALID offline; this device knows the live answer was STOLEN.
+        var roadside = controller.State.Roadside!;
+        Assert.True(roadside.Offline);
+        Assert.False(roadside.Response.MayDrive);
+        Assert.Equal(VehicleVerdict.NotValid, roadside.Response.VehicleCheck.Verdict);
+        Assert.DoesNotContain("MAY DRIVE — OFFLINE", Render(controller), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LicenceThenTransfer_ThenMark_TheMarkIsNotPairedWithTheLicence()
+    {
+        using var controller = Create();
+        await controller.StartAsync(Ct);
+
+        await Handle(controller, new InputEvent.Line("EDL1:LICENCE"));
+        controller.State.CurrentPlate = new Plate { Number = "京A12345", Type = PlateType.Small };
+        await Handle(controller, new InputEvent.Key(Hotkey.Transfer));
+        await Handle(controller, new InputEvent.Line("EVM1:MARK"));
+
+        Assert.Empty(_backend.RoadsideRequests);
+    }
+
+    [Fact]
     public async Task LicenceThenPlate_Offline_SaysThePlateNeedsTheServer()
     {
         using var controller = Create(forcedOffline: true);

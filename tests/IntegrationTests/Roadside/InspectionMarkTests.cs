@@ -58,11 +58,14 @@ public class InspectionMarkTests(SharedEnvironment env)
     }
 
     [Fact]
-    public async Task VerifyInspectionMark_SeizedVehicle_IsNotValidSeized()
+    public async Task VerifyInspectionMark_VehicleSeizedAfterTheMarkWasIssued_IsNotValidSeized()
     {
-        var vehicle = await RoadsideData.CreateVehicleAsync(Server, statuses: VehicleStatus.Seized);
+        var vehicle = await RoadsideData.CreateVehicleAsync(Server);
+        var payload = await RoadsideData.IssueMarkAsync(Server, vehicle);
+        vehicle.Statuses.Add(VehicleStatus.Seized);
+        await Server.Registry.UpsertVehicleAsync(new UpsertVehicleRequest { Vehicle = vehicle }, cancellationToken: Ct);
 
-        var check = (await RoadsideData.VerifyMarkAsync(Server.Verification, await RoadsideData.IssueMarkAsync(Server, vehicle))).VehicleCheck;
+        var check = (await RoadsideData.VerifyMarkAsync(Server.Verification, payload)).VehicleCheck;
 
         Assert.Equal(VehicleVerdict.NotValid, check.Verdict);
         Assert.Equal([VehicleNotValidReason.Seized], check.NotValidReasons);
@@ -133,6 +136,40 @@ public class InspectionMarkTests(SharedEnvironment env)
         var status = TestData.RichStatus(error);
         Assert.Equal("INSPECTION_NOT_VALID", status.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
         Assert.Equal("INSPECTION", Assert.Single(status.GetDetail<Google.Rpc.PreconditionFailure>()!.Violations).Type);
+    }
+
+    [Fact]
+    public async Task VerifyInspectionMark_PlateNowOnAnotherVin_MarkMismatchWithoutThatVehiclesRecord()
+    {
+        var vehicle = await RoadsideData.CreateVehicleAsync(Server);
+        var payload = await RoadsideData.IssueMarkAsync(Server, vehicle);
+        var other = TestData.NewVehicle(vehicle.Plate); // the plate re-issued to another vehicle
+        other.VehicleType = "K33";
+        other.InspectionValidUntilDate = vehicle.InspectionValidUntilDate;
+        Assert.NotEqual(vehicle.Vin, other.Vin);
+        await Server.Registry.UpsertVehicleAsync(new UpsertVehicleRequest { Vehicle = other }, cancellationToken: Ct);
+
+        var check = (await RoadsideData.VerifyMarkAsync(Server.Verification, payload)).VehicleCheck;
+
+        Assert.Equal(VehicleVerdict.NotValid, check.Verdict);
+        Assert.Contains(VehicleNotValidReason.MarkMismatch, check.NotValidReasons);
+        // The vehicle now under the plate is not the one presented: its owner and violations are not shown as this one's.
+        Assert.Null(check.Vehicle);
+        Assert.Null(check.Violations);
+        Assert.NotNull(check.Freshness);
+    }
+
+    [Fact]
+    public async Task IssueInspectionMark_SeizedVehicle_IsFailedPreconditionVehicleNotNormal()
+    {
+        var vehicle = await RoadsideData.CreateVehicleAsync(Server, statuses: VehicleStatus.Seized);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => RoadsideData.IssueMarkAsync(Server, vehicle));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        var status = TestData.RichStatus(error);
+        Assert.Equal("VEHICLE_NOT_NORMAL", status.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
+        Assert.Equal("STATUS", Assert.Single(status.GetDetail<Google.Rpc.PreconditionFailure>()!.Violations).Type);
     }
 
     [Fact]

@@ -65,4 +65,29 @@ public sealed class MarkIssuerTests : IDisposable
         Assert.Equal(MarkRefusal.None, Issuer.Check(VehicleValidUntil(Today.AddDays(lifetimeDays - 2)), _kit.Time.GetUtcNow()));
         Assert.Equal(MarkRefusal.ValidityBeyondMarkLifetime, Issuer.Check(VehicleValidUntil(Today.AddDays(lifetimeDays + 1)), _kit.Time.GetUtcNow()));
     }
+
+    [Theory]
+    [InlineData(VehicleStatus.Stolen)]
+    [InlineData(VehicleStatus.Seized)]
+    [InlineData(VehicleStatus.Cancelled)]
+    [InlineData(VehicleStatus.TransferredOut)]
+    public void Check_VehicleThatMayNotBeDriven_Refused(VehicleStatus status)
+    {
+        var vehicle = VehicleValidUntil(Today.AddDays(30));
+        vehicle.Statuses.Add(status);
+
+        // A mark is trusted offline on its signed data for years: none for a vehicle that may not be driven.
+        Assert.Equal(MarkRefusal.VehicleNotNormal, Issuer.Check(vehicle, _kit.Time.GetUtcNow()));
+    }
+
+    [Theory]
+    [InlineData(VehicleStatus.Mortgaged)]
+    [InlineData(VehicleStatus.UnprocessedAccident)]
+    public void Check_MortgagedOrAccident_StillIssued(VehicleStatus status)
+    {
+        var vehicle = VehicleValidUntil(Today.AddDays(30));
+        vehicle.Statuses.Add(status);
+
+        Assert.Equal(MarkRefusal.None, Issuer.Check(vehicle, _kit.Time.GetUtcNow()));
+    }
 }
