@@ -78,7 +78,7 @@ public sealed class OfflineSync(
                 }
 
                 queue.Remove(check.Id);
-                if (log.OfQueued(check.Id) is { } entry)
+                foreach (var entry in log.OfQueued(check.Id))
                 {
                     entry.Sync = result.Outcome == SyncOutcome.Differs ? SyncState.Differs : SyncState.Confirmed;
                     entry.LiveResultCode = LiveCode(result);

@@ -136,7 +136,10 @@ public sealed class RoadsideFlow(HandheldContext context, Connectivity link, Off
             Response = combined,
             // The licence scanned first is this pair's own earlier look at the code, not a repeat to warn about.
             OfflineFirstSeen = licenceFirst ? null : licenceOffline.FirstSeen,
-            QueueId = licenceOffline.QueueId,
+            // A licence scanned first was queued at its own scan: the pair's row shares that queued check, so the sync's
+            // live answer (a licence revoked meanwhile) flags the row that said MAY DRIVE, not only the scan's.
+            QueueId = licenceOffline.QueueId
+                ?? (licenceOffline.Response.Credential?.TokenId is { Length: > 0 } token ? log.FirstWithToken(token)?.QueueId : null),
         });
         context.Say(licenceOffline.NotSaved is { } notSaved ? context.Text.QueueNotSaved(notSaved)
             : licenceOffline.RefusedAt is { } refusedAt ? context.Text.RefusedEarlier(Verdicts.LocalTime(refusedAt, context.Time))

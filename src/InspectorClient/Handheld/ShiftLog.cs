@@ -84,6 +84,9 @@ public sealed partial class ShiftLog(HandheldContext context)
     /// <summary>The first row of this shift about the code <paramref name="tokenId"/>, if any.</summary>
     public HistoryEntry? FirstWithToken(string tokenId) => context.State.History.FirstOrDefault(h => h.TokenId == tokenId);
 
-    /// <summary>The row of the queued check <paramref name="queueId"/>, if it is listed.</summary>
-    public HistoryEntry? OfQueued(string queueId) => context.State.History.FirstOrDefault(h => h.QueueId == queueId);
+    /// <summary>
+    /// The rows of the queued check <paramref name="queueId"/>: its scan's, and an offline roadside pair's that
+    /// answered on the same licence code, so a re-check that differs flags the decision row too.
+    /// </summary>
+    public IEnumerable<HistoryEntry> OfQueued(string queueId) => context.State.History.Where(h => h.QueueId == queueId);
 }

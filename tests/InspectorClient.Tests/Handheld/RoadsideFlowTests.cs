@@ -119,6 +119,11 @@ public sealed class RoadsideFlowTests : HandheldTestsBase
         Assert.Contains("MAY NOT DRIVE — OFFLINE", screen, StringComparison.Ordinal);
         Assert.Contains("needs B2", screen, StringComparison.Ordinal);
         Assert.DoesNotContain("already checked", screen, StringComparison.Ordinal);
+        // The pair's row shares the scan's queued check, so the sync's live answer flags the decision row too.
+        var (scan, pair) = (controller.State.History[0], controller.State.History[^1]);
+        Assert.NotNull(scan.QueueId);
+        Assert.Equal(scan.QueueId, pair.QueueId);
+        Assert.Equal(SyncState.Pending, pair.Sync);
     }
 
     [Fact]
