@@ -88,6 +88,15 @@ public sealed partial class RedisCluster
         ArgumentNullException.ThrowIfNull(master);
         ArgumentNullException.ThrowIfNull(whileCut);
         var replica = ReplicaOf(master);
+        // With a second replica (Redis migrates replicas between masters, and a restarted node rejoins as one),
+        // the unfrozen one would receive the writes "lost" here and might be the one promoted: say so, not a
+        // puzzling assertion later.
+        var followers = _nodes.Count(n => n.Role == RedisClusterRole.Replica && n.Following == master && n.IsRunning);
+        if (followers != 1)
+        {
+            throw new InvalidOperationException($"A lossy failover needs a master with exactly one replica; {master.EndPoint} has {followers}. {Describe()}");
+        }
+
         await FreezeAsync(replica);
         try
         {
