@@ -96,22 +96,6 @@ public static class ResponseShaping
         return shaped;
     }
 
-    /// <summary>
-    /// A vehicle check as CheckVehicle's answer is shaped: the owner's name masked, named relative to the check.
-    /// The signed mark describes the vehicle, not a person (a masked VIN, the plate, the type): passed as it is.
-    /// </summary>
-    public static VehicleCheck ForCaller(VehicleCheck check, Caller caller)
-    {
-        if (SeesPersonalData(caller))
-        {
-            return check;
-        }
-
-        var shaped = check.Clone();
-        (shaped.WithheldFields, shaped.MaskedFields) = ShapeVehicle(shaped.Vehicle);
-        return shaped;
-    }
-
     public static VerifyInspectionMarkResponse ForCaller(VerifyInspectionMarkResponse response, Caller caller)
     {
         if (SeesPersonalData(caller))
@@ -120,11 +104,7 @@ public static class ResponseShaping
         }
 
         var shaped = response.Clone();
-        if (shaped.VehicleCheck is { } check)
-        {
-            (check.WithheldFields, check.MaskedFields) = ShapeVehicle(check.Vehicle);
-        }
-
+        ShapeInPlace(shaped.VehicleCheck);
         return shaped;
     }
 
@@ -146,12 +126,20 @@ public static class ResponseShaping
             ShapeInPlace(license);
         }
 
-        if (shaped.VehicleCheck is { } check)
+        ShapeInPlace(shaped.VehicleCheck);
+        return shaped;
+    }
+
+    /// <summary>
+    /// A copied vehicle check shaped as CheckVehicle's answer is: the owner's name masked, named relative to the
+    /// check. The signed mark describes the vehicle, not a person (a masked VIN, the plate, the type): passed as it is.
+    /// </summary>
+    private static void ShapeInPlace(VehicleCheck? check)
+    {
+        if (check is not null)
         {
             (check.WithheldFields, check.MaskedFields) = ShapeVehicle(check.Vehicle);
         }
-
-        return shaped;
     }
 
     /// <summary>Shapes the vehicle of a copied response in place; returns what to name in withheld_fields and masked_fields.</summary>

@@ -134,7 +134,7 @@ public sealed class ResponseShapingTests
     {
         var full = new VehicleCheck { Verdict = VehicleVerdict.Valid, Vehicle = new Vehicle { OwnerName = "王芳", Vin = "LSVAU2180N2183294", VehicleType = "K33" } };
 
-        var shaped = ResponseShaping.ForCaller(full, Transfer);
+        var shaped = ResponseShaping.ForCaller(new VerifyInspectionMarkResponse { VehicleCheck = full }, Transfer).VehicleCheck;
 
         Assert.Equal("王*", shaped.Vehicle.OwnerName);
         Assert.Equal(["vehicle.owner_name"], shaped.MaskedFields.Paths);
@@ -154,7 +154,7 @@ public sealed class ResponseShapingTests
 
         var alone = ResponseShaping.ForCaller(license, Transfer);
         Assert.Equal(alone, shaped.LicenseCheck);
-        Assert.Equal(ResponseShaping.ForCaller(vehicle, Transfer), shaped.VehicleCheck);
+        Assert.Equal(ResponseShaping.ForCaller(new VerifyInspectionMarkResponse { VehicleCheck = vehicle }, Transfer).VehicleCheck, shaped.VehicleCheck);
         Assert.Contains("license.holder_name", shaped.LicenseCheck.WithheldFields.Paths);
         Assert.Equal("C1", shaped.Entitlement.LicenseClass);
         Assert.Equal("张伟", full.LicenseCheck.License.HolderName);
